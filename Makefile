@@ -1,0 +1,124 @@
+# git-para build
+#
+#   make                 build lib/libpara.a and the programs
+#   make test            run the shell tests and the unit tests under prove
+#   make test SANITIZE=1 the same, built with ASan and UBSan
+#   make install         install programs, man pages and completion
+#   make deps            install the Debian packages the build needs
+
+prefix ?= /usr/local
+bindir ?= $(prefix)/bin
+datadir ?= $(prefix)/share
+mandir ?= $(datadir)/man
+man1dir ?= $(mandir)/man1
+completiondir ?= $(datadir)/bash-completion/completions
+zshcompletiondir ?= $(datadir)/zsh/site-functions
+DESTDIR ?=
+
+VERSION = 0.1.0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+INSTALL ?= install
+PROVE ?= prove
+ASCIIDOCTOR ?= asciidoctor
+
+OPTFLAGS ?= -O2 -g
+WARNFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wshadow -Wformat=2
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libgit2 libpcre2-8 2>/dev/null) \
+	-I/usr/include/iniparser
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libgit2 libpcre2-8 2>/dev/null) \
+	-liniparser
+
+ifdef SANITIZE
+OPTFLAGS = -O1 -g -fno-omit-frame-pointer
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+BUILD = build-sanitize
+else
+BUILD = build
+endif
+
+ALL_CFLAGS = -std=gnu11 $(OPTFLAGS) $(WARNFLAGS) $(SANFLAGS) $(DEP_CFLAGS) \
+	-Ilib -Icmd -DPARA_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+ifndef V
+QUIET_CC = @echo '   ' CC $@;
+QUIET_AR = @echo '   ' AR $@;
+QUIET_LINK = @echo '   ' LINK $@;
+QUIET_DOC = @echo '   ' DOC $@;
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CMD_COMMON_SRC := cmd/common-main.c cmd/usage.c cmd/parse-options.c \
+	$(filter-out cmd/para.c cmd/para-%.c cmd/common-main.c cmd/usage.c \
+	cmd/parse-options.c,$(wildcard cmd/*.c))
+PROGRAM_SRC := cmd/para.c $(sort $(wildcard cmd/para-*.c))
+PROGRAMS := $(patsubst cmd/para%.c,$(BUILD)/bin/git-para%,$(PROGRAM_SRC))
+UNIT_SRC := $(sort $(wildcard t/unit/test-*.c))
+UNIT_TESTS := $(patsubst t/unit/%.c,$(BUILD)/t/unit/%,$(UNIT_SRC))
+SHELL_TESTS := $(sort $(wildcard t/t[0-9][0-9][0-9][0-9]-*.sh))
+DOC_SRC := $(sort $(wildcard Documentation/git-para*.adoc))
+MAN_PAGES := $(patsubst Documentation/%.adoc,$(BUILD)/man/%.1,$(DOC_SRC))
+
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
+CMD_COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CMD_COMMON_SRC))
+LIBPARA := $(BUILD)/lib/libpara.a
+
+all: $(PROGRAMS)
+
+lib/libpara.a: $(LIBPARA)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBPARA): $(LIB_OBJ)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/bin/git-para%: $(BUILD)/cmd/para%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/t/unit/%: t/unit/%.c $(LIBPARA)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPARA) \
+		$(DEP_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
+units: $(UNIT_TESTS)
+
+# prove runs the shell tests and the unit programs (cmocka speaks TAP)
+test: all units
+	@PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
+		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS) $(UNIT_TESTS)
+
+doc: $(MAN_PAGES)
+
+$(BUILD)/man/%.1: Documentation/%.adoc $(wildcard Documentation/config/*.adoc)
+	@mkdir -p $(dir $@)
+	$(QUIET_DOC)$(ASCIIDOCTOR) -b manpage -a mansource=git-para \
+		-a manversion=$(VERSION) -a manmanual='Git Para Manual' -o $@ $<
+
+install: all
+	$(INSTALL) -d '$(DESTDIR)$(bindir)'
+	$(INSTALL) -m 755 $(PROGRAMS) '$(DESTDIR)$(bindir)'
+
+install-doc: doc
+	$(INSTALL) -d '$(DESTDIR)$(man1dir)'
+	$(INSTALL) -m 644 $(MAN_PAGES) '$(DESTDIR)$(man1dir)'
+
+install-completion:
+	$(INSTALL) -d '$(DESTDIR)$(completiondir)'
+	$(INSTALL) -m 644 contrib/completion/git-para.bash \
+		'$(DESTDIR)$(completiondir)/git-para'
+
+deps:
+	@sh contrib/install-deps.sh
+
+clean:
+	rm -rf build build-sanitize t/test-results t/trash\ directory.*
+
+.PHONY: all units test doc install install-doc install-completion deps clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,63 @@
+#ifndef PARA_DOMAIN_H
+#define PARA_DOMAIN_H
+
+#include <stddef.h>
+
+/*
+ * Path domains: sets of glob patterns relative to the repository root
+ * (SPEC section 2).
+ *
+ *   *      any run of characters except '/'
+ *   ?      one character except '/'
+ *   [abc] [a-z] [!x]   one character of a set (never '/')
+ *   **     as a whole segment: zero or more segments
+ *   other  literal
+ *
+ * A pattern covers every path it matches and everything below such a
+ * path; a trailing '/' changes nothing.
+ */
+
+struct para_domain;
+
+/*
+ * Checks one pattern.  Returns 0, or PARA_EINVALID with a message that
+ * quotes the pattern and names the rule it breaks (absolute path, '.' or
+ * '..' segment, empty pattern, empty segment, unbalanced '[', '**' inside
+ * a segment).
+ */
+int para_pattern_validate(const char *pattern);
+
+/*
+ * Returns a malloc'd normalised copy of a valid pattern (trailing '/'
+ * removed), or NULL if it is not valid.
+ */
+char *para_pattern_normalize(const char *pattern);
+
+/* Builds a domain from `n` patterns; every pattern is validated. */
+int para_domain_new(struct para_domain **out, const char *const *patterns,
+		    size_t n);
+void para_domain_free(struct para_domain *domain);
+
+size_t para_domain_count(const struct para_domain *domain);
+/* The i-th pattern, normalised. */
+const char *para_domain_pattern(const struct para_domain *domain, size_t i);
+
+/*
+ * Returns 1 if some pattern of the domain covers `path` (a path relative
+ * to the repository root, '/'-separated, no trailing '/'), 0 if none
+ * does, negative on error.  One JIT-compiled regex for the whole set.
+ */
+int para_domain_covers(const struct para_domain *domain, const char *path);
+
+/*
+ * Decides exactly whether some path, existing or not, is covered by a
+ * pattern of `a` and by a pattern of `b`.  Returns 1 and fills the out
+ * parameters (each may be NULL; `*example_out` is malloc'd) with an
+ * example path and the indexes of the two patterns, 0 when the domains
+ * are disjoint, negative on error.
+ */
+int para_domain_overlap(char **example_out, size_t *index_a, size_t *index_b,
+			const struct para_domain *a,
+			const struct para_domain *b);
+
+#endif

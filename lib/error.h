@@ -1,0 +1,37 @@
+#ifndef PARA_ERROR_H
+#define PARA_ERROR_H
+
+/*
+ * Library error reporting, in the manner of libgit2: functions return a
+ * negative value and leave a message for the caller, who decides how to
+ * show it.  The message is per thread.
+ */
+
+enum para_error_code {
+	PARA_OK = 0,
+	PARA_ERROR = -1,	/* generic failure */
+	PARA_ENOTFOUND = -3,	/* the object asked for does not exist */
+	PARA_EEXISTS = -4,	/* the object to create exists already */
+	PARA_EINVALID = -5,	/* user input is malformed */
+	PARA_ELOCKED = -14,	/* somebody else holds the lock */
+	PARA_ECORRUPT = -20	/* a state file is damaged */
+};
+
+/* Sets the message; always returns `code` so callers can `return para_error_set(...)`. */
+int para_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Sets the message from libgit2's last error, prefixed by `fmt`. */
+int para_error_git(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Sets the message from errno, prefixed by `fmt`. */
+int para_error_errno(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The last message, or "unknown error"; never NULL. */
+const char *para_error_last(void);
+
+void para_error_clear(void);
+
+#endif
