@@ -1,0 +1,2 @@
+build/lib/strbuf.o: lib/strbuf.c lib/strbuf.h
+lib/strbuf.h:

@@ -1,0 +1,3 @@
+build/lib/strvec.o: lib/strvec.c lib/strbuf.h lib/strvec.h
+lib/strbuf.h:
+lib/strvec.h:

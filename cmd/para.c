@@ -1,0 +1,138 @@
+/*
+ * git-para: the dispatcher.  `git para <sub> ...` runs git-para-<sub>,
+ * looked up first beside this program, then on PATH.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "usage.h"
+
+static const char *const para_usage =
+	"usage: git para [--version] [-h | --help] <command> [<args>]\n";
+
+static const struct {
+	const char *name;
+	const char *help;
+} commands[] = {
+	{ "add", "Create a task: a branch and a worktree with a path domain" },
+	{ "run", "Run the tasks' commands in parallel, in dependency order" },
+	{ "status", "Show the tasks, their progress and their changes" },
+	{ "collect", "Check, merge, push and open pull requests for tasks" },
+	{ "prune", "Remove finished tasks without losing work" },
+};
+
+#define COMMANDS_NR (sizeof(commands) / sizeof(*commands))
+
+static void print_usage(FILE *out)
+{
+	size_t i;
+
+	fputs(para_usage, out);
+	fputs("\nThese are the git para commands:\n\n", out);
+	for (i = 0; i < COMMANDS_NR; i++)
+		fprintf(out, "   %-10s %s\n", commands[i].name,
+			commands[i].help);
+	fputs("\n'git para help <command>' or 'git para <command> --help' "
+	      "opens a command's manual.\n", out);
+}
+
+static void exec_help(const char *sub)
+{
+	char *page = sub ? para_xstrfmt("para-%s", sub) : para_strdup("para");
+
+	fflush(stdout);
+	execlp("git", "git", "help", page, (char *)NULL);
+	die("cannot run 'git help %s': %s", page, strerror(errno));
+}
+
+/* The directory this program was started from, or NULL. */
+static char *own_dir(void)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return para_strdup(path);
+}
+
+static int valid_sub(const char *sub)
+{
+	return *sub && *sub != '-' && !strchr(sub, '/');
+}
+
+static void exec_sub(const char *sub, int argc, const char **argv)
+{
+	char *dir = own_dir();
+	char *prog = para_xstrfmt("git-para-%s", sub);
+
+	argv[0] = prog;
+	fflush(stdout);
+	if (dir) {
+		char *path = para_xstrfmt("%s/%s", dir, prog);
+
+		if (!access(path, X_OK))
+			execv(path, (char *const *)argv);
+		free(path);
+	}
+	execvp(prog, (char *const *)argv);
+	if (errno != ENOENT)
+		die("cannot run '%s': %s", prog, strerror(errno));
+	(void)argc;
+	free(prog);
+	free(dir);
+}
+
+static int list_for_completion(void)
+{
+	size_t i;
+
+	for (i = 0; i < COMMANDS_NR; i++)
+		printf("%s%s", i ? " " : "", commands[i].name);
+	printf(" help --version --help\n");
+	return 0;
+}
+
+int cmd_main(int argc, const char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (!sub || !strcmp(sub, "-h")) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(sub, "--version") || !strcmp(sub, "version")) {
+		printf("git-para version %s\n", PARA_VERSION);
+		return 0;
+	}
+	if (!strcmp(sub, "--help"))
+		exec_help(NULL);
+	if (!strcmp(sub, "--git-completion-helper"))
+		return list_for_completion();
+	if (!strcmp(sub, "help")) {
+		if (argc > 2 && !valid_sub(argv[2]))
+			die("'%s' is not a git-para command", argv[2]);
+		exec_help(argc > 2 ? argv[2] : NULL);
+	}
+	if (sub[0] == '-') {
+		fprintf(stderr, "error: unknown option '%s'\n", sub);
+		print_usage(stderr);
+		return 129;
+	}
+	if (valid_sub(sub))
+		exec_sub(sub, argc - 1, argv + 1);
+	fprintf(stderr, "git: 'para %s' is not a git-para command. "
+		"See 'git para -h'.\n", sub);
+	return 129;
+}

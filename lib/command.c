@@ -1,0 +1,201 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "error.h"
+
+extern char **environ;
+
+/*
+ * Variables that would point a child git at the repository we were
+ * started in rather than the one we name with -C.
+ */
+static const char *const repo_env[] = {
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
+	"GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE", NULL
+};
+
+static void apply_env(const struct para_strvec *env, int git)
+{
+	size_t i;
+
+	if (git)
+		for (i = 0; repo_env[i]; i++)
+			unsetenv(repo_env[i]);
+	for (i = 0; i < env->nr; i++) {
+		char *eq = strchr(env->v[i], '=');
+
+		if (eq) {
+			*eq = '\0';
+			setenv(env->v[i], eq + 1, 1);
+			*eq = '=';
+		} else {
+			unsetenv(env->v[i]);
+		}
+	}
+}
+
+static void child(struct para_command *cmd, int in[2], int out[2],
+		  int err[2])
+{
+	int devnull;
+
+	signal(SIGPIPE, SIG_DFL);
+	if (cmd->in) {
+		dup2(in[0], 0);
+	} else if (cmd->stdin_null &&
+		   (devnull = open("/dev/null", O_RDONLY)) >= 0) {
+		dup2(devnull, 0);
+	}
+	if (cmd->out)
+		dup2(out[1], 1);
+	if (cmd->err_to_out)
+		dup2(1, 2);
+	else if (cmd->err)
+		dup2(err[1], 2);
+	if (cmd->dir && chdir(cmd->dir) < 0) {
+		dprintf(2, "fatal: cannot change to '%s': %s\n", cmd->dir,
+			strerror(errno));
+		_exit(128);
+	}
+	apply_env(&cmd->env, cmd->git);
+	execvp(cmd->args.v[0], cmd->args.v);
+	dprintf(2, "fatal: cannot run '%s': %s\n", cmd->args.v[0],
+		strerror(errno));
+	_exit(127);
+}
+
+static void close_pair(int fds[2])
+{
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	fds[0] = fds[1] = -1;
+}
+
+/* Moves data between us and the child until its pipes close. */
+static void pump(struct para_command *cmd, int in, int out, int err)
+{
+	const char *feed = cmd->in;
+	size_t left = feed ? strlen(feed) : 0;
+	char buf[65536];
+
+	while (in >= 0 || out >= 0 || err >= 0) {
+		struct pollfd pfd[3] = { { in, POLLOUT, 0 }, { out, POLLIN, 0 },
+					 { err, POLLIN, 0 } };
+		int i;
+
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (in >= 0 && pfd[0].revents) {
+			ssize_t n = left ? write(in, feed, left) : 0;
+
+			if (n > 0) {
+				feed += n;
+				left -= (size_t)n;
+			}
+			if (n <= 0 || !left) {
+				close(in);
+				in = -1;
+			}
+		}
+		for (i = 1; i < 3; i++) {
+			int *fd = i == 1 ? &out : &err;
+			struct para_strbuf *sb = i == 1 ? cmd->out : cmd->err;
+			ssize_t n;
+
+			if (*fd < 0 || !pfd[i].revents)
+				continue;
+			n = read(*fd, buf, sizeof(buf));
+			if (n > 0) {
+				para_strbuf_add(sb, buf, (size_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				close(*fd);
+				*fd = -1;
+			}
+		}
+	}
+}
+
+int para_command_run(struct para_command *cmd)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int status, result;
+	pid_t pid;
+
+	if (cmd->git) {
+		struct para_strvec argv = PARA_STRVEC_INIT;
+
+		para_strvec_push(&argv, "git");
+		para_strvec_pushv(&argv, (const char *const *)cmd->args.v);
+		para_strvec_dispose(&cmd->args);
+		cmd->args = argv;
+	}
+	if ((cmd->in && pipe2(in, O_CLOEXEC) < 0) ||
+	    (cmd->out && pipe2(out, O_CLOEXEC) < 0) ||
+	    (cmd->err && !cmd->err_to_out && pipe2(err, O_CLOEXEC) < 0)) {
+		result = para_error_errno(PARA_ERROR, "cannot create a pipe");
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		result = para_error_errno(PARA_ERROR, "cannot fork");
+		goto out;
+	}
+	if (!pid)
+		child(cmd, in, out, err);
+	if (in[0] >= 0)
+		close(in[0]);
+	if (out[1] >= 0)
+		close(out[1]);
+	if (err[1] >= 0)
+		close(err[1]);
+	in[0] = out[1] = err[1] = -1;
+	pump(cmd, in[1], out[0], err[0]);
+	in[1] = out[0] = err[0] = -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	result = WIFEXITED(status) ? WEXITSTATUS(status)
+				   : 128 + WTERMSIG(status);
+out:
+	close_pair(in);
+	close_pair(out);
+	close_pair(err);
+	para_strvec_dispose(&cmd->args);
+	para_strvec_dispose(&cmd->env);
+	return result;
+}
+
+int para_git(struct para_strbuf *out, struct para_strbuf *err,
+	     const char *dir, ...)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	const char *arg;
+	va_list ap;
+
+	cmd.git = 1;
+	cmd.stdin_null = 1;
+	cmd.out = out;
+	cmd.err = err;
+	if (dir) {
+		para_strvec_push(&cmd.args, "-C");
+		para_strvec_push(&cmd.args, dir);
+	}
+	va_start(ap, dir);
+	while ((arg = va_arg(ap, const char *)))
+		para_strvec_push(&cmd.args, arg);
+	va_end(ap);
+	return para_command_run(&cmd);
+}

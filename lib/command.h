@@ -1,0 +1,41 @@
+#ifndef PARA_COMMAND_H
+#define PARA_COMMAND_H
+
+#include "strbuf.h"
+#include "strvec.h"
+
+/*
+ * Running other programs, above all the git CLI (which is faster than
+ * libgit2 for checkout, status, diff and merge: see MEASURED.md).
+ */
+struct para_command {
+	struct para_strvec args;	/* argv; args.v[0] is the program */
+	struct para_strvec env;		/* "K=V" sets, "K" unsets */
+	const char *dir;		/* chdir here first, if set */
+	int git;			/* run `git` with args, repository
+					   variables of ours cleared */
+	int stdin_null;			/* stdin from /dev/null */
+	struct para_strbuf *out;	/* capture stdout here, if set */
+	struct para_strbuf *err;	/* capture stderr here, if set */
+	int err_to_out;			/* send stderr where stdout goes */
+	const char *in;			/* feed this to stdin, if set */
+};
+
+#define PARA_COMMAND_INIT { PARA_STRVEC_INIT, PARA_STRVEC_INIT, NULL, 0, 0, \
+			    NULL, NULL, 0, NULL }
+
+/*
+ * Runs the command and waits for it.  Returns its exit status (0..255),
+ * 128 + signal if it was killed, or a negative error if it could not be
+ * started.  The args and env are disposed of.
+ */
+int para_command_run(struct para_command *cmd);
+
+/*
+ * Shorthand: runs `git -C <dir> <args...>` (dir may be NULL), capturing
+ * stdout in `out` and stderr in `err` (either may be NULL to inherit).
+ */
+int para_git(struct para_strbuf *out, struct para_strbuf *err,
+	     const char *dir, ...) __attribute__((sentinel));
+
+#endif

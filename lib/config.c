@@ -1,0 +1,296 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "duration.h"
+#include "error.h"
+#include "strbuf.h"
+
+struct para_config {
+	git_config *snapshot;
+	struct para_strvec keys;	/* `-c` overrides, in order */
+	struct para_strvec values;
+};
+
+/* "Section.Sub.Key" -> "section.Sub.key": git folds all but the subsection. */
+static void canonical_key(char *key)
+{
+	char *first = strchr(key, '.');
+	char *last = strrchr(key, '.');
+	char *p;
+
+	for (p = key; *p; p++)
+		if (!first || p < first || p > last)
+			*p = (char)tolower((unsigned char)*p);
+}
+
+/* Reads one shell single-quoted word ('a'\''b'); returns its end or NULL. */
+static const char *read_sq(struct para_strbuf *word, const char *p)
+{
+	while (*p == '\'') {
+		const char *end = strchr(p + 1, '\'');
+
+		if (!end)
+			return NULL;
+		para_strbuf_add(word, p + 1, (size_t)(end - p - 1));
+		p = end + 1;
+		if (*p != '\\' || p[1] != '\'')
+			break;
+		para_strbuf_addch(word, '\'');
+		p += 2;
+	}
+	return p;
+}
+
+static void push_pair(struct para_strvec *keys, struct para_strvec *values,
+		      char *key, const char *value)
+{
+	canonical_key(key);
+	para_strvec_push(keys, key);
+	para_strvec_push(values, value ? value : "");
+	if (!value) {
+		/* a `-c key` without `=value`: git reads it as true */
+		free(values->v[values->nr - 1]);
+		values->v[values->nr - 1] = NULL;
+	}
+}
+
+int para_config_parse_parameters(struct para_strvec *keys,
+				 struct para_strvec *values, const char *text)
+{
+	struct para_strbuf key = PARA_STRBUF_INIT, value = PARA_STRBUF_INIT;
+	const char *p = text;
+	int error = 0;
+
+	while (p && *p) {
+		int has_value = 0;
+
+		p += strspn(p, " \t\n");
+		if (!*p)
+			break;
+		para_strbuf_reset(&key);
+		para_strbuf_reset(&value);
+		if (*p != '\'' || !(p = read_sq(&key, p))) {
+			error = para_error_set(PARA_EINVALID,
+				"bogus format in GIT_CONFIG_PARAMETERS");
+			goto out;
+		}
+		if (*p == '=') {
+			has_value = 1;
+			if (p[1] == '\'') {
+				p = read_sq(&value, p + 1);
+				if (!p) {
+					error = para_error_set(PARA_EINVALID,
+						"bogus format in GIT_CONFIG_PARAMETERS");
+					goto out;
+				}
+			} else {
+				p++;
+			}
+		} else {
+			/* old format: the whole 'key=value' in one word */
+			char *eq = strchr(key.buf, '=');
+
+			if (eq) {
+				has_value = 1;
+				para_strbuf_addstr(&value, eq + 1);
+				para_strbuf_setlen(&key, (size_t)(eq - key.buf));
+			}
+		}
+		if (key.alloc)
+			push_pair(keys, values, key.buf,
+				  has_value ? value.buf : NULL);
+	}
+out:
+	para_strbuf_dispose(&key);
+	para_strbuf_dispose(&value);
+	return error;
+}
+
+int para_config_open(struct para_config **out, struct para_repo *repo)
+{
+	struct para_config *config = para_calloc(1, sizeof(*config));
+	const char *params = getenv("GIT_CONFIG_PARAMETERS");
+	git_config *live = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (git_repository_config(&live, repo->git) < 0 ||
+	    git_config_snapshot(&config->snapshot, live) < 0) {
+		error = para_error_git(PARA_ERROR, "cannot read configuration");
+		goto out;
+	}
+	if (params && (error = para_config_parse_parameters(&config->keys,
+					&config->values, params)) < 0)
+		goto out;
+	*out = config;
+	config = NULL;
+out:
+	git_config_free(live);
+	para_config_free(config);
+	return error;
+}
+
+void para_config_free(struct para_config *config)
+{
+	size_t i;
+
+	if (!config)
+		return;
+	git_config_free(config->snapshot);
+	para_strvec_dispose(&config->keys);
+	/* values may hold NULL holes: free them one by one */
+	for (i = 0; i < config->values.nr; i++)
+		free(config->values.v[i]);
+	free(config->values.v);
+	free(config);
+}
+
+/*
+ * Finds the last `-c` override of `key`: returns 1 and sets `*value`
+ * (NULL for a bare key) when there is one.
+ */
+static int find_override(const char **value, struct para_config *config,
+			 const char *key)
+{
+	char *canon = para_strdup(key);
+	size_t i;
+	int found = 0;
+
+	canonical_key(canon);
+	for (i = config->keys.nr; i-- > 0;) {
+		if (!strcmp(config->keys.v[i], canon)) {
+			*value = config->values.v[i];
+			found = 1;
+			break;
+		}
+	}
+	free(canon);
+	return found;
+}
+
+/* Looks `key` up; `*bare` is set for a `-c key` with no value. */
+static int lookup(const char **out, int *bare, struct para_config *config,
+		  const char *key)
+{
+	const char *value = NULL;
+	int error;
+
+	*bare = 0;
+	if (find_override(&value, config, key)) {
+		*bare = !value;
+		*out = value ? value : "";
+		return 0;
+	}
+	error = git_config_get_string(&value, config->snapshot, key);
+	if (error == GIT_ENOTFOUND)
+		return PARA_ENOTFOUND;
+	if (error < 0)
+		return para_error_git(PARA_ERROR, "cannot read '%s'", key);
+	*out = value;
+	return 0;
+}
+
+int para_config_get_string(const char **out, struct para_config *config,
+			   const char *key)
+{
+	const char *value = NULL;
+	int bare, error = lookup(&value, &bare, config, key);
+
+	if (error < 0)
+		return error;
+	if (bare)
+		return para_error_set(PARA_EINVALID,
+			"missing value for '%s'", key);
+	*out = value;
+	return 0;
+}
+
+int para_config_get_bool(int *out, struct para_config *config,
+			 const char *key)
+{
+	static const char *yes[] = { "true", "yes", "on", "1" };
+	static const char *no[] = { "false", "no", "off", "0", "" };
+	const char *value = NULL;
+	int bare, error = lookup(&value, &bare, config, key);
+	size_t i;
+
+	if (error < 0)
+		return error;
+	if (bare) {
+		*out = 1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		if (!strcasecmp(value, yes[i]))
+			return (*out = 1), 0;
+	for (i = 0; i < sizeof(no) / sizeof(*no); i++)
+		if (!strcasecmp(value, no[i]))
+			return (*out = 0), 0;
+	return para_error_set(PARA_EINVALID,
+		"bad boolean config value '%s' for '%s'", value, key);
+}
+
+int para_config_get_int(long *out, struct para_config *config,
+			const char *key, long min, long max)
+{
+	const char *value = NULL;
+	char *end;
+	long n;
+	int error = para_config_get_string(&value, config, key);
+
+	if (error < 0)
+		return error;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (!*value || *end || errno || n < min || n > max)
+		return para_error_set(PARA_EINVALID,
+			"bad numeric config value '%s' for '%s': expected a whole number from %ld to %ld",
+			value, key, min, max);
+	*out = n;
+	return 0;
+}
+
+int para_config_get_duration(long long *out, struct para_config *config,
+			     const char *key)
+{
+	const char *value = NULL;
+	int error = para_config_get_string(&value, config, key);
+
+	if (error < 0)
+		return error;
+	if (para_duration_parse(out, value) < 0)
+		return para_error_set(PARA_EINVALID,
+			"bad duration config value '%s' for '%s': expected e.g. 90s, 30m or 2h",
+			value, key);
+	return 0;
+}
+
+static int collect_value(const git_config_entry *entry, void *payload)
+{
+	para_strvec_push(payload, entry->value);
+	return 0;
+}
+
+int para_config_get_all(struct para_strvec *out, struct para_config *config,
+			const char *key)
+{
+	char *canon = para_strdup(key);
+	size_t i;
+	int error;
+
+	error = git_config_get_multivar_foreach(config->snapshot, key, NULL,
+						collect_value, out);
+	if (error < 0 && error != GIT_ENOTFOUND) {
+		free(canon);
+		return para_error_git(PARA_ERROR, "cannot read '%s'", key);
+	}
+	canonical_key(canon);
+	for (i = 0; i < config->keys.nr; i++)
+		if (!strcmp(config->keys.v[i], canon) && config->values.v[i])
+			para_strvec_push(out, config->values.v[i]);
+	free(canon);
+	return 0;
+}

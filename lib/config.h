@@ -1,0 +1,45 @@
+#ifndef PARA_CONFIG_H
+#define PARA_CONFIG_H
+
+#include "repo.h"
+#include "strvec.h"
+
+/*
+ * `para.*` configuration: the repository's config files through libgit2,
+ * overlaid with `git -c key=value` (GIT_CONFIG_PARAMETERS, which libgit2
+ * does not read).  Typed getters fail naming the key and the value.
+ */
+struct para_config;
+
+int para_config_open(struct para_config **out, struct para_repo *repo);
+void para_config_free(struct para_config *config);
+
+/*
+ * Each getter returns 0 and sets `*out`, PARA_ENOTFOUND when the key is
+ * not set (leaving `*out` alone), or PARA_EINVALID for a bad value.
+ * Strings are borrowed from the config and live as long as it does.
+ */
+int para_config_get_string(const char **out, struct para_config *config,
+			   const char *key);
+int para_config_get_bool(int *out, struct para_config *config,
+			 const char *key);
+/* A whole number in [min, max]. */
+int para_config_get_int(long *out, struct para_config *config,
+			const char *key, long min, long max);
+/* A duration in milliseconds (see duration.h). */
+int para_config_get_duration(long long *out, struct para_config *config,
+			     const char *key);
+/* Appends every value of a multi-valued key, files first, then `-c`. */
+int para_config_get_all(struct para_strvec *out, struct para_config *config,
+			const char *key);
+
+/*
+ * Parses GIT_CONFIG_PARAMETERS in either of git's formats
+ * ('k=v' 'k2=v2', or 'k'='v' 'k2') into alternating key, value entries
+ * (a key without value gets NULL, as git's "true").  Keys are lowered in
+ * their section and name parts.  Exposed for the unit tests.
+ */
+int para_config_parse_parameters(struct para_strvec *keys,
+				 struct para_strvec *values, const char *text);
+
+#endif

@@ -1,0 +1,122 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "proc.h"
+#include "strbuf.h"
+
+const char *para_proc_boot_id(void)
+{
+	static char boot_id[64];
+	FILE *f;
+
+	if (boot_id[0])
+		return boot_id;
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (!f)
+		return "";
+	if (!fgets(boot_id, sizeof(boot_id), f))
+		boot_id[0] = '\0';
+	fclose(f);
+	boot_id[strcspn(boot_id, "\n")] = '\0';
+	return boot_id;
+}
+
+/* Field 22 of /proc/PID/stat, read after the last ')' of the name. */
+static int start_time(unsigned long long *out, pid_t pid)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("/proc/%ld/stat", (long)pid);
+	const char *p;
+	int field, error = -1;
+
+	if (para_strbuf_read_file(&sb, path) < 0)
+		goto out;
+	p = strrchr(sb.buf, ')');
+	/* after ") " comes field 3 (state); field 22 is 19 fields on */
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p && sscanf(p + 1, "%llu", out) == 1)
+		error = 0;
+out:
+	free(path);
+	para_strbuf_dispose(&sb);
+	return error;
+}
+
+int para_proc_identify(struct para_proc *out, pid_t pid)
+{
+	unsigned long long start;
+
+	if (!pid)
+		pid = getpid();
+	if (start_time(&start, pid) < 0)
+		return para_error_set(PARA_ENOTFOUND, "no process %ld",
+				      (long)pid);
+	free(out->boot_id);
+	out->pid = pid;
+	out->start = start;
+	out->boot_id = para_strdup(para_proc_boot_id());
+	return 0;
+}
+
+int para_proc_alive(const struct para_proc *proc)
+{
+	unsigned long long start;
+
+	if (proc->pid <= 0 || !proc->boot_id ||
+	    strcmp(proc->boot_id, para_proc_boot_id()))
+		return 0;
+	if (start_time(&start, proc->pid) < 0)
+		return 0;
+	return start == proc->start;
+}
+
+static int group_exists(pid_t pgid)
+{
+	return kill(-pgid, 0) == 0 || errno == EPERM;
+}
+
+void para_proc_kill_group(pid_t pgid, long long grace_ms)
+{
+	long long deadline = para_now_ms() + grace_ms;
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	if (pgid <= 1 || kill(-pgid, SIGTERM) < 0)
+		return;
+	while (group_exists(pgid) && para_now_ms() < deadline)
+		nanosleep(&tick, NULL);
+	if (!group_exists(pgid))
+		return;
+	kill(-pgid, SIGKILL);
+	deadline = para_now_ms() + 2000;
+	while (group_exists(pgid) && para_now_ms() < deadline)
+		nanosleep(&tick, NULL);
+}
+
+enum para_task_state para_task_live_state(const struct para_task *task)
+{
+	if (task->state != PARA_STATE_RUNNING &&
+	    task->state != PARA_STATE_QUEUED)
+		return task->state;
+	if (para_proc_alive(&task->runner))
+		return task->state;
+	if (task->state == PARA_STATE_QUEUED)
+		return PARA_STATE_LOST;
+	return para_proc_alive(&task->proc) ? PARA_STATE_ORPHANED
+					    : PARA_STATE_LOST;
+}
+
+long long para_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}

@@ -1,0 +1,183 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "repo.h"
+#include "strbuf.h"
+
+int para_lib_init(void)
+{
+	/*
+	 * `git sparse-checkout` turns on extensions.worktreeConfig, which
+	 * libgit2 1.5 refuses unless told it is fine: we only read
+	 * through libgit2 and leave worktree config to the git CLI.
+	 */
+	static const char *extensions[] = { "worktreeconfig" };
+	static int initialised;
+
+	if (initialised)
+		return 0;
+	if (git_libgit2_init() < 0)
+		return para_error_git(PARA_ERROR, "cannot initialise libgit2");
+	if (git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, 1) < 0)
+		return para_error_git(PARA_ERROR, "cannot enable extensions");
+	initialised = 1;
+	return 0;
+}
+
+static char *strip_slash(const char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return para_strndup(path, len);
+}
+
+static char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return para_strdup(slash ? slash + 1 : path);
+}
+
+static int find_main_workdir(struct para_repo *repo)
+{
+	git_repository *main = NULL;
+	int error;
+
+	if (!git_repository_is_worktree(repo->git)) {
+		if (repo->workdir)
+			repo->main_workdir = para_strdup(repo->workdir);
+		return 0;
+	}
+	error = git_repository_open_ext(&main, repo->commondir,
+					GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (error < 0)
+		return para_error_git(PARA_ERROR, "cannot open '%s'",
+				      repo->commondir);
+	if (git_repository_workdir(main))
+		repo->main_workdir = strip_slash(git_repository_workdir(main));
+	git_repository_free(main);
+	return 0;
+}
+
+int para_repo_open(struct para_repo **out)
+{
+	struct para_repo *repo = para_calloc(1, sizeof(*repo));
+	int error;
+
+	*out = NULL;
+	if ((error = para_lib_init()) < 0)
+		goto out;
+	error = git_repository_open_ext(&repo->git, NULL,
+					GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (error == GIT_ENOTFOUND) {
+		error = para_error_set(PARA_ENOTFOUND,
+			"not a git repository (or any of the parent directories)");
+		goto out;
+	} else if (error < 0) {
+		error = para_error_git(PARA_ERROR, "cannot open repository");
+		goto out;
+	}
+	repo->gitdir = strip_slash(git_repository_path(repo->git));
+	repo->commondir = strip_slash(git_repository_commondir(repo->git));
+	if (git_repository_workdir(repo->git))
+		repo->workdir = strip_slash(git_repository_workdir(repo->git));
+	if ((error = find_main_workdir(repo)) < 0)
+		goto out;
+	repo->name = base_name(repo->main_workdir ? repo->main_workdir :
+			       repo->commondir);
+	repo->state_dir = para_xstrfmt("%s/para", repo->commondir);
+	*out = repo;
+	repo = NULL;
+out:
+	para_repo_free(repo);
+	return error;
+}
+
+void para_repo_free(struct para_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->git);
+	free(repo->gitdir);
+	free(repo->commondir);
+	free(repo->workdir);
+	free(repo->main_workdir);
+	free(repo->name);
+	free(repo->state_dir);
+	free(repo);
+}
+
+int para_repo_resolve_commit(git_oid *out, struct para_repo *repo,
+			     const char *rev)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int error = 0;
+
+	if (git_revparse_single(&obj, repo->git, rev) < 0) {
+		error = para_error_set(PARA_ENOTFOUND,
+				       "not a valid revision: '%s'", rev);
+		goto out;
+	}
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = para_error_set(PARA_EINVALID,
+				       "'%s' does not name a commit", rev);
+		goto out;
+	}
+	if (out)
+		git_oid_cpy(out, git_object_id(commit));
+out:
+	git_object_free(commit);
+	git_object_free(obj);
+	return error;
+}
+
+int para_repo_ref_exists(struct para_repo *repo, const char *refname)
+{
+	git_reference *ref = NULL;
+
+	if (git_reference_lookup(&ref, repo->git, refname) < 0)
+		return 0;
+	git_reference_free(ref);
+	return 1;
+}
+
+int para_mkdir_p(const char *path)
+{
+	char *copy = para_strdup(path);
+	char *p = copy;
+	int error = 0;
+
+	do {
+		p = strchr(p + 1, '/');
+		if (p)
+			*p = '\0';
+		if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+			error = para_error_errno(PARA_ERROR,
+				"cannot create directory '%s'", copy);
+		if (p)
+			*p = '/';
+	} while (p && !error);
+	free(copy);
+	return error;
+}
+
+int para_repo_state_path(char **out, struct para_repo *repo, const char *sub)
+{
+	char *path = sub && *sub ? para_xstrfmt("%s/%s", repo->state_dir, sub)
+				 : para_strdup(repo->state_dir);
+	int error = para_mkdir_p(path);
+
+	if (error < 0) {
+		free(path);
+		*out = NULL;
+		return error;
+	}
+	*out = path;
+	return 0;
+}

@@ -1,0 +1,45 @@
+#ifndef PARA_REPO_H
+#define PARA_REPO_H
+
+#include <git2.h>
+
+/*
+ * The repository git-para works on, found the way git finds it: from the
+ * environment (GIT_DIR, GIT_WORK_TREE, ...) or by searching upwards from
+ * the current directory, which may be the main worktree or any task
+ * worktree.  Every task lives in the common dir.
+ */
+struct para_repo {
+	git_repository *git;	/* the repository as opened (may be a worktree) */
+	char *gitdir;		/* this worktree's git dir, no trailing '/' */
+	char *commondir;	/* shared git dir, no trailing '/' */
+	char *workdir;		/* this worktree's top, or NULL when bare */
+	char *main_workdir;	/* the main worktree's top, or NULL when bare */
+	char *name;		/* basename of the main worktree (or bare dir) */
+	char *state_dir;	/* <commondir>/para */
+};
+
+/* Library-wide initialisation; safe to call more than once. */
+int para_lib_init(void);
+
+/* Opens the repository of the current process (see above). */
+int para_repo_open(struct para_repo **out);
+void para_repo_free(struct para_repo *repo);
+
+/*
+ * Resolves a revision to a commit; fills `out` (may be NULL) with its id.
+ * Fails with PARA_ENOTFOUND naming the revision.
+ */
+int para_repo_resolve_commit(git_oid *out, struct para_repo *repo,
+			     const char *rev);
+
+/* 1 if `refname` exists, 0 if not. */
+int para_repo_ref_exists(struct para_repo *repo, const char *refname);
+
+/* Creates a directory and its missing parents. */
+int para_mkdir_p(const char *path);
+
+/* Creates `<state_dir>/<sub>` (and the state dir) if missing. */
+int para_repo_state_path(char **out, struct para_repo *repo, const char *sub);
+
+#endif

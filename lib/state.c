@@ -1,0 +1,454 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <git2.h>
+
+#include "error.h"
+#include "state.h"
+#include "strbuf.h"
+
+enum field_type { F_STR, F_INT, F_LL, F_BOOL, F_LIST, F_STATE, F_PID, F_ULL };
+
+struct field {
+	const char *key;	/* lower case, as libgit2 reports it */
+	const char *name;	/* as written */
+	enum field_type type;
+	size_t offset;
+};
+
+#define FIELD(key, name, type, member) \
+	{ key, name, type, offsetof(struct para_task, member) }
+
+/* The file format: one row per key, written in this order. */
+static const struct field fields[] = {
+	FIELD("task.name", "name", F_STR, name),
+	FIELD("task.branch", "branch", F_STR, branch),
+	FIELD("task.worktree", "worktree", F_STR, worktree),
+	FIELD("task.base", "base", F_STR, base),
+	FIELD("task.baseref", "baseRef", F_STR, base_ref),
+	FIELD("task.issue", "issue", F_STR, issue),
+	FIELD("task.prompt", "prompt", F_STR, prompt),
+	FIELD("task.command", "command", F_STR, command),
+	FIELD("task.path", "path", F_LIST, paths),
+	FIELD("task.after", "after", F_LIST, after),
+	FIELD("task.lock", "lock", F_LIST, locks),
+	FIELD("task.exclusive", "exclusive", F_BOOL, exclusive),
+	FIELD("task.sparse", "sparse", F_BOOL, sparse),
+	FIELD("task.reusedbranch", "reusedBranch", F_BOOL, reused_branch),
+	FIELD("task.created", "created", F_LL, created),
+	FIELD("run.state", "state", F_STATE, state),
+	FIELD("run.attempt", "attempt", F_INT, attempt),
+	FIELD("run.pid", "pid", F_PID, proc.pid),
+	FIELD("run.pidstart", "pidStart", F_ULL, proc.start),
+	FIELD("run.bootid", "bootId", F_STR, proc.boot_id),
+	FIELD("run.runnerpid", "runnerPid", F_PID, runner.pid),
+	FIELD("run.runnerstart", "runnerStart", F_ULL, runner.start),
+	FIELD("run.runnerbootid", "runnerBootId", F_STR, runner.boot_id),
+	FIELD("run.started", "started", F_LL, started),
+	FIELD("run.finished", "finished", F_LL, finished),
+	FIELD("run.exitcode", "exitCode", F_INT, exit_code),
+	FIELD("run.signal", "signal", F_INT, signal),
+	FIELD("run.slot", "slot", F_INT, slot),
+	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
+	FIELD("collect.mergedinto", "mergedInto", F_STR, merged_into),
+	FIELD("collect.pushedto", "pushedTo", F_STR, pushed_to),
+};
+
+#define MEMBER(task, f, type) ((type *)((char *)(task) + (f)->offset))
+
+char *para_state_task_path(const struct para_repo *repo, const char *name)
+{
+	return para_xstrfmt("%s/tasks/%s", repo->state_dir, name);
+}
+
+/*
+ * Quotes a value for git's config format.  Everything but NUL survives:
+ * '\\', '"', '\n', '\t' and '\b' have escapes, and other bytes are
+ * taken literally inside double quotes.
+ */
+static void add_quoted(struct para_strbuf *out, const char *value)
+{
+	const char *p;
+
+	para_strbuf_addch(out, '"');
+	for (p = value; *p; p++) {
+		switch (*p) {
+		case '\\': para_strbuf_addstr(out, "\\\\"); break;
+		case '"': para_strbuf_addstr(out, "\\\""); break;
+		case '\n': para_strbuf_addstr(out, "\\n"); break;
+		case '\t': para_strbuf_addstr(out, "\\t"); break;
+		case '\b': para_strbuf_addstr(out, "\\b"); break;
+		default: para_strbuf_addch(out, *p);
+		}
+	}
+	para_strbuf_addch(out, '"');
+}
+
+static void format_field(struct para_strbuf *out, const struct para_task *task,
+			 const struct field *f)
+{
+	const struct para_strvec *list;
+	const char *str;
+	size_t i;
+
+	switch (f->type) {
+	case F_STR:
+		str = *MEMBER(task, f, char *const);
+		if (!str)
+			return;
+		para_strbuf_addf(out, "\t%s = ", f->name);
+		add_quoted(out, str);
+		para_strbuf_addch(out, '\n');
+		return;
+	case F_LIST:
+		list = MEMBER(task, f, const struct para_strvec);
+		for (i = 0; i < list->nr; i++) {
+			para_strbuf_addf(out, "\t%s = ", f->name);
+			add_quoted(out, list->v[i]);
+			para_strbuf_addch(out, '\n');
+		}
+		return;
+	case F_BOOL:
+		para_strbuf_addf(out, "\t%s = %s\n", f->name,
+				 *MEMBER(task, f, const int) ? "true" : "false");
+		return;
+	case F_INT:
+		para_strbuf_addf(out, "\t%s = %d\n", f->name,
+				 *MEMBER(task, f, const int));
+		return;
+	case F_LL:
+		para_strbuf_addf(out, "\t%s = %lld\n", f->name,
+				 *MEMBER(task, f, const long long));
+		return;
+	case F_ULL:
+		para_strbuf_addf(out, "\t%s = %llu\n", f->name,
+				 *MEMBER(task, f, const unsigned long long));
+		return;
+	case F_PID:
+		para_strbuf_addf(out, "\t%s = %ld\n", f->name,
+				 (long)*MEMBER(task, f, const pid_t));
+		return;
+	case F_STATE:
+		para_strbuf_addf(out, "\t%s = %s\n", f->name,
+			para_task_state_name(*MEMBER(task, f,
+					const enum para_task_state)));
+		return;
+	}
+}
+
+static int same_section(const char *a, const char *b)
+{
+	size_t len = strcspn(a, ".");
+
+	return len == strcspn(b, ".") && !strncmp(a, b, len);
+}
+
+void para_state_format(struct para_strbuf *out, const struct para_task *task)
+{
+	size_t i;
+
+	para_strbuf_addf(out, "# git-para task state: read it with git-para-status(1)\n"
+			 "[para]\n\tversion = %d\n", PARA_STATE_VERSION);
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		if (!i || !same_section(fields[i - 1].key, fields[i].key))
+			para_strbuf_addf(out, "[%.*s]\n",
+					 (int)strcspn(fields[i].key, "."),
+					 fields[i].key);
+		format_field(out, task, &fields[i]);
+	}
+	/* written last, so that a truncated file is noticed */
+	para_strbuf_addstr(out, "[end]\n\tcomplete = true\n");
+}
+
+static const struct field *find_field(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if (!strcmp(fields[i].key, key))
+			return &fields[i];
+	return NULL;
+}
+
+static int parse_number(long long *out, const char *value, long long min,
+			long long max)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(value, &end, 10);
+	return (!*value || *end || errno || *out < min || *out > max) ? -1 : 0;
+}
+
+static int set_field(struct para_task *task, const struct field *f,
+		     const char *value)
+{
+	long long n;
+	char **str;
+
+	switch (f->type) {
+	case F_STR:
+		str = MEMBER(task, f, char *);
+		free(*str);
+		*str = para_strdup(value);
+		return 0;
+	case F_LIST:
+		para_strvec_push(MEMBER(task, f, struct para_strvec), value);
+		return 0;
+	case F_BOOL:
+		if (strcmp(value, "true") && strcmp(value, "false"))
+			return -1;
+		*MEMBER(task, f, int) = !strcmp(value, "true");
+		return 0;
+	case F_STATE:
+		if (para_task_state_parse(value) < 0)
+			return -1;
+		*MEMBER(task, f, enum para_task_state) =
+			(enum para_task_state)para_task_state_parse(value);
+		return 0;
+	case F_INT:
+		if (parse_number(&n, value, -2147483647LL, 2147483647LL) < 0)
+			return -1;
+		*MEMBER(task, f, int) = (int)n;
+		return 0;
+	case F_PID:
+		if (parse_number(&n, value, 0, 2147483647LL) < 0)
+			return -1;
+		*MEMBER(task, f, pid_t) = (pid_t)n;
+		return 0;
+	case F_LL:
+		if (parse_number(&n, value, 0, 9223372036854775807LL) < 0)
+			return -1;
+		*MEMBER(task, f, long long) = n;
+		return 0;
+	case F_ULL:
+		if (parse_number(&n, value, 0, 9223372036854775807LL) < 0)
+			return -1;
+		*MEMBER(task, f, unsigned long long) = (unsigned long long)n;
+		return 0;
+	}
+	return -1;
+}
+
+static int corrupt(const char *path, const char *why)
+{
+	return para_error_set(PARA_ECORRUPT, "damaged state file '%s': %s",
+			      path, why);
+}
+
+/* Applies one entry; returns 0, or an error about the file. */
+static int read_entry(struct para_task *task, int *version, int *complete,
+		      const git_config_entry *entry, const char *path)
+{
+	const struct field *f;
+	long long n;
+
+	if (!strcmp(entry->name, "para.version")) {
+		if (parse_number(&n, entry->value, 1, 1000000) < 0)
+			return corrupt(path, "bad version");
+		*version = (int)n;
+		return 0;
+	}
+	if (!strcmp(entry->name, "end.complete")) {
+		*complete = 1;
+		return 0;
+	}
+	f = find_field(entry->name);
+	if (f && set_field(task, f, entry->value) < 0)
+		return para_error_set(PARA_ECORRUPT,
+			"damaged state file '%s': bad value '%s' for '%s'",
+			path, entry->value, entry->name);
+	return 0;
+}
+
+static int check_loaded(const struct para_task *task, int version,
+			int complete, const char *path)
+{
+	if (!version)
+		return corrupt(path, "no format version");
+	if (version > PARA_STATE_VERSION)
+		return para_error_set(PARA_ECORRUPT,
+			"state file '%s' has format version %d; this git-para reads version %d",
+			path, version, PARA_STATE_VERSION);
+	if (!complete)
+		return corrupt(path, "it is truncated");
+	if (!task->name || !task->branch || !task->worktree || !task->base)
+		return corrupt(path, "a required field is missing");
+	return 0;
+}
+
+int para_state_parse_file(struct para_task *out, const char *path)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+	int version = 0, complete = 0, error;
+
+	para_task_init(out);
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return para_error_set(PARA_ENOTFOUND, "no state file '%s'",
+				      path);
+	if (git_config_open_ondisk(&cfg, path) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
+		error = para_error_git(PARA_ECORRUPT,
+				       "damaged state file '%s'", path);
+		goto out;
+	}
+	while ((error = git_config_next(&entry, it)) == 0)
+		if ((error = read_entry(out, &version, &complete, entry,
+					path)) < 0)
+			goto out;
+	if (error != GIT_ITEROVER) {
+		error = para_error_git(PARA_ECORRUPT,
+				       "damaged state file '%s'", path);
+		goto out;
+	}
+	error = check_loaded(out, version, complete, path);
+out:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	if (error < 0)
+		para_task_dispose(out);
+	return error;
+}
+
+int para_state_load(struct para_task *out, const struct para_repo *repo,
+		    const char *name)
+{
+	char *path = para_state_task_path(repo, name);
+	int error = para_state_parse_file(out, path);
+
+	if (error == PARA_ENOTFOUND)
+		para_error_set(PARA_ENOTFOUND, "no such task '%s'", name);
+	else if (!error && strcmp(out->name, name)) {
+		error = para_error_set(PARA_ECORRUPT,
+			"damaged state file '%s': it names task '%s'",
+			path, out->name);
+		para_task_dispose(out);
+	}
+	free(path);
+	return error;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	return ret;
+}
+
+int para_state_save(const struct para_repo *repo,
+		    const struct para_task *task)
+{
+	struct para_strbuf data = PARA_STRBUF_INIT;
+	char *dir = NULL, *tmp = NULL, *path = NULL;
+	int fd = -1, error;
+
+	if ((error = para_repo_state_path(&dir, (struct para_repo *)repo,
+					  "tasks")) < 0)
+		goto out;
+	path = para_state_task_path(repo, task->name);
+	tmp = para_xstrfmt("%s/.%s.tmp.%ld", dir, task->name, (long)getpid());
+	para_state_format(&data, task);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write_all(fd, data.buf, data.len) < 0 || fsync(fd) < 0) {
+		error = para_error_errno(PARA_ERROR, "cannot write '%s'", tmp);
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		error = para_error_errno(PARA_ERROR, "cannot rename '%s'", tmp);
+		goto out;
+	}
+	fsync_dir(dir);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (error < 0 && tmp)
+		unlink(tmp);
+	para_strbuf_dispose(&data);
+	free(dir);
+	free(tmp);
+	free(path);
+	return error;
+}
+
+int para_state_remove(const struct para_repo *repo, const char *name)
+{
+	char *path = para_state_task_path(repo, name);
+	int error = 0;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		error = para_error_errno(PARA_ERROR, "cannot remove '%s'",
+					 path);
+	free(path);
+	return error;
+}
+
+int para_state_exists(const struct para_repo *repo, const char *name)
+{
+	char *path = para_state_task_path(repo, name);
+	int exists = access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
+int para_state_list(struct para_strvec *out, const struct para_repo *repo)
+{
+	char *dir = para_xstrfmt("%s/tasks", repo->state_dir);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int error = 0;
+
+	if (!d) {
+		if (errno != ENOENT)
+			error = para_error_errno(PARA_ERROR,
+						 "cannot read '%s'", dir);
+		free(dir);
+		return error;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			para_strvec_push(out, de->d_name);
+	closedir(d);
+	free(dir);
+	para_strvec_sort(out);
+	return 0;
+}
+
+int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
+		    const char *what, int flags)
+{
+	char *path = para_xstrfmt("%s/locks/%s.lock", repo->state_dir, what);
+	int error = para_lock_take(lock, path, flags);
+
+	free(path);
+	return error;
+}

@@ -1,0 +1,57 @@
+#ifndef PARA_STATE_H
+#define PARA_STATE_H
+
+#include "lock.h"
+#include "strbuf.h"
+#include "repo.h"
+#include "task.h"
+
+/*
+ * The task store: one file per task in `<state_dir>/tasks/<name>`, in
+ * git's config format (readable with `git config -f`), with a format
+ * version and an end marker so that truncation is noticed.  Files are
+ * replaced atomically (temporary file, fsync, rename, directory fsync).
+ *
+ * Locks, under `<state_dir>/locks/`:
+ *   tasks.lock     held while tasks are created or removed, so that the
+ *                  overlap check and the creation are one step
+ *   <name>.lock    held around a read-modify-write of one task
+ */
+
+#define PARA_STATE_VERSION 1
+
+/* Path of a task's state file (malloc'd). */
+char *para_state_task_path(const struct para_repo *repo, const char *name);
+
+/*
+ * Loads a task.  PARA_ENOTFOUND when there is no such task; PARA_ECORRUPT,
+ * with the file named, when the file is damaged, truncated or of a newer
+ * version.
+ */
+int para_state_load(struct para_task *out, const struct para_repo *repo,
+		    const char *name);
+
+/* Writes a task atomically. */
+int para_state_save(const struct para_repo *repo,
+		    const struct para_task *task);
+
+/* Removes a task's state file (missing is fine). */
+int para_state_remove(const struct para_repo *repo, const char *name);
+
+/* 1 if a state file exists for `name`. */
+int para_state_exists(const struct para_repo *repo, const char *name);
+
+/* The names of every recorded task, sorted. */
+int para_state_list(struct para_strvec *out, const struct para_repo *repo);
+
+/* Takes `<state_dir>/locks/<what>.lock`. */
+int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
+		    const char *what, int flags);
+
+/* Serialises a task in the file format (exposed for the unit tests). */
+void para_state_format(struct para_strbuf *out, const struct para_task *task);
+
+/* Parses a state file at `path` (exposed for the unit tests). */
+int para_state_parse_file(struct para_task *out, const char *path);
+
+#endif

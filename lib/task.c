@@ -1,0 +1,125 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strbuf.h"
+#include "task.h"
+
+static const char *const state_names[PARA_STATE__COUNT] = {
+	[PARA_STATE_NEW] = "new",
+	[PARA_STATE_QUEUED] = "queued",
+	[PARA_STATE_RUNNING] = "running",
+	[PARA_STATE_SUCCEEDED] = "succeeded",
+	[PARA_STATE_FAILED] = "failed",
+	[PARA_STATE_TIMED_OUT] = "timed-out",
+	[PARA_STATE_CANCELLED] = "cancelled",
+	[PARA_STATE_SKIPPED] = "skipped",
+	[PARA_STATE_ORPHANED] = "orphaned",
+	[PARA_STATE_LOST] = "lost",
+	[PARA_STATE_MERGED] = "merged",
+	[PARA_STATE_PUSHED] = "pushed",
+	[PARA_STATE_PR_OPEN] = "pr-open",
+};
+
+void para_task_init(struct para_task *task)
+{
+	memset(task, 0, sizeof(*task));
+	task->exit_code = -1;
+	task->slot = -1;
+}
+
+static void proc_dispose(struct para_proc *proc)
+{
+	free(proc->boot_id);
+	memset(proc, 0, sizeof(*proc));
+}
+
+void para_task_dispose(struct para_task *task)
+{
+	free(task->name);
+	free(task->branch);
+	free(task->worktree);
+	free(task->base);
+	free(task->base_ref);
+	free(task->issue);
+	free(task->prompt);
+	free(task->command);
+	para_strvec_dispose(&task->paths);
+	para_strvec_dispose(&task->after);
+	para_strvec_dispose(&task->locks);
+	proc_dispose(&task->proc);
+	proc_dispose(&task->runner);
+	free(task->pr_url);
+	free(task->merged_into);
+	free(task->pushed_to);
+	para_task_init(task);
+}
+
+const char *para_task_state_name(enum para_task_state state)
+{
+	if ((int)state < 0 || state >= PARA_STATE__COUNT)
+		return "unknown";
+	return state_names[state];
+}
+
+int para_task_state_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < PARA_STATE__COUNT; i++)
+		if (!strcmp(state_names[i], name))
+			return i;
+	return -1;
+}
+
+int para_task_state_done(enum para_task_state state)
+{
+	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
+	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
+}
+
+static int name_error(const char *name, const char *rule)
+{
+	return para_error_set(PARA_EINVALID, "invalid task name '%s': %s",
+			      name, rule);
+}
+
+int para_task_name_validate(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!len)
+		return para_error_set(PARA_EINVALID,
+				      "invalid task name '': it is empty");
+	if (len > PARA_TASK_NAME_MAX)
+		return name_error(name, "it is longer than 64 bytes");
+	if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789", name[0]))
+		return name_error(name,
+			"it must start with a lower-case letter or a digit");
+	for (p = name; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", *p))
+			return name_error(name,
+				"only lower-case letters, digits, '.', '_' and '-' are allowed");
+	if (strstr(name, ".."))
+		return name_error(name, "it must not contain '..'");
+	if (name[len - 1] == '.')
+		return name_error(name, "it must not end with '.'");
+	if (len >= 5 && !strcmp(name + len - 5, ".lock"))
+		return name_error(name, "it must not end with '.lock'");
+	return 0;
+}
+
+char *para_task_issue_parse(const char *text)
+{
+	const char *digits = text[0] == '#' ? text + 1 : text;
+	size_t n = strspn(digits, "0123456789");
+
+	if (!n || digits[n] || n > 18 || digits[0] == '0') {
+		para_error_set(PARA_EINVALID,
+			"invalid issue '%s': expected a number like 42 or #42",
+			text);
+		return NULL;
+	}
+	return para_strdup(digits);
+}

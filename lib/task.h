@@ -1,0 +1,93 @@
+#ifndef PARA_TASK_H
+#define PARA_TASK_H
+
+#include <sys/types.h>
+#include "strvec.h"
+
+/* Run states of a task (SPEC section 4). */
+enum para_task_state {
+	PARA_STATE_NEW = 0,
+	PARA_STATE_QUEUED,
+	PARA_STATE_RUNNING,
+	PARA_STATE_SUCCEEDED,
+	PARA_STATE_FAILED,
+	PARA_STATE_TIMED_OUT,
+	PARA_STATE_CANCELLED,
+	PARA_STATE_SKIPPED,
+	PARA_STATE_ORPHANED,
+	PARA_STATE_LOST,
+	PARA_STATE_MERGED,
+	PARA_STATE_PUSHED,
+	PARA_STATE_PR_OPEN,
+	PARA_STATE__COUNT
+};
+
+/* A recorded process: ours only if pid, start time and boot id all match. */
+struct para_proc {
+	pid_t pid;			/* 0 when none */
+	unsigned long long start;	/* field 22 of /proc/PID/stat */
+	char *boot_id;
+};
+
+/*
+ * A task as recorded in `<common-dir>/para/tasks/<name>`.  Every string
+ * is owned (malloc'd) or NULL.
+ */
+struct para_task {
+	char *name;
+	char *branch;		/* full branch name, e.g. solve/issue-42 */
+	char *worktree;		/* absolute path */
+	char *base;		/* commit id, hex */
+	char *base_ref;		/* what the base was resolved from */
+	char *issue;		/* digits, or NULL */
+	char *prompt;
+	char *command;		/* --command, or NULL for para.command */
+	struct para_strvec paths;	/* domain patterns, normalised */
+	struct para_strvec after;	/* dependencies */
+	struct para_strvec locks;
+	int exclusive;
+	int sparse;
+	int reused_branch;	/* the branch existed before the task */
+	long long created;	/* ms since the epoch */
+
+	enum para_task_state state;
+	int attempt;		/* attempts started so far */
+	struct para_proc proc;	/* the task's process group leader */
+	struct para_proc runner;	/* the `git para run` supervising it */
+	long long started;	/* ms since the epoch, 0 when never */
+	long long finished;
+	int exit_code;		/* -1 when none */
+	int signal;		/* terminating signal, 0 when none */
+	int slot;		/* PARA_SLOT of the current attempt, -1 when none */
+
+	char *pr_url;
+	char *merged_into;	/* integration branch it was merged into */
+	char *pushed_to;	/* remote it was pushed to */
+};
+
+#define PARA_TASK_NAME_MAX 64
+
+void para_task_init(struct para_task *task);
+void para_task_dispose(struct para_task *task);
+
+/* "timed-out" etc.; and back (returns -1 for an unknown name). */
+const char *para_task_state_name(enum para_task_state state);
+int para_task_state_parse(const char *name);
+
+/* 1 for states after which `run` does not select the task by default. */
+int para_task_state_done(enum para_task_state state);
+
+/*
+ * Checks a task name against SPEC section 2: [a-z0-9][a-z0-9._-]*, at most
+ * 64 bytes, not ending in ".lock" or ".", no "..".  Returns 0 or
+ * PARA_EINVALID with a message naming the rule.
+ */
+int para_task_name_validate(const char *name);
+
+/*
+ * Parses an issue reference ("42" or "#42") into digits; returns a
+ * malloc'd string, or NULL with the error set.
+ */
+char *para_task_issue_parse(const char *text);
+
+#endif

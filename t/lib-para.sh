@@ -1,0 +1,39 @@
+# Helpers shared by git-para's tests.
+
+# test_create_repo <dir>: a repository with one commit holding a small tree
+test_create_repo () {
+	git init -q "$1" &&
+	(
+		cd "$1" &&
+		mkdir -p src/api src/db src/auth docs &&
+		echo api >src/api/orders.c &&
+		echo db >src/db/schema.sql &&
+		echo auth >src/auth/login.c &&
+		echo doc >docs/guide.md &&
+		echo readme >README &&
+		git add . &&
+		git commit -q -m initial
+	)
+}
+
+# test_commit <message> [<file> [<contents>]]: commit a change in the cwd
+test_commit () {
+	file=${2:-$1.t}
+	mkdir -p "$(dirname "$file")" &&
+	echo "${3:-$1}" >"$file" &&
+	git add "$file" &&
+	git commit -q -m "$1"
+}
+
+# test_para_state_count: how many task state files exist
+test_para_tasks () {
+	ls "$(git rev-parse --git-common-dir)/para/tasks" 2>/dev/null
+}
+
+# test_no_task <name>: nothing of task <name> exists
+test_no_task () {
+	! test -e "$(git rev-parse --git-common-dir)/para/tasks/$1" &&
+	! git show-ref --verify --quiet "refs/heads/solve/$1" &&
+	! test -e "../$(basename "$(pwd)")-worktrees/$1" &&
+	! git worktree list --porcelain | grep -q "worktrees/$1\$"
+}
