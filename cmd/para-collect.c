@@ -304,9 +304,10 @@ static int do_merge(struct para_collect *c, const char *branch)
 	return ret;
 }
 
+/* Where git would run: relative remote URLs and `gh` resolve from there. */
 static const char *top_dir(void)
 {
-	return repo->workdir ? repo->workdir : repo->commondir;
+	return repo->main_workdir ? repo->main_workdir : repo->commondir;
 }
 
 static int push_one(const struct para_collect_item *it, const char *remote)
@@ -319,7 +320,7 @@ static int push_one(const struct para_collect_item *it, const char *remote)
 	cmd.dir = top_dir();
 	cmd.out = &out;
 	cmd.err_to_out = 1;
-	para_strvec_pushf(&cmd.args, "--git-dir=%s", repo->gitdir);
+	para_strvec_pushf(&cmd.args, "--git-dir=%s", repo->commondir);
 	para_strvec_push(&cmd.args, "push");
 	para_strvec_push(&cmd.args, remote);
 	para_strvec_pushf(&cmd.args, "refs/heads/%s:refs/heads/%s",
@@ -661,7 +662,7 @@ int cmd_main(int argc, const char **argv)
 	}
 	if (para_collect_check(&c, repo, tasks, nr, &shared, 0) < 0)
 		die_lib();
-	if (modes)
+	if (o.merge || o.push || o.pr)
 		warn_problems(&c);
 	if (o.merge)
 		ret = do_merge(&c, o.merge);
