@@ -36,6 +36,8 @@ static void child(struct para_batch_job *job, int out, int err)
 	dup2(err, 2);
 	for (i = 0; repo_env[i]; i++)
 		unsetenv(repo_env[i]);
+	for (i = 0; i < job->env.nr; i++)
+		putenv(job->env.v[i]);
 	para_strvec_push(&argv, "git");
 	para_strvec_pushv(&argv, (const char *const *)job->args.v);
 	execvp("git", argv.v);
@@ -158,6 +160,7 @@ int para_batch_run(struct para_batch_job *jobs, size_t nr, unsigned max)
 void para_batch_job_dispose(struct para_batch_job *job)
 {
 	para_strvec_dispose(&job->args);
+	para_strvec_dispose(&job->env);
 	para_strbuf_dispose(&job->out);
 	para_strbuf_dispose(&job->err);
 	job->status = -1;

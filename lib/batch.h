@@ -11,14 +11,15 @@
  */
 struct para_batch_job {
 	struct para_strvec args;	/* arguments after "git" */
+	struct para_strvec env;		/* "K=V" to set in its environment */
 	struct para_strbuf out;		/* its stdout */
 	struct para_strbuf err;		/* its stderr */
 	int status;			/* exit status, 128 + signal, or -1 */
 	void *data;			/* the caller's */
 };
 
-#define PARA_BATCH_JOB_INIT { PARA_STRVEC_INIT, PARA_STRBUF_INIT, \
-			      PARA_STRBUF_INIT, -1, NULL }
+#define PARA_BATCH_JOB_INIT { PARA_STRVEC_INIT, PARA_STRVEC_INIT, \
+			      PARA_STRBUF_INIT, PARA_STRBUF_INIT, -1, NULL }
 
 /*
  * Runs `git <args>` for each of the `nr` jobs, at most `max` at once
