@@ -78,10 +78,14 @@ static size_t select_tasks(struct para_task **tasks, int argc,
 	*tasks = NULL;
 	if (argc) {
 		for (i = 0; i < (size_t)argc; i++) {
+			if (para_strvec_contains(&names, argv[i]))
+				continue;
+			para_strvec_push(&names, argv[i]);
 			if (para_state_load(&task, repo, argv[i]) < 0)
 				die_lib();
 			add_task(tasks, &nr, &task);
 		}
+		para_strvec_dispose(&names);
 		return nr;
 	}
 	if (para_state_list(&names, repo) < 0)

@@ -144,6 +144,22 @@ test_expect_success 'a dependent task is judged on its own changes' '
 	grep "^task auth: 1 changed, ok" actual
 '
 
+test_expect_success 'a task named twice is checked once' '
+	git para collect auth auth >actual &&
+	grep "^tasks: 1, pairs: 0" actual
+'
+
+test_expect_success 'a damaged state file is reported, the others are checked' '
+	git para add -p src/broken broken &&
+	echo "[para" >"$(collect_state_file broken)" &&
+	git para collect auth >expect &&
+	git para collect auth >actual 2>err &&
+	test_cmp expect actual &&
+	test_expect_code 1 git para collect >actual 2>err &&
+	grep "^warning: .*broken" err &&
+	grep "^task auth: 1 changed, ok" actual
+'
+
 test_expect_success 'modes cannot be combined' '
 	test_expect_code 129 git para collect --merge --push 2>err &&
 	grep "cannot be used together" err &&
