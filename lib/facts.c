@@ -1,0 +1,396 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "domain.h"
+#include "error.h"
+#include "facts.h"
+#include "parallel.h"
+#include "proc.h"
+#include "state.h"
+#include "strbuf.h"
+
+static void facts_init(struct para_facts *f, const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = para_strdup(name);
+	para_task_init(&f->task);
+	f->ahead = f->behind = f->changed = f->dirty = -1;
+	f->staged = f->unstaged = f->untracked = f->conflicted = -1;
+}
+
+static void facts_dispose(struct para_facts *f)
+{
+	free(f->name);
+	free(f->error);
+	para_task_dispose(&f->task);
+	free(f->head);
+	free(f->head_commit);
+	free(f->tip);
+	free(f->compare);
+	free(f->compare_ref);
+	free(f->merge_base);
+	para_strvec_dispose(&f->changed_files);
+	para_strvec_dispose(&f->outside);
+	free(f->log_path);
+}
+
+void para_facts_free_all(struct para_facts *facts, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; facts && i < nr; i++)
+		facts_dispose(&facts[i]);
+	free(facts);
+}
+
+long long para_facts_run_time(const struct para_facts *f, long long now)
+{
+	const struct para_task *t = &f->task;
+
+	if (f->damaged || t->started <= 0)
+		return -1;
+	if (t->finished >= t->started)
+		return t->finished - t->started;
+	if (f->state == PARA_STATE_RUNNING || f->state == PARA_STATE_ORPHANED)
+		return now > t->started ? now - t->started : 0;
+	return -1;
+}
+
+static void load_task(struct para_facts *f, const struct para_repo *repo)
+{
+	if (para_state_load(&f->task, repo, f->name) < 0) {
+		f->damaged = 1;
+		f->error = para_strdup(para_error_last());
+		return;
+	}
+	f->state = para_task_live_state(&f->task);
+	f->proc_alive = para_proc_alive(&f->task.proc);
+	f->runner_alive = para_proc_alive(&f->task.runner);
+}
+
+/* "gitdir: <path>" of a worktree's .git file; NULL if it is not one. */
+static char *worktree_gitdir(const char *worktree)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("%s/.git", worktree), *gitdir = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		gitdir = path;
+		path = NULL;
+		goto out;
+	}
+	if (para_strbuf_read_file(&sb, path) < 0)
+		goto out;
+	para_strbuf_rtrim(&sb);
+	if (strncmp(sb.buf, "gitdir: ", 8))
+		goto out;
+	if (sb.buf[8] == '/')
+		gitdir = para_strdup(sb.buf + 8);
+	else
+		gitdir = para_xstrfmt("%s/%s", worktree, sb.buf + 8);
+out:
+	para_strbuf_dispose(&sb);
+	free(path);
+	return gitdir;
+}
+
+/* Reads the worktree's HEAD straight from its git dir: no repository to open. */
+static void read_head(struct para_facts *f)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *gitdir = worktree_gitdir(f->task.worktree), *path;
+
+	if (!gitdir)
+		return;
+	f->worktree_exists = 1;
+	path = para_xstrfmt("%s/HEAD", gitdir);
+	if (para_strbuf_read_file(&sb, path) == 0) {
+		para_strbuf_rtrim(&sb);
+		if (!strncmp(sb.buf, "ref: ", 5)) {
+			f->head = para_strdup(sb.buf + 5);
+		} else if (sb.len >= GIT_OID_HEXSZ) {
+			f->detached = 1;
+			f->head_commit = para_strdup(sb.buf);
+		}
+	}
+	para_strbuf_dispose(&sb);
+	free(path);
+	free(gitdir);
+}
+
+static char *oid_hex(const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return para_strdup(hex);
+}
+
+/*
+ * What ahead/behind count against: the current tip of the ref the base
+ * was taken from (so that `behind` says how far the base moved on), or
+ * the recorded base commit when that ref is HEAD or gone.
+ */
+static int find_compare(git_oid *out, struct para_facts *f, git_repository *git)
+{
+	const char *ref = f->task.base_ref;
+	git_reference *r = NULL;
+	git_object *obj = NULL;
+
+	if (ref && *ref && strcmp(ref, "HEAD") &&
+	    !git_reference_dwim(&r, git, ref) &&
+	    !git_reference_peel(&obj, r, GIT_OBJECT_COMMIT)) {
+		git_oid_cpy(out, git_object_id(obj));
+		f->compare_ref = para_strdup(git_reference_name(r));
+	}
+	git_object_free(obj);
+	git_reference_free(r);
+	if (f->compare_ref)
+		return 0;
+	return git_oid_fromstr(out, f->task.base);
+}
+
+static void read_refs(struct para_facts *f, git_repository *git)
+{
+	git_oid tip, compare, base;
+	size_t ahead, behind;
+	char *ref = para_xstrfmt("refs/heads/%s", f->task.branch);
+
+	if (git_reference_name_to_id(&tip, git, ref) < 0)
+		goto out;
+	f->branch_exists = 1;
+	f->tip = oid_hex(&tip);
+	if (find_compare(&compare, f, git) < 0)
+		goto out;
+	f->compare = oid_hex(&compare);
+	if (git_graph_ahead_behind(&ahead, &behind, git, &tip, &compare) < 0)
+		goto out;
+	f->ahead = (long)ahead;
+	f->behind = (long)behind;
+	if (git_merge_base(&base, git, &tip, &compare) < 0)
+		goto out;
+	f->merge_base = oid_hex(&base);
+	if (git_oid_equal(&base, &tip))
+		f->changed = 0;
+out:
+	git_error_clear();
+	free(ref);
+}
+
+static struct para_gitjob *status_job(const struct para_facts *f)
+{
+	struct para_gitjob *job = para_malloc(sizeof(*job));
+
+	para_gitjob_init(job);
+	/* never take index.lock: the tasks' agents may be committing */
+	para_strvec_push(&job->args, "--no-optional-locks");
+	para_strvec_push(&job->args, "-C");
+	para_strvec_push(&job->args, f->task.worktree);
+	para_strvec_push(&job->args, "status");
+	para_strvec_push(&job->args, "--porcelain");
+	para_strvec_push(&job->args, "-z");
+	para_strvec_push(&job->args, "--no-renames");
+	return job;
+}
+
+static struct para_gitjob *diff_job(const struct para_facts *f,
+				    const struct para_repo *repo)
+{
+	struct para_gitjob *job = para_malloc(sizeof(*job));
+
+	para_gitjob_init(job);
+	para_strvec_pushf(&job->args, "--git-dir=%s", repo->commondir);
+	para_strvec_push(&job->args, "diff");
+	para_strvec_push(&job->args, "--name-only");
+	para_strvec_push(&job->args, "-z");
+	para_strvec_push(&job->args, "--no-renames");
+	para_strvec_push(&job->args, f->merge_base);
+	para_strvec_push(&job->args, f->tip);
+	para_strvec_push(&job->args, "--");
+	return job;
+}
+
+/* `git status --porcelain -z --no-renames`: one "XY path" record each. */
+static void parse_status(struct para_facts *f, const struct para_strbuf *out)
+{
+	const char *p = out->buf, *end = out->buf + out->len;
+
+	f->dirty = f->staged = f->unstaged = f->untracked = f->conflicted = 0;
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len >= 3) {
+			char x = p[0], y = p[1];
+
+			f->dirty++;
+			if (x == '?')
+				f->untracked++;
+			else if (x == 'U' || y == 'U' ||
+				 (x == 'A' && y == 'A') || (x == 'D' && y == 'D'))
+				f->conflicted++;
+			else {
+				if (x != ' ')
+					f->staged++;
+				if (y != ' ')
+					f->unstaged++;
+			}
+		}
+		p += len + 1;
+	}
+}
+
+static void parse_diff(struct para_facts *f, const struct para_strbuf *out)
+{
+	const char *p = out->buf, *end = out->buf + out->len;
+
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len)
+			para_strvec_push(&f->changed_files, p);
+		p += len + 1;
+	}
+	f->changed = (long)f->changed_files.nr;
+}
+
+static const struct para_task *find_task(struct para_facts *facts, size_t nr,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!facts[i].damaged && !strcmp(facts[i].name, name))
+			return &facts[i].task;
+	return NULL;
+}
+
+/*
+ * The patterns a task may change: its own, those of the tasks it comes
+ * after (their branches are merged into it) and para.sharedPath.
+ */
+static void allowed_patterns(struct para_strvec *out, struct para_facts *f,
+			     struct para_facts *all, size_t nr,
+			     const struct para_repo *repo,
+			     const struct para_facts_options *opts)
+{
+	size_t i;
+
+	para_strvec_pushv(out, (const char *const *)f->task.paths.v);
+	for (i = 0; i < f->task.after.nr; i++) {
+		const struct para_task *dep =
+			find_task(all, nr, f->task.after.v[i]);
+		struct para_task loaded;
+
+		if (dep) {
+			para_strvec_pushv(out,
+				(const char *const *)dep->paths.v);
+		} else if (!para_state_load(&loaded, repo,
+					    f->task.after.v[i])) {
+			para_strvec_pushv(out,
+				(const char *const *)loaded.paths.v);
+			para_task_dispose(&loaded);
+		}
+	}
+	para_strvec_pushv(out, (const char *const *)opts->shared_paths.v);
+}
+
+static void check_domain(struct para_facts *f, struct para_facts *all,
+			 size_t nr, const struct para_repo *repo,
+			 const struct para_facts_options *opts)
+{
+	struct para_strvec patterns = PARA_STRVEC_INIT;
+	struct para_domain *domain = NULL;
+	size_t i;
+
+	if (!f->task.paths.nr) {
+		f->domain = PARA_DOMAIN_NONE;
+		return;
+	}
+	if (f->changed < 0)
+		return;
+	allowed_patterns(&patterns, f, all, nr, repo, opts);
+	if (para_domain_new(&domain, (const char *const *)patterns.v,
+			    patterns.nr) < 0)
+		goto out;
+	for (i = 0; i < f->changed_files.nr; i++)
+		if (para_domain_covers(domain, f->changed_files.v[i]) == 0)
+			para_strvec_push(&f->outside, f->changed_files.v[i]);
+	f->domain = f->outside.nr ? PARA_DOMAIN_OUTSIDE : PARA_DOMAIN_OK;
+out:
+	para_error_clear();
+	para_domain_free(domain);
+	para_strvec_dispose(&patterns);
+}
+
+/* Runs the git commands every task needs, all at once. */
+static void run_git(struct para_facts *facts, size_t nr,
+		    const struct para_repo *repo,
+		    const struct para_facts_options *opts)
+{
+	struct para_gitjob **jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
+	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
+	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
+	size_t n = 0, i;
+
+	for (i = 0; i < nr; i++) {
+		struct para_facts *f = &facts[i];
+
+		if (f->damaged)
+			continue;
+		if (f->worktree_exists) {
+			owner[n] = f;
+			is_status[n] = 1;
+			jobs[n++] = status_job(f);
+		}
+		if (f->merge_base && f->changed < 0) {
+			owner[n] = f;
+			jobs[n++] = diff_job(f, repo);
+		}
+	}
+	para_gitjob_run_all(jobs, n, opts->jobs);
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->status == 0) {
+			if (is_status[i])
+				parse_status(owner[i], &jobs[i]->out);
+			else
+				parse_diff(owner[i], &jobs[i]->out);
+		}
+		para_gitjob_dispose(jobs[i]);
+		free(jobs[i]);
+	}
+	free(jobs);
+	free(owner);
+	free(is_status);
+}
+
+int para_facts_collect(struct para_facts **out, struct para_repo *repo,
+		       const struct para_strvec *names,
+		       const struct para_facts_options *opts)
+{
+	struct para_facts *facts = para_calloc(names->nr + 1, sizeof(*facts));
+	size_t i;
+
+	for (i = 0; i < names->nr; i++) {
+		struct para_facts *f = &facts[i];
+
+		facts_init(f, names->v[i]);
+		f->log_path = para_xstrfmt("%s/logs/%s.log", repo->state_dir,
+					   f->name);
+		load_task(f, repo);
+		if (f->damaged)
+			continue;
+		read_head(f);
+		read_refs(f, repo->git);
+	}
+	run_git(facts, names->nr, repo, opts);
+	for (i = 0; i < names->nr; i++)
+		if (!facts[i].damaged)
+			check_domain(&facts[i], facts, names->nr, repo, opts);
+	*out = facts;
+	return 0;
+}
