@@ -77,7 +77,11 @@ $(BUILD)/%.o: %.c
 $(LIBPARA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/git-para%: $(BUILD)/cmd/para%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(CMD_COMMON_OBJ) $(LIBPARA)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -90,8 +94,8 @@ units: $(UNIT_TESTS)
 
 # prove runs the shell tests and the unit programs (cmocka speaks TAP)
 test: all units
-	@PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
-		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS) $(UNIT_TESTS)
+	@cd t && PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
+		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS:t/%=%) $(UNIT_TESTS:%=../%)
 
 doc: $(MAN_PAGES)
 
