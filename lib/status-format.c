@@ -277,7 +277,7 @@ void para_status_human(struct para_strbuf *out, struct para_facts *facts,
 {
 	struct cell *rows = para_calloc((nr + 1) * COL__COUNT, sizeof(*rows));
 	size_t widths[COL__COUNT] = { 0 }, i;
-	int c;
+	int c, any_note = 0;
 
 	if (!nr) {
 		para_strbuf_addstr(out, "no tasks\n");
@@ -288,8 +288,12 @@ void para_status_human(struct para_strbuf *out, struct para_facts *facts,
 		rows[c].text = para_strdup(headers[c]);
 		rows[c].color = COLOR_BOLD;
 	}
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		fill_row(rows + (i + 1) * COL__COUNT, &facts[i], fmt->now);
+		any_note |= *rows[(i + 1) * COL__COUNT + COL_NOTE].text != 0;
+	}
+	if (!any_note)
+		rows[COL_NOTE].text[0] = '\0';
 	for (i = 0; i <= nr; i++)
 		for (c = 0; c < COL__COUNT; c++) {
 			size_t w = text_width(rows[i * COL__COUNT + c].text);

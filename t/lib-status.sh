@@ -39,3 +39,26 @@ status_set () {
 status_wt () {
 	echo "$(cd .. && pwd)/$(basename "$(pwd)")-worktrees/$1"
 }
+
+# proc_start <pid>: field 22 of /proc/<pid>/stat (the process start time)
+proc_start () {
+	sed 's/.*) //' "/proc/$1/stat" | cut -d" " -f20
+}
+
+# status_record_proc <task> <prefix> <pid>: records <pid> as the task's
+# process (prefix "run.pid"...) or its runner (prefix "run.runner")
+status_record_proc () {
+	boot=$(cat /proc/sys/kernel/random/boot_id) &&
+	case "$2" in
+	proc)
+		status_set "$1" run.pid "$3" &&
+		status_set "$1" run.pidStart "$(proc_start "$3")" &&
+		status_set "$1" run.bootId "$boot" ;;
+	runner)
+		status_set "$1" run.runnerPid "$3" &&
+		status_set "$1" run.runnerStart "$(proc_start "$3")" &&
+		status_set "$1" run.runnerBootId "$boot" ;;
+	esac
+}
+
+SQ="'"
