@@ -2,7 +2,7 @@
 
 # para_state_file <task>: the path of a task's state file
 para_state_file () {
-	echo "$(git rev-parse --git-common-dir)/para/tasks/$1"
+	echo "$(git rev-parse --path-format=absolute --git-common-dir)/para/tasks/$1"
 }
 
 # status_task <name> [<pattern>...]: a task as `git para add` records it:
