@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "domain.h"
 #include "error.h"
@@ -182,13 +184,106 @@ out:
 	free(ref);
 }
 
-static struct para_gitjob *status_job(const struct para_facts *f)
+/* "dev ino size mtime" of a file, to notice when it is replaced. */
+static char *file_stamp(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	return para_xstrfmt("%llu %llu %lld %lld.%09ld\n",
+			    (unsigned long long)st.st_dev,
+			    (unsigned long long)st.st_ino,
+			    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			    st.st_mtim.tv_nsec);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *tmp = para_xstrfmt("%s.tmp.%ld", to, (long)getpid());
+	FILE *f = NULL;
+	int error = -1;
+
+	if (para_strbuf_read_file(&sb, from) < 0 || !(f = fopen(tmp, "we")))
+		goto out;
+	if (fwrite(sb.buf, 1, sb.len, f) == sb.len && !fclose(f)) {
+		f = NULL;
+		error = rename(tmp, to);
+	}
+out:
+	if (f)
+		fclose(f);
+	if (error)
+		unlink(tmp);
+	free(tmp);
+	para_strbuf_dispose(&sb);
+	return error;
+}
+
+/*
+ * A private copy of the worktree's index, kept in the state dir.  `git
+ * status` run on it may write it (refreshed stat data, the untracked
+ * cache) without ever taking the worktree's own index.lock, which the
+ * task's agent may need at any moment.  The copy is taken again whenever
+ * the real index is replaced.  Returns its path, or NULL to use the real
+ * index read-only.
+ */
+static char *private_index(const struct para_facts *f,
+			   const struct para_repo *repo)
+{
+	struct para_strbuf old = PARA_STRBUF_INIT;
+	char *gitdir = worktree_gitdir(f->task.worktree);
+	char *real = NULL, *stamp = NULL, *dir = NULL, *copy = NULL;
+	char *stamp_path = NULL;
+	FILE *out;
+
+	if (!gitdir)
+		goto out;
+	real = para_xstrfmt("%s/index", gitdir);
+	dir = para_xstrfmt("%s/cache/status", repo->state_dir);
+	if (!(stamp = file_stamp(real)) || para_mkdir_p(dir) < 0)
+		goto out;
+	copy = para_xstrfmt("%s/%s.index", dir, f->name);
+	stamp_path = para_xstrfmt("%s/%s.stamp", dir, f->name);
+	if (para_strbuf_read_file(&old, stamp_path) == 0 &&
+	    !strcmp(old.buf, stamp) && !access(copy, R_OK))
+		goto out;
+	if (copy_file(real, copy) < 0 || !(out = fopen(stamp_path, "we"))) {
+		free(copy);
+		copy = NULL;
+		goto out;
+	}
+	fputs(stamp, out);
+	fclose(out);
+out:
+	para_strbuf_dispose(&old);
+	free(gitdir);
+	free(real);
+	free(stamp);
+	free(dir);
+	free(stamp_path);
+	return copy;
+}
+
+static struct para_gitjob *status_job(const struct para_facts *f,
+				      const struct para_repo *repo)
 {
 	struct para_gitjob *job = para_malloc(sizeof(*job));
+	char *index = private_index(f, repo);
 
 	para_gitjob_init(job);
-	/* never take index.lock: the tasks' agents may be committing */
-	para_strvec_push(&job->args, "--no-optional-locks");
+	if (index) {
+		para_strvec_pushf(&job->env, "GIT_INDEX_FILE=%s", index);
+		para_strvec_push(&job->args, "-c");
+		para_strvec_push(&job->args, "core.untrackedCache=true");
+		para_strvec_push(&job->args, "-c");
+		para_strvec_push(&job->args, "core.splitIndex=false");
+		free(index);
+	} else {
+		/* never take index.lock: the task's agent may be committing */
+		para_strvec_push(&job->args, "--no-optional-locks");
+	}
 	para_strvec_push(&job->args, "-C");
 	para_strvec_push(&job->args, f->task.worktree);
 	para_strvec_push(&job->args, "status");
@@ -345,7 +440,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 		if (f->worktree_exists) {
 			owner[n] = f;
 			is_status[n] = 1;
-			jobs[n++] = status_job(f);
+			jobs[n++] = status_job(f, repo);
 		}
 		if (f->merge_base && f->changed < 0) {
 			owner[n] = f;

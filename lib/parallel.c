@@ -28,6 +28,7 @@ void para_gitjob_init(struct para_gitjob *job)
 void para_gitjob_dispose(struct para_gitjob *job)
 {
 	para_strvec_dispose(&job->args);
+	para_strvec_dispose(&job->env);
 	para_strbuf_dispose(&job->out);
 	if (job->fd >= 0)
 		close(job->fd);
@@ -59,11 +60,22 @@ static char **child_env(void)
 	return env;
 }
 
-static int start(struct para_gitjob *job, char **env)
+static int start(struct para_gitjob *job, char **base_env)
 {
 	posix_spawn_file_actions_t fa;
 	struct para_strvec argv = PARA_STRVEC_INIT;
+	char **env = base_env;
 	int fds[2], error;
+	size_t n = 0, i;
+
+	if (job->env.nr) {
+		while (base_env[n])
+			n++;
+		env = para_calloc(n + job->env.nr + 1, sizeof(*env));
+		memcpy(env, base_env, n * sizeof(*env));
+		for (i = 0; i < job->env.nr; i++)
+			env[n + i] = job->env.v[i];
+	}
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
@@ -76,6 +88,8 @@ static int start(struct para_gitjob *job, char **env)
 	error = posix_spawnp(&job->pid, "git", &fa, NULL, argv.v, env);
 	posix_spawn_file_actions_destroy(&fa);
 	para_strvec_dispose(&argv);
+	if (env != base_env)
+		free(env);
 	close(fds[1]);
 	if (error) {
 		close(fds[0]);

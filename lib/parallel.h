@@ -14,6 +14,7 @@
  */
 struct para_gitjob {
 	struct para_strvec args;	/* arguments after "git" */
+	struct para_strvec env;		/* "K=V" added to the environment */
 	struct para_strbuf out;		/* standard output, filled in */
 	int status;			/* exit status, 128 + signal, or -1
 					   when it could not be started */
