@@ -8,6 +8,7 @@
 #include "domain.h"
 #include "error.h"
 #include "facts.h"
+#include <git2/sys/repository.h>
 #include "parallel.h"
 #include "proc.h"
 #include "state.h"
@@ -422,6 +423,129 @@ out:
 	para_strvec_dispose(&patterns);
 }
 
+/*
+ * Below this many index entries a worktree is looked at in process by
+ * libgit2: starting `git status` costs more than the whole job.
+ */
+#define SMALL_INDEX_ENTRIES 1000
+
+/* The entry count in an index file's header, or -1. */
+static long index_entries(const char *worktree)
+{
+	char *gitdir = worktree_gitdir(worktree), *path;
+	unsigned char hdr[12];
+	long n = -1;
+	FILE *f;
+
+	if (!gitdir)
+		return -1;
+	path = para_xstrfmt("%s/index", gitdir);
+	f = fopen(path, "re");
+	if (f && fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr) &&
+	    !memcmp(hdr, "DIRC", 4))
+		n = ((long)hdr[8] << 24) | (hdr[9] << 16) | (hdr[10] << 8) |
+		    hdr[11];
+	if (f)
+		fclose(f);
+	free(path);
+	free(gitdir);
+	return n;
+}
+
+static void count_entry(struct para_facts *f, unsigned int st)
+{
+	const unsigned int staged = GIT_STATUS_INDEX_NEW |
+		GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+		GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
+	const unsigned int unstaged = GIT_STATUS_WT_MODIFIED |
+		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+		GIT_STATUS_WT_RENAMED;
+
+	if (st == GIT_STATUS_CURRENT || (st & GIT_STATUS_IGNORED))
+		return;
+	f->dirty++;
+	if (st & GIT_STATUS_CONFLICTED)
+		f->conflicted++;
+	else if (st & GIT_STATUS_WT_NEW)
+		f->untracked++;
+	else {
+		if (st & staged)
+			f->staged++;
+		if (st & unstaged)
+			f->unstaged++;
+	}
+}
+
+/* The tree the worktree's HEAD points at, read through the shared refs. */
+static int head_tree(git_tree **out, const struct para_facts *f,
+		     git_repository *git)
+{
+	git_oid oid;
+	git_commit *commit = NULL;
+	int error;
+
+	if (f->head)
+		error = git_reference_name_to_id(&oid, git, f->head);
+	else if (f->head_commit)
+		error = git_oid_fromstr(&oid, f->head_commit);
+	else
+		return -1;
+	if (error < 0 || git_commit_lookup(&commit, git, &oid) < 0)
+		return -1;
+	error = git_commit_tree(out, commit);
+	git_commit_free(commit);
+	return error;
+}
+
+/*
+ * libgit2 status of a small worktree; 0, or -1 to leave it to git.
+ * Opening a repository per worktree costs more than the status itself,
+ * so one shared repository object is pointed at each worktree in turn:
+ * its workdir, its index (read only) and its HEAD tree as the baseline.
+ */
+static int status_in_process(struct para_facts *f, git_repository *shared)
+{
+	git_status_options opts;
+	git_status_list *list = NULL;
+	git_index *index = NULL;
+	git_tree *tree = NULL;
+	long entries = index_entries(f->task.worktree);
+	char *gitdir = NULL, *path = NULL;
+	size_t i, n;
+	int error = -1;
+
+	if (!shared || f->task.sparse || entries < 0 ||
+	    entries > SMALL_INDEX_ENTRIES || !(f->head || f->head_commit))
+		return -1;
+	gitdir = worktree_gitdir(f->task.worktree);
+	path = para_xstrfmt("%s/index", gitdir);
+	if (git_index_open(&index, path) < 0 ||
+	    head_tree(&tree, f, shared) < 0 ||
+	    git_repository_set_workdir(shared, f->task.worktree, 0) < 0 ||
+	    git_repository_set_index(shared, index) < 0)
+		goto out;
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+	opts.baseline = tree;
+	if (git_status_list_new(&list, shared, &opts) < 0)
+		goto out;
+	f->dirty = f->staged = f->unstaged = f->untracked = 0;
+	f->conflicted = 0;
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++)
+		count_entry(f, git_status_byindex(list, i)->status);
+	error = 0;
+out:
+	git_error_clear();
+	git_status_list_free(list);
+	git_tree_free(tree);
+	git_index_free(index);
+	free(gitdir);
+	free(path);
+	return error;
+}
+
 /* Runs the git commands every task needs, all at once. */
 static void run_git(struct para_facts *facts, size_t nr,
 		    const struct para_repo *repo,
@@ -430,14 +554,19 @@ static void run_git(struct para_facts *facts, size_t nr,
 	struct para_gitjob **jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
 	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
+	git_repository *shared = NULL;
 	size_t n = 0, i;
 
+	if (git_repository_open_ext(&shared, repo->commondir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH |
+				    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
+		shared = NULL;
 	for (i = 0; i < nr; i++) {
 		struct para_facts *f = &facts[i];
 
 		if (f->damaged)
 			continue;
-		if (f->worktree_exists) {
+		if (f->worktree_exists && status_in_process(f, shared) < 0) {
 			owner[n] = f;
 			is_status[n] = 1;
 			jobs[n++] = status_job(f, repo);
@@ -447,6 +576,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 			jobs[n++] = diff_job(f, repo);
 		}
 	}
+	git_repository_free(shared);
+	git_error_clear();
 	para_gitjob_run_all(jobs, n, opts->jobs);
 	for (i = 0; i < n; i++) {
 		if (jobs[i]->status == 0) {
