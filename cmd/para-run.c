@@ -979,6 +979,8 @@ static void load_settings(struct run *run, int jobs_opt, const char *timeout,
 					    "para.launcher")) < 0 &&
 	    error != PARA_ENOTFOUND)
 		die_lib();
+	if (run->command && !*run->command)
+		run->command = NULL;
 	if (run->launcher && !*run->launcher)
 		run->launcher = NULL;
 }
