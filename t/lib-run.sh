@@ -69,3 +69,13 @@ test_wait_for () {
 		sleep 0.05
 	done
 }
+
+# test_set_state <state> <task>...: record tasks in a state by hand
+test_set_state () {
+	_s=$1 && shift &&
+	for _t
+	do
+		git config -f "$(git rev-parse --git-common-dir)/para/tasks/$_t" \
+			run.state "$_s" || return 1
+	done
+}
