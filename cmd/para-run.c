@@ -44,6 +44,8 @@ struct job {
 	struct para_lock running;	/* held while the task is ours */
 	struct para_child child;
 	int active;			/* child is running (not yet reaped) */
+	int checking;			/* child is the leftovers check */
+	struct para_strbuf check;	/* its output */
 	int attempt;			/* number of the current attempt */
 	int tries;			/* attempts made by this run */
 	struct para_attempt last;	/* outcome of the last attempt */
@@ -531,6 +533,10 @@ static void pump_output(struct run *run, struct job *job, int drain)
 			continue;
 		if (n <= 0)
 			break;
+		if (job->checking) {
+			para_strbuf_add(&job->check, buf, (size_t)n);
+			continue;
+		}
 		/* the log is best effort; the output goes on */
 		if (write(job->log, buf, (size_t)n) < 0)
 			job->log_failed = 1;
@@ -538,7 +544,8 @@ static void pump_output(struct run *run, struct job *job, int drain)
 		flush_tagged(run, job, 0);
 	} while (drain);
 	if (n == 0 || drain) {
-		flush_tagged(run, job, 1);
+		if (!job->checking)
+			flush_tagged(run, job, 1);
 		close(job->child.out);
 		job->child.out = -1;
 	}
@@ -565,55 +572,71 @@ static int has_strays(struct run *run)
 	return strays;
 }
 
-static void autocommit(struct run *run, struct job *job)
+static void fail_commit(struct job *job, const char *why)
+{
+	job->last.state = PARA_STATE_FAILED;
+	free(job->note);
+	job->note = para_strdup(why);
+	job->last.note = job->note;
+}
+
+/*
+ * Looks for leftovers with `git status` run as a child like the task's
+ * own, so that the checks of several tasks run side by side.
+ */
+static int start_check(struct run *run, struct job *job)
+{
+	static const char *const argv[] = {
+		"git", "status", "--porcelain", "--untracked-files=all", NULL
+	};
+	struct para_spawn spawn;
+
+	spawn.argv = argv;
+	spawn.env = (const char *const *)run->base_env.v;
+	spawn.dir = job->task.worktree;
+	spawn.out_fd = -1;
+	spawn.gated = 0;
+	if (para_child_spawn(&job->child, &spawn) < 0)
+		return -1;
+	job->checking = 1;
+	job->active = 1;
+	job->deadline = 0;
+	para_strbuf_reset(&job->check);
+	return 0;
+}
+
+/* The check ended: commit what it found, if anything. */
+static void end_check(struct run *run, struct job *job)
 {
 	char *msg;
 	int committed;
 
-	if (run->exec_argv || !run->autocommit)
+	para_child_poll(&job->child);
+	pump_output(run, job, 1);
+	para_child_reap(&job->child);
+	job->checking = 0;
+	job->active = 0;
+	if (job->cancelled) {
+		job->last.state = PARA_STATE_CANCELLED;
+		return;
+	}
+	if (!job->check.len && job->child.code == 0)
 		return;
 	msg = para_xstrfmt("git para run: commit what task '%s' left uncommitted",
 			   job->task.name);
 	if (para_taskgit_commit_leftovers(&committed, job->task.worktree, msg,
-					  job->log) < 0) {
-		job->last.state = PARA_STATE_FAILED;
-		free(job->note);
-		job->note = para_strdup(para_error_last());
-		job->last.note = job->note;
-	}
+					  job->log) < 0)
+		fail_commit(job, para_error_last());
 	free(msg);
 }
 
-static void end_attempt(struct run *run, struct job *job)
+/* The attempt is over: record it, then try again or finish. */
+static void conclude(struct run *run, struct job *job)
 {
 	struct para_attempt *a = &job->last;
 	int retry;
 
-	para_child_poll(&job->child);
-	if (run->tag)
-		pump_output(run, job, 1);
-	if (has_strays(run)) {
-		/* leftovers of the group, or escaped: hunt them down */
-		para_child_signal(&job->child, SIGTERM);
-		job->hunting = 1;
-		job->hunt_kill_at = job->kill_at ? job->kill_at
-			: para_monotonic_ms() + run->grace;
-	}
-	a->code = job->child.code;
-	a->signal = job->child.signal;
-	para_child_reap(&job->child);
-	job->active = 0;
 	a->finished = para_now_ms();
-	if (job->cancelled)
-		a->state = PARA_STATE_CANCELLED;
-	else if (job->timed_out)
-		a->state = PARA_STATE_TIMED_OUT;
-	else if (a->code == 0)
-		a->state = PARA_STATE_SUCCEEDED;
-	else
-		a->state = PARA_STATE_FAILED;
-	if (a->state == PARA_STATE_SUCCEEDED)
-		autocommit(run, job);
 	para_runlog_result(job->log, a);
 	retry = (a->state == PARA_STATE_FAILED ||
 		 a->state == PARA_STATE_TIMED_OUT) &&
@@ -633,6 +656,46 @@ static void end_attempt(struct run *run, struct job *job)
 	}
 	report_attempt(run, job, NULL);
 	finish_job(run, job, a->state == PARA_STATE_SUCCEEDED);
+}
+
+static void end_attempt(struct run *run, struct job *job)
+{
+	struct para_attempt *a = &job->last;
+
+	if (job->checking) {
+		end_check(run, job);
+		conclude(run, job);
+		return;
+	}
+	para_child_poll(&job->child);
+	if (run->tag)
+		pump_output(run, job, 1);
+	if (has_strays(run)) {
+		/* leftovers of the group, or escaped: hunt them down */
+		para_child_signal(&job->child, SIGTERM);
+		job->hunting = 1;
+		job->hunt_kill_at = job->kill_at ? job->kill_at
+			: para_monotonic_ms() + run->grace;
+	}
+	a->code = job->child.code;
+	a->signal = job->child.signal;
+	para_child_reap(&job->child);
+	job->active = 0;
+	if (job->cancelled)
+		a->state = PARA_STATE_CANCELLED;
+	else if (job->timed_out)
+		a->state = PARA_STATE_TIMED_OUT;
+	else if (a->code == 0)
+		a->state = PARA_STATE_SUCCEEDED;
+	else
+		a->state = PARA_STATE_FAILED;
+	if (a->state == PARA_STATE_SUCCEEDED && !run->exec_argv &&
+	    run->autocommit && !run->interrupted) {
+		if (start_check(run, job) == 0)
+			return;
+		fail_commit(job, para_error_last());
+	}
+	conclude(run, job);
 }
 
 /* A job the scheduler handed out: claim it, then start it. */
@@ -1024,6 +1087,8 @@ static void add_job(struct run *run, struct para_task *task)
 	job = &run->jobs[run->nr++];
 	memset(job, 0, sizeof(*job));
 	job->task = *task;
+	job->partial = (struct para_strbuf)PARA_STRBUF_INIT;
+	job->check = (struct para_strbuf)PARA_STRBUF_INIT;
 	job->running.fd = -1;
 	job->log = -1;
 	job->child.pidfd = job->child.out = job->child.gate = -1;
@@ -1144,6 +1209,7 @@ static void dispose_run(struct run *run)
 			close(job->log);
 		para_task_dispose(&job->task);
 		para_strbuf_dispose(&job->partial);
+		para_strbuf_dispose(&job->check);
 		free(job->log_path);
 		free(job->note);
 	}

@@ -107,8 +107,11 @@ int para_child_spawn(struct para_child *out, const struct para_spawn *spawn)
 	if ((out_fd < 0 && pipe2(pipe_fds, O_CLOEXEC) < 0) ||
 	    (spawn->gated && pipe2(gate, O_CLOEXEC) < 0))
 		goto fail;
-	if (out_fd < 0)
+	if (out_fd < 0) {
+		/* a reader that never blocks: strays may hold the pipe open */
+		fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
 		out_fd = pipe_fds[1];
+	}
 	pid = fork();
 	if (pid < 0)
 		goto fail;
