@@ -78,6 +78,12 @@ do
 	'
 done
 
+test_expect_success 'a name with a leading dash after -- is refused by the name rule' '
+	(cd repo && test_expect_code 128 git para add -- -dash 2>../err) &&
+	grep "invalid task name .-dash.: it must start with a lower-case letter or a digit" err &&
+	! test -e repo-worktrees/-dash
+'
+
 test_expect_success 'a name of exactly 64 bytes is accepted' '
 	name=$(printf "%064d" 0 | tr 0 a) &&
 	(cd repo && git para add -q "$name") &&
@@ -339,6 +345,23 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 	test_no_task_at setupfail &&
 	git -C repo worktree list >list &&
 	! grep setupfail list
+'
+
+test_expect_success 'an interrupted add removes what it created, exit 130' '
+	(
+		cd repo || exit 1
+		git -c para.setup="touch ../started; sleep 2" para add \
+			-p lib/int interrupted 2>../err &
+		pid=$!
+		while ! test -e ../started; do sleep 0.05; done
+		pkill -TERM -f "git-para-add -p lib/int interrupted"
+		wait $pid
+		echo $? >../code
+	) &&
+	echo 130 >expect &&
+	test_cmp expect code &&
+	grep "interrupted; task .interrupted. was not created" err &&
+	test_no_task_at interrupted
 '
 
 test_expect_success 'a failing checkout leaves nothing behind' '
