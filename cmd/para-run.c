@@ -24,7 +24,7 @@
 #include "repo.h"
 #include "runlog.h"
 #include "runner.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "state.h"
 #include "taskgit.h"
 #include "usage.h"
@@ -241,6 +241,31 @@ static void set_skipped(struct para_task *task, struct job *job)
 
 enum claim { CLAIM_OK, CLAIM_DONE, CLAIM_BUSY };
 
+/* An attempt whose run died with it: say so in the log. */
+static void note_lost(struct run *run, const struct para_task *task)
+{
+	struct para_attempt a;
+	char *path = NULL;
+	int fd;
+
+	if (task->state != PARA_STATE_RUNNING ||
+	    para_runlog_path(&path, run->repo, task->name, 0) < 0 ||
+	    para_runlog_open(&fd, path) < 0) {
+		free(path);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.number = task->attempt;
+	a.state = PARA_STATE_LOST;
+	a.code = -1;
+	a.started = task->started;
+	a.finished = para_now_ms();
+	a.note = "its 'git para run' died; the end is unknown";
+	para_runlog_result(fd, &a);
+	close(fd);
+	free(path);
+}
+
 static enum claim claim(struct run *run, struct job *job)
 {
 	struct para_lock lock = PARA_LOCK_INIT;
@@ -265,6 +290,8 @@ static enum claim claim(struct run *run, struct job *job)
 		job->note = para_strdup(para_error_last());
 		goto out;
 	}
+	if (para_task_live_state(&task) == PARA_STATE_LOST)
+		note_lost(run, &task);
 	if (para_task_live_state(&task) == PARA_STATE_ORPHANED)
 		job->note = para_xstrfmt(
 			"still running as pid %ld, orphaned by a 'git para run' that died",

@@ -280,6 +280,22 @@ test_expect_success 'a missing worktree fails the task' '
 	grep "^gone: failed: worktree .*gone. is missing" out
 '
 
+test_expect_success 'tasks made by git para add run' '
+	(
+		cd repo &&
+		git para add -m "made by add" -p src/db added1 >/dev/null &&
+		git para add --after added1 added2 >/dev/null &&
+		git -c para.command="echo \"\$PARA_PROMPT\" >prompt.txt" \
+			para run added1 added2 >../out
+	) &&
+	grep "^added2: succeeded" out &&
+	echo "made by add" >expect &&
+	test_cmp expect repo-worktrees/added1/prompt.txt &&
+	git -C repo merge-base --is-ancestor solve/added1 solve/added2 &&
+	git -C repo-worktrees/added2 log --format=%s -1 >msg &&
+	grep "task .added2." msg
+'
+
 test_expect_success 'a damaged state file is reported, the other tasks run' '
 	(
 		cd repo &&

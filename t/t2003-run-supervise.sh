@@ -173,7 +173,9 @@ test_expect_success 'once its processes are gone the task is lost, and a run res
 		test_state orphan run.attempt >../attempt
 	) &&
 	echo succeeded >expect && test_cmp expect state &&
-	echo 2 >expect && test_cmp expect attempt
+	echo 2 >expect && test_cmp expect attempt &&
+	grep "^=== attempt 1 lost: its .git para run. died" repo/.git/para/logs/orphan.log &&
+	grep "^=== attempt 2 succeeded" repo/.git/para/logs/orphan.log
 '
 
 test_expect_success 'two runs started at once run each task exactly once' '
