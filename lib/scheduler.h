@@ -1,5 +1,5 @@
-#ifndef PARA_SCHED_H
-#define PARA_SCHED_H
+#ifndef PARA_SCHEDULER_H
+#define PARA_SCHEDULER_H
 
 #include <stddef.h>
 
