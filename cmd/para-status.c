@@ -206,6 +206,18 @@ static int watch(struct para_repo *repo, int argc, const char **argv,
 	return 130;
 }
 
+/* GIT_TEST_PARA_STATUS=git|libgit2 forces one way of looking, for tests. */
+static enum para_facts_status_via status_via_from_env(void)
+{
+	const char *v = getenv("GIT_TEST_PARA_STATUS");
+
+	if (v && !strcmp(v, "git"))
+		return PARA_STATUS_VIA_GIT;
+	if (v && !strcmp(v, "libgit2"))
+		return PARA_STATUS_VIA_LIBGIT2;
+	return PARA_STATUS_VIA_AUTO;
+}
+
 static void parse_interval(struct status_opts *o)
 {
 	if (!o->watch)
@@ -248,11 +260,13 @@ int cmd_main(int argc, const char **argv)
 			      status_usage, options);
 	parse_interval(&o);
 	fopts.jobs = jobs;
+	fopts.status_via = status_via_from_env();
 	if (para_repo_open(&repo) < 0)
 		die_lib();
 	if (para_config_open(&config, repo) < 0)
 		die_lib();
 	read_shared_paths(&fopts, config);
+	fopts.config = config;
 	o.color = !o.json && !o.porcelain && want_color(config);
 	if (o.watch) {
 		ret = watch(repo, argc, argv, &fopts, &o);

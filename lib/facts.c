@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleancheck.h"
 #include "domain.h"
 #include "error.h"
 #include "facts.h"
@@ -430,25 +431,18 @@ out:
 #define SMALL_INDEX_ENTRIES 1000
 
 /* The entry count in an index file's header, or -1. */
-static long index_entries(const char *worktree)
+static long index_entries(const char *path)
 {
-	char *gitdir = worktree_gitdir(worktree), *path;
 	unsigned char hdr[12];
 	long n = -1;
-	FILE *f;
+	FILE *f = fopen(path, "re");
 
-	if (!gitdir)
-		return -1;
-	path = para_xstrfmt("%s/index", gitdir);
-	f = fopen(path, "re");
 	if (f && fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr) &&
 	    !memcmp(hdr, "DIRC", 4))
 		n = ((long)hdr[8] << 24) | (hdr[9] << 16) | (hdr[10] << 8) |
 		    hdr[11];
 	if (f)
 		fclose(f);
-	free(path);
-	free(gitdir);
 	return n;
 }
 
@@ -498,45 +492,62 @@ static int head_tree(git_tree **out, const struct para_facts *f,
 }
 
 /*
- * libgit2 status of a small worktree; 0, or -1 to leave it to git.
- * Opening a repository per worktree costs more than the status itself,
- * so one shared repository object is pointed at each worktree in turn:
- * its workdir, its index (read only) and its HEAD tree as the baseline.
+ * The status of a small worktree in process; 0, or -1 to leave it to
+ * git.  A worktree whose index proves it clean costs a few stat calls;
+ * otherwise libgit2's status.  Opening a repository per worktree costs
+ * more than the status itself, so one shared repository object is
+ * pointed at each worktree in turn: its workdir, its index (read only)
+ * and its HEAD tree as the baseline.
  */
-static int status_in_process(struct para_facts *f, git_repository *shared)
+static int status_in_process(struct para_facts *f, git_repository *shared,
+			     const struct para_facts_options *opts,
+			     int hash_racy)
 {
-	git_status_options opts;
+	git_status_options sopts;
 	git_status_list *list = NULL;
 	git_index *index = NULL;
 	git_tree *tree = NULL;
-	long entries = index_entries(f->task.worktree);
 	char *gitdir = NULL, *path = NULL;
 	size_t i, n;
+	long entries;
 	int error = -1;
 
-	if (!shared || f->task.sparse || entries < 0 ||
-	    entries > SMALL_INDEX_ENTRIES || !(f->head || f->head_commit))
-		return -1;
-	gitdir = worktree_gitdir(f->task.worktree);
-	path = para_xstrfmt("%s/index", gitdir);
-	if (git_index_open(&index, path) < 0 ||
-	    head_tree(&tree, f, shared) < 0 ||
-	    git_repository_set_workdir(shared, f->task.worktree, 0) < 0 ||
-	    git_repository_set_index(shared, index) < 0)
+	if (!shared || opts->status_via == PARA_STATUS_VIA_GIT ||
+	    f->task.sparse || !(f->head || f->head_commit) ||
+	    !(gitdir = worktree_gitdir(f->task.worktree)))
 		goto out;
-	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
-	opts.baseline = tree;
-	if (git_status_list_new(&list, shared, &opts) < 0)
+	path = para_xstrfmt("%s/index", gitdir);
+	if (head_tree(&tree, f, shared) < 0)
 		goto out;
 	f->dirty = f->staged = f->unstaged = f->untracked = 0;
 	f->conflicted = 0;
+	if (opts->status_via == PARA_STATUS_VIA_AUTO &&
+	    para_worktree_proven_clean(f->task.worktree, path,
+				       git_tree_id(tree)->id,
+				       SMALL_INDEX_ENTRIES, hash_racy)) {
+		error = 0;
+		goto out;
+	}
+	entries = index_entries(path);
+	if (entries < 0 || entries > SMALL_INDEX_ENTRIES ||
+	    git_index_open(&index, path) < 0 ||
+	    git_repository_set_workdir(shared, f->task.worktree, 0) < 0 ||
+	    git_repository_set_index(shared, index) < 0)
+		goto out;
+	git_status_options_init(&sopts, GIT_STATUS_OPTIONS_VERSION);
+	sopts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+	sopts.baseline = tree;
+	if (git_status_list_new(&list, shared, &sopts) < 0)
+		goto out;
 	n = git_status_list_entrycount(list);
 	for (i = 0; i < n; i++)
 		count_entry(f, git_status_byindex(list, i)->status);
 	error = 0;
 out:
+	if (error < 0)
+		f->dirty = f->staged = f->unstaged = f->untracked =
+			f->conflicted = -1;
 	git_error_clear();
 	git_status_list_free(list);
 	git_tree_free(tree);
@@ -544,6 +555,44 @@ out:
 	free(gitdir);
 	free(path);
 	return error;
+}
+
+/*
+ * Whether git hashes a worktree file's bytes as they are, so that the
+ * clean check may compare them with a blob: neither core.autocrlf nor an
+ * attributes file outside the worktrees (core.attributesFile, the
+ * user's, info/attributes) can convert them.  .gitattributes files in a
+ * worktree are seen by the check itself.
+ */
+static int bytes_are_canonical(const struct para_repo *repo,
+			       struct para_config *config)
+{
+	const char *value, *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *path;
+	int b, ok = 1;
+
+	if (!config)
+		return 0;
+	if (!para_config_get_string(&value, config, "core.autocrlf") &&
+	    (para_config_get_bool(&b, config, "core.autocrlf") < 0 || b))
+		ok = 0;
+	if (!para_config_get_string(&value, config, "core.attributesFile"))
+		ok = 0;
+	para_error_clear();
+	if (xdg && *xdg)
+		path = para_xstrfmt("%s/git/attributes", xdg);
+	else
+		path = para_xstrfmt("%s/.config/git/attributes",
+				    home ? home : "");
+	if ((home || xdg) && !access(path, F_OK))
+		ok = 0;
+	free(path);
+	path = para_xstrfmt("%s/info/attributes", repo->commondir);
+	if (!access(path, F_OK))
+		ok = 0;
+	free(path);
+	return ok;
 }
 
 /* Runs the git commands every task needs, all at once. */
@@ -556,6 +605,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
 	git_repository *shared = NULL;
 	size_t n = 0, i;
+	int hash_racy = bytes_are_canonical(repo, opts->config);
 
 	if (git_repository_open_ext(&shared, repo->commondir,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH |
@@ -566,7 +616,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 
 		if (f->damaged)
 			continue;
-		if (f->worktree_exists && status_in_process(f, shared) < 0) {
+		if (f->worktree_exists && status_in_process(f, shared, opts, hash_racy) < 0) {
 			owner[n] = f;
 			is_status[n] = 1;
 			jobs[n++] = status_job(f, repo);

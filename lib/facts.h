@@ -1,6 +1,7 @@
 #ifndef PARA_FACTS_H
 #define PARA_FACTS_H
 
+#include "config.h"
 #include "repo.h"
 #include "strvec.h"
 #include "task.h"
@@ -55,12 +56,28 @@ struct para_facts {
 	char *log_path;
 };
 
+/*
+ * How the worktree status of a task is found out.  AUTO: small clean
+ * worktrees are proven clean from their index (cleancheck.h), other
+ * small ones get libgit2's status, large ones `git status`.  The others
+ * force one way, for tests.
+ */
+enum para_facts_status_via {
+	PARA_STATUS_VIA_AUTO = 0,
+	PARA_STATUS_VIA_LIBGIT2,	/* no clean proof, libgit2 if small */
+	PARA_STATUS_VIA_GIT		/* always `git status` */
+};
+
 struct para_facts_options {
 	int jobs;		/* git processes at once; 0: online CPUs */
 	struct para_strvec shared_paths;	/* para.sharedPath */
+	enum para_facts_status_via status_via;
+	struct para_config *config;	/* the repository's, with -c; may be
+					   NULL (then no content is hashed) */
 };
 
-#define PARA_FACTS_OPTIONS_INIT { 0, PARA_STRVEC_INIT }
+#define PARA_FACTS_OPTIONS_INIT \
+	{ 0, PARA_STRVEC_INIT, PARA_STATUS_VIA_AUTO, NULL }
 
 /*
  * Gathers the facts of the tasks `names` (each must have a state file;
