@@ -251,10 +251,13 @@ static int same_content(const struct entry *e, int dirfd)
 	fd = openat(dirfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
+	/* one byte more than expected: a short read means the end */
 	para_strbuf_grow(&buf, e->size + 1);
-	while (buf.len <= e->size &&
-	       (n = read(fd, buf.buf + buf.len, e->size + 1 - buf.len)) > 0)
-		para_strbuf_setlen(&buf, buf.len + (size_t)n);
+	do {
+		n = read(fd, buf.buf + buf.len, e->size + 1 - buf.len);
+		if (n > 0)
+			para_strbuf_setlen(&buf, buf.len + (size_t)n);
+	} while (n > 0 && buf.len < e->size);
 	close(fd);
 	if (buf.len == e->size &&
 	    !git_odb_hash(&oid, buf.buf, buf.len, GIT_OBJECT_BLOB))

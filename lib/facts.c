@@ -29,6 +29,7 @@ static void facts_dispose(struct para_facts *f)
 	free(f->name);
 	free(f->error);
 	para_task_dispose(&f->task);
+	free(f->gitdir);
 	free(f->head);
 	free(f->head_commit);
 	free(f->tip);
@@ -107,12 +108,12 @@ out:
 static void read_head(struct para_facts *f)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
-	char *gitdir = worktree_gitdir(f->task.worktree), *path;
+	char *path;
 
-	if (!gitdir)
+	if (!(f->gitdir = worktree_gitdir(f->task.worktree)))
 		return;
 	f->worktree_exists = 1;
-	path = para_xstrfmt("%s/HEAD", gitdir);
+	path = para_xstrfmt("%s/HEAD", f->gitdir);
 	if (para_strbuf_read_file(&sb, path) == 0) {
 		para_strbuf_rtrim(&sb);
 		if (!strncmp(sb.buf, "ref: ", 5)) {
@@ -124,7 +125,6 @@ static void read_head(struct para_facts *f)
 	}
 	para_strbuf_dispose(&sb);
 	free(path);
-	free(gitdir);
 }
 
 static char *oid_hex(const git_oid *oid)
@@ -138,28 +138,58 @@ static char *oid_hex(const git_oid *oid)
 /*
  * What ahead/behind count against: the current tip of the ref the base
  * was taken from (so that `behind` says how far the base moved on), or
- * the recorded base commit when that ref is HEAD or gone.
+ * the recorded base commit when that ref is HEAD or gone.  Tasks mostly
+ * share their base ref: the last one looked up is remembered.
  */
-static int find_compare(git_oid *out, struct para_facts *f, git_repository *git)
+struct compare_memo {
+	char *base_ref;		/* as recorded; NULL: nothing remembered */
+	char *ref;		/* its full name, NULL when not found */
+	git_oid oid;
+};
+
+static void compare_memo_dispose(struct compare_memo *m)
 {
-	const char *ref = f->task.base_ref;
+	free(m->base_ref);
+	free(m->ref);
+}
+
+static void lookup_compare(struct compare_memo *m, const char *base_ref,
+			   git_repository *git)
+{
 	git_reference *r = NULL;
 	git_object *obj = NULL;
 
-	if (ref && *ref && strcmp(ref, "HEAD") &&
-	    !git_reference_dwim(&r, git, ref) &&
+	compare_memo_dispose(m);
+	m->base_ref = para_strdup(base_ref);
+	m->ref = NULL;
+	if (!git_reference_dwim(&r, git, base_ref) &&
 	    !git_reference_peel(&obj, r, GIT_OBJECT_COMMIT)) {
-		git_oid_cpy(out, git_object_id(obj));
-		f->compare_ref = para_strdup(git_reference_name(r));
+		git_oid_cpy(&m->oid, git_object_id(obj));
+		m->ref = para_strdup(git_reference_name(r));
 	}
 	git_object_free(obj);
 	git_reference_free(r);
-	if (f->compare_ref)
-		return 0;
+}
+
+static int find_compare(git_oid *out, struct para_facts *f, git_repository *git,
+			struct compare_memo *memo)
+{
+	const char *ref = f->task.base_ref;
+
+	if (ref && *ref && strcmp(ref, "HEAD")) {
+		if (!memo->base_ref || strcmp(memo->base_ref, ref))
+			lookup_compare(memo, ref, git);
+		if (memo->ref) {
+			git_oid_cpy(out, &memo->oid);
+			f->compare_ref = para_strdup(memo->ref);
+			return 0;
+		}
+	}
 	return git_oid_fromstr(out, f->task.base);
 }
 
-static void read_refs(struct para_facts *f, git_repository *git)
+static void read_refs(struct para_facts *f, git_repository *git,
+		      struct compare_memo *memo)
 {
 	git_oid tip, compare, base;
 	size_t ahead, behind;
@@ -169,7 +199,7 @@ static void read_refs(struct para_facts *f, git_repository *git)
 		goto out;
 	f->branch_exists = 1;
 	f->tip = oid_hex(&tip);
-	if (find_compare(&compare, f, git) < 0)
+	if (find_compare(&compare, f, git, memo) < 0)
 		goto out;
 	f->compare = oid_hex(&compare);
 	if (git_graph_ahead_behind(&ahead, &behind, git, &tip, &compare) < 0)
@@ -235,7 +265,7 @@ static char *private_index(const struct para_facts *f,
 			   const struct para_repo *repo)
 {
 	struct para_strbuf old = PARA_STRBUF_INIT;
-	char *gitdir = worktree_gitdir(f->task.worktree);
+	const char *gitdir = f->gitdir;
 	char *real = NULL, *stamp = NULL, *dir = NULL, *copy = NULL;
 	char *stamp_path = NULL;
 	FILE *out;
@@ -260,7 +290,6 @@ static char *private_index(const struct para_facts *f,
 	fclose(out);
 out:
 	para_strbuf_dispose(&old);
-	free(gitdir);
 	free(real);
 	free(stamp);
 	free(dir);
@@ -478,7 +507,10 @@ static int head_tree(git_tree **out, const struct para_facts *f,
 	git_commit *commit = NULL;
 	int error;
 
-	if (f->head)
+	if (f->head && f->tip && !strncmp(f->head, "refs/heads/", 11) &&
+	    !strcmp(f->head + 11, f->task.branch))
+		error = git_oid_fromstr(&oid, f->tip);
+	else if (f->head)
 		error = git_reference_name_to_id(&oid, git, f->head);
 	else if (f->head_commit)
 		error = git_oid_fromstr(&oid, f->head_commit);
@@ -507,16 +539,15 @@ static int status_in_process(struct para_facts *f, git_repository *shared,
 	git_status_list *list = NULL;
 	git_index *index = NULL;
 	git_tree *tree = NULL;
-	char *gitdir = NULL, *path = NULL;
+	char *path = NULL;
 	size_t i, n;
 	long entries;
 	int error = -1;
 
 	if (!shared || opts->status_via == PARA_STATUS_VIA_GIT ||
-	    f->task.sparse || !(f->head || f->head_commit) ||
-	    !(gitdir = worktree_gitdir(f->task.worktree)))
+	    f->task.sparse || !(f->head || f->head_commit) || !f->gitdir)
 		goto out;
-	path = para_xstrfmt("%s/index", gitdir);
+	path = para_xstrfmt("%s/index", f->gitdir);
 	if (head_tree(&tree, f, shared) < 0)
 		goto out;
 	f->dirty = f->staged = f->unstaged = f->untracked = 0;
@@ -552,7 +583,6 @@ out:
 	git_status_list_free(list);
 	git_tree_free(tree);
 	git_index_free(index);
-	free(gitdir);
 	free(path);
 	return error;
 }
@@ -649,6 +679,7 @@ int para_facts_collect(struct para_facts **out, struct para_repo *repo,
 		       const struct para_facts_options *opts)
 {
 	struct para_facts *facts = para_calloc(names->nr + 1, sizeof(*facts));
+	struct compare_memo memo = { NULL, NULL, { { 0 } } };
 	size_t i;
 
 	for (i = 0; i < names->nr; i++) {
@@ -661,8 +692,9 @@ int para_facts_collect(struct para_facts **out, struct para_repo *repo,
 		if (f->damaged)
 			continue;
 		read_head(f);
-		read_refs(f, repo->git);
+		read_refs(f, repo->git, &memo);
 	}
+	compare_memo_dispose(&memo);
 	run_git(facts, names->nr, repo, opts);
 	for (i = 0; i < names->nr; i++)
 		if (!facts[i].damaged)

@@ -33,6 +33,7 @@ struct para_facts {
 	int runner_alive;	/* the recorded `git para run` lives */
 
 	int worktree_exists;
+	char *gitdir;		/* the worktree's git dir, when it exists */
 	char *head;		/* the worktree's HEAD: full ref name, or
 				   NULL when detached or unknown */
 	int detached;		/* the worktree's HEAD is detached */

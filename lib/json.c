@@ -48,7 +48,17 @@ void para_json_quote(struct para_strbuf *out, const char *s)
 
 	para_strbuf_addch(out, '"');
 	while (*p) {
-		size_t len = utf8_len(p);
+		const unsigned char *run = p;
+		size_t len;
+
+		/* plain ASCII needs no escaping: copy it in one go */
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			para_strbuf_add(out, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		len = utf8_len(p);
 
 		if (*p == '"' || *p == '\\') {
 			para_strbuf_addch(out, '\\');
@@ -131,8 +141,18 @@ void para_json_string(struct para_json *json, const char *key,
 
 void para_json_int(struct para_json *json, const char *key, long long value)
 {
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long long v = value < 0 ? 0 - (unsigned long long)value :
+			       (unsigned long long)value;
+
 	begin_value(json, key);
-	para_strbuf_addf(json->out, "%lld", value);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (value < 0)
+		*--p = '-';
+	para_strbuf_add(json->out, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 void para_json_bool(struct para_json *json, const char *key, int value)
