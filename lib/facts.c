@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,18 +231,34 @@ static char *file_stamp(const char *path)
 			    st.st_mtim.tv_nsec);
 }
 
-static int copy_file(const char *from, const char *to)
+/*
+ * Copies the index, keeping its mtime: git trusts an entry's stat data
+ * only when the file is older than the index holding it (racy-clean
+ * logic), so a copy dated now would hide a file changed in the instant
+ * the real index was written.
+ */
+static int copy_index(const char *from, const char *to)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char *tmp = para_xstrfmt("%s.tmp.%ld", to, (long)getpid());
+	struct stat before, after;
+	struct timespec times[2];
 	FILE *f = NULL;
 	int error = -1;
 
-	if (para_strbuf_read_file(&sb, from) < 0 || !(f = fopen(tmp, "we")))
+	if (stat(from, &before) < 0 || para_strbuf_read_file(&sb, from) < 0 ||
+	    stat(from, &after) < 0 ||
+	    before.st_ino != after.st_ino || before.st_size != after.st_size ||
+	    before.st_mtim.tv_sec != after.st_mtim.tv_sec ||
+	    before.st_mtim.tv_nsec != after.st_mtim.tv_nsec ||
+	    !(f = fopen(tmp, "we")))
 		goto out;
 	if (fwrite(sb.buf, 1, sb.len, f) == sb.len && !fclose(f)) {
 		f = NULL;
-		error = rename(tmp, to);
+		times[0] = before.st_atim;
+		times[1] = before.st_mtim;
+		if (!utimensat(AT_FDCWD, tmp, times, 0))
+			error = rename(tmp, to);
 	}
 out:
 	if (f)
@@ -281,7 +298,7 @@ static char *private_index(const struct para_facts *f,
 	if (para_strbuf_read_file(&old, stamp_path) == 0 &&
 	    !strcmp(old.buf, stamp) && !access(copy, R_OK))
 		goto out;
-	if (copy_file(real, copy) < 0 || !(out = fopen(stamp_path, "we"))) {
+	if (copy_index(real, copy) < 0 || !(out = fopen(stamp_path, "we"))) {
 		free(copy);
 		copy = NULL;
 		goto out;

@@ -1,0 +1,295 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <git2.h>
+
+#include "cleancheck.h"
+#include "strbuf.h"
+
+/*
+ * Each test builds a worktree and an index by hand, so that the stat
+ * data, the recorded blob ids and the racy window are exactly as wanted.
+ */
+struct fixture {
+	char dir[64];
+	char *index;
+	unsigned char tree[20];
+};
+
+static void put_be32(struct para_strbuf *sb, unsigned long v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+
+	para_strbuf_add(sb, b, 4);
+}
+
+static void write_file(struct fixture *fx, const char *path, const char *data)
+{
+	char *full = para_xstrfmt("%s/%s", fx->dir, path);
+	FILE *f = fopen(full, "w");
+
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+	free(full);
+}
+
+static void make_dir(struct fixture *fx, const char *path)
+{
+	char *full = para_xstrfmt("%s/%s", fx->dir, path);
+
+	assert_int_equal(mkdir(full, 0755), 0);
+	free(full);
+}
+
+/* An index entry for `path` as it is now, recording the blob of `blob`. */
+static void add_entry(struct para_strbuf *ix, struct fixture *fx,
+		      const char *path, const char *blob)
+{
+	char *full = para_xstrfmt("%s/%s", fx->dir, path);
+	size_t len = strlen(path), pad;
+	struct stat st;
+	git_oid oid;
+
+	assert_int_equal(lstat(full, &st), 0);
+	put_be32(ix, (unsigned long)st.st_ctim.tv_sec);
+	put_be32(ix, (unsigned long)st.st_ctim.tv_nsec);
+	put_be32(ix, (unsigned long)st.st_mtim.tv_sec);
+	put_be32(ix, (unsigned long)st.st_mtim.tv_nsec);
+	put_be32(ix, (unsigned long)st.st_dev);
+	put_be32(ix, (unsigned long)st.st_ino);
+	put_be32(ix, (st.st_mode & 0100) ? 0100755 : 0100644);
+	put_be32(ix, (unsigned long)st.st_uid);
+	put_be32(ix, (unsigned long)st.st_gid);
+	put_be32(ix, (unsigned long)st.st_size);
+	assert_int_equal(git_odb_hash(&oid, blob, strlen(blob),
+				      GIT_OBJECT_BLOB), 0);
+	para_strbuf_add(ix, oid.id, 20);
+	para_strbuf_addch(ix, (int)(len >> 8));
+	para_strbuf_addch(ix, (int)(len & 0xff));
+	para_strbuf_add(ix, path, len);
+	pad = 8 - (62 + len) % 8;
+	para_strbuf_add(ix, "\0\0\0\0\0\0\0\0", pad);
+	free(full);
+}
+
+/*
+ * Writes the index of `nr` entries (path, blob contents pairs, sorted)
+ * with a valid root tree; `racy` dates the index like its files.
+ */
+static void write_index(struct fixture *fx, const char **entries, int nr,
+			int racy)
+{
+	struct para_strbuf ix = PARA_STRBUF_INIT;
+	struct timespec times[2];
+	struct stat st;
+	char *first;
+	FILE *f;
+	int i;
+
+	para_strbuf_add(&ix, "DIRC", 4);
+	put_be32(&ix, 2);
+	put_be32(&ix, (unsigned long)nr);
+	for (i = 0; i < nr; i++)
+		add_entry(&ix, fx, entries[2 * i], entries[2 * i + 1]);
+	para_strbuf_add(&ix, "TREE", 4);
+	put_be32(&ix, 1 + 4 + 20);
+	para_strbuf_add(&ix, "\0" "1 0\n", 5);
+	para_strbuf_add(&ix, fx->tree, 20);
+	para_strbuf_add(&ix, "01234567890123456789", 20);
+	f = fopen(fx->index, "w");
+	assert_non_null(f);
+	fwrite(ix.buf, 1, ix.len, f);
+	fclose(f);
+	para_strbuf_dispose(&ix);
+	first = para_xstrfmt("%s/%s", fx->dir, entries[0]);
+	assert_int_equal(lstat(first, &st), 0);
+	free(first);
+	times[0] = st.st_mtim;
+	times[1] = st.st_mtim;
+	if (!racy)
+		times[1].tv_sec += 10;
+	assert_int_equal(utimensat(AT_FDCWD, fx->index, times, 0), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = para_calloc(1, sizeof(*fx));
+
+	git_libgit2_init();
+	strcpy(fx->dir, "/tmp/test-cleancheck.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	fx->index = para_xstrfmt("%s.index", fx->dir);
+	memset(fx->tree, 0xab, sizeof(fx->tree));
+	write_file(fx, ".git", "gitdir: elsewhere\n");
+	write_file(fx, "a.c", "a\n");
+	make_dir(fx, "sub");
+	write_file(fx, "sub/b.c", "b\n");
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char *cmd = para_xstrfmt("rm -rf '%s' '%s'", fx->dir, fx->index);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(fx->index);
+	free(fx);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+static int check(struct fixture *fx, int hash_racy)
+{
+	return para_worktree_proven_clean(fx->dir, fx->index, fx->tree, 1000,
+					  hash_racy);
+}
+
+static const char *both[] = { "a.c", "a\n", "sub/b.c", "b\n" };
+
+static void test_clean(void **state)
+{
+	struct fixture *fx = *state;
+
+	write_index(fx, both, 2, 0);
+	assert_int_equal(check(fx, 0), 1);
+}
+
+static void test_other_head(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char other[20];
+
+	write_index(fx, both, 2, 0);
+	memset(other, 0xcd, sizeof(other));
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index, other,
+						    1000, 1), 0);
+}
+
+static void test_too_big(void **state)
+{
+	struct fixture *fx = *state;
+
+	write_index(fx, both, 2, 0);
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
+						    fx->tree, 1, 1), 0);
+}
+
+static void test_modified(void **state)
+{
+	struct fixture *fx = *state;
+
+	write_index(fx, both, 2, 0);
+	write_file(fx, "sub/b.c", "changed\n");
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_deleted(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = para_xstrfmt("%s/a.c", fx->dir);
+
+	write_index(fx, both, 2, 0);
+	unlink(path);
+	free(path);
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_untracked(void **state)
+{
+	struct fixture *fx = *state;
+
+	write_index(fx, both, 2, 0);
+	write_file(fx, "sub/new.c", "new\n");
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_untracked_dir(void **state)
+{
+	struct fixture *fx = *state;
+
+	make_dir(fx, "empty");
+	write_index(fx, both, 2, 0);
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_racy_same_bytes(void **state)
+{
+	struct fixture *fx = *state;
+
+	write_index(fx, both, 2, 1);
+	assert_int_equal(check(fx, 1), 1);
+	/* without hashing, a racy file proves nothing */
+	assert_int_equal(check(fx, 0), 0);
+}
+
+static void test_racy_other_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *stale[] = { "a.c", "x\n", "sub/b.c", "b\n" };
+
+	/* stat data as now, but the index knew other contents: only the
+	   racy rule can tell */
+	write_index(fx, stale, 2, 1);
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_racy_attributes(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *with_attrs[] = {
+		".gitattributes", "* text\n", "a.c", "a\n", "sub/b.c", "b\n"
+	};
+
+	write_file(fx, ".gitattributes", "* text\n");
+	write_index(fx, with_attrs, 3, 1);
+	assert_int_equal(check(fx, 1), 0);
+}
+
+static void test_not_an_index(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *f = fopen(fx->index, "w");
+
+	fputs("DIRC garbage", f);
+	fclose(f);
+	assert_int_equal(check(fx, 1), 0);
+	unlink(fx->index);
+	assert_int_equal(check(fx, 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modified, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untracked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untracked_dir, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_racy_same_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_racy_other_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_racy_attributes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_not_an_index, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
