@@ -15,6 +15,7 @@
 #include "config.h"
 #include "copy.h"
 #include "error.h"
+#include "facts.h"
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
@@ -269,6 +270,7 @@ static void remove_logs(struct prune_ctx *ctx, const char *name)
 	unlink(exec_log);
 	free(log);
 	free(exec_log);
+	para_facts_forget(ctx->repo, name);
 }
 
 static int delete_branch(struct prune_ctx *ctx, const struct para_task *t)

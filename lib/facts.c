@@ -314,6 +314,19 @@ out:
 	return copy;
 }
 
+void para_facts_forget(const struct para_repo *repo, const char *name)
+{
+	char *index = para_xstrfmt("%s/cache/status/%s.index",
+				   repo->state_dir, name);
+	char *stamp = para_xstrfmt("%s/cache/status/%s.stamp",
+				   repo->state_dir, name);
+
+	unlink(index);
+	unlink(stamp);
+	free(index);
+	free(stamp);
+}
+
 static struct para_gitjob *status_job(const struct para_facts *f,
 				      const struct para_repo *repo)
 {

@@ -92,6 +92,9 @@ int para_facts_collect(struct para_facts **out, struct para_repo *repo,
 
 void para_facts_free_all(struct para_facts *facts, size_t nr);
 
+/* Removes what status keeps about a task (its cached index copy). */
+void para_facts_forget(const struct para_repo *repo, const char *name);
+
 /* Run time in ms (finished or now minus started), -1 when never started. */
 long long para_facts_run_time(const struct para_facts *facts, long long now);
 

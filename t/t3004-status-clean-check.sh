@@ -155,4 +155,14 @@ test_expect_success 'the check writes nothing into the worktrees' '
 	test_cmp before after
 '
 
+test_expect_success 'prune removes the status cache of the task it removes' '
+	cache=repo/.git/para/cache/status &&
+	test -f $cache/clean.index &&
+	test -f $cache/clean.stamp &&
+	(cd repo && git para prune clean >../out) &&
+	! test -e $cache/clean.index &&
+	! test -e $cache/clean.stamp &&
+	test -f $cache/modified.index
+'
+
 test_done
