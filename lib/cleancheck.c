@@ -327,38 +327,44 @@ static int has_tracked_below(const struct index *ix, const char *dir)
 /*
  * Every directory entry below `path` (relative, "" or ending in '/') is
  * tracked or a directory of tracked files.  Directories only: tracked
- * files were looked at already.
+ * files were looked at already.  getdents64() rather than readdir():
+ * opendir() costs three more system calls a directory.
  */
 static int nothing_untracked(const struct index *ix, int worktree_fd,
 			     struct para_strbuf *path)
 {
 	size_t base = path->len;
-	struct dirent *de;
-	DIR *dir;
+	char buf[8192];
+	ssize_t n;
 	int fd, ok = 1;
 
 	fd = openat(worktree_fd, base ? path->buf : ".",
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || !(dir = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return 0;
-	}
-	while (ok && (de = readdir(dir))) {
-		const char *n = de->d_name;
+	while (ok && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
+		ssize_t off = 0;
 
-		if (!strcmp(n, ".") || !strcmp(n, "..") ||
-		    (!base && !strcmp(n, ".git")))
-			continue;
-		para_strbuf_setlen(path, base);
-		para_strbuf_addstr(path, n);
-		if (is_tracked(ix, path->buf))
-			continue;
-		para_strbuf_addch(path, '/');
-		ok = has_tracked_below(ix, path->buf) &&
-		     nothing_untracked(ix, worktree_fd, path);
+		while (ok && off < n) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+			const char *name = de->d_name;
+
+			off += de->d_reclen;
+			if (!strcmp(name, ".") || !strcmp(name, "..") ||
+			    (!base && !strcmp(name, ".git")))
+				continue;
+			para_strbuf_setlen(path, base);
+			para_strbuf_addstr(path, name);
+			if (is_tracked(ix, path->buf))
+				continue;
+			para_strbuf_addch(path, '/');
+			ok = has_tracked_below(ix, path->buf) &&
+			     nothing_untracked(ix, worktree_fd, path);
+		}
 	}
-	closedir(dir);
+	if (n < 0)
+		ok = 0;
+	close(fd);
 	para_strbuf_setlen(path, base);
 	return ok;
 }
@@ -376,10 +382,12 @@ static int read_index(struct para_strbuf *buf, struct timespec *mtime,
 		goto out;
 	*mtime = st.st_mtim;
 	para_strbuf_grow(buf, (size_t)st.st_size + 1);
-	while ((n = read(fd, buf->buf + buf->len,
-			 (size_t)st.st_size + 1 - buf->len)) > 0)
+	/* index files are replaced, never rewritten: stop at the size */
+	while (buf->len < (size_t)st.st_size &&
+	       (n = read(fd, buf->buf + buf->len,
+			 (size_t)st.st_size - buf->len)) > 0)
 		para_strbuf_setlen(buf, buf->len + (size_t)n);
-	if (!n && buf->len == (size_t)st.st_size)
+	if (buf->len == (size_t)st.st_size)
 		error = 0;
 out:
 	close(fd);

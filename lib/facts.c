@@ -76,23 +76,51 @@ static void load_task(struct para_facts *f, const struct para_repo *repo)
 	f->runner_alive = para_proc_alive(&f->task.runner);
 }
 
+/*
+ * Reads a small file with as few system calls as can be: status reads
+ * two of them per task.  The contents end with whitespace trimmed; -1
+ * with errno set when it cannot be read.
+ */
+static int read_small(struct para_strbuf *sb, const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf));
+	err = errno;
+	close(fd);
+	if (n < 0) {
+		errno = err;
+		return -1;
+	}
+	if ((size_t)n == sizeof(buf)) {	/* not small after all */
+		para_strbuf_reset(sb);
+		if (para_strbuf_read_file(sb, path) < 0)
+			return -1;
+	} else {
+		para_strbuf_reset(sb);
+		para_strbuf_add(sb, buf, (size_t)n);
+	}
+	para_strbuf_rtrim(sb);
+	return 0;
+}
+
 /* "gitdir: <path>" of a worktree's .git file; NULL if it is not one. */
 static char *worktree_gitdir(const char *worktree)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char *path = para_xstrfmt("%s/.git", worktree), *gitdir = NULL;
-	struct stat st;
 
-	if (stat(path, &st) < 0)
-		goto out;
-	if (S_ISDIR(st.st_mode)) {
-		gitdir = path;
-		path = NULL;
+	if (read_small(&sb, path) < 0) {
+		if (errno == EISDIR) {
+			gitdir = path;
+			path = NULL;
+		}
 		goto out;
 	}
-	if (para_strbuf_read_file(&sb, path) < 0)
-		goto out;
-	para_strbuf_rtrim(&sb);
 	if (strncmp(sb.buf, "gitdir: ", 8))
 		goto out;
 	if (sb.buf[8] == '/')
@@ -115,8 +143,7 @@ static void read_head(struct para_facts *f)
 		return;
 	f->worktree_exists = 1;
 	path = para_xstrfmt("%s/HEAD", f->gitdir);
-	if (para_strbuf_read_file(&sb, path) == 0) {
-		para_strbuf_rtrim(&sb);
+	if (read_small(&sb, path) == 0) {
 		if (!strncmp(sb.buf, "ref: ", 5)) {
 			f->head = para_strdup(sb.buf + 5);
 		} else if (sb.len >= GIT_OID_HEXSZ) {
