@@ -1,9 +1,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -267,16 +269,208 @@ static int same_content(const struct entry *e, int dirfd)
 }
 
 /*
+ * Racily clean files proven unchanged by hashing are remembered in a
+ * cache file, so that the next check need not hash them again: one
+ * record "<dev> <ino> <size> <mtime> <ctime> <blob> <path>" NUL each,
+ * meaning "the file with exactly this stat data has the contents of
+ * this blob".  A record is written only when the file's mtime and ctime
+ * are older than the coarse clock read before the file was looked at
+ * (the clock the kernel stamps files with): any later change to the
+ * file stamps it with a time at least that, so changes the stat data
+ * and no record can match it again.
+ */
+struct racy_record {
+	const char *text;	/* the whole record, in the loaded file */
+	const char *path;
+	unsigned long long dev, ino;
+	long long size, mtime_s, ctime_s;
+	long mtime_ns, ctime_ns;
+	unsigned char oid[OID_RAW];
+};
+
+struct check {
+	int dirfd;
+	struct timespec index_mtime;
+	int hash_racy;
+	struct timespec start;	/* CLOCK_REALTIME_COARSE, at the start */
+	struct para_strbuf loaded;
+	struct racy_record *known;
+	size_t known_nr;
+	struct para_strbuf confirmed;	/* records for the next check */
+	size_t confirmed_nr;
+	int new_records;
+};
+
+static int hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "<sec>.<nsec>" */
+static int parse_time(long long *sec, long *nsec, const char **p)
+{
+	char *end;
+
+	*sec = strtoll(*p, &end, 10);
+	if (end == *p || *end != '.')
+		return -1;
+	*p = end + 1;
+	*nsec = strtol(*p, &end, 10);
+	if (end == *p || *end != ' ')
+		return -1;
+	*p = end + 1;
+	return 0;
+}
+
+static int parse_record(struct racy_record *r, const char *p)
+{
+	char *end;
+	int i;
+
+	r->text = p;
+	r->dev = strtoull(p, &end, 10);
+	if (end == p || *end != ' ')
+		return -1;
+	r->ino = strtoull(p = end + 1, &end, 10);
+	if (end == p || *end != ' ')
+		return -1;
+	r->size = strtoll(p = end + 1, &end, 10);
+	if (end == p || *end != ' ')
+		return -1;
+	p = end + 1;
+	if (parse_time(&r->mtime_s, &r->mtime_ns, &p) < 0 ||
+	    parse_time(&r->ctime_s, &r->ctime_ns, &p) < 0)
+		return -1;
+	for (i = 0; i < OID_RAW; i++) {
+		int hi = hex_value(p[2 * i]), lo;
+
+		if (hi < 0 || (lo = hex_value(p[2 * i + 1])) < 0)
+			return -1;
+		r->oid[i] = (unsigned char)(hi << 4 | lo);
+	}
+	p += 2 * OID_RAW;
+	if (*p != ' ' || !p[1])
+		return -1;
+	r->path = p + 1;
+	return 0;
+}
+
+static void load_racy_cache(struct check *c, const char *path)
+{
+	const char *p, *end;
+	size_t alloc = 0;
+
+	if (!path || para_strbuf_read_file(&c->loaded, path) < 0)
+		return;
+	for (p = c->loaded.buf, end = p + c->loaded.len; p < end;
+	     p += strlen(p) + 1) {
+		if (c->known_nr == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			c->known = para_realloc(c->known,
+						alloc * sizeof(*c->known));
+		}
+		if (!parse_record(&c->known[c->known_nr], p))
+			c->known_nr++;
+	}
+}
+
+static int record_fits(const struct racy_record *r, const struct stat *st,
+		       const unsigned char *oid)
+{
+	return r->dev == (unsigned long long)st->st_dev &&
+	       r->ino == (unsigned long long)st->st_ino &&
+	       r->size == (long long)st->st_size &&
+	       r->mtime_s == (long long)st->st_mtim.tv_sec &&
+	       r->mtime_ns == st->st_mtim.tv_nsec &&
+	       r->ctime_s == (long long)st->st_ctim.tv_sec &&
+	       r->ctime_ns == st->st_ctim.tv_nsec &&
+	       !memcmp(r->oid, oid, OID_RAW);
+}
+
+static const struct racy_record *racy_known(const struct check *c,
+					    const char *path,
+					    const struct stat *st,
+					    const unsigned char *oid)
+{
+	size_t lo = 0, hi = c->known_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(c->known[mid].path, path);
+
+		if (!cmp)
+			return record_fits(&c->known[mid], st, oid) ?
+			       &c->known[mid] : NULL;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void add_record(struct check *c, const struct entry *e,
+		       const struct stat *st)
+{
+	int i;
+
+	para_strbuf_addf(&c->confirmed, "%llu %llu %lld %lld.%09ld %lld.%09ld ",
+			 (unsigned long long)st->st_dev,
+			 (unsigned long long)st->st_ino,
+			 (long long)st->st_size,
+			 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+			 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	for (i = 0; i < OID_RAW; i++) {
+		para_strbuf_addch(&c->confirmed, "0123456789abcdef"[e->oid[i] >> 4]);
+		para_strbuf_addch(&c->confirmed, "0123456789abcdef"[e->oid[i] & 15]);
+	}
+	para_strbuf_addch(&c->confirmed, ' ');
+	para_strbuf_add(&c->confirmed, e->path, strlen(e->path) + 1);
+	c->confirmed_nr++;
+}
+
+static int before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* A racily clean file: remembered, or hashed (and then remembered). */
+static int racy_unchanged(struct check *c, const struct entry *e,
+			  const struct stat *st)
+{
+	const struct racy_record *r = racy_known(c, e->path, st, e->oid);
+
+	if (r) {
+		para_strbuf_add(&c->confirmed, r->text, strlen(r->text) + 1);
+		c->confirmed_nr++;
+		return 1;
+	}
+	if (!c->hash_racy || !same_content(e, c->dirfd))
+		return 0;
+	/* too fresh to remember: a change in this very tick would keep
+	   the stat data */
+	if (before(&st->st_mtim, &c->start) && before(&st->st_ctim, &c->start)) {
+		add_record(c, e, st);
+		c->new_records = 1;
+	}
+	return 1;
+}
+
+/*
  * The file is as the index recorded it.  If it was modified in the same
  * instant the index was written (racily clean, as git calls it), the
  * stat data cannot tell: its contents must be compared, when allowed.
  */
-static int entry_unchanged(const struct entry *e, int dirfd,
-			   const struct timespec *index_mtime, int hash_racy)
+static int entry_unchanged(struct check *c, const struct entry *e)
 {
 	struct stat st;
 
-	if (fstatat(dirfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(c->dirfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (!same_type(e->mode, &st) ||
 	    e->mtime_s != (uint32_t)st.st_mtim.tv_sec ||
@@ -286,11 +480,38 @@ static int entry_unchanged(const struct entry *e, int dirfd,
 	    e->ino != (uint32_t)st.st_ino || e->uid != (uint32_t)st.st_uid ||
 	    e->gid != (uint32_t)st.st_gid || e->size != (uint32_t)st.st_size)
 		return 0;
-	if (e->mtime_s < (uint32_t)index_mtime->tv_sec ||
-	    (e->mtime_s == (uint32_t)index_mtime->tv_sec &&
-	     e->mtime_ns < (uint32_t)index_mtime->tv_nsec))
+	if (e->mtime_s < (uint32_t)c->index_mtime.tv_sec ||
+	    (e->mtime_s == (uint32_t)c->index_mtime.tv_sec &&
+	     e->mtime_ns < (uint32_t)c->index_mtime.tv_nsec))
 		return 1;
-	return hash_racy && same_content(e, dirfd);
+	return racy_unchanged(c, e, &st);
+}
+
+/* Replaces the cache with the records this check confirmed. */
+static void save_racy_cache(struct check *c, const char *path)
+{
+	char *tmp;
+	int fd;
+
+	if (!path || (!c->new_records && c->confirmed_nr == c->known_nr))
+		return;
+	if (!c->confirmed_nr) {
+		unlink(path);
+		return;
+	}
+	tmp = para_xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd >= 0 && write(fd, c->confirmed.buf, c->confirmed.len) ==
+		       (ssize_t)c->confirmed.len && !close(fd)) {
+		fd = -1;
+		if (!rename(tmp, path))
+			goto out;
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
 }
 
 /* Index of the first entry whose path is >= key. */
@@ -396,31 +617,42 @@ out:
 
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       const unsigned char *head_tree,
-			       long max_entries, int hash_racy)
+			       long max_entries, int hash_racy,
+			       const char *racy_cache)
 {
 	struct para_strbuf buf = PARA_STRBUF_INIT, path = PARA_STRBUF_INIT;
 	struct index ix = { NULL, 0, { 0 }, 0 };
-	struct timespec mtime;
-	int fd = -1, clean = 0;
+	struct check c;
+	int clean = 0;
 	size_t i;
 
-	if (max_entries <= 0 || read_index(&buf, &mtime, index_path) < 0 ||
+	memset(&c, 0, sizeof(c));
+	c.dirfd = -1;
+	c.confirmed.buf = para_strbuf_empty;
+	c.loaded.buf = para_strbuf_empty;
+	clock_gettime(CLOCK_REALTIME_COARSE, &c.start);
+	if (max_entries <= 0 ||
+	    read_index(&buf, &c.index_mtime, index_path) < 0 ||
 	    parse_index(&ix, (const unsigned char *)buf.buf, buf.len,
 			max_entries) < 0 ||
 	    !ix.tree_valid || memcmp(ix.tree, head_tree, OID_RAW))
 		goto out;
-	fd = open(worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	c.dirfd = open(worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.dirfd < 0)
 		goto out;
-	if (hash_racy && has_attributes(&ix))
-		hash_racy = 0;
+	c.hash_racy = hash_racy && !has_attributes(&ix);
+	load_racy_cache(&c, racy_cache);
 	for (i = 0; i < ix.nr; i++)
-		if (!entry_unchanged(&ix.entries[i], fd, &mtime, hash_racy))
+		if (!entry_unchanged(&c, &ix.entries[i]))
 			goto out;
-	clean = nothing_untracked(&ix, fd, &path);
+	save_racy_cache(&c, racy_cache);
+	clean = nothing_untracked(&ix, c.dirfd, &path);
 out:
-	if (fd >= 0)
-		close(fd);
+	if (c.dirfd >= 0)
+		close(c.dirfd);
+	free(c.known);
+	para_strbuf_dispose(&c.loaded);
+	para_strbuf_dispose(&c.confirmed);
 	index_dispose(&ix);
 	para_strbuf_dispose(&buf);
 	para_strbuf_dispose(&path);

@@ -29,10 +29,13 @@
  * 1 when the worktree is proven clean, 0 when it is not proven (run a
  * real status).  `index_path` is the worktree's index file, `head_tree`
  * the 20-byte id of the tree its HEAD commit points at.  `max_entries`
- * bounds the work: bigger indexes are not looked at (0).
+ * bounds the work: bigger indexes are not looked at (0).  `racy_cache`,
+ * unless NULL, is a file of the worktree's own where racily clean files
+ * proven unchanged are remembered (cleancheck.c says why that is safe).
  */
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       const unsigned char *head_tree,
-			       long max_entries, int hash_racy);
+			       long max_entries, int hash_racy,
+			       const char *racy_cache);
 
 #endif

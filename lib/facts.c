@@ -347,11 +347,15 @@ void para_facts_forget(const struct para_repo *repo, const char *name)
 				   repo->state_dir, name);
 	char *stamp = para_xstrfmt("%s/cache/status/%s.stamp",
 				   repo->state_dir, name);
+	char *racy = para_xstrfmt("%s/cache/status/%s.racy",
+				  repo->state_dir, name);
 
 	unlink(index);
 	unlink(stamp);
+	unlink(racy);
 	free(index);
 	free(stamp);
+	free(racy);
 }
 
 static struct para_gitjob *status_job(const struct para_facts *f,
@@ -590,13 +594,13 @@ static int head_tree(git_tree **out, const struct para_facts *f,
  */
 static int status_in_process(struct para_facts *f, git_repository *shared,
 			     const struct para_facts_options *opts,
-			     int hash_racy)
+			     int hash_racy, const char *cache_dir)
 {
 	git_status_options sopts;
 	git_status_list *list = NULL;
 	git_index *index = NULL;
 	git_tree *tree = NULL;
-	char *path = NULL;
+	char *path = NULL, *racy = NULL;
 	size_t i, n;
 	long entries;
 	int error = -1;
@@ -609,10 +613,12 @@ static int status_in_process(struct para_facts *f, git_repository *shared,
 		goto out;
 	f->dirty = f->staged = f->unstaged = f->untracked = 0;
 	f->conflicted = 0;
+	if (cache_dir)
+		racy = para_xstrfmt("%s/%s.racy", cache_dir, f->name);
 	if (opts->status_via == PARA_STATUS_VIA_AUTO &&
 	    para_worktree_proven_clean(f->task.worktree, path,
 				       git_tree_id(tree)->id,
-				       SMALL_INDEX_ENTRIES, hash_racy)) {
+				       SMALL_INDEX_ENTRIES, hash_racy, racy)) {
 		error = 0;
 		goto out;
 	}
@@ -641,6 +647,7 @@ out:
 	git_tree_free(tree);
 	git_index_free(index);
 	free(path);
+	free(racy);
 	return error;
 }
 
@@ -693,7 +700,13 @@ static void run_git(struct para_facts *facts, size_t nr,
 	git_repository *shared = NULL;
 	size_t n = 0, i;
 	int hash_racy = bytes_are_canonical(repo, opts->config);
+	char *cache_dir = para_xstrfmt("%s/cache/status", repo->state_dir);
 
+	if (nr && para_mkdir_p(cache_dir) < 0) {
+		para_error_clear();
+		free(cache_dir);
+		cache_dir = NULL;	/* no remembering, then */
+	}
 	if (git_repository_open_ext(&shared, repo->commondir,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH |
 				    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
@@ -703,7 +716,9 @@ static void run_git(struct para_facts *facts, size_t nr,
 
 		if (f->damaged)
 			continue;
-		if (f->worktree_exists && status_in_process(f, shared, opts, hash_racy) < 0) {
+		if (f->worktree_exists &&
+		    status_in_process(f, shared, opts, hash_racy,
+				      cache_dir) < 0) {
 			owner[n] = f;
 			is_status[n] = 1;
 			jobs[n++] = status_job(f, repo);
@@ -715,6 +730,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 	}
 	git_repository_free(shared);
 	git_error_clear();
+	free(cache_dir);
 	para_gitjob_run_all(jobs, n, opts->jobs);
 	for (i = 0; i < n; i++) {
 		if (jobs[i]->status == 0) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <git2.h>
 
@@ -154,7 +155,7 @@ static int teardown(void **state)
 static int check(struct fixture *fx, int hash_racy)
 {
 	return para_worktree_proven_clean(fx->dir, fx->index, fx->tree, 1000,
-					  hash_racy);
+					  hash_racy, NULL);
 }
 
 static const char *both[] = { "a.c", "a\n", "sub/b.c", "b\n" };
@@ -175,7 +176,7 @@ static void test_other_head(void **state)
 	write_index(fx, both, 2, 0);
 	memset(other, 0xcd, sizeof(other));
 	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index, other,
-						    1000, 1), 0);
+						    1000, 1, NULL), 0);
 }
 
 static void test_too_big(void **state)
@@ -184,7 +185,7 @@ static void test_too_big(void **state)
 
 	write_index(fx, both, 2, 0);
 	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
-						    fx->tree, 1, 1), 0);
+						    fx->tree, 1, 1, NULL), 0);
 }
 
 static void test_modified(void **state)
@@ -258,6 +259,45 @@ static void test_racy_attributes(void **state)
 	assert_int_equal(check(fx, 1), 0);
 }
 
+static int check_cached(struct fixture *fx, const char *cache, int hash_racy)
+{
+	return para_worktree_proven_clean(fx->dir, fx->index, fx->tree, 1000,
+					  hash_racy, cache);
+}
+
+static void test_racy_remembered(void **state)
+{
+	struct fixture *fx = *state;
+	char *cache = para_xstrfmt("%s.racy", fx->dir);
+	char *cmd;
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+
+	write_index(fx, both, 2, 1);
+	/* files stamped in the current clock tick are not remembered */
+	nanosleep(&tick, NULL);
+	assert_int_equal(check_cached(fx, cache, 1), 1);
+	assert_int_equal(access(cache, F_OK), 0);
+	/* proven from the cache alone, no hashing allowed */
+	assert_int_equal(check_cached(fx, cache, 0), 1);
+	/* same size, other bytes: new stat data, the record no longer fits */
+	write_file(fx, "a.c", "x\n");
+	assert_int_equal(check_cached(fx, cache, 0), 0);
+	assert_int_equal(check_cached(fx, cache, 1), 0);
+	/* a damaged cache only costs the hashing */
+	write_file(fx, "a.c", "a\n");
+	write_index(fx, both, 2, 1);
+	nanosleep(&tick, NULL);
+	unlink(cache);
+	cmd = para_xstrfmt("printf 'junk\\0 1 2\\0' >%s", cache);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_int_equal(check_cached(fx, cache, 0), 0);
+	assert_int_equal(check_cached(fx, cache, 1), 1);
+	assert_int_equal(check_cached(fx, cache, 0), 1);
+	unlink(cache);
+	free(cache);
+}
+
 static void test_not_an_index(void **state)
 {
 	struct fixture *fx = *state;
@@ -286,6 +326,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_racy_other_bytes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_racy_attributes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_racy_remembered, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_index, setup,
 						teardown),
