@@ -38,7 +38,7 @@ test_expect_success 'setup' '
 		git add . &&
 		git commit -q -m init &&
 		for t in clean modified same-size staged deleted untracked \
-			ignored empty-dir attrs racy mode committed
+			ignored empty-dir attrs racy mode committed remembered
 		do
 			status_task $t || return 1
 		done
@@ -148,6 +148,21 @@ test_expect_success 'committed work leaves the worktree clean' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a file remembered as unchanged is still seen when it changes' '
+	echo "0 0 0 0 0" >expect &&
+	dirty_counts remembered >actual &&
+	test_cmp expect actual &&
+	dirty_counts remembered >actual &&
+	test_cmp expect actual &&
+	wt=repo-worktrees/remembered &&
+	touch -r $wt/src/deep/b.c stamp2 &&
+	echo c >$wt/src/deep/b.c &&
+	touch -r stamp2 $wt/src/deep/b.c &&
+	echo "1 0 1 0 0" >expect &&
+	dirty_counts remembered >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the check writes nothing into the worktrees' '
 	find repo-worktrees repo/.git/worktrees -newer stamp -type f | sort >before &&
 	(cd repo && git para status >/dev/null) &&
@@ -162,6 +177,7 @@ test_expect_success 'prune removes the status cache of the task it removes' '
 	(cd repo && git para prune clean >../out) &&
 	! test -e $cache/clean.index &&
 	! test -e $cache/clean.stamp &&
+	! test -e $cache/clean.racy &&
 	test -f $cache/modified.index
 '
 
