@@ -545,6 +545,16 @@ static int has_tracked_below(const struct index *ix, const char *dir)
 	return i < ix->nr && !strncmp(ix->entries[i].path, dir, len);
 }
 
+static int is_directory(int worktree_fd, const char *path, unsigned char type)
+{
+	struct stat st;
+
+	if (type != DT_UNKNOWN)
+		return type == DT_DIR;
+	return !fstatat(worktree_fd, path, &st, AT_SYMLINK_NOFOLLOW) &&
+	       S_ISDIR(st.st_mode);
+}
+
 /*
  * Every directory entry below `path` (relative, "" or ending in '/') is
  * tracked or a directory of tracked files.  Directories only: tracked
@@ -578,6 +588,12 @@ static int nothing_untracked(const struct index *ix, int worktree_fd,
 			para_strbuf_addstr(path, name);
 			if (is_tracked(ix, path->buf))
 				continue;
+			/* a symlink to a directory holding the tracked files
+			   is not their directory: git sees them deleted */
+			if (!is_directory(worktree_fd, path->buf, de->d_type)) {
+				ok = 0;
+				break;
+			}
 			para_strbuf_addch(path, '/');
 			ok = has_tracked_below(ix, path->buf) &&
 			     nothing_untracked(ix, worktree_fd, path);

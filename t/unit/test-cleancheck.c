@@ -226,6 +226,24 @@ static void test_untracked_dir(void **state)
 	assert_int_equal(check(fx, 1), 0);
 }
 
+static void test_symlinked_dir(void **state)
+{
+	struct fixture *fx = *state;
+	char *from = para_xstrfmt("%s/sub", fx->dir);
+	char *to = para_xstrfmt("%s.elsewhere", fx->dir);
+
+	write_index(fx, both, 2, 0);
+	assert_int_equal(check(fx, 1), 1);
+	/* the same file, reached through a symlink: git sees it deleted */
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(symlink(to, from), 0);
+	assert_int_equal(check(fx, 1), 0);
+	unlink(from);
+	assert_int_equal(rename(to, from), 0);
+	free(from);
+	free(to);
+}
+
 static void test_racy_same_bytes(void **state)
 {
 	struct fixture *fx = *state;
@@ -320,6 +338,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untracked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untracked_dir, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_symlinked_dir, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_racy_same_bytes, setup,
 						teardown),
