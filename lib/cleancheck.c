@@ -443,14 +443,19 @@ static int before(const struct timespec *a, const struct timespec *b)
 static int racy_unchanged(struct check *c, const struct entry *e,
 			  const struct stat *st)
 {
-	const struct racy_record *r = racy_known(c, e->path, st, e->oid);
+	const struct racy_record *r;
 
+	/* a record says what the raw bytes hash to: that they are what git
+	   hashes holds only while nothing converts them */
+	if (!c->hash_racy)
+		return 0;
+	r = racy_known(c, e->path, st, e->oid);
 	if (r) {
 		para_strbuf_add(&c->confirmed, r->text, strlen(r->text) + 1);
 		c->confirmed_nr++;
 		return 1;
 	}
-	if (!c->hash_racy || !same_content(e, c->dirfd))
+	if (!same_content(e, c->dirfd))
 		return 0;
 	/* too fresh to remember: a change in this very tick would keep
 	   the stat data */
