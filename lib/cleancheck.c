@@ -611,25 +611,35 @@ static int nothing_untracked(const struct index *ix, int worktree_fd,
 	return ok;
 }
 
+/*
+ * The index file, unless its header says it has more than max_entries
+ * entries: a big worktree's index is not read for nothing.
+ */
 static int read_index(struct para_strbuf *buf, struct timespec *mtime,
-		      const char *index_path)
+		      const char *index_path, long max_entries)
 {
+	unsigned char hdr[12];
 	struct stat st;
 	int fd = open(index_path, O_RDONLY | O_CLOEXEC), error = -1;
+	size_t size;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)sizeof(hdr) ||
+	    read(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
+	    get_be32(hdr + 8) > (uint32_t)max_entries)
 		goto out;
 	*mtime = st.st_mtim;
-	para_strbuf_grow(buf, (size_t)st.st_size + 1);
+	size = (size_t)st.st_size;
+	para_strbuf_grow(buf, size);
+	para_strbuf_add(buf, hdr, sizeof(hdr));
 	/* index files are replaced, never rewritten: stop at the size */
-	while (buf->len < (size_t)st.st_size &&
-	       (n = read(fd, buf->buf + buf->len,
-			 (size_t)st.st_size - buf->len)) > 0)
+	while (buf->len < size &&
+	       (n = read(fd, buf->buf + buf->len, size - buf->len)) > 0)
 		para_strbuf_setlen(buf, buf->len + (size_t)n);
-	if (buf->len == (size_t)st.st_size)
+	if (buf->len == size)
 		error = 0;
 out:
 	close(fd);
@@ -653,7 +663,7 @@ int para_worktree_proven_clean(const char *worktree, const char *index_path,
 	c.loaded.buf = para_strbuf_empty;
 	clock_gettime(CLOCK_REALTIME_COARSE, &c.start);
 	if (max_entries <= 0 ||
-	    read_index(&buf, &c.index_mtime, index_path) < 0 ||
+	    read_index(&buf, &c.index_mtime, index_path, max_entries) < 0 ||
 	    parse_index(&ix, (const unsigned char *)buf.buf, buf.len,
 			max_entries) < 0 ||
 	    !ix.tree_valid || memcmp(ix.tree, head_tree, OID_RAW))
