@@ -358,13 +358,23 @@ void para_facts_forget(const struct para_repo *repo, const char *name)
 	free(racy);
 }
 
+/*
+ * `saturated`: there are at least as many `git status` to run as may run
+ * at once, so the CPUs are kept busy by the processes; git's own threads
+ * stat()ing the files (core.preloadIndex) would only contend with them.
+ */
 static struct para_gitjob *status_job(const struct para_facts *f,
-				      const struct para_repo *repo)
+				      const struct para_repo *repo,
+				      int saturated)
 {
 	struct para_gitjob *job = para_malloc(sizeof(*job));
 	char *index = private_index(f, repo);
 
 	para_gitjob_init(job);
+	if (saturated) {
+		para_strvec_push(&job->args, "-c");
+		para_strvec_push(&job->args, "core.preloadIndex=false");
+	}
 	if (index) {
 		para_strvec_pushf(&job->env, "GIT_INDEX_FILE=%s", index);
 		para_strvec_push(&job->args, "-c");
@@ -689,6 +699,16 @@ static int bytes_are_canonical(const struct para_repo *repo,
 	return ok;
 }
 
+static int max_jobs(const struct para_facts_options *opts)
+{
+	long cpus;
+
+	if (opts->jobs > 0)
+		return opts->jobs;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 0 ? (int)cpus : 1;
+}
+
 /* Runs the git commands every task needs, all at once. */
 static void run_git(struct para_facts *facts, size_t nr,
 		    const struct para_repo *repo,
@@ -698,7 +718,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
 	git_repository *shared = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, statuses = 0;
 	int hash_racy = bytes_are_canonical(repo, opts->config);
 	char *cache_dir = para_xstrfmt("%s/cache/status", repo->state_dir);
 
@@ -720,8 +740,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 		    status_in_process(f, shared, opts, hash_racy,
 				      cache_dir) < 0) {
 			owner[n] = f;
-			is_status[n] = 1;
-			jobs[n++] = status_job(f, repo);
+			is_status[n++] = 1;	/* its job is made below */
+			statuses++;
 		}
 		if (f->merge_base && f->changed < 0) {
 			owner[n] = f;
@@ -731,6 +751,10 @@ static void run_git(struct para_facts *facts, size_t nr,
 	git_repository_free(shared);
 	git_error_clear();
 	free(cache_dir);
+	for (i = 0; i < n; i++)
+		if (is_status[i])
+			jobs[i] = status_job(owner[i], repo,
+					     statuses >= (size_t)max_jobs(opts));
 	para_gitjob_run_all(jobs, n, opts->jobs);
 	for (i = 0; i < n; i++) {
 		if (jobs[i]->status == 0) {

@@ -163,6 +163,20 @@ test_expect_success 'a file remembered as unchanged is still seen when it change
 	test_cmp expect actual
 '
 
+test_expect_success 'git status runs without its own stat threads only when the jobs fill the CPUs' '
+	(
+		cd repo &&
+		GIT_TEST_PARA_STATUS=git GIT_TRACE2="$TRASH_DIRECTORY/trace.1" \
+			git para status -j1 modified >/dev/null &&
+		GIT_TEST_PARA_STATUS=git GIT_TRACE2="$TRASH_DIRECTORY/trace.4" \
+			git para status -j4 modified >/dev/null
+	) &&
+	grep "start.*status --porcelain" trace.1 >status.1 &&
+	grep core.preloadIndex=false status.1 &&
+	grep "start.*status --porcelain" trace.4 >status.4 &&
+	! grep core.preloadIndex status.4
+'
+
 test_expect_success 'the check writes nothing into the worktrees' '
 	find repo-worktrees repo/.git/worktrees -newer stamp -type f | sort >before &&
 	(cd repo && git para status >/dev/null) &&
