@@ -4,6 +4,9 @@
 #   make test            run the shell tests and the unit tests under prove
 #   make test SANITIZE=1 the same, built with ASan and UBSan
 #   make install         install programs, man pages and completion
+#   make uninstall       remove what make install installed
+#   make doc             build the man pages
+#   make demo            run the whole workflow on a throwaway repository
 #   make deps            install the Debian packages the build needs
 
 prefix ?= /usr/local
@@ -95,12 +98,17 @@ test: all units
 
 doc: $(MAN_PAGES)
 
-$(BUILD)/man/%.1: Documentation/%.adoc $(wildcard Documentation/config/*.adoc)
-	@mkdir -p $(dir $@)
-	$(QUIET_DOC)$(ASCIIDOCTOR) -b manpage -a mansource=git-para \
-		-a manversion=$(VERSION) -a manmanual='Git Para Manual' -o $@ $<
+DOC_INCLUDES := $(wildcard Documentation/config/*.adoc Documentation/includes/*.adoc)
 
-install: all
+$(BUILD)/man/%.1: Documentation/%.adoc $(DOC_INCLUDES)
+	@mkdir -p $(dir $@)
+	$(QUIET_DOC)$(ASCIIDOCTOR) -b manpage -d manpage -a mansource=git-para \
+		-a manversion=$(VERSION) -a manmanual='Git Para Manual' \
+		--failure-level=WARN -o $@ $<
+
+install: install-bin install-doc install-completion
+
+install-bin: all
 	$(INSTALL) -d '$(DESTDIR)$(bindir)'
 	$(INSTALL) -m 755 $(PROGRAMS) '$(DESTDIR)$(bindir)'
 
@@ -109,9 +117,23 @@ install-doc: doc
 	$(INSTALL) -m 644 $(MAN_PAGES) '$(DESTDIR)$(man1dir)'
 
 install-completion:
-	$(INSTALL) -d '$(DESTDIR)$(completiondir)'
+	$(INSTALL) -d '$(DESTDIR)$(completiondir)' '$(DESTDIR)$(zshcompletiondir)'
 	$(INSTALL) -m 644 contrib/completion/git-para.bash \
 		'$(DESTDIR)$(completiondir)/git-para'
+	$(INSTALL) -m 644 contrib/completion/_git-para \
+		'$(DESTDIR)$(zshcompletiondir)/_git-para'
+
+uninstall:
+	rm -f $(patsubst $(BUILD)/bin/%,'$(DESTDIR)$(bindir)/%',$(PROGRAMS)) \
+		$(patsubst $(BUILD)/man/%,'$(DESTDIR)$(man1dir)/%',$(MAN_PAGES)) \
+		'$(DESTDIR)$(completiondir)/git-para' \
+		'$(DESTDIR)$(zshcompletiondir)/_git-para'
+
+# the whole workflow on a throwaway repository, with the example agent
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh contrib/demo.sh '$(CURDIR)/$(BUILD)/bin'
 
 deps:
 	@sh contrib/install-deps.sh
@@ -119,6 +141,7 @@ deps:
 clean:
 	rm -rf build build-sanitize t/test-results t/trash\ directory.*
 
-.PHONY: all units test doc install install-doc install-completion deps clean
+.PHONY: all units test doc install install-bin install-doc install-completion \
+	uninstall demo deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
