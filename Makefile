@@ -80,7 +80,11 @@ $(BUILD)/%.o: %.c
 $(LIBPARA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/git-para%: $(BUILD)/cmd/para%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(CMD_COMMON_OBJ) $(LIBPARA)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 

@@ -8,7 +8,8 @@
 
 static __thread char last_message[4096];
 
-static void set_message(const char *suffix, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+set_message(const char *suffix, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(last_message, sizeof(last_message), fmt, ap);
 

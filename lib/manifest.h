@@ -12,13 +12,13 @@
 struct para_manifest_task {
 	char *name;		/* section name, as written */
 	int line;		/* line of the section header */
-	char *issue;		/* NULL when absent */
+	char *issue;		/* decimal digits, NULL when absent */
 	struct para_strvec paths;
 	struct para_strvec after;
 	struct para_strvec locks;
 	int exclusive;
 	char *prompt;		/* NULL when absent */
-	char *prompt_file;	/* resolved against the manifest's directory */
+	char *prompt_file;	/* absolute, from the manifest's directory */
 	char *base;
 	char *branch;
 };
@@ -34,7 +34,21 @@ struct para_manifest {
  * iniparser accepts, a duplicate section, a duplicate key, a key outside
  * a section, `exclusive` that is not a boolean, `issue` that is not a
  * number, and both `prompt` and `prompt-file` in one section.  Task-name
- * rules, overlap and cycles are checked by the caller.
+ * rules, overlap and cycles are checked by the caller.  Also refused: a
+ * line ending in '\' (iniparser would join it to the next), a NUL byte,
+ * an empty or malformed section header, and an empty `prompt`,
+ * `prompt-file`, `base` or `branch`.  `exclusive` takes true/false,
+ * yes/no, on/off, 1/0 in any case.
+ *
+ * Section and key names are compared without case, as iniparser does;
+ * task names are returned as written.  Values are what iniparser reads:
+ * an unquoted value ends at the first ';' or '#', a quoted one ("..." or
+ * '...') at the next quote, and there are no escapes.  `issue` is stored
+ * as its decimal number ("#042" gives "42").  `prompt-file` is made
+ * absolute against the manifest's directory; it is not read.  Errors are
+ * PARA_EINVALID ("FILE:LINE: ..."), or PARA_ENOTFOUND / PARA_ERROR when
+ * the file cannot be read.  Not thread-safe: iniparser's error callback
+ * is global.
  */
 int para_manifest_load(struct para_manifest *out, const char *path);
 void para_manifest_dispose(struct para_manifest *manifest);

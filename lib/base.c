@@ -1,0 +1,132 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "error.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+const char *para_base_remote(struct para_config *config)
+{
+	const char *remote = "origin";
+
+	para_config_get_string(&remote, config, "para.remote");
+	return remote;
+}
+
+/* Full ref name for `rev` if it names a ref, else NULL. */
+static char *ref_of(struct para_repo *repo, const char *rev)
+{
+	git_reference *ref = NULL, *resolved = NULL;
+	char *name = NULL;
+
+	if (git_reference_dwim(&ref, repo->git, rev) < 0)
+		return NULL;
+	if (git_reference_resolve(&resolved, ref) == 0)
+		name = para_strdup(git_reference_name(resolved));
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	return name;
+}
+
+static int remote_default(char **ref_out, struct para_repo *repo,
+			  struct para_config *config)
+{
+	char *head = para_xstrfmt("refs/remotes/%s/HEAD",
+				  para_base_remote(config));
+	git_reference *ref = NULL, *resolved = NULL;
+	int error = PARA_ENOTFOUND;
+
+	if (git_reference_lookup(&ref, repo->git, head) == 0 &&
+	    git_reference_resolve(&resolved, ref) == 0) {
+		*ref_out = para_strdup(git_reference_name(resolved));
+		error = 0;
+	}
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	free(head);
+	return error;
+}
+
+int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
+		      struct para_config *config, const char *rev)
+{
+	char *ref = NULL;
+	int error;
+
+	*ref_out = NULL;
+	if (!rev && para_config_get_string(&rev, config, "para.base") < 0)
+		rev = NULL;
+	if (!rev && remote_default(&ref, repo, config) == 0)
+		rev = ref;
+	if (!rev)
+		rev = "HEAD";
+	if ((error = para_repo_resolve_commit(oid_out, repo, rev)) < 0) {
+		free(ref);
+		return error;
+	}
+	if (!ref)
+		ref = ref_of(repo, rev);
+	if (!ref) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), oid_out);
+		ref = para_strdup(hex);
+	}
+	*ref_out = ref;
+	return 0;
+}
+
+char *para_path_normalize(const char *path)
+{
+	struct para_strvec parts = PARA_STRVEC_INIT, out = PARA_STRVEC_INIT;
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *copy = para_strdup(path), *save = NULL, *seg;
+	size_t i;
+
+	for (seg = strtok_r(copy, "/", &save); seg;
+	     seg = strtok_r(NULL, "/", &save))
+		para_strvec_push(&parts, seg);
+	for (i = 0; i < parts.nr; i++) {
+		if (!strcmp(parts.v[i], "."))
+			continue;
+		if (!strcmp(parts.v[i], "..")) {
+			if (out.nr)
+				free(out.v[--out.nr]), out.v[out.nr] = NULL;
+			continue;
+		}
+		para_strvec_push(&out, parts.v[i]);
+	}
+	for (i = 0; i < out.nr; i++)
+		para_strbuf_addf(&sb, "/%s", out.v[i]);
+	if (!sb.len)
+		para_strbuf_addch(&sb, '/');
+	para_strvec_dispose(&parts);
+	para_strvec_dispose(&out);
+	free(copy);
+	return para_strbuf_detach(&sb);
+}
+
+int para_worktree_path(char **out, struct para_repo *repo,
+		       struct para_config *config, const char *name)
+{
+	const char *top = repo->main_workdir ? repo->main_workdir
+					     : repo->commondir;
+	const char *dir = NULL;
+	char *joined;
+
+	if (para_config_get_string(&dir, config, "para.worktreeDir") < 0 ||
+	    !*dir)
+		dir = NULL;
+	if (dir && dir[0] == '/')
+		joined = para_xstrfmt("%s/%s", dir, name);
+	else if (dir)
+		joined = para_xstrfmt("%s/%s/%s", top, dir, name);
+	else
+		joined = para_xstrfmt("%s/../%s-worktrees/%s", top, repo->name,
+				      name);
+	*out = para_path_normalize(joined);
+	free(joined);
+	return 0;
+}

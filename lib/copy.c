@@ -1,0 +1,111 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "copy.h"
+#include "error.h"
+#include "repo.h"
+#include "strbuf.h"
+
+static int copy_link(const char *src, const char *dst)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(src, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return para_error_errno(PARA_ERROR, "cannot read link '%s'", src);
+	target[n] = '\0';
+	unlink(dst);
+	if (symlink(target, dst) < 0)
+		return para_error_errno(PARA_ERROR, "cannot create '%s'", dst);
+	return 0;
+}
+
+static int copy_data(const char *src, const char *dst, mode_t mode)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, error = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return para_error_errno(PARA_ERROR, "cannot read '%s'", src);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode & 07777);
+	if (out < 0) {
+		error = para_error_errno(PARA_ERROR, "cannot create '%s'", dst);
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			error = para_error_errno(PARA_ERROR,
+						 "cannot write '%s'", dst);
+			goto out;
+		}
+	if (n < 0)
+		error = para_error_errno(PARA_ERROR, "cannot read '%s'", src);
+	fchmod(out, mode & 07777);
+out:
+	close(in);
+	if (out >= 0)
+		close(out);
+	return error;
+}
+
+int para_copy_file(const char *from, const char *to, const char *rel)
+{
+	char *src = para_xstrfmt("%s/%s", from, rel);
+	char *dst = para_xstrfmt("%s/%s", to, rel);
+	char *slash = strrchr(dst, '/');
+	struct stat st;
+	int error;
+
+	*slash = '\0';
+	error = para_mkdir_p(dst);
+	*slash = '/';
+	if (error < 0)
+		goto out;
+	if (lstat(src, &st) < 0)
+		error = para_error_errno(PARA_ERROR, "cannot stat '%s'", src);
+	else if (S_ISLNK(st.st_mode))
+		error = copy_link(src, dst);
+	else
+		error = copy_data(src, dst, st.st_mode);
+out:
+	free(src);
+	free(dst);
+	return error;
+}
+
+int para_remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int error = 0;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char *sub;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		sub = para_xstrfmt("%s/%s", path, de->d_name);
+		if (para_remove_tree(sub) < 0)
+			error = -1;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) < 0)
+		error = -1;
+	return error;
+}
