@@ -97,8 +97,8 @@ units: $(UNIT_TESTS)
 
 # prove runs the shell tests and the unit programs (cmocka speaks TAP)
 test: all units
-	@PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
-		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS) $(UNIT_TESTS)
+	@cd t && PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
+		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS:t/%=%) $(UNIT_TESTS:%=../%)
 
 doc: $(MAN_PAGES)
 

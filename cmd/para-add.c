@@ -14,6 +14,7 @@
 
 #include "base.h"
 #include "command.h"
+#include "cmd-config.h"
 #include "config.h"
 #include "copy.h"
 #include "domain.h"
@@ -125,11 +126,11 @@ static void set_domain(struct new_task *nt, const struct para_strvec *paths,
 static void set_branch(struct new_task *nt, struct plan *plan,
 		       const char *branch)
 {
-	const char *prefix = "solve/";
+	const char *prefix = cfg_string(plan->config, "para.branchPrefix",
+					"solve/");
 	char *ref;
 	int valid = 0;
 
-	para_config_get_string(&prefix, plan->config, "para.branchPrefix");
 	nt->task.branch = branch ? para_strdup(branch)
 				 : para_xstrfmt("%s%s", prefix, nt->task.name);
 	ref = para_xstrfmt("refs/heads/%s", nt->task.branch);
@@ -174,7 +175,7 @@ static void plan_task(struct plan *plan, const struct task_input *in,
 		      int sparse)
 {
 	struct new_task *nt = plan_push(plan);
-	int require = 0;
+	int require = cfg_bool(plan->config, "para.requireDomain", 0);
 	size_t i;
 
 	if (in->issue && !(nt->task.issue = para_task_issue_parse(in->issue)))
@@ -184,7 +185,6 @@ static void plan_task(struct plan *plan, const struct task_input *in,
 	if (para_task_name_validate(nt->task.name) < 0)
 		die_lib();
 	set_branch(nt, plan, in->branch);
-	para_config_get_bool(&require, plan->config, "para.requireDomain");
 	set_domain(nt, in->paths, require);
 	if (sparse && !nt->task.paths.nr)
 		die("--sparse needs a domain: task '%s' has no --path",
@@ -491,7 +491,7 @@ static int make_sparse(struct plan *plan, struct new_task *nt,
 	size_t i;
 	int status;
 
-	para_config_get_all(&context, plan->config, "para.sparseContext");
+	cfg_all(&context, plan->config, "para.sparseContext");
 	cmd.git = 1;
 	cmd.stdin_null = 1;
 	cmd.out = err;
@@ -555,7 +555,7 @@ static void copy_files(struct plan *plan, struct new_task *nt)
 	size_t i;
 	char *p;
 
-	para_config_get_all(&patterns, plan->config, "para.copy");
+	cfg_all(&patterns, plan->config, "para.copy");
 	if (!patterns.nr || !top)
 		goto out;
 	if (para_domain_new(&copy, (const char *const *)patterns.v,
@@ -603,11 +603,10 @@ static void set_task_env(struct para_strvec *env, const struct para_task *t)
 static void run_setup(struct plan *plan, struct new_task *nt)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
-	const char *setup = NULL;
+	const char *setup = cfg_string(plan->config, "para.setup", NULL);
 	int status, saved;
 
-	if (para_config_get_string(&setup, plan->config, "para.setup") < 0 ||
-	    !*setup)
+	if (!setup || !*setup)
 		return;
 	para_strvec_pushv(&cmd.args, (const char *const[]){ "/bin/sh", "-c",
 		setup, NULL });

@@ -65,6 +65,36 @@ static int find_main_workdir(struct para_repo *repo)
 	return 0;
 }
 
+/*
+ * libgit2's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE, so that
+ * case is done by hand: open GIT_DIR and set the working tree.
+ */
+static int open_from_env(git_repository **out)
+{
+	const char *git_dir = getenv("GIT_DIR");
+	const char *work_tree = getenv("GIT_WORK_TREE");
+	int error;
+
+	if (!work_tree || !*work_tree)
+		return git_repository_open_ext(out, NULL,
+					       GIT_REPOSITORY_OPEN_FROM_ENV,
+					       NULL);
+	if (!git_dir || !*git_dir)
+		error = git_repository_open_ext(out, ".", 0,
+						getenv("GIT_CEILING_DIRECTORIES"));
+	else
+		error = git_repository_open_ext(out, git_dir,
+				GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (error < 0)
+		return error;
+	error = git_repository_set_workdir(*out, work_tree, 0);
+	if (error < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
 int para_repo_open(struct para_repo **out)
 {
 	struct para_repo *repo = para_calloc(1, sizeof(*repo));
@@ -73,8 +103,7 @@ int para_repo_open(struct para_repo **out)
 	*out = NULL;
 	if ((error = para_lib_init()) < 0)
 		goto out;
-	error = git_repository_open_ext(&repo->git, NULL,
-					GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	error = open_from_env(&repo->git);
 	if (error == GIT_ENOTFOUND) {
 		error = para_error_set(PARA_ENOTFOUND,
 			"not a git repository (or any of the parent directories)");

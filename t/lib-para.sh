@@ -37,3 +37,12 @@ test_no_task () {
 	! test -e "../$(basename "$(pwd)")-worktrees/$1" &&
 	! git worktree list --porcelain | grep -q "worktrees/$1\$"
 }
+
+# test_no_task_at <name>: run from the trash directory, checks that task
+# <name> of ./repo left nothing: no state, branch, worktree or metadata
+test_no_task_at () {
+	! test -e "repo/.git/para/tasks/$1" &&
+	! git -C repo show-ref --verify --quiet "refs/heads/solve/$1" &&
+	! test -e "repo-worktrees/$1" &&
+	! test -e "repo/.git/worktrees/$1"
+}

@@ -45,4 +45,7 @@ git config --global user.name 'A U Thor'
 git config --global user.email author@example.com
 git config --global advice.detachedHead false
 
+
+TRASH_DIRECTORY=$SHARNESS_TRASH_DIRECTORY
+export TRASH_DIRECTORY
 . "$T_DIR/lib-para.sh"

@@ -1,0 +1,22 @@
+#ifndef PARA_CMD_CONFIG_H
+#define PARA_CMD_CONFIG_H
+
+#include "config.h"
+
+/*
+ * Config lookups for commands: the default when the key is not set, and
+ * "fatal: bad ... value 'x' for 'para.key'" (exit 128) when its value is
+ * bad.
+ */
+const char *cfg_string(struct para_config *config, const char *key,
+		       const char *def);
+int cfg_bool(struct para_config *config, const char *key, int def);
+long cfg_int(struct para_config *config, const char *key, long min, long max,
+	     long def);
+long long cfg_duration(struct para_config *config, const char *key,
+		       long long def);
+/* Every value of a multi-valued key (append to `out`). */
+void cfg_all(struct para_strvec *out, struct para_config *config,
+	     const char *key);
+
+#endif

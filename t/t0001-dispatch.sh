@@ -1,0 +1,123 @@
+#!/bin/sh
+
+test_description='git para dispatcher: usage, version, help and dispatch'
+
+. ./test-lib.sh
+
+test_expect_success 'setup' '
+	test_create_repo repo
+'
+
+test_expect_success 'git para alone prints the usage on stdout' '
+	git para >out 2>err &&
+	test_must_be_empty err &&
+	grep "^usage: git para" out &&
+	for c in add run status collect prune; do
+		grep "^   $c " out || return 1
+	done
+'
+
+test_expect_success 'git para -h prints the same usage' '
+	git para >expect &&
+	git para -h >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'unknown subcommand exits 129 with a git-style message' '
+	test_expect_code 129 git para frobnicate >out 2>err &&
+	test_must_be_empty out &&
+	grep "^git: .para frobnicate. is not a git-para command" err
+'
+
+test_expect_success 'unknown option of the dispatcher exits 129' '
+	test_expect_code 129 git para --bogus 2>err &&
+	grep "^error: unknown option .--bogus." err
+'
+
+test_expect_success '--version prints the version' '
+	git para --version >out &&
+	grep "^git-para version [0-9]" out
+'
+
+test_expect_success 'the subcommand is found beside the dispatcher first' '
+	mkdir -p elsewhere &&
+	printf "#!/bin/sh\necho impostor\n" >elsewhere/git-para-add &&
+	chmod +x elsewhere/git-para-add &&
+	(
+		cd repo &&
+		PATH="$TRASH_DIRECTORY/elsewhere:$PATH" &&
+		"$PARA_BUILD_DIR/bin/git-para" add -h >../out
+	) &&
+	grep "^usage: git para add" out
+'
+
+test_expect_success 'a subcommand on PATH extends git para' '
+	printf "#!/bin/sh\necho extra \"\$@\"\nexit 3\n" >elsewhere/git-para-extra &&
+	chmod +x elsewhere/git-para-extra &&
+	(
+		PATH="$TRASH_DIRECTORY/elsewhere:$PATH" &&
+		export PATH &&
+		test_expect_code 3 git para extra one two >out
+	) &&
+	echo "extra one two" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the exit status of the subcommand passes through' '
+	(
+		cd repo &&
+		test_expect_code 129 git para add --no-such-option 2>../err
+	) &&
+	grep "^error: unknown option .no-such-option." err
+'
+
+test_expect_success 'help runs git help para' '
+	mkdir -p fakebin &&
+	printf "#!/bin/sh\necho \"viewer \$*\"\n" >fakebin/fake-viewer &&
+	chmod +x fakebin/fake-viewer &&
+	(
+		cd repo &&
+		git config help.format man &&
+		git config man.viewer fake &&
+		git config man.fake.cmd "\"$TRASH_DIRECTORY/fakebin/fake-viewer\"" &&
+		git para help >../out1 &&
+		git para help add >../out2 &&
+		git para add --help >../out3 &&
+		git para --help >../out4
+	) &&
+	grep "viewer git-para$" out1 &&
+	grep "viewer git-para-add$" out2 &&
+	grep "viewer git-para-add$" out3 &&
+	grep "viewer git-para$" out4
+'
+
+test_expect_success 'every program prints its usage for -h on stdout, exit 0' '
+	for p in "$PARA_BUILD_DIR"/bin/git-para-*; do
+		sub=${p##*/git-para-} &&
+		"$p" -h >out 2>err &&
+		test_must_be_empty err &&
+		grep "^usage: git para $sub" out || return 1
+	done
+'
+
+test_expect_success 'every program supports --git-completion-helper' '
+	for p in "$PARA_BUILD_DIR"/bin/git-para-*; do
+		"$p" --git-completion-helper >out &&
+		grep -e "--" out || return 1
+	done &&
+	git para --git-completion-helper >out &&
+	grep "add" out
+'
+
+test_expect_success 'outside a repository a command fails with 128' '
+	mkdir -p notrepo &&
+	(
+		cd notrepo &&
+		GIT_CEILING_DIRECTORIES="$TRASH_DIRECTORY" &&
+		export GIT_CEILING_DIRECTORIES &&
+		test_expect_code 128 git para add foo 2>../err
+	) &&
+	grep "^fatal: not a git repository" err
+'
+
+test_done

@@ -1,0 +1,418 @@
+#!/bin/sh
+
+test_description='git para add: one task from the command line'
+
+. ./test-lib.sh
+
+state_dir () {
+	echo "$TRASH_DIRECTORY/repo/.git/para"
+}
+
+test_expect_success 'setup' '
+	test_create_repo repo
+'
+
+test_expect_success 'add --issue creates branch, worktree and state' '
+	(
+		cd repo &&
+		git para add --issue 42 -p src/api >../out &&
+		git show-ref --verify refs/heads/solve/issue-42 &&
+		test -f ../repo-worktrees/issue-42/src/api/orders.c &&
+		git -C ../repo-worktrees/issue-42 symbolic-ref HEAD >../head &&
+		git config -f .git/para/tasks/issue-42 task.prompt >../prompt &&
+		git config -f .git/para/tasks/issue-42 run.state >../state &&
+		git config -f .git/para/tasks/issue-42 task.base >../base &&
+		git rev-parse HEAD >../expect-base
+	) &&
+	grep "^Created task .issue-42. on branch .solve/issue-42." out &&
+	echo refs/heads/solve/issue-42 >expect && test_cmp expect head &&
+	echo "Solve issue #42" >expect && test_cmp expect prompt &&
+	echo new >expect && test_cmp expect state &&
+	test_cmp expect-base base
+'
+
+test_expect_success 'the worktree is a normal git worktree' '
+	(
+		cd repo &&
+		git worktree list >../list &&
+		git -C ../repo-worktrees/issue-42 status --short >../st
+	) &&
+	grep "repo-worktrees/issue-42 .*\[solve/issue-42\]" list &&
+	test_must_be_empty st
+'
+
+test_expect_success 'add "#7" names the task issue-7' '
+	(cd repo && git para add --issue "#7" -q) &&
+	test -d repo-worktrees/issue-7
+'
+
+test_expect_success 'an existing task is refused, nothing changes' '
+	(
+		cd repo &&
+		test_expect_code 128 git para add --issue 42 2>../err
+	) &&
+	grep "^fatal: task .issue-42. already exists" err
+'
+
+for bad in "a/b:only lower-case letters" "../x:it must start with" \
+	"has space:only lower-case letters" "Upper:it must start with" \
+	"upPer:only lower-case letters" "-x:unknown switch" \
+	"x..y:must not contain" "x.lock:must not end with .\.lock." \
+	"x.:must not end with .\..:" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:longer than 64"
+do
+	name=${bad%%:*}
+	why=${bad#*:}
+	why=${why%:}
+	test_expect_success "bad task name '$name' is refused before anything is created" '
+		(
+			cd repo &&
+			git for-each-ref >../refs-before &&
+			test_must_fail git para add "$name" 2>../err &&
+			git for-each-ref >../refs-after &&
+			test_cmp ../refs-before ../refs-after
+		) &&
+		grep -e "$why" err &&
+		! test -e "repo-worktrees/$name" &&
+		! test -e "repo/.git/para/tasks/$name"
+	'
+done
+
+test_expect_success 'a name of exactly 64 bytes is accepted' '
+	name=$(printf "%064d" 0 | tr 0 a) &&
+	(cd repo && git para add -q "$name") &&
+	test -d "repo-worktrees/$name"
+'
+
+test_expect_success 'bad name exits 128 with the rule named' '
+	(cd repo && test_expect_code 128 git para add "A" 2>../err) &&
+	echo "fatal: invalid task name '"'A'"': it must start with a lower-case letter or a digit" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a name and --issue together are a fatal error' '
+	(cd repo && test_expect_code 128 git para add --issue 3 three 2>../err) &&
+	grep "cannot be used together" err &&
+	! test -e repo-worktrees/three && ! test -e repo-worktrees/issue-3
+'
+
+test_expect_success 'no name and no --issue is an error' '
+	(cd repo && test_expect_code 128 git para add 2>../err) &&
+	grep "needs a name or --issue" err
+'
+
+test_expect_success 'bad issue numbers are refused' '
+	(cd repo && test_expect_code 128 git para add --issue 4x 2>../err) &&
+	grep "invalid issue .4x." err
+'
+
+for pat in "/etc:absolute" "src/../x:\.\." "./src:\." "a//b:empty segment" \
+	"src/[ab:unbalanced" "a**b:\*\*" ":empty"
+do
+	p=${pat%%:*}
+	why=${pat#*:}
+	test_expect_success "bad pattern '$p' is refused, nothing created" '
+		(
+			cd repo &&
+			test_expect_code 128 git para add -p "$p" badpat 2>../err
+		) &&
+		grep "^fatal: .*$why" err &&
+		test_no_task_at badpat
+	'
+done
+
+test_expect_success 'overlapping domains are refused with both patterns and an example' '
+	(
+		cd repo &&
+		test_expect_code 128 git para add -p "src/*" wide 2>../err
+	) &&
+	grep "fatal: the domain of task .wide. overlaps task .issue-42.: .src/\*. and .src/api. both cover .src/api" err &&
+	test_no_task_at wide
+'
+
+test_expect_success '--allow-overlap accepts it' '
+	(cd repo && git para add -q --allow-overlap -p "src/api/*" wide) &&
+	test -d repo-worktrees/wide
+'
+
+test_expect_success 'disjoint domains are accepted' '
+	(cd repo && git para add -q -p src/db -p "docs/*.md" db) &&
+	git config -f repo/.git/para/tasks/db --get-all task.path >actual &&
+	printf "src/db\ndocs/*.md\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success '-b names the branch, --base the start' '
+	(
+		cd repo &&
+		git para add -q -b feature/x --base HEAD -p README readme &&
+		git show-ref --verify refs/heads/feature/x
+	)
+'
+
+test_expect_success 'an existing branch is refused without --reuse-branch' '
+	(
+		cd repo &&
+		git branch solve/old &&
+		test_expect_code 128 git para add old 2>../err
+	) &&
+	grep "a branch named .solve/old. already exists" err &&
+	! test -e repo-worktrees/old &&
+	! test -e repo/.git/para/tasks/old
+'
+
+test_expect_success '--reuse-branch starts the task on the existing branch' '
+	(
+		cd repo &&
+		git para add -q --reuse-branch old &&
+		git -C ../repo-worktrees/old symbolic-ref HEAD >../head
+	) &&
+	echo refs/heads/solve/old >expect &&
+	test_cmp expect head
+'
+
+test_expect_success 'an invalid branch name is refused' '
+	(cd repo && test_expect_code 128 git para add -b "bad..name" bb 2>../err) &&
+	grep "is not a valid branch name" err &&
+	test_no_task_at bb
+'
+
+test_expect_success 'a bad --base is refused' '
+	(cd repo && test_expect_code 128 git para add --base nosuchrev nb 2>../err) &&
+	grep "nosuchrev" err &&
+	test_no_task_at nb
+'
+
+test_expect_success '--after an unknown task is refused' '
+	(cd repo && test_expect_code 128 git para add --after ghost af 2>../err) &&
+	grep "unknown task .ghost." err &&
+	test_no_task_at af
+'
+
+test_expect_success '--after, --exclusive, --lock, --command and -m are recorded' '
+	(
+		cd repo &&
+		git para add -q --after db --exclusive --lock db --lock gpu \
+			--command "make check" -m "do it; \"now\"" rec
+	) &&
+	f=repo/.git/para/tasks/rec &&
+	test "$(git config -f $f task.after)" = db &&
+	test "$(git config -f $f task.exclusive)" = true &&
+	test "$(git config -f $f --get-all task.lock | tr "\n" " ")" = "db gpu " &&
+	test "$(git config -f $f task.command)" = "make check" &&
+	test "$(git config -f $f task.prompt)" = "do it; \"now\""
+'
+
+test_expect_success 'a task cannot run after itself' '
+	(cd repo && test_expect_code 128 git para add --after self self 2>../err) &&
+	grep "cannot run after itself" err
+'
+
+test_expect_success '--prompt-file reads the prompt exactly' '
+	printf "line one\n# not a comment; really\n\ttabbed \\\\ end\n" >prompt.txt &&
+	(cd repo && git para add -q --prompt-file ../prompt.txt pf) &&
+	git config -z -f repo/.git/para/tasks/pf task.prompt >actual &&
+	printf "\0" >>prompt.txt &&
+	test_cmp prompt.txt actual
+'
+
+test_expect_success 'a missing --prompt-file is refused' '
+	(cd repo && test_expect_code 128 git para add --prompt-file ../nope np 2>../err) &&
+	grep "cannot read prompt file" err &&
+	test_no_task_at np
+'
+
+test_expect_success '--prompt and --prompt-file together are refused' '
+	(cd repo && test_expect_code 128 git para add -m x --prompt-file ../prompt.txt both 2>../err) &&
+	grep "cannot be used together" err
+'
+
+test_expect_success '--dry-run shows the plan and creates nothing' '
+	(cd repo && git para add --dry-run -p "src/auth/**" dry >../out) &&
+	grep "would create task .dry." out &&
+	grep "domain: *src/auth/\*\*" out &&
+	test_no_task_at dry
+'
+
+test_expect_success 'para.requireDomain refuses a task without --path' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.requireDomain=true para add nodom 2>../err
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'a bad boolean in para.requireDomain is fatal, naming key and value' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.requireDomain=maybe para add x1 2>../err
+	) &&
+	grep "maybe" err && grep "para.requireDomain" err
+'
+
+test_expect_success 'para.branchPrefix through git -c' '
+	(cd repo && git -c para.branchPrefix=agent/ para add -q pre) &&
+	git -C repo show-ref --verify refs/heads/agent/pre
+'
+
+test_expect_success 'para.worktreeDir moves the worktrees' '
+	(cd repo && git -c para.worktreeDir=../elsewhere para add -q moved) &&
+	test -d elsewhere/moved
+'
+
+test_expect_success 'the base defaults to the remote default branch' '
+	git clone -q repo clone &&
+	(
+		cd repo && test_commit later
+	) &&
+	(
+		cd clone &&
+		git fetch -q &&
+		git para add -q fromremote &&
+		git config -f .git/para/tasks/fromremote task.baseRef >../ref &&
+		git config -f .git/para/tasks/fromremote task.base >../base &&
+		git rev-parse origin/main >../expect-base
+	) &&
+	echo refs/remotes/origin/main >expect &&
+	test_cmp expect ref &&
+	test_cmp expect-base base
+'
+
+test_expect_success 'para.base overrides the remote default' '
+	(
+		cd clone &&
+		git -c para.base=HEAD~0 para add -q fromhead &&
+		git config -f .git/para/tasks/fromhead task.base >../base &&
+		git rev-parse HEAD >../expect
+	) &&
+	test_cmp expect base
+'
+
+test_expect_success 'works from a subdirectory, inside a task worktree and with -C' '
+	(cd repo/src/api && git para add -q fromsub) &&
+	(cd repo-worktrees/issue-42/src && git para add -q frominside) &&
+	git -C repo para add -q withc &&
+	for t in fromsub frominside withc; do
+		test -f repo/.git/para/tasks/$t &&
+		test -d repo-worktrees/$t || return 1
+	done
+'
+
+test_expect_success 'works with GIT_DIR and GIT_WORK_TREE' '
+	GIT_DIR="$TRASH_DIRECTORY/repo/.git" GIT_WORK_TREE="$TRASH_DIRECTORY/repo" \
+		git para add -q viaenv &&
+	test -d repo-worktrees/viaenv
+'
+
+test_expect_success 'para.copy copies untracked and ignored files' '
+	(
+		cd repo &&
+		echo "SECRET=1" >.env &&
+		mkdir -p conf && echo local >conf/local.ini &&
+		echo ".env" >.git/info/exclude &&
+		git -c para.copy=.env -c "para.copy=conf/*.ini" para add -q copied
+	) &&
+	test_cmp repo/.env repo-worktrees/copied/.env &&
+	test_cmp repo/conf/local.ini repo-worktrees/copied/conf/local.ini
+'
+
+test_expect_success 'para.setup runs in the new worktree with the task environment' '
+	(
+		cd repo &&
+		git -c para.setup="echo \$PARA_TASK \$PARA_BRANCH >setup.out; pwd >>setup.out" \
+			para add -q setupok
+	) &&
+	printf "setupok solve/setupok\n%s\n" "$TRASH_DIRECTORY/repo-worktrees/setupok" >expect &&
+	test_cmp expect repo-worktrees/setupok/setup.out
+'
+
+test_expect_success 'a failing para.setup removes worktree, branch and state' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.setup="echo doing; exit 3" \
+			para add -p src/auth setupfail >../out 2>../err
+	) &&
+	grep "para.setup failed in .*setupfail.* (exit code 3); task .setupfail. was not created" err &&
+	grep doing err &&
+	test_must_be_empty out &&
+	test_no_task_at setupfail &&
+	git -C repo worktree list >list &&
+	! grep setupfail list
+'
+
+test_expect_success 'a failing checkout leaves nothing behind' '
+	mkdir -p repo-worktrees/blocked && echo x >repo-worktrees/blocked/file &&
+	(cd repo && test_expect_code 128 git para add blocked 2>../err) &&
+	grep "already exists" err &&
+	! git -C repo show-ref --verify --quiet refs/heads/solve/blocked &&
+	! test -e repo/.git/para/tasks/blocked
+'
+
+test_expect_success '--sparse checks out only the domain and para.sparseContext' '
+	(
+		cd repo &&
+		git -c para.sparseContext=README para add -q --sparse -p src/auth sp
+	) &&
+	test -f repo-worktrees/sp/src/auth/login.c &&
+	test -f repo-worktrees/sp/README &&
+	! test -e repo-worktrees/sp/src/api/orders.c &&
+	! test -e repo-worktrees/sp/docs &&
+	git -C repo-worktrees/sp status --porcelain >st &&
+	test_must_be_empty st
+'
+
+test_expect_success '--sparse without a domain is refused' '
+	(cd repo && test_expect_code 128 git para add --sparse spx 2>../err) &&
+	grep "needs a domain" err &&
+	test_no_task_at spx
+'
+
+test_expect_success 'libgit2 still opens the repository after sparse-checkout' '
+	(cd repo && git para add -q aftersparse) &&
+	test -d repo-worktrees/aftersparse
+'
+
+test_expect_success 'too many arguments is a usage error' '
+	(cd repo && test_expect_code 129 git para add one two 2>../err) &&
+	grep "too many arguments" err
+'
+
+test_expect_success 'a damaged state file does not stop add' '
+	(
+		cd repo &&
+		echo "[task" >.git/para/tasks/broken &&
+		git para add -q afterdamage 2>../err
+	) &&
+	grep "warning: damaged state file" err &&
+	test -d repo-worktrees/afterdamage &&
+	rm repo/.git/para/tasks/broken
+'
+
+test_expect_success 'two adds at once never create the same name twice' '
+	(
+		cd repo || exit 1
+		( git para add -q race >../r1 2>&1; echo $? >../c1 ) &
+		( git para add -q race >../r2 2>&1; echo $? >../c2 ) &
+		wait
+	) &&
+	cat c1 c2 | sort >codes &&
+	printf "0\n128\n" >expect &&
+	test_cmp expect codes &&
+	cat r1 r2 | grep "task .race. already exists"
+'
+
+test_expect_success 'two overlapping adds at once: one wins' '
+	(
+		cd repo || exit 1
+		( git para add -q -p lib ov1 >../r1 2>&1; echo $? >../c1 ) &
+		( git para add -q -p lib/x ov2 >../r2 2>&1; echo $? >../c2 ) &
+		wait
+	) &&
+	cat c1 c2 | sort >codes &&
+	printf "0\n128\n" >expect &&
+	test_cmp expect codes &&
+	cat r1 r2 | grep "overlaps task"
+'
+
+test_done
