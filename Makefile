@@ -16,6 +16,7 @@ mandir ?= $(datadir)/man
 man1dir ?= $(mandir)/man1
 completiondir ?= $(datadir)/bash-completion/completions
 zshcompletiondir ?= $(datadir)/zsh/site-functions
+agentsdir ?= $(datadir)/git-para/agents
 DESTDIR ?=
 
 VERSION = 0.1.0
@@ -110,7 +111,7 @@ $(BUILD)/man/%.1: Documentation/%.adoc $(DOC_INCLUDES)
 		-a manversion=$(VERSION) -a manmanual='Git Para Manual' \
 		--failure-level=WARN -o $@ $<
 
-install: install-bin install-doc install-completion
+install: install-bin install-doc install-completion install-agents
 
 install-bin: all
 	$(INSTALL) -d '$(DESTDIR)$(bindir)'
@@ -127,11 +128,20 @@ install-completion:
 	$(INSTALL) -m 644 contrib/completion/_git-para \
 		'$(DESTDIR)$(zshcompletiondir)/_git-para'
 
+AGENTS := para-agent-prompt claude-code codex aider example-agent
+
+install-agents:
+	$(INSTALL) -d '$(DESTDIR)$(agentsdir)'
+	$(INSTALL) -m 755 $(addprefix contrib/agents/,$(AGENTS)) \
+		'$(DESTDIR)$(agentsdir)'
+
 uninstall:
 	rm -f $(patsubst $(BUILD)/bin/%,'$(DESTDIR)$(bindir)/%',$(PROGRAMS)) \
 		$(patsubst $(BUILD)/man/%,'$(DESTDIR)$(man1dir)/%',$(MAN_PAGES)) \
 		'$(DESTDIR)$(completiondir)/git-para' \
-		'$(DESTDIR)$(zshcompletiondir)/_git-para'
+		'$(DESTDIR)$(zshcompletiondir)/_git-para' \
+		$(patsubst %,'$(DESTDIR)$(agentsdir)/%',$(AGENTS))
+	rmdir '$(DESTDIR)$(agentsdir)' '$(DESTDIR)$(datadir)/git-para' 2>/dev/null || :
 
 # the whole workflow on a throwaway repository, with the example agent
 demo:
@@ -146,6 +156,6 @@ clean:
 	rm -rf build build-sanitize t/test-results t/trash\ directory.*
 
 .PHONY: all units test doc install install-bin install-doc install-completion \
-	uninstall demo deps clean
+	install-agents uninstall demo deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
