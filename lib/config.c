@@ -26,7 +26,10 @@ static void canonical_key(char *key)
 			*p = (char)tolower((unsigned char)*p);
 }
 
-/* Reads one shell single-quoted word ('a'\''b'); returns its end or NULL. */
+/*
+ * Reads one word quoted the way git's sq_quote() does ('a'\''b', and
+ * '!' as '\!'); returns the end of the word or NULL.
+ */
 static const char *read_sq(struct para_strbuf *word, const char *p)
 {
 	while (*p == '\'') {
@@ -36,9 +39,9 @@ static const char *read_sq(struct para_strbuf *word, const char *p)
 			return NULL;
 		para_strbuf_add(word, p + 1, (size_t)(end - p - 1));
 		p = end + 1;
-		if (*p != '\\' || p[1] != '\'')
+		if (*p != '\\' || !p[1] || p[2] != '\'')
 			break;
-		para_strbuf_addch(word, '\'');
+		para_strbuf_addch(word, p[1]);
 		p += 2;
 	}
 	return p;

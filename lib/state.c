@@ -245,24 +245,26 @@ static int corrupt(const char *path, const char *why)
 static int read_entry(struct para_task *task, int *version, int *complete,
 		      const git_config_entry *entry, const char *path)
 {
+	/* a bare key (no '=') has no value: we never write one */
+	const char *value = entry->value ? entry->value : "";
 	const struct field *f;
 	long long n;
 
 	if (!strcmp(entry->name, "para.version")) {
-		if (parse_number(&n, entry->value, 1, 1000000) < 0)
+		if (parse_number(&n, value, 1, 1000000) < 0)
 			return corrupt(path, "bad version");
 		*version = (int)n;
 		return 0;
 	}
 	if (!strcmp(entry->name, "end.complete")) {
-		*complete = 1;
+		*complete = !strcmp(value, "true");
 		return 0;
 	}
 	f = find_field(entry->name);
-	if (f && set_field(task, f, entry->value) < 0)
+	if (f && (!entry->value || set_field(task, f, value) < 0))
 		return para_error_set(PARA_ECORRUPT,
 			"damaged state file '%s': bad value '%s' for '%s'",
-			path, entry->value, entry->name);
+			path, value, entry->name);
 	return 0;
 }
 

@@ -1,0 +1,120 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "error.h"
+#include "task.h"
+
+static void check_params(const char *text, const char *const *expect)
+{
+	struct para_strvec keys = PARA_STRVEC_INIT, values = PARA_STRVEC_INIT;
+	size_t i;
+
+	assert_int_equal(para_config_parse_parameters(&keys, &values, text), 0);
+	for (i = 0; expect[2 * i]; i++) {
+		assert_true(i < keys.nr);
+		assert_string_equal(keys.v[i], expect[2 * i]);
+		if (expect[2 * i + 1])
+			assert_string_equal(values.v[i], expect[2 * i + 1]);
+		else
+			assert_null(values.v[i]);
+	}
+	assert_int_equal(i, keys.nr);
+	para_strvec_dispose(&keys);
+	for (i = 0; i < values.nr; i++)
+		free(values.v[i]);
+	free(values.v);
+}
+
+static void test_new_format(void **st)
+{
+	(void)st;
+	check_params("'para.jobs'='3' 'Para.BranchPrefix'='x/'",
+		     (const char *const[]){ "para.jobs", "3",
+			"para.branchprefix", "x/", NULL });
+	check_params("'para.setup'='echo '\\''hi'\\'' '\\!' done'",
+		     (const char *const[]){ "para.setup", "echo 'hi' ! done",
+			NULL });
+	check_params("'para.autoCommit'",
+		     (const char *const[]){ "para.autocommit", NULL, NULL });
+	check_params("'remote.Origin.URL'='u'",
+		     (const char *const[]){ "remote.Origin.url", "u", NULL });
+}
+
+static void test_old_format(void **st)
+{
+	(void)st;
+	check_params("'para.jobs=3' 'para.command=a = b'",
+		     (const char *const[]){ "para.jobs", "3",
+			"para.command", "a = b", NULL });
+	check_params("", (const char *const[]){ NULL });
+}
+
+static void test_bogus(void **st)
+{
+	struct para_strvec keys = PARA_STRVEC_INIT, values = PARA_STRVEC_INIT;
+
+	(void)st;
+	assert_int_equal(para_config_parse_parameters(&keys, &values,
+						      "para.jobs=3"),
+			 PARA_EINVALID);
+	assert_int_equal(para_config_parse_parameters(&keys, &values,
+						      "'para.jobs"),
+			 PARA_EINVALID);
+	para_strvec_dispose(&keys);
+	para_strvec_dispose(&values);
+}
+
+static void test_task_names(void **st)
+{
+	static const char *good[] = { "a", "issue-42", "0", "a.b_c-d",
+		"x.lockx", NULL };
+	static const char *bad[] = { "", "A", "-a", ".a", "_a", "a/b", "a b",
+		"a..b", "a.", "a.lock", "aB", "\xc3\xa9", NULL };
+	char name[66];
+	size_t i;
+
+	(void)st;
+	for (i = 0; good[i]; i++)
+		assert_int_equal(para_task_name_validate(good[i]), 0);
+	for (i = 0; bad[i]; i++)
+		assert_int_equal(para_task_name_validate(bad[i]),
+				 PARA_EINVALID);
+	memset(name, 'a', 64);
+	name[64] = '\0';
+	assert_int_equal(para_task_name_validate(name), 0);
+	name[64] = 'a';
+	name[65] = '\0';
+	assert_int_equal(para_task_name_validate(name), PARA_EINVALID);
+	assert_non_null(strstr(para_error_last(), "longer than 64"));
+}
+
+static void test_issue_parse(void **st)
+{
+	char *s;
+
+	(void)st;
+	s = para_task_issue_parse("#42");
+	assert_string_equal(s, "42");
+	free(s);
+	assert_null(para_task_issue_parse("4x"));
+	assert_null(para_task_issue_parse("#"));
+	assert_null(para_task_issue_parse("007"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_format),
+		cmocka_unit_test(test_old_format),
+		cmocka_unit_test(test_bogus),
+		cmocka_unit_test(test_task_names),
+		cmocka_unit_test(test_issue_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

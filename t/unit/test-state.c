@@ -1,0 +1,196 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "repo.h"
+#include "state.h"
+#include "strbuf.h"
+
+static char tmpdir[] = "/tmp/para-state-XXXXXX";
+
+static int setup(void **st)
+{
+	(void)st;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return para_lib_init();
+}
+
+static int teardown(void **st)
+{
+	char *cmd = para_xstrfmt("rm -rf '%s'", tmpdir);
+
+	(void)st;
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	free(cmd);
+	return 0;
+}
+
+static struct para_repo fake_repo(void)
+{
+	struct para_repo repo;
+
+	memset(&repo, 0, sizeof(repo));
+	repo.state_dir = tmpdir;
+	return repo;
+}
+
+static void fill(struct para_task *t, const char *name, const char *prompt)
+{
+	para_task_init(t);
+	t->name = para_strdup(name);
+	t->branch = para_strdup("solve/x");
+	t->worktree = para_strdup("/tmp/wt/x y");
+	t->base = para_strdup("0123456789abcdef0123456789abcdef01234567");
+	t->prompt = para_strdup(prompt);
+	para_strvec_push(&t->paths, "src/api");
+	para_strvec_push(&t->paths, "docs/*.md");
+	para_strvec_push(&t->after, "setup-db");
+	t->exclusive = 1;
+	t->state = PARA_STATE_TIMED_OUT;
+	t->exit_code = 124;
+	t->proc.pid = 4242;
+	t->proc.start = 123456789ULL;
+	t->proc.boot_id = para_strdup("boot-id");
+	t->started = 1700000000123LL;
+}
+
+/* A prompt full of what breaks naive formats: quotes, ;, #, \, newlines, UTF-8. */
+static char *hostile_prompt(size_t size)
+{
+	static const char piece[] = "say \"hi\"; # not a comment \\ back\\slash\n"
+		"\ttab [section] key = value \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 ' \r\n";
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+
+	para_strbuf_addstr(&sb, "  leading and trailing spaces ");
+	while (sb.len < size)
+		para_strbuf_addstr(&sb, piece);
+	para_strbuf_addstr(&sb, " end  ");
+	return para_strbuf_detach(&sb);
+}
+
+static void test_round_trip_100k(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_task in, out;
+	char *prompt = hostile_prompt(100 * 1024);
+
+	(void)st;
+	fill(&in, "round-trip", prompt);
+	assert_int_equal(para_state_save(&repo, &in), 0);
+	assert_int_equal(para_state_load(&out, &repo, "round-trip"), 0);
+	assert_string_equal(out.prompt, prompt);
+	assert_string_equal(out.worktree, "/tmp/wt/x y");
+	assert_int_equal(out.paths.nr, 2);
+	assert_string_equal(out.paths.v[1], "docs/*.md");
+	assert_string_equal(out.after.v[0], "setup-db");
+	assert_int_equal(out.exclusive, 1);
+	assert_int_equal(out.state, PARA_STATE_TIMED_OUT);
+	assert_int_equal(out.exit_code, 124);
+	assert_int_equal(out.proc.pid, 4242);
+	assert_true(out.proc.start == 123456789ULL);
+	assert_true(out.started == 1700000000123LL);
+	assert_null(out.issue);
+	para_task_dispose(&in);
+	para_task_dispose(&out);
+	free(prompt);
+}
+
+static void write_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+}
+
+static void test_damaged_and_truncated(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_strbuf data = PARA_STRBUF_INIT;
+	struct para_task t, out;
+	char *path;
+
+	(void)st;
+	fill(&t, "cut", "prompt");
+	para_state_format(&data, &t);
+	path = para_state_task_path(&repo, "cut");
+	/* every truncation point but the final newline is refused */
+	para_strbuf_setlen(&data, data.len - 1);
+	while (data.len > 0) {
+		para_strbuf_setlen(&data, data.len - 1);
+		write_file(path, data.buf);
+		assert_int_equal(para_state_load(&out, &repo, "cut"),
+				 PARA_ECORRUPT);
+	}
+	write_file(path, "[task\nname = x\n");
+	assert_int_equal(para_state_load(&out, &repo, "cut"), PARA_ECORRUPT);
+	assert_non_null(strstr(para_error_last(), "damaged state file"));
+	write_file(path, "[para]\n\tversion = 99\n[end]\n\tcomplete = true\n");
+	assert_int_equal(para_state_load(&out, &repo, "cut"), PARA_ECORRUPT);
+	assert_non_null(strstr(para_error_last(), "version 99"));
+	free(path);
+	para_strbuf_dispose(&data);
+	para_task_dispose(&t);
+}
+
+static void test_missing_and_list(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_strvec names = PARA_STRVEC_INIT;
+	struct para_task t, out;
+
+	(void)st;
+	assert_int_equal(para_state_load(&out, &repo, "nothing"),
+			 PARA_ENOTFOUND);
+	assert_string_equal(para_error_last(), "no such task 'nothing'");
+	fill(&t, "listed", "p");
+	assert_int_equal(para_state_save(&repo, &t), 0);
+	assert_int_equal(para_state_list(&names, &repo), 0);
+	assert_true(para_strvec_contains(&names, "listed"));
+	assert_int_equal(para_state_remove(&repo, "listed"), 0);
+	assert_int_equal(para_state_exists(&repo, "listed"), 0);
+	para_strvec_dispose(&names);
+	para_task_dispose(&t);
+}
+
+static void test_lock_excludes(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_lock a = PARA_LOCK_INIT, b = PARA_LOCK_INIT;
+	pid_t pid;
+	int status;
+
+	(void)st;
+	assert_int_equal(para_state_lock(&a, &repo, "x", 0), 0);
+	/* flock is per open file: another process sees it held */
+	pid = fork();
+	if (!pid)
+		_exit(para_state_lock(&b, &repo, "x", 0) == PARA_ELOCKED ? 0 : 1);
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	para_lock_release(&a);
+	assert_int_equal(para_state_lock(&b, &repo, "x", 0), 0);
+	para_lock_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_100k),
+		cmocka_unit_test(test_damaged_and_truncated),
+		cmocka_unit_test(test_missing_and_list),
+		cmocka_unit_test(test_lock_excludes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
