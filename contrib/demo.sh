@@ -130,7 +130,8 @@ run git para collect --check
 
 say "Merge them into the integration branch, in dependency order"
 run git para collect --merge
-run git log --oneline --graph para/integration
+run git log --oneline --first-parent para/integration
+run git diff --stat main para/integration
 
 say "A report for the team"
 run git para collect --report

@@ -17,7 +17,7 @@ not_config='para.version'
 test_expect_success 'list the keys the code reads' '
 	cat "$SRC_DIR"/lib/*.c "$SRC_DIR"/lib/*.h \
 		"$SRC_DIR"/cmd/*.c "$SRC_DIR"/cmd/*.h >sources &&
-	grep -o -E "\"(para|color)\\.[a-zA-Z]+\"" sources |
+	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
 		tr -d "\"" | tr A-Z a-z | sort -u >keys.all &&
 	grep -v -x -F "$not_config" keys.all >keys &&
 	grep "^para\\." keys
