@@ -81,10 +81,14 @@ test_expect_success 'a command after -- of run' '
 	zsh_completion "git-para run api -- ma" "<command:ma>"
 '
 
-test_expect_success 'options come from the program' '
-	git para add --git-completion-helper >helper &&
-	tr " " "\n" <helper | sed "/^--\$/d" >expect.opts &&
-	zsh_completion "git-para add --" "$(cat expect.opts)"
-'
+for prog in "$PARA_BUILD_DIR"/bin/git-para-*; do
+	test -x "$prog" || continue
+	sub=${prog##*/git-para-}
+	test_expect_success "options of git para $sub come from the program" '
+		"$prog" --git-completion-helper >helper &&
+		tr " " "\n" <helper | sed "/^--\$/d" >expect.opts &&
+		zsh_completion "git-para $sub --" "$(cat expect.opts)"
+	'
+done
 
 test_done
