@@ -210,3 +210,22 @@ int para_repo_state_path(char **out, struct para_repo *repo, const char *sub)
 	*out = path;
 	return 0;
 }
+
+/*
+ * libgit2 1.5 built with mbedTLS parses the system's whole CA bundle in
+ * git_libgit2_init(), about 50 million instructions (10-15 ms) in every
+ * process.  git-para never uses libgit2's network transports (fetch and
+ * push go through the git CLI), so this definition, which the dynamic
+ * linker prefers to mbedTLS's own, skips that work.
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
+				const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
+				const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}

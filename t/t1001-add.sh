@@ -78,6 +78,12 @@ do
 	'
 done
 
+test_expect_success 'a name with a leading dash after -- is refused by the name rule' '
+	(cd repo && test_expect_code 128 git para add -- -dash 2>../err) &&
+	grep "invalid task name .-dash.: it must start with a lower-case letter or a digit" err &&
+	! test -e repo-worktrees/-dash
+'
+
 test_expect_success 'a name of exactly 64 bytes is accepted' '
 	name=$(printf "%064d" 0 | tr 0 a) &&
 	(cd repo && git para add -q "$name") &&

@@ -1,2 +1,0 @@
-build/lib/strbuf.o: lib/strbuf.c lib/strbuf.h
-lib/strbuf.h:

@@ -1,3 +1,0 @@
-build/lib/strvec.o: lib/strvec.c lib/strbuf.h lib/strvec.h
-lib/strbuf.h:
-lib/strvec.h:

@@ -1,0 +1,69 @@
+# Helpers for git-para's benchmarks (t/perf/p*.sh).  Not part of make
+# test: each script prints timings and ratios against a baseline measured
+# in the same run, commands interleaved (A B A B ...), median of ratios.
+
+PERF_DIR=$(cd "$(dirname "$0")" && pwd)
+: "${PARA_BUILD_DIR:=$PERF_DIR/../../build}"
+PATH=$(cd "$PARA_BUILD_DIR/bin" && pwd):$PATH
+export PATH
+: "${PERF_ROOT:=/dev/shm/git-para-perf.$$}"
+: "${PERF_ROUNDS:=5}"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$PERF_ROOT/home"
+mkdir -p "$HOME"
+git config --global user.name perf
+git config --global user.email perf@example.com
+git config --global init.defaultBranch main
+trap 'rm -rf "$PERF_ROOT"' EXIT
+
+# now_ns: nanoseconds of a monotonic-enough clock
+now_ns () {
+	date +%s%N
+}
+
+# time_ns <command...>: runs the command, prints elapsed nanoseconds
+time_ns () {
+	t0=$(now_ns)
+	"$@" >/dev/null 2>&1 || { echo "perf: command failed: $*" >&2; exit 1; }
+	t1=$(now_ns)
+	echo $((t1 - t0))
+}
+
+# median of the numbers on stdin (one per line)
+median () {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ratio <a> <b>: a / b with three decimals
+ratio () {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'
+}
+
+ms () {
+	awk -v n="$1" 'BEGIN { printf "%.1f ms", n / 1e6 }'
+}
+
+# make_big_repo <dir> <dirs> <files-per-dir>: a repository whose HEAD has
+# dirs*files files, written with fast-import (no files on disk)
+make_big_repo () {
+	git init -q "$1" &&
+	awk -v dirs="$2" -v files="$3" 'BEGIN {
+		print "commit refs/heads/main";
+		print "committer perf <perf@example.com> 1700000000 +0000";
+		print "data 4"; print "big";
+		for (d = 0; d < dirs; d++)
+			for (f = 0; f < files; f++) {
+				c = sprintf("file %d %d\n", d, f);
+				printf "M 100644 inline d%04d/f%03d.txt\n", d, f;
+				printf "data %d\n%s\n", length(c), c;
+			}
+	}' | git -C "$1" fast-import --quiet &&
+	git -C "$1" reset -q --hard main
+}
+
+# report <label> <baseline-label> <a-times> <b-times> <target>
+report () {
+	printf '%-40s %s (median)\n' "$1" "$(ms "$(echo "$3" | median)")"
+	printf '%-40s %s (median)\n' "$2" "$(ms "$(echo "$4" | median)")"
+}
