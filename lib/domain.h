@@ -15,6 +15,14 @@
  *
  * A pattern covers every path it matches and everything below such a
  * path; a trailing '/' changes nothing.
+ *
+ * Details: characters are bytes; '[^x]' negates like '[!x]'; a ']' right
+ * after '[' or '[!' is a member; '-' first or last is a member; a range
+ * whose ends are reversed ('[z-a]') matches nothing; a backslash is an
+ * ordinary byte, not an escape ('[*]' is a literal '*').
+ *
+ * A domain may be used by one thread at a time: para_domain_covers()
+ * compiles its regex on first use and reuses its match data.
  */
 
 struct para_domain;
@@ -55,6 +63,11 @@ int para_domain_covers(const struct para_domain *domain, const char *path);
  * parameters (each may be NULL; `*example_out` is malloc'd) with an
  * example path and the indexes of the two patterns, 0 when the domains
  * are disjoint, negative on error.
+ *
+ * The indexes are those of the first overlapping pair, in order.  The
+ * example is a valid path (no empty, '.' or '..' segment) as short as
+ * any, with letters such as 'x' where the patterns leave a choice; a
+ * segment starting with '.' only appears when no other path would do.
  */
 int para_domain_overlap(char **example_out, size_t *index_a, size_t *index_b,
 			const struct para_domain *a,

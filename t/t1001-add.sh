@@ -347,6 +347,23 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 	! grep setupfail list
 '
 
+test_expect_success 'an interrupted add removes what it created, exit 130' '
+	(
+		cd repo || exit 1
+		git -c para.setup="touch ../started; sleep 2" para add \
+			-p lib/int interrupted 2>../err &
+		pid=$!
+		while ! test -e ../started; do sleep 0.05; done
+		pkill -TERM -f "git-para-add -p lib/int interrupted"
+		wait $pid
+		echo $? >../code
+	) &&
+	echo 130 >expect &&
+	test_cmp expect code &&
+	grep "interrupted; task .interrupted. was not created" err &&
+	test_no_task_at interrupted
+'
+
 test_expect_success 'a failing checkout leaves nothing behind' '
 	mkdir -p repo-worktrees/blocked && echo x >repo-worktrees/blocked/file &&
 	(cd repo && test_expect_code 128 git para add blocked 2>../err) &&

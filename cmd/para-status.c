@@ -1,0 +1,271 @@
+/*
+ * git para status: one line per task, or JSON / porcelain for tools.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "domain.h"
+#include "duration.h"
+#include "error.h"
+#include "facts.h"
+#include "json.h"
+#include "parse-options.h"
+#include "proc.h"
+#include "repo.h"
+#include "state.h"
+#include "status-format.h"
+#include "strbuf.h"
+#include "usage.h"
+
+static const char *const status_usage[] = {
+	"git para status [-v] [--porcelain | --json] [--watch[=<seconds>]] [<task>...]",
+	NULL
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* color.para, else color.ui; "auto" (the default) means a terminal. */
+static int want_color(struct para_config *config)
+{
+	const char *value = NULL;
+	const char *no_color = getenv("NO_COLOR");
+	int b;
+
+	if (no_color && *no_color)
+		return 0;
+	if (para_config_get_string(&value, config, "color.para") < 0 &&
+	    para_config_get_string(&value, config, "color.ui") < 0)
+		value = "auto";
+	if (!strcasecmp(value, "always"))
+		return 1;
+	if (!strcasecmp(value, "never"))
+		return 0;
+	if (!strcasecmp(value, "auto"))
+		return isatty_fd(1);
+	if (para_config_get_bool(&b, config, "color.para") == 0 ||
+	    para_config_get_bool(&b, config, "color.ui") == 0)
+		return b && isatty_fd(1);
+	return isatty_fd(1);
+}
+
+/* The tasks to show: the names given (checked), else every task. */
+static void select_tasks(struct para_strvec *out, struct para_repo *repo,
+			 int argc, const char **argv)
+{
+	int i;
+
+	if (!argc) {
+		if (para_state_list(out, repo) < 0)
+			die_lib();
+		return;
+	}
+	for (i = 0; i < argc; i++) {
+		if (para_task_name_validate(argv[i]) < 0 ||
+		    !para_state_exists(repo, argv[i]))
+			die("no such task '%s'", argv[i]);
+		if (!para_strvec_contains(out, argv[i]))
+			para_strvec_push(out, argv[i]);
+	}
+}
+
+static void read_shared_paths(struct para_facts_options *opts,
+			      struct para_config *config)
+{
+	size_t i;
+
+	if (para_config_get_all(&opts->shared_paths, config,
+				"para.sharedPath") < 0)
+		die_lib();
+	for (i = 0; i < opts->shared_paths.nr; i++)
+		if (para_pattern_validate(opts->shared_paths.v[i]) < 0)
+			die("invalid value for 'para.sharedPath': '%s'",
+			    opts->shared_paths.v[i]);
+}
+
+struct status_opts {
+	int verbose;
+	int porcelain;
+	int json;
+	int color;
+	const char *watch;
+	long long interval;
+};
+
+static void render(struct para_strbuf *out, struct para_facts *facts,
+		   size_t nr, const struct status_opts *o)
+{
+	struct para_status_format fmt = { o->verbose, o->color, para_now_ms() };
+
+	if (o->json)
+		para_status_json(out, facts, nr, &fmt);
+	else if (o->porcelain)
+		para_status_porcelain(out, facts, nr, &fmt);
+	else
+		para_status_human(out, facts, nr, &fmt);
+}
+
+static void warn_damaged(struct para_facts *facts, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (facts[i].damaged)
+			warning("%s", facts[i].error);
+}
+
+static int show_once(struct para_repo *repo, const struct para_strvec *names,
+		     const struct para_facts_options *fopts,
+		     const struct status_opts *o, struct para_strbuf *out,
+		     int first)
+{
+	struct para_facts *facts = NULL;
+
+	if (para_facts_collect(&facts, repo, names, fopts) < 0)
+		die_lib();
+	if (first)
+		warn_damaged(facts, names->nr);
+	render(out, facts, names->nr, o);
+	para_facts_free_all(facts, names->nr);
+	return 0;
+}
+
+/* Paints over the last frame: no flicker, no scrolling. */
+static void repaint(const struct para_strbuf *frame, int first)
+{
+	const char *p = frame->buf, *nl;
+
+	if (first)
+		fputs("\033[?25l\033[H\033[2J", stdout);
+	else
+		fputs("\033[H", stdout);
+	while ((nl = strchr(p, '\n'))) {
+		fwrite(p, 1, (size_t)(nl - p), stdout);
+		fputs("\033[K\n", stdout);
+		p = nl + 1;
+	}
+	fputs("\033[J", stdout);
+}
+
+static void sleep_ms(long long ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Redraws until interrupted.  On a terminal the screen is repainted in
+ * place; otherwise each snapshot is printed after the last, followed by
+ * an empty line.
+ */
+static int watch(struct para_repo *repo, int argc, const char **argv,
+		 const struct para_facts_options *fopts,
+		 const struct status_opts *o)
+{
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	int tty = isatty_fd(1), first = 1;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!interrupted) {
+		struct para_strvec names = PARA_STRVEC_INIT;
+
+		select_tasks(&names, repo, argc, argv);
+		para_strbuf_reset(&out);
+		show_once(repo, &names, fopts, o, &out, first);
+		para_strvec_dispose(&names);
+		if (tty) {
+			repaint(&out, first);
+		} else {
+			fwrite(out.buf, 1, out.len, stdout);
+			putchar('\n');
+		}
+		fflush(stdout);
+		first = 0;
+		sleep_ms(o->interval);
+	}
+	if (tty)
+		fputs("\033[?25h", stdout);
+	fflush(stdout);
+	para_strbuf_dispose(&out);
+	return 130;
+}
+
+static void parse_interval(struct status_opts *o)
+{
+	if (!o->watch)
+		return;
+	if (para_duration_parse(&o->interval, o->watch) < 0 ||
+	    o->interval <= 0) {
+		fprintf(stderr,
+			"error: invalid --watch interval '%s': expected seconds, like 2 or 0.5\n",
+			o->watch);
+		exit(129);
+	}
+}
+
+int cmd_main(int argc, const char **argv)
+{
+	struct status_opts o = { 0, 0, 0, 0, NULL, 0 };
+	struct para_facts_options fopts = PARA_FACTS_OPTIONS_INIT;
+	struct para_strvec names = PARA_STRVEC_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	struct para_config *config = NULL;
+	struct para_repo *repo = NULL;
+	int jobs = 0, ret;
+	const struct option options[] = {
+		OPT_BOOL('v', "verbose", &o.verbose,
+			 "also show pids, log paths and the last log lines"),
+		OPT_BOOL(0, "porcelain", &o.porcelain,
+			 "tab-separated output for scripts"),
+		OPT_BOOL(0, "json", &o.json, "one JSON document for tools"),
+		OPT_STRING_OPTARG(0, "watch", &o.watch, "<seconds>",
+				  "redraw every <seconds> (2) until interrupted",
+				  "2"),
+		OPT_INT('j', "jobs", &jobs, "<n>",
+			"git processes to run at once (default: online CPUs)"),
+		OPT_END()
+	};
+
+	argc = parse_options(argc, argv, options, status_usage, 0);
+	if (o.porcelain && o.json)
+		usage_msg_opt("options '--porcelain' and '--json' cannot be used together",
+			      status_usage, options);
+	parse_interval(&o);
+	fopts.jobs = jobs;
+	if (para_repo_open(&repo) < 0)
+		die_lib();
+	if (para_config_open(&config, repo) < 0)
+		die_lib();
+	read_shared_paths(&fopts, config);
+	o.color = !o.json && !o.porcelain && want_color(config);
+	if (o.watch) {
+		ret = watch(repo, argc, argv, &fopts, &o);
+		goto out;
+	}
+	select_tasks(&names, repo, argc, argv);
+	ret = show_once(repo, &names, &fopts, &o, &out, 1);
+	fwrite(out.buf, 1, out.len, stdout);
+out:
+	para_strbuf_dispose(&out);
+	para_strvec_dispose(&names);
+	para_strvec_dispose(&fopts.shared_paths);
+	para_config_free(config);
+	para_repo_free(repo);
+	return ret;
+}

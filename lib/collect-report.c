@@ -1,0 +1,351 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect-report.h"
+#include "duration.h"
+
+#define TITLE_MAX 72
+
+static const char *name_of(const struct para_collect *c, size_t i)
+{
+	return c->items[i].task.name;
+}
+
+void para_collect_format_text(struct para_strbuf *out,
+			      const struct para_collect *c)
+{
+	size_t i, j, outside = 0;
+
+	for (i = 0; i < c->nr; i++) {
+		const struct para_collect_item *it = &c->items[i];
+
+		para_strbuf_addf(out, "task %s: %zu changed, ", it->task.name,
+				 it->changed.nr);
+		if (!it->task.paths.nr)
+			para_strbuf_addstr(out, "no domain\n");
+		else if (!it->outside.nr)
+			para_strbuf_addstr(out, "ok\n");
+		else
+			para_strbuf_addf(out, "%zu outside its domain\n",
+					 it->outside.nr);
+		for (j = 0; j < it->outside.nr; j++)
+			para_strbuf_addf(out, "\t%s\n", it->outside.v[j]);
+		outside += !!it->outside.nr;
+	}
+	for (i = 0; i < c->overlaps_nr; i++) {
+		para_strbuf_addf(out, "overlap: %s:", c->overlaps[i].path);
+		for (j = 0; j < c->overlaps[i].tasks_nr; j++)
+			para_strbuf_addf(out, " %s",
+					 name_of(c, c->overlaps[i].tasks[j]));
+		para_strbuf_addch(out, '\n');
+	}
+	for (i = 0; i < c->conflicts_nr; i++) {
+		const struct para_collect_conflict *cf = &c->conflicts[i];
+
+		para_strbuf_addf(out, "conflict: %s %s\n", name_of(c, cf->a),
+				 name_of(c, cf->b));
+		for (j = 0; j < cf->files.nr; j++)
+			para_strbuf_addf(out, "\t%s\n", cf->files.v[j]);
+	}
+	para_strbuf_addf(out,
+		"tasks: %zu, pairs: %zu (merged %zu), outside domain: %zu, "
+		"overlaps: %zu, conflicts: %zu\n", c->nr, c->pairs,
+		c->pairs_merged, outside, c->overlaps_nr, c->conflicts_nr);
+}
+
+void para_json_string(struct para_strbuf *out, const char *s)
+{
+	const unsigned char *p;
+
+	para_strbuf_addch(out, '"');
+	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			para_strbuf_addf(out, "\\%c", *p);
+		else if (*p == '\n')
+			para_strbuf_addstr(out, "\\n");
+		else if (*p == '\t')
+			para_strbuf_addstr(out, "\\t");
+		else if (*p < 0x20)
+			para_strbuf_addf(out, "\\u%04x", *p);
+		else
+			para_strbuf_addch(out, (char)*p);
+	}
+	para_strbuf_addch(out, '"');
+}
+
+static void json_list(struct para_strbuf *out, const char *key,
+		      const struct para_strvec *sv)
+{
+	size_t i;
+
+	para_strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < sv->nr; i++) {
+		if (i)
+			para_strbuf_addch(out, ',');
+		para_json_string(out, sv->v[i]);
+	}
+	para_strbuf_addch(out, ']');
+}
+
+static void json_item(struct para_strbuf *out,
+		      const struct para_collect_item *it)
+{
+	const struct para_task *t = &it->task;
+
+	para_strbuf_addstr(out, "{\"name\":");
+	para_json_string(out, t->name);
+	para_strbuf_addstr(out, ",\"branch\":");
+	para_json_string(out, t->branch);
+	para_strbuf_addstr(out, ",\"state\":");
+	para_json_string(out, para_task_state_name(t->state));
+	para_strbuf_addstr(out, ",\"base\":");
+	para_json_string(out, t->base);
+	para_strbuf_addstr(out, ",\"tip\":");
+	para_json_string(out, it->tip);
+	json_list(out, "domain", &t->paths);
+	json_list(out, "changed", &it->changed);
+	json_list(out, "outside", &it->outside);
+	para_strbuf_addstr(out, ",\"pr_url\":");
+	if (t->pr_url)
+		para_json_string(out, t->pr_url);
+	else
+		para_strbuf_addstr(out, "null");
+	para_strbuf_addch(out, '}');
+}
+
+void para_collect_format_json(struct para_strbuf *out,
+			      const struct para_collect *c)
+{
+	size_t i, j;
+
+	para_strbuf_addf(out, "{\"version\":1,\"ok\":%s,\"pairs\":%zu,"
+			 "\"pairs_merged\":%zu,\"tasks\":[",
+			 para_collect_problems(c) ? "false" : "true",
+			 c->pairs, c->pairs_merged);
+	for (i = 0; i < c->nr; i++) {
+		if (i)
+			para_strbuf_addch(out, ',');
+		json_item(out, &c->items[i]);
+	}
+	para_strbuf_addstr(out, "],\"overlaps\":[");
+	for (i = 0; i < c->overlaps_nr; i++) {
+		para_strbuf_addstr(out, i ? ",{\"path\":" : "{\"path\":");
+		para_json_string(out, c->overlaps[i].path);
+		para_strbuf_addstr(out, ",\"tasks\":[");
+		for (j = 0; j < c->overlaps[i].tasks_nr; j++) {
+			if (j)
+				para_strbuf_addch(out, ',');
+			para_json_string(out,
+					 name_of(c, c->overlaps[i].tasks[j]));
+		}
+		para_strbuf_addstr(out, "]}");
+	}
+	para_strbuf_addstr(out, "],\"conflicts\":[");
+	for (i = 0; i < c->conflicts_nr; i++) {
+		para_strbuf_addstr(out, i ? ",{\"tasks\":[" : "{\"tasks\":[");
+		para_json_string(out, name_of(c, c->conflicts[i].a));
+		para_strbuf_addch(out, ',');
+		para_json_string(out, name_of(c, c->conflicts[i].b));
+		para_strbuf_addch(out, ']');
+		json_list(out, "files", &c->conflicts[i].files);
+		para_strbuf_addch(out, '}');
+	}
+	para_strbuf_addstr(out, "]}\n");
+}
+
+static void md_files(struct para_strbuf *out, const struct para_strvec *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->nr; i++)
+		para_strbuf_addf(out, "%s`%s`", i ? ", " : "", sv->v[i]);
+}
+
+static void md_checks(struct para_strbuf *out, const struct para_collect *c,
+		      size_t n)
+{
+	const struct para_collect_item *it = &c->items[n];
+	size_t i, j, found = 0;
+
+	if (!it->task.paths.nr)
+		para_strbuf_addstr(out, "- Domain: none declared\n");
+	else if (!it->outside.nr)
+		para_strbuf_addstr(out, "- Domain: ok\n");
+	else {
+		para_strbuf_addf(out, "- Domain: %zu files outside it: ",
+				 it->outside.nr);
+		md_files(out, &it->outside);
+		para_strbuf_addch(out, '\n');
+	}
+	for (i = 0; i < c->overlaps_nr; i++) {
+		const struct para_collect_overlap *o = &c->overlaps[i];
+		size_t k = 0;
+
+		for (j = 0; j < o->tasks_nr; j++)
+			if (o->tasks[j] == n)
+				break;
+		if (j == o->tasks_nr)
+			continue;
+		para_strbuf_addf(out, "- Overlap: `%s` also changed by",
+				 o->path);
+		for (j = 0; j < o->tasks_nr; j++)
+			if (o->tasks[j] != n)
+				para_strbuf_addf(out, "%s %s", k++ ? "," : "",
+						 name_of(c, o->tasks[j]));
+		para_strbuf_addch(out, '\n');
+		found++;
+	}
+	for (i = 0; i < c->conflicts_nr; i++) {
+		const struct para_collect_conflict *cf = &c->conflicts[i];
+
+		if (cf->a != n && cf->b != n)
+			continue;
+		para_strbuf_addf(out, "- Conflict with %s: ",
+				 name_of(c, cf->a == n ? cf->b : cf->a));
+		md_files(out, &cf->files);
+		para_strbuf_addch(out, '\n');
+		found++;
+	}
+	if (!found)
+		para_strbuf_addstr(out, "- No overlaps or conflicts with the "
+				   "other tasks\n");
+}
+
+static void md_quote(struct para_strbuf *out, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		para_strbuf_addstr(out, len ? "> " : ">");
+		para_strbuf_add(out, p, len);
+		para_strbuf_addch(out, '\n');
+		p += len + !!p[len];
+	}
+}
+
+static void duration_of(char *buf, size_t size, const struct para_task *t)
+{
+	if (t->started > 0 && t->finished >= t->started)
+		para_duration_format(buf, size, t->finished - t->started);
+	else
+		snprintf(buf, size, "-");
+}
+
+static void md_table(struct para_strbuf *out, const struct para_collect *c)
+{
+	char dur[32];
+	size_t i;
+
+	para_strbuf_addstr(out, "| Task | State | Duration | Changed | "
+			   "Outside domain | Pull request |\n"
+			   "|---|---|---|---|---|---|\n");
+	for (i = 0; i < c->nr; i++) {
+		const struct para_collect_item *it = &c->items[i];
+
+		duration_of(dur, sizeof(dur), &it->task);
+		para_strbuf_addf(out, "| %s | %s | %s | %zu | %s | %s |\n",
+				 it->task.name,
+				 para_task_state_name(it->task.state), dur,
+				 it->changed.nr,
+				 !it->task.paths.nr ? "no domain" :
+				 it->outside.nr ? "yes" : "no",
+				 it->task.pr_url ? it->task.pr_url : "-");
+	}
+}
+
+void para_collect_format_report(struct para_strbuf *out,
+				const struct para_collect *c)
+{
+	struct para_strbuf summary = PARA_STRBUF_INIT;
+	size_t i;
+
+	para_strbuf_addstr(out, "# Tasks\n\n");
+	md_table(out, c);
+	para_collect_format_text(&summary, c);
+	para_strbuf_addstr(out, "\n## Checks\n\n```\n");
+	para_strbuf_addstr(out, summary.buf);
+	para_strbuf_addstr(out, "```\n");
+	for (i = 0; i < c->nr; i++) {
+		const struct para_collect_item *it = &c->items[i];
+
+		para_strbuf_addf(out, "\n## %s\n\nBranch `%s`, state %s, "
+				 "base `%.12s`, tip `%.12s`", it->task.name,
+				 it->task.branch,
+				 para_task_state_name(it->task.state),
+				 it->task.base, it->tip);
+		if (it->task.merged_into)
+			para_strbuf_addf(out, ", merged into `%s`",
+					 it->task.merged_into);
+		if (it->task.pr_url)
+			para_strbuf_addf(out, ", pull request %s",
+					 it->task.pr_url);
+		para_strbuf_addstr(out, ".\n\n");
+		if (it->task.prompt && *it->task.prompt) {
+			md_quote(out, it->task.prompt);
+			para_strbuf_addch(out, '\n');
+		}
+		para_strbuf_addf(out, "Changed files (%zu): ", it->changed.nr);
+		if (it->changed.nr)
+			md_files(out, &it->changed);
+		else
+			para_strbuf_addstr(out, "none");
+		para_strbuf_addstr(out, "\n\n");
+		md_checks(out, c, i);
+	}
+	para_strbuf_dispose(&summary);
+}
+
+void para_collect_format_pr_body(struct para_strbuf *out,
+				 const struct para_collect *c, size_t i,
+				 const char *log_tail)
+{
+	const struct para_collect_item *it = &c->items[i];
+	size_t j;
+
+	if (it->task.prompt && *it->task.prompt) {
+		para_strbuf_addstr(out, it->task.prompt);
+		para_strbuf_rtrim(out);
+		para_strbuf_addstr(out, "\n\n");
+	}
+	para_strbuf_addf(out, "## Changes\n\n");
+	for (j = 0; j < it->changed.nr; j++)
+		para_strbuf_addf(out, "- `%s`\n", it->changed.v[j]);
+	if (!it->changed.nr)
+		para_strbuf_addstr(out, "No files changed.\n");
+	para_strbuf_addstr(out, "\n## Checks\n\n");
+	md_checks(out, c, i);
+	if (log_tail && *log_tail) {
+		para_strbuf_addstr(out, "\n## Log (last lines)\n\n~~~~\n");
+		para_strbuf_addstr(out, log_tail);
+		para_strbuf_rtrim(out);
+		para_strbuf_addstr(out, "\n~~~~\n");
+	}
+	para_strbuf_addf(out, "\n<sub>Task `%s`, branch `%s`, made with "
+			 "git para.</sub>\n", it->task.name, it->task.branch);
+}
+
+char *para_collect_pr_title(const struct para_task *task)
+{
+	const char *p = task->prompt;
+	size_t len;
+
+	while (p && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	if (!p || !*p)
+		return task->issue ? para_xstrfmt("Solve issue #%s", task->issue)
+				   : para_xstrfmt("Task %s", task->name);
+	len = strcspn(p, "\n");
+	if (len > TITLE_MAX) {
+		len = TITLE_MAX;
+		/* never cut a UTF-8 sequence in two */
+		while (len && ((unsigned char)p[len] & 0xc0) == 0x80)
+			len--;
+	}
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+		       p[len - 1] == '\r'))
+		len--;
+	return para_strndup(p, len);
+}

@@ -1,0 +1,622 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "error.h"
+#include "facts.h"
+#include <git2/sys/repository.h>
+#include "parallel.h"
+#include "proc.h"
+#include "state.h"
+#include "strbuf.h"
+
+static void facts_init(struct para_facts *f, const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = para_strdup(name);
+	para_task_init(&f->task);
+	f->ahead = f->behind = f->changed = f->dirty = -1;
+	f->staged = f->unstaged = f->untracked = f->conflicted = -1;
+}
+
+static void facts_dispose(struct para_facts *f)
+{
+	free(f->name);
+	free(f->error);
+	para_task_dispose(&f->task);
+	free(f->head);
+	free(f->head_commit);
+	free(f->tip);
+	free(f->compare);
+	free(f->compare_ref);
+	free(f->merge_base);
+	para_strvec_dispose(&f->changed_files);
+	para_strvec_dispose(&f->outside);
+	free(f->log_path);
+}
+
+void para_facts_free_all(struct para_facts *facts, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; facts && i < nr; i++)
+		facts_dispose(&facts[i]);
+	free(facts);
+}
+
+long long para_facts_run_time(const struct para_facts *f, long long now)
+{
+	const struct para_task *t = &f->task;
+
+	if (f->damaged || t->started <= 0)
+		return -1;
+	if (t->finished >= t->started)
+		return t->finished - t->started;
+	if (f->state == PARA_STATE_RUNNING || f->state == PARA_STATE_ORPHANED)
+		return now > t->started ? now - t->started : 0;
+	return -1;
+}
+
+static void load_task(struct para_facts *f, const struct para_repo *repo)
+{
+	if (para_state_load(&f->task, repo, f->name) < 0) {
+		f->damaged = 1;
+		f->error = para_strdup(para_error_last());
+		return;
+	}
+	f->state = para_task_live_state(&f->task);
+	f->proc_alive = para_proc_alive(&f->task.proc);
+	f->runner_alive = para_proc_alive(&f->task.runner);
+}
+
+/* "gitdir: <path>" of a worktree's .git file; NULL if it is not one. */
+static char *worktree_gitdir(const char *worktree)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("%s/.git", worktree), *gitdir = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		gitdir = path;
+		path = NULL;
+		goto out;
+	}
+	if (para_strbuf_read_file(&sb, path) < 0)
+		goto out;
+	para_strbuf_rtrim(&sb);
+	if (strncmp(sb.buf, "gitdir: ", 8))
+		goto out;
+	if (sb.buf[8] == '/')
+		gitdir = para_strdup(sb.buf + 8);
+	else
+		gitdir = para_xstrfmt("%s/%s", worktree, sb.buf + 8);
+out:
+	para_strbuf_dispose(&sb);
+	free(path);
+	return gitdir;
+}
+
+/* Reads the worktree's HEAD straight from its git dir: no repository to open. */
+static void read_head(struct para_facts *f)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *gitdir = worktree_gitdir(f->task.worktree), *path;
+
+	if (!gitdir)
+		return;
+	f->worktree_exists = 1;
+	path = para_xstrfmt("%s/HEAD", gitdir);
+	if (para_strbuf_read_file(&sb, path) == 0) {
+		para_strbuf_rtrim(&sb);
+		if (!strncmp(sb.buf, "ref: ", 5)) {
+			f->head = para_strdup(sb.buf + 5);
+		} else if (sb.len >= GIT_OID_HEXSZ) {
+			f->detached = 1;
+			f->head_commit = para_strdup(sb.buf);
+		}
+	}
+	para_strbuf_dispose(&sb);
+	free(path);
+	free(gitdir);
+}
+
+static char *oid_hex(const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return para_strdup(hex);
+}
+
+/*
+ * What ahead/behind count against: the current tip of the ref the base
+ * was taken from (so that `behind` says how far the base moved on), or
+ * the recorded base commit when that ref is HEAD or gone.
+ */
+static int find_compare(git_oid *out, struct para_facts *f, git_repository *git)
+{
+	const char *ref = f->task.base_ref;
+	git_reference *r = NULL;
+	git_object *obj = NULL;
+
+	if (ref && *ref && strcmp(ref, "HEAD") &&
+	    !git_reference_dwim(&r, git, ref) &&
+	    !git_reference_peel(&obj, r, GIT_OBJECT_COMMIT)) {
+		git_oid_cpy(out, git_object_id(obj));
+		f->compare_ref = para_strdup(git_reference_name(r));
+	}
+	git_object_free(obj);
+	git_reference_free(r);
+	if (f->compare_ref)
+		return 0;
+	return git_oid_fromstr(out, f->task.base);
+}
+
+static void read_refs(struct para_facts *f, git_repository *git)
+{
+	git_oid tip, compare, base;
+	size_t ahead, behind;
+	char *ref = para_xstrfmt("refs/heads/%s", f->task.branch);
+
+	if (git_reference_name_to_id(&tip, git, ref) < 0)
+		goto out;
+	f->branch_exists = 1;
+	f->tip = oid_hex(&tip);
+	if (find_compare(&compare, f, git) < 0)
+		goto out;
+	f->compare = oid_hex(&compare);
+	if (git_graph_ahead_behind(&ahead, &behind, git, &tip, &compare) < 0)
+		goto out;
+	f->ahead = (long)ahead;
+	f->behind = (long)behind;
+	if (git_merge_base(&base, git, &tip, &compare) < 0)
+		goto out;
+	f->merge_base = oid_hex(&base);
+	if (git_oid_equal(&base, &tip))
+		f->changed = 0;
+out:
+	git_error_clear();
+	free(ref);
+}
+
+/* "dev ino size mtime" of a file, to notice when it is replaced. */
+static char *file_stamp(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	return para_xstrfmt("%llu %llu %lld %lld.%09ld\n",
+			    (unsigned long long)st.st_dev,
+			    (unsigned long long)st.st_ino,
+			    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			    st.st_mtim.tv_nsec);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *tmp = para_xstrfmt("%s.tmp.%ld", to, (long)getpid());
+	FILE *f = NULL;
+	int error = -1;
+
+	if (para_strbuf_read_file(&sb, from) < 0 || !(f = fopen(tmp, "we")))
+		goto out;
+	if (fwrite(sb.buf, 1, sb.len, f) == sb.len && !fclose(f)) {
+		f = NULL;
+		error = rename(tmp, to);
+	}
+out:
+	if (f)
+		fclose(f);
+	if (error)
+		unlink(tmp);
+	free(tmp);
+	para_strbuf_dispose(&sb);
+	return error;
+}
+
+/*
+ * A private copy of the worktree's index, kept in the state dir.  `git
+ * status` run on it may write it (refreshed stat data, the untracked
+ * cache) without ever taking the worktree's own index.lock, which the
+ * task's agent may need at any moment.  The copy is taken again whenever
+ * the real index is replaced.  Returns its path, or NULL to use the real
+ * index read-only.
+ */
+static char *private_index(const struct para_facts *f,
+			   const struct para_repo *repo)
+{
+	struct para_strbuf old = PARA_STRBUF_INIT;
+	char *gitdir = worktree_gitdir(f->task.worktree);
+	char *real = NULL, *stamp = NULL, *dir = NULL, *copy = NULL;
+	char *stamp_path = NULL;
+	FILE *out;
+
+	if (!gitdir)
+		goto out;
+	real = para_xstrfmt("%s/index", gitdir);
+	dir = para_xstrfmt("%s/cache/status", repo->state_dir);
+	if (!(stamp = file_stamp(real)) || para_mkdir_p(dir) < 0)
+		goto out;
+	copy = para_xstrfmt("%s/%s.index", dir, f->name);
+	stamp_path = para_xstrfmt("%s/%s.stamp", dir, f->name);
+	if (para_strbuf_read_file(&old, stamp_path) == 0 &&
+	    !strcmp(old.buf, stamp) && !access(copy, R_OK))
+		goto out;
+	if (copy_file(real, copy) < 0 || !(out = fopen(stamp_path, "we"))) {
+		free(copy);
+		copy = NULL;
+		goto out;
+	}
+	fputs(stamp, out);
+	fclose(out);
+out:
+	para_strbuf_dispose(&old);
+	free(gitdir);
+	free(real);
+	free(stamp);
+	free(dir);
+	free(stamp_path);
+	return copy;
+}
+
+static struct para_gitjob *status_job(const struct para_facts *f,
+				      const struct para_repo *repo)
+{
+	struct para_gitjob *job = para_malloc(sizeof(*job));
+	char *index = private_index(f, repo);
+
+	para_gitjob_init(job);
+	if (index) {
+		para_strvec_pushf(&job->env, "GIT_INDEX_FILE=%s", index);
+		para_strvec_push(&job->args, "-c");
+		para_strvec_push(&job->args, "core.untrackedCache=true");
+		para_strvec_push(&job->args, "-c");
+		para_strvec_push(&job->args, "core.splitIndex=false");
+		free(index);
+	} else {
+		/* never take index.lock: the task's agent may be committing */
+		para_strvec_push(&job->args, "--no-optional-locks");
+	}
+	para_strvec_push(&job->args, "-C");
+	para_strvec_push(&job->args, f->task.worktree);
+	para_strvec_push(&job->args, "status");
+	para_strvec_push(&job->args, "--porcelain");
+	para_strvec_push(&job->args, "-z");
+	para_strvec_push(&job->args, "--no-renames");
+	return job;
+}
+
+static struct para_gitjob *diff_job(const struct para_facts *f,
+				    const struct para_repo *repo)
+{
+	struct para_gitjob *job = para_malloc(sizeof(*job));
+
+	para_gitjob_init(job);
+	para_strvec_pushf(&job->args, "--git-dir=%s", repo->commondir);
+	para_strvec_push(&job->args, "diff");
+	para_strvec_push(&job->args, "--name-only");
+	para_strvec_push(&job->args, "-z");
+	para_strvec_push(&job->args, "--no-renames");
+	para_strvec_push(&job->args, f->merge_base);
+	para_strvec_push(&job->args, f->tip);
+	para_strvec_push(&job->args, "--");
+	return job;
+}
+
+/* `git status --porcelain -z --no-renames`: one "XY path" record each. */
+static void parse_status(struct para_facts *f, const struct para_strbuf *out)
+{
+	const char *p = out->buf, *end = out->buf + out->len;
+
+	f->dirty = f->staged = f->unstaged = f->untracked = f->conflicted = 0;
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len >= 3) {
+			char x = p[0], y = p[1];
+
+			f->dirty++;
+			if (x == '?')
+				f->untracked++;
+			else if (x == 'U' || y == 'U' ||
+				 (x == 'A' && y == 'A') || (x == 'D' && y == 'D'))
+				f->conflicted++;
+			else {
+				if (x != ' ')
+					f->staged++;
+				if (y != ' ')
+					f->unstaged++;
+			}
+		}
+		p += len + 1;
+	}
+}
+
+static void parse_diff(struct para_facts *f, const struct para_strbuf *out)
+{
+	const char *p = out->buf, *end = out->buf + out->len;
+
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len)
+			para_strvec_push(&f->changed_files, p);
+		p += len + 1;
+	}
+	f->changed = (long)f->changed_files.nr;
+}
+
+static const struct para_task *find_task(struct para_facts *facts, size_t nr,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!facts[i].damaged && !strcmp(facts[i].name, name))
+			return &facts[i].task;
+	return NULL;
+}
+
+/*
+ * The patterns a task may change: its own, those of the tasks it comes
+ * after (their branches are merged into it) and para.sharedPath.
+ */
+static void allowed_patterns(struct para_strvec *out, struct para_facts *f,
+			     struct para_facts *all, size_t nr,
+			     const struct para_repo *repo,
+			     const struct para_facts_options *opts)
+{
+	size_t i;
+
+	para_strvec_pushv(out, (const char *const *)f->task.paths.v);
+	for (i = 0; i < f->task.after.nr; i++) {
+		const struct para_task *dep =
+			find_task(all, nr, f->task.after.v[i]);
+		struct para_task loaded;
+
+		if (dep) {
+			para_strvec_pushv(out,
+				(const char *const *)dep->paths.v);
+		} else if (!para_state_load(&loaded, repo,
+					    f->task.after.v[i])) {
+			para_strvec_pushv(out,
+				(const char *const *)loaded.paths.v);
+			para_task_dispose(&loaded);
+		}
+	}
+	para_strvec_pushv(out, (const char *const *)opts->shared_paths.v);
+}
+
+static void check_domain(struct para_facts *f, struct para_facts *all,
+			 size_t nr, const struct para_repo *repo,
+			 const struct para_facts_options *opts)
+{
+	struct para_strvec patterns = PARA_STRVEC_INIT;
+	struct para_domain *domain = NULL;
+	size_t i;
+
+	if (!f->task.paths.nr) {
+		f->domain = PARA_DOMAIN_NONE;
+		return;
+	}
+	if (f->changed < 0)
+		return;
+	allowed_patterns(&patterns, f, all, nr, repo, opts);
+	if (para_domain_new(&domain, (const char *const *)patterns.v,
+			    patterns.nr) < 0)
+		goto out;
+	for (i = 0; i < f->changed_files.nr; i++)
+		if (para_domain_covers(domain, f->changed_files.v[i]) == 0)
+			para_strvec_push(&f->outside, f->changed_files.v[i]);
+	f->domain = f->outside.nr ? PARA_DOMAIN_OUTSIDE : PARA_DOMAIN_OK;
+out:
+	para_error_clear();
+	para_domain_free(domain);
+	para_strvec_dispose(&patterns);
+}
+
+/*
+ * Below this many index entries a worktree is looked at in process by
+ * libgit2: starting `git status` costs more than the whole job.
+ */
+#define SMALL_INDEX_ENTRIES 1000
+
+/* The entry count in an index file's header, or -1. */
+static long index_entries(const char *worktree)
+{
+	char *gitdir = worktree_gitdir(worktree), *path;
+	unsigned char hdr[12];
+	long n = -1;
+	FILE *f;
+
+	if (!gitdir)
+		return -1;
+	path = para_xstrfmt("%s/index", gitdir);
+	f = fopen(path, "re");
+	if (f && fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr) &&
+	    !memcmp(hdr, "DIRC", 4))
+		n = ((long)hdr[8] << 24) | (hdr[9] << 16) | (hdr[10] << 8) |
+		    hdr[11];
+	if (f)
+		fclose(f);
+	free(path);
+	free(gitdir);
+	return n;
+}
+
+static void count_entry(struct para_facts *f, unsigned int st)
+{
+	const unsigned int staged = GIT_STATUS_INDEX_NEW |
+		GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+		GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
+	const unsigned int unstaged = GIT_STATUS_WT_MODIFIED |
+		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+		GIT_STATUS_WT_RENAMED;
+
+	if (st == GIT_STATUS_CURRENT || (st & GIT_STATUS_IGNORED))
+		return;
+	f->dirty++;
+	if (st & GIT_STATUS_CONFLICTED)
+		f->conflicted++;
+	else if (st & GIT_STATUS_WT_NEW)
+		f->untracked++;
+	else {
+		if (st & staged)
+			f->staged++;
+		if (st & unstaged)
+			f->unstaged++;
+	}
+}
+
+/* The tree the worktree's HEAD points at, read through the shared refs. */
+static int head_tree(git_tree **out, const struct para_facts *f,
+		     git_repository *git)
+{
+	git_oid oid;
+	git_commit *commit = NULL;
+	int error;
+
+	if (f->head)
+		error = git_reference_name_to_id(&oid, git, f->head);
+	else if (f->head_commit)
+		error = git_oid_fromstr(&oid, f->head_commit);
+	else
+		return -1;
+	if (error < 0 || git_commit_lookup(&commit, git, &oid) < 0)
+		return -1;
+	error = git_commit_tree(out, commit);
+	git_commit_free(commit);
+	return error;
+}
+
+/*
+ * libgit2 status of a small worktree; 0, or -1 to leave it to git.
+ * Opening a repository per worktree costs more than the status itself,
+ * so one shared repository object is pointed at each worktree in turn:
+ * its workdir, its index (read only) and its HEAD tree as the baseline.
+ */
+static int status_in_process(struct para_facts *f, git_repository *shared)
+{
+	git_status_options opts;
+	git_status_list *list = NULL;
+	git_index *index = NULL;
+	git_tree *tree = NULL;
+	long entries = index_entries(f->task.worktree);
+	char *gitdir = NULL, *path = NULL;
+	size_t i, n;
+	int error = -1;
+
+	if (!shared || f->task.sparse || entries < 0 ||
+	    entries > SMALL_INDEX_ENTRIES || !(f->head || f->head_commit))
+		return -1;
+	gitdir = worktree_gitdir(f->task.worktree);
+	path = para_xstrfmt("%s/index", gitdir);
+	if (git_index_open(&index, path) < 0 ||
+	    head_tree(&tree, f, shared) < 0 ||
+	    git_repository_set_workdir(shared, f->task.worktree, 0) < 0 ||
+	    git_repository_set_index(shared, index) < 0)
+		goto out;
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+	opts.baseline = tree;
+	if (git_status_list_new(&list, shared, &opts) < 0)
+		goto out;
+	f->dirty = f->staged = f->unstaged = f->untracked = 0;
+	f->conflicted = 0;
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++)
+		count_entry(f, git_status_byindex(list, i)->status);
+	error = 0;
+out:
+	git_error_clear();
+	git_status_list_free(list);
+	git_tree_free(tree);
+	git_index_free(index);
+	free(gitdir);
+	free(path);
+	return error;
+}
+
+/* Runs the git commands every task needs, all at once. */
+static void run_git(struct para_facts *facts, size_t nr,
+		    const struct para_repo *repo,
+		    const struct para_facts_options *opts)
+{
+	struct para_gitjob **jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
+	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
+	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
+	git_repository *shared = NULL;
+	size_t n = 0, i;
+
+	if (git_repository_open_ext(&shared, repo->commondir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH |
+				    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
+		shared = NULL;
+	for (i = 0; i < nr; i++) {
+		struct para_facts *f = &facts[i];
+
+		if (f->damaged)
+			continue;
+		if (f->worktree_exists && status_in_process(f, shared) < 0) {
+			owner[n] = f;
+			is_status[n] = 1;
+			jobs[n++] = status_job(f, repo);
+		}
+		if (f->merge_base && f->changed < 0) {
+			owner[n] = f;
+			jobs[n++] = diff_job(f, repo);
+		}
+	}
+	git_repository_free(shared);
+	git_error_clear();
+	para_gitjob_run_all(jobs, n, opts->jobs);
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->status == 0) {
+			if (is_status[i])
+				parse_status(owner[i], &jobs[i]->out);
+			else
+				parse_diff(owner[i], &jobs[i]->out);
+		}
+		para_gitjob_dispose(jobs[i]);
+		free(jobs[i]);
+	}
+	free(jobs);
+	free(owner);
+	free(is_status);
+}
+
+int para_facts_collect(struct para_facts **out, struct para_repo *repo,
+		       const struct para_strvec *names,
+		       const struct para_facts_options *opts)
+{
+	struct para_facts *facts = para_calloc(names->nr + 1, sizeof(*facts));
+	size_t i;
+
+	for (i = 0; i < names->nr; i++) {
+		struct para_facts *f = &facts[i];
+
+		facts_init(f, names->v[i]);
+		f->log_path = para_xstrfmt("%s/logs/%s.log", repo->state_dir,
+					   f->name);
+		load_task(f, repo);
+		if (f->damaged)
+			continue;
+		read_head(f);
+		read_refs(f, repo->git);
+	}
+	run_git(facts, names->nr, repo, opts);
+	for (i = 0; i < names->nr; i++)
+		if (!facts[i].damaged)
+			check_domain(&facts[i], facts, names->nr, repo, opts);
+	*out = facts;
+	return 0;
+}

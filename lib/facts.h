@@ -1,0 +1,80 @@
+#ifndef PARA_FACTS_H
+#define PARA_FACTS_H
+
+#include "repo.h"
+#include "strvec.h"
+#include "task.h"
+
+/*
+ * What `git para status` knows about a task: its recorded state, and
+ * what its branch and worktree look like right now.  Refs, HEADs and
+ * ahead/behind come from libgit2 in process; `git status` of each
+ * worktree and the changed-file lists come from the git CLI, several at
+ * a time (MEASURED.md).  Anything that cannot be found out is reported
+ * as unknown (-1, NULL) rather than as an error, so one broken task
+ * never hides the others.
+ */
+
+enum para_domain_check {
+	PARA_DOMAIN_UNKNOWN = 0,	/* no branch to compare */
+	PARA_DOMAIN_NONE,		/* the task has no domain */
+	PARA_DOMAIN_OK,			/* every changed file is covered */
+	PARA_DOMAIN_OUTSIDE		/* some changed files are not */
+};
+
+struct para_facts {
+	char *name;
+	int damaged;		/* the state file could not be read */
+	char *error;		/* why, when damaged */
+	struct para_task task;	/* as recorded; empty when damaged */
+	enum para_task_state state;	/* what to show: orphaned, lost, ... */
+	int proc_alive;		/* the recorded task process lives */
+	int runner_alive;	/* the recorded `git para run` lives */
+
+	int worktree_exists;
+	char *head;		/* the worktree's HEAD: full ref name, or
+				   NULL when detached or unknown */
+	int detached;		/* the worktree's HEAD is detached */
+	char *head_commit;	/* hex, when detached */
+
+	int branch_exists;
+	char *tip;		/* hex of the branch tip, or NULL */
+	char *compare;		/* hex of what ahead/behind count against */
+	char *compare_ref;	/* the ref it was read from, or NULL */
+	char *merge_base;	/* hex; changed files are merge_base..tip */
+	long ahead, behind;	/* -1 when unknown */
+
+	long changed;		/* files changed, -1 when unknown */
+	struct para_strvec changed_files;
+	enum para_domain_check domain;
+	struct para_strvec outside;	/* changed files outside the domain */
+
+	long dirty;		/* uncommitted files, -1 when unknown */
+	long staged, unstaged, untracked, conflicted;
+
+	char *log_path;
+};
+
+struct para_facts_options {
+	int jobs;		/* git processes at once; 0: online CPUs */
+	struct para_strvec shared_paths;	/* para.sharedPath */
+};
+
+#define PARA_FACTS_OPTIONS_INIT { 0, PARA_STRVEC_INIT }
+
+/*
+ * Gathers the facts of the tasks `names` (each must have a state file;
+ * a damaged one is reported in its entry).  `*out` is an array of
+ * `names->nr` entries, in the same order, freed with
+ * para_facts_free_all().
+ */
+int para_facts_collect(struct para_facts **out, struct para_repo *repo,
+		       const struct para_strvec *names,
+		       const struct para_facts_options *opts);
+
+void para_facts_free_all(struct para_facts *facts, size_t nr);
+
+/* Run time in ms (finished or now minus started), -1 when never started. */
+long long para_facts_run_time(const struct para_facts *facts, long long now);
+
+#endif

@@ -1,0 +1,140 @@
+#!/bin/sh
+
+test_description='git para collect --push and --pr'
+
+. ./test-lib.sh
+. "$T_DIR/lib-collect.sh"
+
+# A stand-in for gh: checks its arguments and environment, records each
+# call, prints a URL, and fails for the tasks listed in $GH_FAIL.
+write_gh () {
+	mkdir -p bin &&
+	cat >bin/gh <<-\EOF &&
+	#!/bin/sh
+	echo "$PARA_TASK" >>"$GH_LOG"
+	test "$1 $2" = "pr create" || { echo "bad command: $*" >&2; exit 2; }
+	test "$3 $4" = "--base $PARA_BASE_BRANCH" || { echo "bad base: $*" >&2; exit 2; }
+	test "$5 $6" = "--head $PARA_BRANCH" || { echo "bad head: $*" >&2; exit 2; }
+	test "$7" = "--title" && test "$8" = "$PARA_TITLE" || { echo "bad title: $*" >&2; exit 2; }
+	test "$9" = "--body-file" && test -f "${10}" || { echo "bad body: $*" >&2; exit 2; }
+	cp "${10}" "$GH_BODIES/$PARA_TASK.md"
+	case " $GH_FAIL " in
+	*" $PARA_TASK "*) echo "gh: could not create pull request" >&2; exit 1 ;;
+	esac
+	echo "Creating pull request for $PARA_BRANCH into $PARA_BASE_BRANCH"
+	echo "https://example.com/pulls/$PARA_TASK"
+	EOF
+	chmod +x bin/gh
+}
+
+test_expect_success 'setup' '
+	write_gh &&
+	mkdir bodies &&
+	GH_LOG=$(pwd)/gh.log GH_BODIES=$(pwd)/bodies &&
+	export GH_LOG GH_BODIES &&
+	PATH=$(pwd)/bin:$PATH &&
+	git init -q --bare remote.git &&
+	collect_setup_repo &&
+	cd repo &&
+	git remote add origin ../remote.git &&
+	git push -q origin main &&
+	git para add -p src/api -m "Add the orders API
+with details" api &&
+	git para add -p src/db -m "Fix the schema" db &&
+	collect_commit api src/api/orders.c "api 2" &&
+	collect_commit db src/db/schema.sql "db 2" &&
+	collect_succeed api db
+'
+
+test_expect_success '--push pushes the task branches' '
+	git para collect --push >out &&
+	grep "^pushed task .api. to .origin." out &&
+	grep "^pushed task .db. to .origin." out &&
+	for t in api db; do
+		git rev-parse solve/$t >expect &&
+		git -C ../remote.git rev-parse refs/heads/solve/$t >actual &&
+		test_cmp expect actual &&
+		echo "pushed origin" >expect &&
+		echo "$(collect_get $t run.state) $(collect_get $t collect.pushedTo)" >actual &&
+		test_cmp expect actual || return 1
+	done &&
+	collect_worktrees_clean
+'
+
+test_expect_success 'a failing push is reported per task' '
+	git para add -p docs web &&
+	collect_commit web docs/guide.md "doc 2" &&
+	collect_succeed web &&
+	test_expect_code 1 git -c para.remote=nowhere para collect --push web api 2>err &&
+	grep "^error: cannot push task .web. to .nowhere." err &&
+	grep "^error: cannot push task .api. to .nowhere." err &&
+	test "$(collect_get web run.state)" = succeeded &&
+	test_must_fail collect_get web collect.pushedTo
+'
+
+test_expect_success '--pr pushes and opens one pull request per task' '
+	git para collect --pr api db >out &&
+	grep "^opened a pull request for task .api.: https://example.com/pulls/api\$" out &&
+	grep "^opened a pull request for task .db.: https://example.com/pulls/db\$" out &&
+	printf "%s\n" api db >expect &&
+	test_cmp expect "$GH_LOG" &&
+	for t in api db; do
+		echo "pr-open https://example.com/pulls/$t" >expect &&
+		echo "$(collect_get $t run.state) $(collect_get $t collect.prUrl)" >actual &&
+		test_cmp expect actual || return 1
+	done
+'
+
+test_expect_success 'the body holds the prompt, the changes and the checks' '
+	grep "^Add the orders API\$" "$GH_BODIES/api.md" &&
+	grep "^with details\$" "$GH_BODIES/api.md" &&
+	grep "^- .src/api/orders.c.\$" "$GH_BODIES/api.md" &&
+	grep "^- Domain: ok\$" "$GH_BODIES/api.md" &&
+	! test -e "$(git rev-parse --git-common-dir)/para/tmp/pr-body-api.md"
+'
+
+test_expect_success 'no task gets a second pull request' '
+	git para collect --pr api db >out &&
+	grep "^task .api. has a pull request already: https://example.com/pulls/api\$" out &&
+	printf "%s\n" api db >expect &&
+	test_cmp expect "$GH_LOG"
+'
+
+test_expect_success 'a failing pull request command is reported, the others go on' '
+	git para add -p src/auth -m "Fix login" auth &&
+	collect_commit auth src/auth/login.c "auth 2" &&
+	mkdir -p "$(git rev-parse --git-common-dir)/para/logs" &&
+	printf "line %s\n" 1 2 3 >"$(git rev-parse --git-common-dir)/para/logs/auth.log" &&
+	collect_succeed auth &&
+	test_expect_code 1 env GH_FAIL=web git para collect --pr web auth >out 2>err &&
+	grep "^error: the pull request command failed for task .web." err &&
+	grep "^opened a pull request for task .auth." out &&
+	test "$(collect_get web run.state)" = pushed &&
+	test_must_fail collect_get web collect.prUrl &&
+	grep "^line 3\$" "$GH_BODIES/auth.md" &&
+	git para collect --pr web >out &&
+	grep "^opened a pull request for task .web.: https://example.com/pulls/web\$" out
+'
+
+test_expect_success 'para.prCommand gets the task in its environment' '
+	git para add -p src/x -m "Title line
+body" custom &&
+	collect_commit custom src/x/a "x" &&
+	collect_succeed custom &&
+	git -c para.prCommand="echo \"\$PARA_TASK|\$PARA_TITLE|\$PARA_BASE_BRANCH|\$PARA_BRANCH\" >../custom.out; echo see http://example.org/custom/1 for it" \
+		para collect --pr custom &&
+	echo "custom|Title line|main|solve/custom" >expect &&
+	test_cmp expect ../custom.out &&
+	test "$(collect_get custom collect.prUrl)" = http://example.org/custom/1
+'
+
+test_expect_success 'a command that prints no URL is an error' '
+	git para add -p src/y nourl &&
+	collect_commit nourl src/y/a "y" &&
+	collect_succeed nourl &&
+	test_expect_code 1 git -c para.prCommand=true para collect --pr nourl 2>err &&
+	grep "^error: the pull request command printed no URL for task .nourl." err &&
+	test_must_fail collect_get nourl collect.prUrl
+'
+
+test_done

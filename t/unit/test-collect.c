@@ -1,0 +1,133 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "collect.h"
+#include "collect-report.h"
+#include "strbuf.h"
+#include "task.h"
+
+/* Whether two tasks changing `a` and `b` (space-separated) may conflict. */
+static int touch(const char *a, const char *b)
+{
+	struct para_strvec pa = PARA_STRVEC_INIT, pb = PARA_STRVEC_INIT;
+	struct para_strvec da = PARA_STRVEC_INIT, db = PARA_STRVEC_INIT;
+	int ret;
+
+	para_strvec_split(&pa, a);
+	para_strvec_split(&pb, b);
+	para_strvec_sort(&pa);
+	para_strvec_sort(&pb);
+	para_collect_dirs(&da, &pa);
+	para_collect_dirs(&db, &pb);
+	ret = para_collect_paths_touch(&pa, &da, &pb, &db);
+	assert_int_equal(ret, para_collect_paths_touch(&pb, &db, &pa, &da));
+	para_strvec_dispose(&pa);
+	para_strvec_dispose(&pb);
+	para_strvec_dispose(&da);
+	para_strvec_dispose(&db);
+	return ret;
+}
+
+static void test_disjoint(void **state)
+{
+	(void)state;
+	assert_int_equal(touch("src/api/a.c src/api/b.c", "src/db/x.sql"), 0);
+	assert_int_equal(touch("a", "b"), 0);
+	assert_int_equal(touch("ab/c", "a/c"), 0);
+	assert_int_equal(touch("a.c", "a"), 0);
+	assert_int_equal(touch("a-b/c", "a/b"), 0);
+	assert_int_equal(touch("", "a"), 0);
+}
+
+static void test_same_file(void **state)
+{
+	(void)state;
+	assert_int_equal(touch("x README", "README"), 1);
+	assert_int_equal(touch("d/e/f", "a d/e/f z"), 1);
+}
+
+static void test_file_against_directory(void **state)
+{
+	(void)state;
+	assert_int_equal(touch("gen", "gen/out.txt"), 1);
+	assert_int_equal(touch("a/b", "a/b/c/d"), 1);
+	assert_int_equal(touch("a/b/c", "a"), 1);
+}
+
+static void test_dirs_unique(void **state)
+{
+	struct para_strvec paths = PARA_STRVEC_INIT, dirs = PARA_STRVEC_INIT;
+
+	(void)state;
+	para_strvec_split(&paths, "a/b/c a/b/d a/e x");
+	para_collect_dirs(&dirs, &paths);
+	assert_int_equal(dirs.nr, 2);
+	assert_string_equal(dirs.v[0], "a");
+	assert_string_equal(dirs.v[1], "a/b");
+	para_strvec_dispose(&paths);
+	para_strvec_dispose(&dirs);
+}
+
+static void test_json_string(void **state)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+
+	(void)state;
+	para_json_string(&sb, "a\"b\\c\nd\x01 é");
+	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\nd\\u0001 é\"");
+	para_strbuf_dispose(&sb);
+}
+
+static void test_pr_title(void **state)
+{
+	struct para_task task;
+	char *title;
+	char long_prompt[200];
+
+	(void)state;
+	para_task_init(&task);
+	task.name = strdup("api");
+	title = para_collect_pr_title(&task);
+	assert_string_equal(title, "Task api");
+	free(title);
+	task.prompt = strdup("\n  Add the API  \nmore text");
+	title = para_collect_pr_title(&task);
+	assert_string_equal(title, "Add the API");
+	free(title);
+	/* 70 ASCII bytes, then two-byte characters: never cut one in half */
+	memset(long_prompt, 'x', 70);
+	strcpy(long_prompt + 70, "\xc3\xa9\xc3\xa9\xc3\xa9");
+	free(task.prompt);
+	task.prompt = strdup(long_prompt);
+	title = para_collect_pr_title(&task);
+	assert_int_equal(strlen(title), 72);
+	free(title);
+	long_prompt[71] = '\0';
+	long_prompt[70] = 'y';
+	memset(long_prompt, 'x', 70);
+	strcpy(long_prompt + 71, "\xc3\xa9\xc3\xa9");
+	free(task.prompt);
+	task.prompt = strdup(long_prompt);
+	title = para_collect_pr_title(&task);
+	assert_int_equal(strlen(title), 71);
+	free(title);
+	para_task_dispose(&task);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_disjoint),
+		cmocka_unit_test(test_same_file),
+		cmocka_unit_test(test_file_against_directory),
+		cmocka_unit_test(test_dirs_unique),
+		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_pr_title),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
