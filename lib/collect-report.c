@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "collect-report.h"
+#include "json.h"
 #include "duration.h"
 
 #define TITLE_MAX 72
@@ -54,26 +55,6 @@ void para_collect_format_text(struct para_strbuf *out,
 		c->pairs_merged, outside, c->overlaps_nr, c->conflicts_nr);
 }
 
-void para_json_string(struct para_strbuf *out, const char *s)
-{
-	const unsigned char *p;
-
-	para_strbuf_addch(out, '"');
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			para_strbuf_addf(out, "\\%c", *p);
-		else if (*p == '\n')
-			para_strbuf_addstr(out, "\\n");
-		else if (*p == '\t')
-			para_strbuf_addstr(out, "\\t");
-		else if (*p < 0x20)
-			para_strbuf_addf(out, "\\u%04x", *p);
-		else
-			para_strbuf_addch(out, (char)*p);
-	}
-	para_strbuf_addch(out, '"');
-}
-
 static void json_list(struct para_strbuf *out, const char *key,
 		      const struct para_strvec *sv)
 {
@@ -83,7 +64,7 @@ static void json_list(struct para_strbuf *out, const char *key,
 	for (i = 0; i < sv->nr; i++) {
 		if (i)
 			para_strbuf_addch(out, ',');
-		para_json_string(out, sv->v[i]);
+		para_json_quote(out, sv->v[i]);
 	}
 	para_strbuf_addch(out, ']');
 }
@@ -94,21 +75,21 @@ static void json_item(struct para_strbuf *out,
 	const struct para_task *t = &it->task;
 
 	para_strbuf_addstr(out, "{\"name\":");
-	para_json_string(out, t->name);
+	para_json_quote(out, t->name);
 	para_strbuf_addstr(out, ",\"branch\":");
-	para_json_string(out, t->branch);
+	para_json_quote(out, t->branch);
 	para_strbuf_addstr(out, ",\"state\":");
-	para_json_string(out, para_task_state_name(t->state));
+	para_json_quote(out, para_task_state_name(t->state));
 	para_strbuf_addstr(out, ",\"base\":");
-	para_json_string(out, t->base);
+	para_json_quote(out, t->base);
 	para_strbuf_addstr(out, ",\"tip\":");
-	para_json_string(out, it->tip);
+	para_json_quote(out, it->tip);
 	json_list(out, "domain", &t->paths);
 	json_list(out, "changed", &it->changed);
 	json_list(out, "outside", &it->outside);
 	para_strbuf_addstr(out, ",\"pr_url\":");
 	if (t->pr_url)
-		para_json_string(out, t->pr_url);
+		para_json_quote(out, t->pr_url);
 	else
 		para_strbuf_addstr(out, "null");
 	para_strbuf_addch(out, '}');
@@ -131,12 +112,12 @@ void para_collect_format_json(struct para_strbuf *out,
 	para_strbuf_addstr(out, "],\"overlaps\":[");
 	for (i = 0; i < c->overlaps_nr; i++) {
 		para_strbuf_addstr(out, i ? ",{\"path\":" : "{\"path\":");
-		para_json_string(out, c->overlaps[i].path);
+		para_json_quote(out, c->overlaps[i].path);
 		para_strbuf_addstr(out, ",\"tasks\":[");
 		for (j = 0; j < c->overlaps[i].tasks_nr; j++) {
 			if (j)
 				para_strbuf_addch(out, ',');
-			para_json_string(out,
+			para_json_quote(out,
 					 name_of(c, c->overlaps[i].tasks[j]));
 		}
 		para_strbuf_addstr(out, "]}");
@@ -144,9 +125,9 @@ void para_collect_format_json(struct para_strbuf *out,
 	para_strbuf_addstr(out, "],\"conflicts\":[");
 	for (i = 0; i < c->conflicts_nr; i++) {
 		para_strbuf_addstr(out, i ? ",{\"tasks\":[" : "{\"tasks\":[");
-		para_json_string(out, name_of(c, c->conflicts[i].a));
+		para_json_quote(out, name_of(c, c->conflicts[i].a));
 		para_strbuf_addch(out, ',');
-		para_json_string(out, name_of(c, c->conflicts[i].b));
+		para_json_quote(out, name_of(c, c->conflicts[i].b));
 		para_strbuf_addch(out, ']');
 		json_list(out, "files", &c->conflicts[i].files);
 		para_strbuf_addch(out, '}');

@@ -32,7 +32,5 @@ void para_collect_format_pr_body(struct para_strbuf *out,
 /* The title of a task's pull request: its prompt's first line, or so. */
 char *para_collect_pr_title(const struct para_task *task);
 
-/* Appends `s` as a JSON string. */
-void para_json_string(struct para_strbuf *out, const char *s);
 
 #endif

@@ -44,7 +44,7 @@ static size_t utf8_len(const unsigned char *s)
 
 void para_json_quote(struct para_strbuf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	para_strbuf_addch(out, '"');
 	while (*p) {

@@ -28,7 +28,10 @@ const char *para_proc_boot_id(void)
 	return boot_id;
 }
 
-/* Field 22 of /proc/PID/stat, read after the last ')' of the name. */
+/*
+ * Field 22 of /proc/PID/stat, read after the last ')' of the name.  A
+ * zombie has finished: it counts as gone.
+ */
 static int start_time(unsigned long long *out, pid_t pid)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
@@ -39,6 +42,8 @@ static int start_time(unsigned long long *out, pid_t pid)
 	if (para_strbuf_read_file(&sb, path) < 0)
 		goto out;
 	p = strrchr(sb.buf, ')');
+	if (p && (!strncmp(p, ") Z", 3) || !strncmp(p, ") X", 3)))
+		goto out;
 	/* after ") " comes field 3 (state); field 22 is 19 fields on */
 	for (field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');

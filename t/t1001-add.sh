@@ -350,10 +350,13 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 test_expect_success 'an interrupted add removes what it created, exit 130' '
 	(
 		cd repo || exit 1
-		git -c para.setup="touch ../started; sleep 2" para add \
-			-p lib/int interrupted 2>../err &
+		git -c para.setup="touch \"$TRASH_DIRECTORY/started\"; sleep 2" \
+			para add -p lib/int interrupted 2>../err &
 		pid=$!
-		while ! test -e ../started; do sleep 0.05; done
+		n=0
+		while ! test -e ../started && test $n -lt 200; do
+			sleep 0.05; n=$((n + 1))
+		done
 		pkill -TERM -f "git-para-add -p lib/int interrupted"
 		wait $pid
 		echo $? >../code

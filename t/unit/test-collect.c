@@ -7,6 +7,7 @@
 
 #include "collect.h"
 #include "collect-report.h"
+#include "json.h"
 #include "strbuf.h"
 #include "task.h"
 
@@ -77,7 +78,7 @@ static void test_json_string(void **state)
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 
 	(void)state;
-	para_json_string(&sb, "a\"b\\c\nd\x01 é");
+	para_json_quote(&sb, "a\"b\\c\nd\x01 é");
 	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\nd\\u0001 é\"");
 	para_strbuf_dispose(&sb);
 }

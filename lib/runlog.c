@@ -1,0 +1,121 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "duration.h"
+#include "error.h"
+#include "runlog.h"
+#include "strbuf.h"
+
+int para_runlog_path(char **out, struct para_repo *repo, const char *name,
+		     int exec)
+{
+	char *dir = NULL;
+	int error = para_repo_state_path(&dir, repo, "logs");
+
+	if (error < 0)
+		return error;
+	*out = para_xstrfmt("%s/%s%s", dir, name, exec ? ".exec.log" : ".log");
+	free(dir);
+	return 0;
+}
+
+int para_runlog_open(int *out, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+
+	if (fd < 0)
+		return para_error_errno(PARA_ERROR, "cannot open log '%s'",
+					path);
+	*out = fd;
+	return 0;
+}
+
+void para_format_time(char *buf, unsigned long size, long long ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_line(int fd, struct para_strbuf *sb)
+{
+	const char *p = sb->buf;
+	size_t left = sb->len;
+
+	while (left) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		left -= (size_t)n;
+	}
+}
+
+void para_runlog_header(int fd, const char *name, const struct para_attempt *a,
+			const char *command, int slot)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char when[32];
+	const char *p;
+
+	para_format_time(when, sizeof(when), a->started);
+	para_strbuf_addf(&sb, "=== git para run: task '%s', attempt %d, started %s, slot %d: ",
+			 name, a->number, when, slot);
+	/* one line whatever the command holds */
+	for (p = command; *p && p - command < 200; p++)
+		para_strbuf_addch(&sb, *p == '\n' || *p == '\r' ? ' ' : *p);
+	if (*p)
+		para_strbuf_addstr(&sb, "...");
+	para_strbuf_addch(&sb, '\n');
+	write_line(fd, &sb);
+	para_strbuf_dispose(&sb);
+}
+
+void para_attempt_describe(char *buf, unsigned long size,
+			   const struct para_attempt *a)
+{
+	const char *state = para_task_state_name(a->state);
+
+	if (a->note)
+		snprintf(buf, size, "%s: %s", state, a->note);
+	else if (a->signal)
+		snprintf(buf, size, "%s (killed by signal %d)", state,
+			 a->signal);
+	else if (a->state != PARA_STATE_SUCCEEDED && a->code >= 0)
+		snprintf(buf, size, "%s with exit code %d", state, a->code);
+	else
+		snprintf(buf, size, "%s", state);
+}
+
+void para_runlog_result(int fd, const struct para_attempt *a)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char what[512], when[32], took[32];
+	struct stat st;
+	char last = '\n';
+
+	/* the output may have stopped mid-line */
+	if (!fstat(fd, &st) && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	if (last != '\n')
+		para_strbuf_addch(&sb, '\n');
+	para_attempt_describe(what, sizeof(what), a);
+	para_format_time(when, sizeof(when), a->finished);
+	para_duration_format(took, sizeof(took), a->finished - a->started);
+	para_strbuf_addf(&sb, "=== attempt %d %s, after %s, finished %s\n",
+			 a->number, what, took, when);
+	write_line(fd, &sb);
+	para_strbuf_dispose(&sb);
+}

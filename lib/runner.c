@@ -1,0 +1,299 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "runner.h"
+#include "strbuf.h"
+
+static sigset_t saved_mask;
+
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+#define HANDLED_NR (sizeof(handled_signals) / sizeof(*handled_signals))
+
+long long para_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int para_runner_init(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return para_error_errno(PARA_ERROR,
+					"cannot become a child subreaper");
+	return 0;
+}
+
+int para_runner_signalfd(int *out)
+{
+	sigset_t set;
+	size_t i;
+	int fd;
+
+	sigemptyset(&set);
+	for (i = 0; i < HANDLED_NR; i++) {
+		signal(handled_signals[i], SIG_DFL);
+		sigaddset(&set, handled_signals[i]);
+	}
+	if (sigprocmask(SIG_BLOCK, &set, &saved_mask) < 0)
+		return para_error_errno(PARA_ERROR, "cannot block signals");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return para_error_errno(PARA_ERROR, "cannot create a signalfd");
+	*out = fd;
+	return 0;
+}
+
+/* In the child: never returns. */
+static void child_exec(const struct para_spawn *spawn, int out_fd,
+		       int gate_fd)
+{
+	int devnull = open("/dev/null", O_RDONLY);
+	char c;
+
+	setsid();
+	if (gate_fd >= 0) {
+		/* EOF: the supervisor died before it recorded us */
+		while (read(gate_fd, &c, 1) < 0 && errno == EINTR)
+			;
+		if (c != 'g')
+			_exit(125);
+	}
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 ||
+	    dup2(out_fd, 2) < 0)
+		_exit(125);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	if (spawn->dir && chdir(spawn->dir) < 0) {
+		dprintf(2, "fatal: cannot change to '%s': %s\n", spawn->dir,
+			strerror(errno));
+		_exit(126);
+	}
+	execvpe(spawn->argv[0], (char *const *)spawn->argv,
+		(char *const *)spawn->env);
+	dprintf(2, "fatal: cannot run '%s': %s\n", spawn->argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int para_child_spawn(struct para_child *out, const struct para_spawn *spawn)
+{
+	int pipe_fds[2] = { -1, -1 }, gate[2] = { -1, -1 };
+	int out_fd = spawn->out_fd;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	out->pidfd = out->out = out->gate = -1;
+	out->code = -1;
+	if ((out_fd < 0 && pipe2(pipe_fds, O_CLOEXEC) < 0) ||
+	    (spawn->gated && pipe2(gate, O_CLOEXEC) < 0))
+		goto fail;
+	if (out_fd < 0) {
+		/* a reader that never blocks: strays may hold the pipe open */
+		fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+		out_fd = pipe_fds[1];
+	}
+	pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (!pid) {
+		if (gate[1] >= 0)
+			close(gate[1]);
+		child_exec(spawn, out_fd, gate[0]);
+	}
+	out->pid = pid;
+	out->pidfd = pidfd_open(pid, 0);
+	if (out->pidfd < 0) {
+		int saved = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = saved;
+		out->pid = 0;
+		goto fail;
+	}
+	close_fd(&pipe_fds[1]);
+	close_fd(&gate[0]);
+	out->out = pipe_fds[0];
+	out->gate = gate[1];
+	return 0;
+fail:
+	close_fd(&pipe_fds[0]);
+	close_fd(&pipe_fds[1]);
+	close_fd(&gate[0]);
+	close_fd(&gate[1]);
+	return para_error_errno(PARA_ERROR, "cannot start '%s'",
+				spawn->argv[0]);
+}
+
+int para_child_release(struct para_child *child)
+{
+	int ok;
+
+	if (child->gate < 0)
+		return 0;
+	ok = write(child->gate, "g", 1) == 1;
+	close_fd(&child->gate);
+	return ok ? 0 : para_error_errno(PARA_ERROR, "cannot start pid %ld",
+					 (long)child->pid);
+}
+
+int para_child_poll(struct para_child *child)
+{
+	siginfo_t info;
+
+	if (child->exited)
+		return 1;
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PIDFD, (id_t)child->pidfd, &info,
+		   WEXITED | WNOHANG | WNOWAIT) < 0 || !info.si_pid)
+		return 0;
+	child->exited = 1;
+	if (info.si_code == CLD_EXITED) {
+		child->code = info.si_status;
+		child->signal = 0;
+	} else {
+		child->code = -1;
+		child->signal = info.si_status;
+	}
+	return 1;
+}
+
+void para_child_signal(const struct para_child *child, int sig)
+{
+	if (child->pid > 1)
+		kill(-child->pid, sig);
+}
+
+void para_child_reap(struct para_child *child)
+{
+	if (child->pid > 0)
+		while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	child->pid = 0;
+	close_fd(&child->pidfd);
+	close_fd(&child->out);
+	close_fd(&child->gate);
+}
+
+int para_runner_children(pid_t **out, size_t *nr)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char path[64];
+	const char *p;
+	size_t alloc = 0;
+	char *end;
+
+	*out = NULL;
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+		 (long)getpid());
+	if (para_strbuf_read_file(&sb, path) < 0)
+		return para_error_errno(PARA_ERROR, "cannot read '%s'", path);
+	for (p = sb.buf; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (*nr == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			*out = para_realloc(*out, alloc * sizeof(**out));
+		}
+		(*out)[(*nr)++] = (pid_t)pid;
+	}
+	para_strbuf_dispose(&sb);
+	return 0;
+}
+
+char *para_proc_getenv(pid_t pid, const char *name)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("/proc/%ld/environ", (long)pid);
+	size_t len = strlen(name), at = 0;
+	char *value = NULL;
+
+	if (para_strbuf_read_file(&sb, path) < 0)
+		goto out;
+	while (at < sb.len) {
+		const char *entry = sb.buf + at;
+		size_t elen = strnlen(entry, sb.len - at);
+
+		if (elen > len && !strncmp(entry, name, len) &&
+		    entry[len] == '=') {
+			value = para_strndup(entry + len + 1, elen - len - 1);
+			break;
+		}
+		at += elen + 1;
+	}
+out:
+	free(path);
+	para_strbuf_dispose(&sb);
+	return value;
+}
+
+int para_runner_hit(pid_t pid, int sig)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    info.si_pid == pid) {
+		waitpid(pid, NULL, WNOHANG);
+		return 1;
+	}
+	/* still our unreaped child: neither its pid nor its group is reused */
+	if (getpgid(pid) == pid)
+		kill(-pid, sig);
+	kill(pid, sig);
+	return 0;
+}
+
+void para_runner_sweep(long long kill_at)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t *seen = NULL, *kids;
+	size_t seen_nr = 0, nr, i, k;
+
+	while (para_runner_children(&kids, &nr) == 0 && nr) {
+		int killing = para_monotonic_ms() >= kill_at;
+
+		for (i = 0; i < nr; i++) {
+			int known = 0;
+
+			for (k = 0; k < seen_nr; k++)
+				known |= seen[k] == kids[i];
+			if (known && !killing) {
+				para_runner_hit(kids[i], 0);
+				continue;
+			}
+			if (!known) {
+				seen = para_realloc(seen, (seen_nr + 1) *
+						    sizeof(*seen));
+				seen[seen_nr++] = kids[i];
+			}
+			para_runner_hit(kids[i], killing ? SIGKILL : SIGTERM);
+		}
+		free(kids);
+		nanosleep(&tick, NULL);
+	}
+	free(seen);
+}

@@ -1,0 +1,90 @@
+#ifndef PARA_RUNNER_H
+#define PARA_RUNNER_H
+
+#include <sys/types.h>
+
+/*
+ * Supervising task processes (Linux).  Each task is started in a session
+ * and process group of its own, stdin from /dev/null, output to a log
+ * file or a pipe.  Its leader is watched through a pidfd and left
+ * unreaped until its group has been dealt with, so that the group id
+ * cannot be reused under us.  The supervisor is a child subreaper:
+ * descendants that escape the group (`setsid cmd &`, double forks) come
+ * back to it as children, to be found and killed.
+ */
+
+struct para_spawn {
+	const char *const *argv;	/* run with execvp(), no shell */
+	const char *const *env;		/* the whole environment */
+	const char *dir;		/* chdir here first */
+	int out_fd;			/* stdout and stderr; -1: a pipe */
+	int gated;			/* wait for para_child_release() */
+};
+
+struct para_child {
+	pid_t pid;		/* leader and process group id; 0 when none */
+	int pidfd;		/* readable once the leader exited */
+	int out;		/* read end of the output pipe, or -1 */
+	int gate;		/* write end of the start gate, or -1 */
+	int exited;		/* the status below is known */
+	int code;		/* exit code, or -1 when killed */
+	int signal;		/* terminating signal, or 0 */
+};
+
+/* Makes this process a child subreaper; call once before spawning. */
+int para_runner_init(void);
+
+/*
+ * Blocks SIGINT, SIGTERM, SIGHUP and SIGCHLD and returns a signalfd that
+ * reports them (restoring default dispositions first: a shell starts
+ * background jobs with SIGINT ignored).  Children get the old mask back.
+ */
+int para_runner_signalfd(int *out);
+
+/* Starts a child as described; see struct para_spawn. */
+int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);
+
+/*
+ * Lets a gated child go on to exec its program.  A gated child whose
+ * supervisor dies before this never runs anything.
+ */
+int para_child_release(struct para_child *child);
+
+/*
+ * Checks, without reaping, whether the leader exited; returns 1 (and
+ * fills in `exited`, `code`, `signal`) or 0.
+ */
+int para_child_poll(struct para_child *child);
+
+/* Sends `sig` to the child's whole process group (while unreaped). */
+void para_child_signal(const struct para_child *child, int sig);
+
+/* Reaps the leader and closes its descriptors. */
+void para_child_reap(struct para_child *child);
+
+/* Our direct children, living or zombie (malloc'd array in `*out`). */
+int para_runner_children(pid_t **out, size_t *nr);
+
+/*
+ * The value of `name` in the environment `pid` started with (malloc'd),
+ * or NULL.
+ */
+char *para_proc_getenv(pid_t pid, const char *name);
+
+/*
+ * Signals a process of ours that is not a task leader: the process and,
+ * when it leads a group, that group.  Reaps it if it has exited; returns
+ * 1 if it is gone.
+ */
+int para_runner_hit(pid_t pid, int sig);
+
+/*
+ * Kills every descendant left: SIGTERM now, SIGKILL once `kill_at`
+ * (monotonic ms) has passed, until none is left.
+ */
+void para_runner_sweep(long long kill_at);
+
+/* Milliseconds on the monotonic clock. */
+long long para_monotonic_ms(void);
+
+#endif

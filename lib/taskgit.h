@@ -1,0 +1,28 @@
+#ifndef PARA_TASKGIT_H
+#define PARA_TASKGIT_H
+
+#include "strbuf.h"
+#include "strvec.h"
+
+/*
+ * What `git para run` does to a task's worktree with the git CLI (see
+ * MEASURED.md: the CLI is the fast and complete way to touch worktrees).
+ */
+
+/*
+ * Merges `branches` one after the other into the branch checked out in
+ * `worktree`.  On a conflict the merge is aborted and PARA_ERROR is
+ * returned with a message naming the branch and the conflicting files.
+ * git's own output goes to `log` (a file descriptor, -1 for none).
+ */
+int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
+		       int log);
+
+/*
+ * Commits whatever is left uncommitted in `worktree` (new files too)
+ * with `message`.  Sets `*committed` to 1 when there was something.
+ */
+int para_taskgit_commit_leftovers(int *committed, const char *worktree,
+				  const char *message, int log);
+
+#endif

@@ -1,0 +1,93 @@
+#!/bin/sh
+
+test_description='git para run: jobs, slots, exclusive tasks and locks'
+
+. ./test-lib.sh
+. "$T_DIR/lib-run.sh"
+
+# Each task marks itself present in $HOME/now while it runs and records
+# how many tasks were present, and whether its slot was free.
+test_expect_success 'setup' '
+	test_create_repo repo &&
+	mkdir now &&
+	cat >probe.sh <<-\EOF &&
+	mkdir "$HOME/now/slot-$PARA_SLOT" || echo "slot $PARA_SLOT taken" >>"$HOME/clash"
+	touch "$HOME/now/$PARA_TASK"
+	ls "$HOME/now" | grep -v ^slot- | wc -l >>"$HOME/seen-$PARA_TASK"
+	sleep 0.3
+	ls "$HOME/now" | grep -v ^slot- | wc -l >>"$HOME/seen-$PARA_TASK"
+	rm "$HOME/now/$PARA_TASK"
+	rmdir "$HOME/now/slot-$PARA_SLOT"
+	echo "$PARA_SLOT" >>"$HOME/slots"
+	EOF
+	(
+		cd repo &&
+		for t in t1 t2 t3 t4 t5 t6
+		do
+			test_task $t || return 1
+		done &&
+		git config para.command "sh \"\$HOME/probe.sh\""
+	)
+'
+
+max_seen () {
+	cat seen-* | sort -n | tail -n 1
+}
+
+test_expect_success '-j bounds the tasks running at once; slots are unique' '
+	git -C repo para run -j3 >out &&
+	echo 3 >expect && max_seen >actual && test_cmp expect actual &&
+	test_must_fail test -e clash &&
+	sort -u slots >actual && printf "0\n1\n2\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'para.jobs is the default' '
+	rm -f seen-* slots &&
+	git -C repo -c para.jobs=2 para run --rerun >out &&
+	echo 2 >expect && max_seen >actual && test_cmp expect actual &&
+	sort -u slots >actual && printf "0\n1\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an exclusive task runs alone' '
+	(
+		cd repo &&
+		test_task x1 -x &&
+		test_task x2
+	) &&
+	rm -f seen-* &&
+	git -C repo para run -j4 --rerun t1 t2 x1 x2 >out &&
+	echo 1 >expect && sort -n seen-x1 | tail -n 1 >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'tasks sharing a lock never overlap' '
+	(
+		cd repo &&
+		test_task l1 -l db &&
+		test_task l2 -l db -l gpu &&
+		test_task l3 -l gpu &&
+		test_task l4 -l other
+	) &&
+	rm -f seen-* &&
+	git -C repo para run -j4 l1 l2 l3 l4 >out &&
+	test $(grep -c succeeded out) = 4 &&
+	# l2 shares a lock with each of l1 and l3: it ran when neither did
+	test_must_fail grep 3 seen-l2 &&
+	test_must_fail grep 4 seen-l2
+'
+
+test_expect_success 'dependencies run in order' '
+	(
+		cd repo &&
+		test_task d3 -a d2 -c "echo d3 >>\"\$HOME/order\"" &&
+		test_task d2 -a d1 -c "echo d2 >>\"\$HOME/order\"" &&
+		test_task d1 -c "sleep 0.2; echo d1 >>\"\$HOME/order\""
+	) &&
+	git -C repo para run -j4 d3 d2 d1 &&
+	printf "d1\nd2\nd3\n" >expect &&
+	test_cmp expect order
+'
+
+test_done

@@ -1,0 +1,68 @@
+#!/bin/sh
+
+test_description='git para run: what it shows, on and off a terminal'
+
+. ./test-lib.sh
+. "$T_DIR/lib-run.sh"
+
+test_expect_success 'setup' '
+	test_create_repo repo &&
+	(
+		cd repo &&
+		test_task ok1 -c "echo one; echo two >&2" &&
+		test_task bad -c "echo broken; exit 2" &&
+		test_task slowline -c "printf \"hal\"; sleep 0.3; printf \"f line\\nlast\"" &&
+		test_task chatty -c "for i in 1 2 3 4 5; do echo chatty-\$i; sleep 0.05; done"
+	)
+'
+
+test_expect_success 'off a terminal: one plain line per task, no progress' '
+	test_expect_code 1 git -C repo para run ok1 bad >out 2>err &&
+	test_must_be_empty err &&
+	grep "^ok1: succeeded in [0-9.]*m*s (log: .*/ok1.log)$" out &&
+	grep "^bad: failed with exit code 2 in [0-9.]*m*s (log: .*/bad.log)$" out &&
+	test $(wc -l <out) = 2
+'
+
+test_expect_success '--quiet shows only failures' '
+	test_expect_code 1 git -C repo para run --rerun --quiet ok1 bad >out 2>err &&
+	grep "^bad: failed" out &&
+	test $(wc -l <out) = 1
+'
+
+test_expect_success '--tag shows the output live, whole lines, prefixed' '
+	git -C repo para run --rerun --tag -j3 ok1 slowline chatty >out &&
+	grep "^\[ok1\] one$" out &&
+	grep "^\[ok1\] two$" out &&
+	grep "^\[slowline\] half line$" out &&
+	grep "^\[slowline\] last$" out &&
+	for i in 1 2 3 4 5
+	do
+		grep "^\[chatty\] chatty-$i$" out || return 1
+	done &&
+	test_must_fail grep -v "^\[ok1\] \|^\[slowline\] \|^\[chatty\] \|: succeeded in " out &&
+	grep "^half line$" repo/.git/para/logs/slowline.log
+'
+
+test_expect_success 'on a terminal: a progress line redrawn in place' '
+	(
+		cd repo &&
+		script -qec "git para run --rerun -j2 ok1 slowline" /dev/null >../tty
+	) &&
+	tr "\r" "\n" <tty >lines &&
+	grep "^\[0/2\] running: ok1, slowline (" lines &&
+	grep "running: slowline (" lines &&
+	grep "ok1: succeeded in" lines &&
+	grep "slowline: succeeded in" lines &&
+	grep "$(printf "\033\\[K")" tty
+'
+
+test_expect_success 'on a terminal --quiet draws no progress' '
+	(
+		cd repo &&
+		script -qec "git para run --rerun --quiet ok1" /dev/null >../tty
+	) &&
+	test_must_fail grep running: tty
+'
+
+test_done
