@@ -49,12 +49,12 @@ ms () {
 # fast-import (no files on disk), then checked out
 make_big_repo () {
 	git init -q "$1" &&
-	awk -v top="$2" -v sub="$3" -v files="$4" 'BEGIN {
+	awk -v top="$2" -v subs="$3" -v files="$4" 'BEGIN {
 		print "commit refs/heads/main";
 		print "committer perf <perf@example.com> 1700000000 +0000";
 		print "data 4"; print "big";
 		for (t = 0; t < top; t++)
-			for (d = 0; d < sub; d++)
+			for (d = 0; d < subs; d++)
 				for (f = 0; f < files; f++) {
 					c = sprintf("file %d %d %d\n", t, d, f);
 					printf "M 100644 inline m%02d/d%02d/f%02d.txt\n", t, d, f;
