@@ -422,29 +422,6 @@ static void check_graph(struct plan *plan, const struct existing *ex)
 	free(nodes);
 }
 
-static int git_quiet(struct para_strbuf *err, const char *dir, ...)
-	__attribute__((sentinel));
-
-/* Runs git in `dir` with the given args; stderr is kept in `err`. */
-static int git_quiet(struct para_strbuf *err, const char *dir, ...)
-{
-	struct para_command cmd = PARA_COMMAND_INIT;
-	const char *arg;
-	va_list ap;
-
-	cmd.git = 1;
-	cmd.stdin_null = 1;
-	cmd.out = err;
-	cmd.err_to_out = 1;
-	para_strvec_push(&cmd.args, "-C");
-	para_strvec_push(&cmd.args, dir);
-	va_start(ap, dir);
-	while ((arg = va_arg(ap, const char *)))
-		para_strvec_push(&cmd.args, arg);
-	va_end(ap);
-	return para_command_run(&cmd);
-}
-
 static const char *top_dir(struct para_repo *repo)
 {
 	return repo->main_workdir ? repo->main_workdir : repo->commondir;
@@ -456,13 +433,13 @@ static void rollback_task(struct plan *plan, struct new_task *nt)
 	const char *top = top_dir(plan->repo);
 
 	if (nt->made_worktree &&
-	    git_quiet(&err, top, "worktree", "remove", "--force", "--force",
+	    para_git(&err, &err, top, "worktree", "remove", "--force", "--force",
 		      nt->task.worktree, NULL)) {
 		para_remove_tree(nt->task.worktree);
-		git_quiet(&err, top, "worktree", "prune", NULL);
+		para_git(&err, &err, top, "worktree", "prune", NULL);
 	}
 	if (nt->made_branch)
-		git_quiet(&err, top, "branch", "-D", nt->task.branch, NULL);
+		para_git(&err, &err, top, "branch", "-D", nt->task.branch, NULL);
 	if (nt->made_state)
 		para_state_remove(plan->repo, nt->task.name);
 	nt->made_worktree = nt->made_branch = nt->made_state = 0;
@@ -506,7 +483,7 @@ static int make_sparse(struct plan *plan, struct new_task *nt,
 	para_strvec_dispose(&context);
 	status = para_command_run(&cmd);
 	if (!status)
-		status = git_quiet(err, nt->task.worktree, "checkout", "-q",
+		status = para_git(err, err, nt->task.worktree, "checkout", "-q",
 				   NULL);
 	return status;
 }

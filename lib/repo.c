@@ -65,6 +65,17 @@ static int find_main_workdir(struct para_repo *repo)
 	return 0;
 }
 
+static int same_dir(const char *a, const char *b)
+{
+	char *ra = a ? realpath(a, NULL) : NULL;
+	char *rb = b ? realpath(b, NULL) : NULL;
+	int same = ra && rb && !strcmp(ra, rb);
+
+	free(ra);
+	free(rb);
+	return same;
+}
+
 /*
  * libgit2's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE, so that
  * case is done by hand: open GIT_DIR and set the working tree.
@@ -87,6 +98,8 @@ static int open_from_env(git_repository **out)
 				GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error < 0)
 		return error;
+	if (same_dir(git_repository_workdir(*out), work_tree))
+		return 0;	/* libgit2 1.5 leaks when asked to set the same */
 	error = git_repository_set_workdir(*out, work_tree, 0);
 	if (error < 0) {
 		git_repository_free(*out);
