@@ -5,15 +5,7 @@ test_description='git para run: a run that dies as seen by git para status; a se
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
-# TEST_MARK is inherited by every process of every task: what carries
-# it after a run is a process left behind.
-TEST_MARK=para-crash-$$
-export TEST_MARK
-
-no_process_left () {
-	test_marked_pids $TEST_MARK >left &&
-	test_must_be_empty left
-}
+test_mark_processes para-crash
 
 # status_state <task>: the state column of git para status --porcelain
 status_state () {
@@ -46,7 +38,7 @@ test_expect_success 'a run killed with SIGKILL: its task is orphaned while its p
 
 test_expect_success 'once its process is gone the task is lost' '
 	kill -KILL $(test_marked_pids $TEST_MARK) &&
-	test_wait_for 10 no_process_left &&
+	test_wait_for 10 test_no_process_left &&
 	status_state crash >actual &&
 	echo lost >expect &&
 	test_cmp expect actual
@@ -63,7 +55,7 @@ test_expect_success 'a new run completes the lost task' '
 	grep "^crash: succeeded" out &&
 	grep "^=== attempt 1 lost: its .git para run. died" repo/.git/para/logs/crash.log &&
 	grep "^=== attempt 2 succeeded" repo/.git/para/logs/crash.log &&
-	no_process_left
+	test_no_process_left
 '
 
 test_expect_success 'a second SIGINT kills at once a task that ignores SIGTERM' '
@@ -86,7 +78,7 @@ test_expect_success 'a second SIGINT kills at once a task that ignores SIGTERM' 
 	grep "^stubborn: cancelled (killed by signal 9)" out &&
 	(cd repo && test_state stubborn) >actual &&
 	echo cancelled >expect && test_cmp expect actual &&
-	no_process_left
+	test_no_process_left
 '
 
 test_done
