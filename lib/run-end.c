@@ -226,7 +226,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	job->active = 0;
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
-	    run->opts.autocommit && !run->interrupted) {
+	    run->opts.autocommit && !run->interrupted &&
+	    !para_taskgit_clean_in_process(job->task.worktree)) {
 		if (start_check(run, job) == 0)
 			return;
 		fail_commit(job, para_error_last());
