@@ -8,6 +8,9 @@
 const char *para_program = "para";
 
 static void report(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void report(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[8192];
 
