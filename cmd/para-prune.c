@@ -408,8 +408,13 @@ int cmd_main(int argc, const char **argv)
 	if (para_repo_open(&ctx.repo) < 0 ||
 	    para_config_open(&ctx.config, ctx.repo) < 0)
 		die_lib();
-	if (list)
-		return list_attic(ctx.repo);
+	if (list) {
+		int status = list_attic(ctx.repo);
+
+		para_config_free(ctx.config);
+		para_repo_free(ctx.repo);
+		return status;
+	}
 	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace", 10000);
 	ctx.integration = para_xstrfmt("refs/heads/%s",
 		cfg_string(ctx.config, "para.integrationBranch",

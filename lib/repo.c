@@ -65,6 +65,14 @@ static int find_main_workdir(struct para_repo *repo)
 	return 0;
 }
 
+static int same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && !stat(a, &sa) && !stat(b, &sb) &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /*
  * libgit2's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE, so that
  * case is done by hand: open GIT_DIR and set the working tree.
@@ -87,6 +95,8 @@ static int open_from_env(git_repository **out)
 				GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error < 0)
 		return error;
+	if (same_dir(git_repository_workdir(*out), work_tree))
+		return 0;	/* libgit2 1.5 leaks when told its own workdir */
 	error = git_repository_set_workdir(*out, work_tree, 0);
 	if (error < 0) {
 		git_repository_free(*out);
