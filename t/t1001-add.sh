@@ -257,6 +257,47 @@ test_expect_success 'a bad boolean in para.requireDomain is fatal, naming key an
 	grep "maybe" err && grep "para.requireDomain" err
 '
 
+test_expect_success 'git -c para.requireDomain without a value means true' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.requireDomain para add nodom 2>../err
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'a bare para.requireDomain line in the config means true' '
+	test_when_finished "git -C repo config --unset para.requireDomain" &&
+	printf "[para]\n\trequireDomain\n" >>repo/.git/config &&
+	(
+		cd repo &&
+		test_expect_code 128 git para add nodom 2>../err
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'GIT_CONFIG_COUNT pairs are read, git -c wins over them' '
+	(
+		cd repo &&
+		GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=para.requireDomain \
+		GIT_CONFIG_VALUE_0=true \
+			test_expect_code 128 git para add nodom 2>../err &&
+		GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=para.requireDomain \
+		GIT_CONFIG_VALUE_0=true \
+			git -c para.requireDomain=false para add -n nodom
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'a bare para.copy line in the config adds no pattern' '
+	test_when_finished "git -C repo config --unset para.copy" &&
+	printf "[para]\n\tcopy\n" >>repo/.git/config &&
+	(cd repo && git para add -q barecopy) &&
+	test -d repo-worktrees/barecopy
+'
+
 test_expect_success 'para.branchPrefix through git -c' '
 	(cd repo && git -c para.branchPrefix=agent/ para add -q pre) &&
 	git -C repo show-ref --verify refs/heads/agent/pre
