@@ -304,6 +304,20 @@ static int branch_in_use(const struct existing *ex, const char *branch)
 	return 0;
 }
 
+/* A reused branch must not be checked out already: git would refuse. */
+static void check_not_checked_out(struct para_repo *repo, const char *ref)
+{
+	git_reference *branch = NULL;
+
+	if (git_reference_lookup(&branch, repo->git, ref) < 0)
+		return;
+	if (git_branch_is_checked_out(branch) == 1)
+		die("branch '%s' is checked out in another worktree; "
+		    "--reuse-branch needs a branch no worktree uses",
+		    ref + strlen("refs/heads/"));
+	git_reference_free(branch);
+}
+
 static void check_new(struct plan *plan, const struct existing *ex,
 		      int reuse_branch)
 {
@@ -330,6 +344,8 @@ static void check_new(struct plan *plan, const struct existing *ex,
 			die("--reuse-branch: no branch named '%s'", t->branch);
 		if (branch_in_use(ex, t->branch))
 			die("branch '%s' belongs to another task", t->branch);
+		if (exists && reuse_branch)
+			check_not_checked_out(plan->repo, ref);
 		t->reused_branch = exists;
 		if (!lstat(t->worktree, &st))
 			die("'%s' already exists", t->worktree);

@@ -177,6 +177,20 @@ test_expect_success '--reuse-branch starts the task on the existing branch' '
 	test_cmp expect head
 '
 
+test_expect_success '--reuse-branch of a branch checked out elsewhere is refused, even with -n' '
+	(
+		cd repo &&
+		test_expect_code 128 git para add -n --reuse-branch -b main here 2>../err &&
+		git worktree add -q ../manual -b manual &&
+		test_expect_code 128 git para add --reuse-branch -b manual here 2>../err2 &&
+		git worktree remove ../manual
+	) &&
+	grep "branch .main. is checked out in another worktree" err &&
+	grep "branch .manual. is checked out in another worktree" err2 &&
+	test_no_task_at here &&
+	git -C repo show-ref --verify -q refs/heads/main
+'
+
 test_expect_success 'an invalid branch name is refused' '
 	(cd repo && test_expect_code 128 git para add -b "bad..name" bb 2>../err) &&
 	grep "is not a valid branch name" err &&
