@@ -493,10 +493,26 @@ static void rollback_all(struct plan *plan)
 		rollback_task(plan, &plan->v[i]);
 }
 
-/* Turns a domain pattern into an anchored sparse-checkout pattern. */
+/*
+ * Turns a domain pattern into an anchored sparse-checkout pattern.  A
+ * domain's backslash is literal, and gitignore syntax drops trailing spaces:
+ * both are escaped.  The leading '/' already keeps '!' and '#' literal.
+ */
 static void push_sparse(struct para_strvec *args, const char *pattern)
 {
-	para_strvec_pushf(args, "/%s", pattern);
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	size_t len = strlen(pattern), i;
+
+	para_strbuf_addch(&sb, '/');
+	for (i = 0; i < len; i++) {
+		int trailing = pattern[i + strspn(pattern + i, " ")] == '\0';
+
+		if (pattern[i] == '\\' || (pattern[i] == ' ' && trailing))
+			para_strbuf_addch(&sb, '\\');
+		para_strbuf_addch(&sb, pattern[i]);
+	}
+	para_strvec_push(args, sb.buf);
+	para_strbuf_dispose(&sb);
 }
 
 static int make_sparse(struct plan *plan, struct new_task *nt,

@@ -443,6 +443,27 @@ test_expect_success '--sparse checks out only the domain and para.sparseContext'
 	test_must_be_empty st
 '
 
+test_expect_success '--sparse keeps backslashes, "#", "!" and trailing spaces literal' '
+	(
+		cd repo &&
+		mkdir -p "odd/#hash" "odd/!bang" "odd/end " &&
+		echo 1 >"odd/#hash/f" && echo 2 >"odd/!bang/f" &&
+		echo 3 >"odd/end /f" && echo 4 >"odd/back\\slash" &&
+		echo 5 >odd/other &&
+		git add odd && git commit -q -m odd &&
+		git para add -q --sparse -p "odd/#hash" -p "odd/!bang" \
+			-p "odd/end " -p "odd/back\\slash" spodd
+	) &&
+	(cd repo-worktrees/spodd && find odd -type f | sort >../../actual) &&
+	cat >expect <<-\EOF &&
+	odd/!bang/f
+	odd/#hash/f
+	odd/back\slash
+	odd/end /f
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success '--sparse without a domain is refused' '
 	(cd repo && test_expect_code 128 git para add --sparse spx 2>../err) &&
 	grep "needs a domain" err &&
