@@ -179,6 +179,48 @@ test_expect_success 'a damaged state file is reported, and --force removes it' '
 	! task_exists broken
 '
 
+test_expect_success 'commits on a detached HEAD whose branch was deleted are not lost' '
+	(
+		cd repo &&
+		git para add -q -p src/d1 detached &&
+		(
+			cd ../repo-worktrees/detached &&
+			test_commit d1 src/d1/x.c &&
+			git checkout -q --detach &&
+			git branch -D -q solve/detached &&
+			git rev-parse HEAD >../../head
+		) &&
+		git para prune -v >../out &&
+		test_expect_code 1 git para prune detached 2>../err
+	) &&
+	grep "Keeping task .detached." out &&
+	grep "task .detached. has commits found nowhere else" err &&
+	task_exists detached &&
+	test -d repo-worktrees/detached &&
+	(cd repo && git para prune --force detached >../out) &&
+	grep "work kept in refs/para/attic/detached" out &&
+	test "$(git -C repo rev-parse refs/para/attic/detached)" = "$(cat head)" &&
+	! task_exists detached
+'
+
+test_expect_success '--force keeps both the detached HEAD and the branch tip' '
+	(
+		cd repo &&
+		git para add -q -p src/d2 behind &&
+		cd ../repo-worktrees/behind &&
+		test_commit b1 src/d2/x.c &&
+		git rev-parse HEAD >../../b1 &&
+		test_commit b2 src/d2/y.c &&
+		git rev-parse HEAD >../../b2 &&
+		git checkout -q --detach HEAD~1
+	) &&
+	(cd repo && git para prune --force behind >../out) &&
+	grep "work kept in refs/para/attic/behind and refs/para/attic/behind-2" out &&
+	test "$(git -C repo rev-parse refs/para/attic/behind)" = "$(cat b1)" &&
+	test "$(git -C repo rev-parse refs/para/attic/behind-2)" = "$(cat b2)" &&
+	! task_exists behind
+'
+
 test_expect_success 'usage errors exit 129' '
 	(cd repo && test_expect_code 129 git para prune --all x 2>../err) &&
 	grep "cannot be used with task names" err &&
