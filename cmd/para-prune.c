@@ -391,18 +391,37 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 	return 0;
 }
 
+static int take_running_lock(struct para_lock *lock, struct prune_ctx *ctx,
+			     const char *name)
+{
+	char *what = para_xstrfmt("running/%s", name);
+	int error = para_state_lock(lock, ctx->repo, what, 0);
+
+	free(what);
+	return error;
+}
+
 static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 {
 	struct para_task t;
-	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_lock lock = PARA_LOCK_INIT, running = PARA_LOCK_INIT;
 	struct verdict v;
 	const char *why;
 	int ret = 0;
 
+	if (para_task_name_validate(name) < 0) {
+		if (named)
+			return error_lib();
+		warning("%s; skipped", para_error_last());
+		return 0;
+	}
 	if (para_state_lock(&lock, ctx->repo, name, PARA_LOCK_WAIT) < 0)
 		return error_lib();
 	if (para_state_load(&t, ctx->repo, name) < 0) {
-		ret = named ? error_lib() : 0;
+		if (named)
+			ret = error_lib();
+		else
+			warning("%s; skipped", para_error_last());
 		if (named && ctx->force && para_state_exists(ctx->repo, name) &&
 		    !ctx->dry_run) {
 			para_state_remove(ctx->repo, name);
@@ -413,6 +432,9 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 		return ret;
 	}
 	judge(&v, ctx, &t);
+	/* a 'git para run' holds this lock while it runs the task */
+	if (take_running_lock(&running, ctx, name) == PARA_ELOCKED)
+		v.running = 1;
 	why = refusal(&v);
 	if (!named && !finished_with(&v)) {
 		if (ctx->verbose)
@@ -427,6 +449,7 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 		ret = remove_task(ctx, &t, &v);
 	}
 	para_task_dispose(&t);
+	para_lock_release(&running);
 	para_lock_release(&lock);
 	return ret;
 }

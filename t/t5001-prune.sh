@@ -175,6 +175,9 @@ test_expect_success 'a damaged state file is reported, and --force removes it' '
 	echo "garbage [" >repo/.git/para/tasks/broken &&
 	(cd repo && test_expect_code 1 git para prune broken 2>../err) &&
 	grep "damaged state file" err &&
+	(cd repo && git para prune 2>../err) &&
+	grep "^warning: .*damaged state file.*; skipped" err &&
+	task_exists broken &&
 	(cd repo && git para prune --force broken >../out) &&
 	! task_exists broken
 '
@@ -219,6 +222,32 @@ test_expect_success '--force keeps both the detached HEAD and the branch tip' '
 	test "$(git -C repo rev-parse refs/para/attic/behind)" = "$(cat b1)" &&
 	test "$(git -C repo rev-parse refs/para/attic/behind-2)" = "$(cat b2)" &&
 	! task_exists behind
+'
+
+test_expect_success 'a task a git para run holds is refused as running' '
+	git -C repo para add -q -p src/held held &&
+	lockfile=repo/.git/para/locks/running/held.lock &&
+	mkdir -p repo/.git/para/locks/running &&
+	{ flock -o $lockfile sleep 5 & } &&
+	lockpid=$! &&
+	test_when_finished "kill $lockpid 2>/dev/null; true" &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		flock -n $lockfile true || break
+		sleep 0.1
+	done &&
+	(cd repo && test_expect_code 1 git para prune held 2>../err) &&
+	grep "task .held. is running" err &&
+	task_exists held && test -d repo-worktrees/held &&
+	kill $lockpid && wait $lockpid;
+	(cd repo && git para prune held >../out) &&
+	grep "Removed task .held." out
+'
+
+test_expect_success 'a task name with "/" or ".." is refused, nothing made outside' '
+	(cd repo && test_expect_code 1 git para prune ../../../escape 2>../err) &&
+	grep "invalid task name" err &&
+	! test -e escape.lock && ! test -e ../escape.lock &&
+	! test -e repo/.git/escape.lock
 '
 
 test_expect_success 'usage errors exit 129' '
