@@ -45,12 +45,14 @@ struct add_options {
 struct new_task {
 	struct para_task task;
 	struct para_domain *domain;
+	char *where;		/* "<manifest>:<line>" of its section */
 	int made_worktree, made_branch, made_state;
 };
 
 struct plan {
 	struct new_task *v;
 	size_t nr;
+	const char *from;	/* the manifest, with --from */
 	struct para_repo *repo;
 	struct para_config *config;
 };
@@ -244,10 +246,15 @@ static void plan_from_manifest(struct plan *plan, struct add_options *o)
 			&mt->locks, mt->exclusive
 		};
 
+		char *where = para_xstrfmt("%s:%d", o->from, mt->line);
+
+		die_context = where;
 		if (para_task_name_validate(mt->name) < 0)
-			die("%s:%d: %s", o->from, mt->line, para_error_last());
+			die_lib();
 		plan_task(plan, &in, o->sparse);
+		plan->v[plan->nr - 1].where = where;
 	}
+	die_context = NULL;
 	para_manifest_dispose(&manifest);
 }
 
@@ -294,6 +301,16 @@ static int is_planned(const struct plan *plan, const char *name, size_t upto)
 	return 0;
 }
 
+static int is_existing(const struct existing *ex, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ex->nr; i++)
+		if (!strcmp(ex->v[i].name, name))
+			return 1;
+	return 0;
+}
+
 static int branch_in_use(const struct existing *ex, const char *branch)
 {
 	size_t i;
@@ -329,6 +346,7 @@ static void check_new(struct plan *plan, const struct existing *ex,
 		int exists = para_repo_ref_exists(plan->repo, ref);
 		struct stat st;
 
+		die_context = plan->v[i].where;
 		if (para_state_exists(plan->repo, t->name) ||
 		    is_planned(plan, t->name, i))
 			die("task '%s' already exists", t->name);
@@ -351,6 +369,7 @@ static void check_new(struct plan *plan, const struct existing *ex,
 			die("'%s' already exists", t->worktree);
 		free(ref);
 	}
+	die_context = NULL;
 }
 
 static int is_active(const struct para_task *t)
@@ -390,6 +409,7 @@ static void check_overlaps(struct plan *plan, const struct existing *ex)
 
 		if (!nt->task.paths.nr)
 			continue;
+		die_context = nt->where;
 		for (j = 0; j < ex->nr; j++) {
 			struct para_domain *od = NULL;
 
@@ -410,11 +430,12 @@ static void check_overlaps(struct plan *plan, const struct existing *ex)
 				check_overlap_pair(nt, plan->v[j].task.name,
 						   plan->v[j].domain);
 	}
+	die_context = NULL;
 }
 
 static void check_graph(struct plan *plan, const struct existing *ex)
 {
-	size_t n = ex->nr + plan->nr, i;
+	size_t n = ex->nr + plan->nr, i, j;
 	struct para_graph_node *nodes = para_calloc(n, sizeof(*nodes));
 	size_t *order = para_calloc(n, sizeof(*order));
 
@@ -426,14 +447,23 @@ static void check_graph(struct plan *plan, const struct existing *ex)
 	for (i = 0; i < plan->nr; i++) {
 		struct para_task *t = &plan->v[i].task;
 
+		die_context = plan->v[i].where;
 		if (para_strvec_contains(&t->after, t->name))
 			die("task '%s' cannot run after itself", t->name);
+		for (j = 0; j < t->after.nr; j++)
+			if (!is_planned(plan, t->after.v[j], plan->nr) &&
+			    !is_existing(ex, t->after.v[j]))
+				die("task '%s' depends on unknown task '%s'",
+				    t->name, t->after.v[j]);
+		die_context = NULL;
 		nodes[ex->nr + i].name = t->name;
 		nodes[ex->nr + i].after = (const char *const *)t->after.v;
 		nodes[ex->nr + i].after_nr = t->after.nr;
 	}
-	if (para_graph_order(order, nodes, n) < 0)
+	if (para_graph_order(order, nodes, n) < 0) {
+		die_context = plan->from;
 		die_lib();
+	}
 	free(order);
 	free(nodes);
 }
@@ -759,6 +789,7 @@ static void plan_dispose(struct plan *plan)
 	for (i = 0; i < plan->nr; i++) {
 		para_task_dispose(&plan->v[i].task);
 		para_domain_free(plan->v[i].domain);
+		free(plan->v[i].where);
 	}
 	free(plan->v);
 }
@@ -800,7 +831,7 @@ int cmd_main(int argc, const char **argv)
 		OPT_BOOL('q', "quiet", &o.quiet, "print nothing on success"),
 		OPT_END()
 	};
-	struct plan plan = { NULL, 0, NULL, NULL };
+	struct plan plan = { NULL, 0, NULL, NULL, NULL };
 	struct existing ex = { NULL, 0 };
 	struct para_lock lock = PARA_LOCK_INIT;
 	size_t i;
@@ -815,6 +846,7 @@ int cmd_main(int argc, const char **argv)
 	if (para_repo_open(&plan.repo) < 0 ||
 	    para_config_open(&plan.config, plan.repo) < 0)
 		die_lib();
+	plan.from = o.from;
 	if (o.from)
 		plan_from_manifest(&plan, &o);
 	else
