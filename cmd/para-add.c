@@ -794,6 +794,38 @@ static void plan_dispose(struct plan *plan)
 	free(plan->v);
 }
 
+/*
+ * Checks the plan against the existing tasks and creates it, under the
+ * "tasks" lock: the checks and the creation are one step for concurrent
+ * adds.
+ */
+static void check_and_create(struct plan *plan, const struct add_options *o)
+{
+	struct existing ex = { NULL, 0 };
+	struct para_lock lock = PARA_LOCK_INIT;
+	size_t i;
+
+	if (para_state_lock(&lock, plan->repo, "tasks", PARA_LOCK_WAIT) < 0)
+		die_lib();
+	load_existing(&ex, plan->repo);
+	check_new(plan, &ex, o->reuse_branch);
+	check_graph(plan, &ex);
+	if (!o->allow_overlap)
+		check_overlaps(plan, &ex);
+	if (o->dry_run) {
+		print_dry_run(plan);
+	} else {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+		for (i = 0; i < plan->nr; i++)
+			create_task(plan, &plan->v[i]);
+		print_created(plan, o->quiet);
+	}
+	para_lock_release(&lock);
+	free_existing(&ex);
+}
+
 int cmd_main(int argc, const char **argv)
 {
 	struct add_options o = { 0 };
@@ -832,9 +864,6 @@ int cmd_main(int argc, const char **argv)
 		OPT_END()
 	};
 	struct plan plan = { NULL, 0, NULL, NULL, NULL };
-	struct existing ex = { NULL, 0 };
-	struct para_lock lock = PARA_LOCK_INIT;
-	size_t i;
 
 	argc = parse_options(argc, argv, options, add_usage, 0);
 	if (argc > 1)
@@ -852,26 +881,7 @@ int cmd_main(int argc, const char **argv)
 	else
 		plan_from_options(&plan, &o, argc ? argv[0] : NULL);
 
-	/* the checks and the creation are one step for concurrent adds */
-	if (para_state_lock(&lock, plan.repo, "tasks", PARA_LOCK_WAIT) < 0)
-		die_lib();
-	load_existing(&ex, plan.repo);
-	check_new(&plan, &ex, o.reuse_branch);
-	check_graph(&plan, &ex);
-	if (!o.allow_overlap)
-		check_overlaps(&plan, &ex);
-	if (o.dry_run) {
-		print_dry_run(&plan);
-	} else {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		signal(SIGHUP, on_signal);
-		for (i = 0; i < plan.nr; i++)
-			create_task(&plan, &plan.v[i]);
-		print_created(&plan, o.quiet);
-	}
-	para_lock_release(&lock);
-	free_existing(&ex);
+	check_and_create(&plan, &o);
 	plan_dispose(&plan);
 	para_config_free(plan.config);
 	para_repo_free(plan.repo);

@@ -401,6 +401,24 @@ static int take_running_lock(struct para_lock *lock, struct prune_ctx *ctx,
 	return error;
 }
 
+/*
+ * A state that does not load: reported; a named one is an error, which
+ * --force settles by removing the damaged file.
+ */
+static int unloadable(struct prune_ctx *ctx, const char *name, int named)
+{
+	if (!named) {
+		warning("%s; skipped", para_error_last());
+		return 0;
+	}
+	error_lib();
+	if (!ctx->force || ctx->dry_run || !para_state_exists(ctx->repo, name))
+		return -1;
+	para_state_remove(ctx->repo, name);
+	printf("Removed the damaged state of task '%s'\n", name);
+	return 0;
+}
+
 static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 {
 	struct para_task t;
@@ -418,16 +436,7 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 	if (para_state_lock(&lock, ctx->repo, name, PARA_LOCK_WAIT) < 0)
 		return error_lib();
 	if (para_state_load(&t, ctx->repo, name) < 0) {
-		if (named)
-			ret = error_lib();
-		else
-			warning("%s; skipped", para_error_last());
-		if (named && ctx->force && para_state_exists(ctx->repo, name) &&
-		    !ctx->dry_run) {
-			para_state_remove(ctx->repo, name);
-			printf("Removed the damaged state of task '%s'\n", name);
-			ret = 0;
-		}
+		ret = unloadable(ctx, name, named);
 		para_lock_release(&lock);
 		return ret;
 	}
