@@ -39,6 +39,7 @@ struct prune_ctx {
 struct verdict {
 	int running;		/* its process group is alive */
 	int worktree_gone;	/* deleted by hand */
+	int not_worktree;	/* its .git was removed: git would look above */
 	int dirty;		/* uncommitted or untracked files */
 	int branch_gone;
 	int own_commits;	/* tip differs from the recorded base */
@@ -150,16 +151,23 @@ static void judge(struct verdict *v, struct prune_ctx *ctx,
 	v->running = live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED ||
 		     live == PARA_STATE_ORPHANED;
 	v->worktree_gone = stat(t->worktree, &st) < 0;
-	v->dirty = !v->worktree_gone && worktree_dirty(t->worktree);
+	if (!v->worktree_gone) {
+		char *dotgit = para_xstrfmt("%s/.git", t->worktree);
+
+		v->not_worktree = lstat(dotgit, &st) < 0;
+		free(dotgit);
+	}
+	v->dirty = !v->worktree_gone && !v->not_worktree &&
+		   worktree_dirty(t->worktree);
 	judge_commits(v, ctx, t);
-	if (!v->worktree_gone)
+	if (!v->worktree_gone && !v->not_worktree)
 		judge_head(v, ctx, t);
 }
 
 /* Without names: is the task finished with? */
 static int finished_with(const struct verdict *v)
 {
-	if (v->running || v->dirty)
+	if (v->running || v->dirty || v->not_worktree)
 		return 0;
 	if (v->head_unique)
 		return 0;
@@ -171,6 +179,8 @@ static int finished_with(const struct verdict *v)
 /* Why a named task cannot go without --force, or NULL. */
 static const char *refusal(const struct verdict *v)
 {
+	if (v->not_worktree)
+		return "is no longer a git worktree";
 	if (v->running)
 		return "is running";
 	if (v->dirty)
@@ -450,6 +460,10 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 			printf("Keeping task '%s': %s\n", t.name,
 			       why ? why : v.own_commits ? "not merged" :
 			       "no commits of its own");
+	} else if (v.not_worktree) {
+		ret = error("task '%s': '%s' is no longer a git worktree (its "
+			    ".git is missing); move its files away, then prune "
+			    "again", t.name, t.worktree);
 	} else if (why && !ctx->force) {
 		ret = error("task '%s' %s; use --force to remove it anyway "
 			    "(its work is kept in refs/para/attic/%s)",

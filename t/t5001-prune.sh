@@ -250,6 +250,28 @@ test_expect_success 'a task name with "/" or ".." is refused, nothing made outsi
 	! test -e repo/.git/escape.lock
 '
 
+test_expect_success 'a worktree whose .git was removed is refused, even with --force' '
+	(
+		cd repo &&
+		git -c para.worktreeDir=.wt para add -q -p src/nogit nogit &&
+		echo precious >.wt/nogit/src/new.c &&
+		rm .wt/nogit/.git &&
+		git rev-parse HEAD >../head-before &&
+		test_expect_code 1 git para prune --force nogit 2>../err &&
+		git para prune -v >../out &&
+		git rev-parse HEAD >../head-after
+	) &&
+	grep "task .nogit.: .*/\.wt/nogit. is no longer a git worktree" err &&
+	grep "Keeping task .nogit.: is no longer a git worktree" out &&
+	test_cmp head-before head-after &&
+	test -f repo/.wt/nogit/src/new.c &&
+	task_exists nogit &&
+	rm -rf repo/.wt/nogit &&
+	(cd repo && git para prune nogit >../out) &&
+	grep "Removed task .nogit." out &&
+	! task_exists nogit
+'
+
 test_expect_success 'usage errors exit 129' '
 	(cd repo && test_expect_code 129 git para prune --all x 2>../err) &&
 	grep "cannot be used with task names" err &&
