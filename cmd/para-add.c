@@ -433,17 +433,11 @@ static void check_overlaps(struct plan *plan, const struct existing *ex)
 	die_context = NULL;
 }
 
-static void check_graph(struct plan *plan, const struct existing *ex)
+/* Each new task's dependencies: not itself, and tasks that exist. */
+static void check_after(struct plan *plan, const struct existing *ex)
 {
-	size_t n = ex->nr + plan->nr, i, j;
-	struct para_graph_node *nodes = para_calloc(n, sizeof(*nodes));
-	size_t *order = para_calloc(n, sizeof(*order));
+	size_t i, j;
 
-	for (i = 0; i < ex->nr; i++) {
-		nodes[i].name = ex->v[i].name;
-		nodes[i].after = (const char *const *)ex->v[i].after.v;
-		nodes[i].after_nr = ex->v[i].after.nr;
-	}
 	for (i = 0; i < plan->nr; i++) {
 		struct para_task *t = &plan->v[i].task;
 
@@ -455,17 +449,40 @@ static void check_graph(struct plan *plan, const struct existing *ex)
 			    !is_existing(ex, t->after.v[j]))
 				die("task '%s' depends on unknown task '%s'",
 				    t->name, t->after.v[j]);
-		die_context = NULL;
+	}
+	die_context = NULL;
+}
+
+/* No cycle among the existing tasks and the new ones. */
+static void check_graph(struct plan *plan, const struct existing *ex)
+{
+	size_t n = ex->nr + plan->nr, i;
+	struct para_graph_node *nodes;
+	size_t *order;
+	int error;
+
+	check_after(plan, ex);
+	nodes = para_calloc(n, sizeof(*nodes));
+	order = para_calloc(n, sizeof(*order));
+	for (i = 0; i < ex->nr; i++) {
+		nodes[i].name = ex->v[i].name;
+		nodes[i].after = (const char *const *)ex->v[i].after.v;
+		nodes[i].after_nr = ex->v[i].after.nr;
+	}
+	for (i = 0; i < plan->nr; i++) {
+		struct para_task *t = &plan->v[i].task;
+
 		nodes[ex->nr + i].name = t->name;
 		nodes[ex->nr + i].after = (const char *const *)t->after.v;
 		nodes[ex->nr + i].after_nr = t->after.nr;
 	}
-	if (para_graph_order(order, nodes, n) < 0) {
+	error = para_graph_order(order, nodes, n);
+	free(order);
+	free(nodes);
+	if (error < 0) {
 		die_context = plan->from;
 		die_lib();
 	}
-	free(order);
-	free(nodes);
 }
 
 static int git_quiet(struct para_strbuf *err, const char *dir, ...)
