@@ -402,6 +402,21 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 	! grep setupfail list
 '
 
+test_expect_success 'a failing para.copy removes worktree, branch and state' '
+	(
+		cd repo &&
+		echo t >blocker && git add blocker && git commit -q -m blocker &&
+		rm blocker && mkdir blocker && echo s >blocker/secret &&
+		test_expect_code 128 git -c "para.copy=blocker/*" \
+			para add -p src/auth copyfail 2>../err &&
+		rm -r blocker && git checkout -q blocker
+	) &&
+	grep "cannot copy .blocker/secret. into task .copyfail." err &&
+	test_no_task_at copyfail &&
+	git -C repo worktree list >list &&
+	! grep copyfail list
+'
+
 test_expect_success 'an interrupted add removes what it created, exit 130' '
 	(
 		cd repo || exit 1
