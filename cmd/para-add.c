@@ -729,6 +729,8 @@ static void create_task(struct plan *plan, struct new_task *nt)
 	}
 	nt->made_state = 1;
 	copy_files(plan, nt);
+	if (interrupted)
+		die_interrupted(plan, nt->task.name);
 	run_setup(plan, nt);
 	para_strbuf_dispose(&err);
 }
