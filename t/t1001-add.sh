@@ -366,6 +366,20 @@ test_expect_success 'works with GIT_DIR and GIT_WORK_TREE' '
 	test -d repo-worktrees/viaenv
 '
 
+test_expect_success 'in a bare repository the worktrees go beside it, without ".git"' '
+	git clone -q --bare repo project.git &&
+	(
+		cd project.git &&
+		git para add -q -p src/api inbare &&
+		git para prune inbare >../out
+	) &&
+	test -d project-worktrees &&
+	! test -e project-worktrees/inbare &&
+	! test -e project.git-worktrees &&
+	grep "Removed task .inbare." out &&
+	! test -e project.git/para/tasks/inbare
+'
+
 test_expect_success 'para.copy copies untracked and ignored files' '
 	(
 		cd repo &&
