@@ -137,7 +137,8 @@ static void set_branch(struct new_task *nt, struct plan *plan,
 				 : para_xstrfmt("%s%s", prefix, nt->task.name);
 	ref = para_xstrfmt("refs/heads/%s", nt->task.branch);
 	if (git_reference_name_is_valid(&valid, ref) < 0 || !valid ||
-	    !strcmp(nt->task.branch, "HEAD") || nt->task.branch[0] == '-')
+	    !strcmp(nt->task.branch, "HEAD") || !strcmp(nt->task.branch, "@") ||
+	    nt->task.branch[0] == '-')
 		die("'%s' is not a valid branch name", nt->task.branch);
 	free(ref);
 }

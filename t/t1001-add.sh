@@ -196,6 +196,14 @@ test_expect_success 'an invalid branch name is refused' '
 	grep "is not a valid branch name" err &&
 	test_no_task_at bb
 '
+test_expect_success 'branch names git refuses are refused' '
+	for b in @ HEAD -dash x.lock "a b" x/ "a@{1}"; do
+		(cd repo && test_expect_code 128 git para add -b "$b" bb 2>../err) &&
+		grep "^fatal: .* is not a valid branch name" err &&
+		test_no_task_at bb || return 1
+	done
+'
+
 
 test_expect_success 'a bad --base is refused' '
 	(cd repo && test_expect_code 128 git para add --base nosuchrev nb 2>../err) &&
