@@ -76,10 +76,13 @@ static int find_main_workdir(struct para_repo *repo)
 
 static int same_dir(const char *a, const char *b)
 {
-	struct stat sa, sb;
+	char *ra = a ? realpath(a, NULL) : NULL;
+	char *rb = b ? realpath(b, NULL) : NULL;
+	int same = ra && rb && !strcmp(ra, rb);
 
-	return a && b && !stat(a, &sa) && !stat(b, &sb) &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(ra);
+	free(rb);
+	return same;
 }
 
 /*
@@ -105,7 +108,7 @@ static int open_from_env(git_repository **out)
 	if (error < 0)
 		return error;
 	if (same_dir(git_repository_workdir(*out), work_tree))
-		return 0;	/* libgit2 1.5 leaks when told its own workdir */
+		return 0;	/* libgit2 1.5 leaks when asked to set the same */
 	error = git_repository_set_workdir(*out, work_tree, 0);
 	if (error < 0) {
 		git_repository_free(*out);

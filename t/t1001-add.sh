@@ -501,6 +501,25 @@ test_expect_success '--sparse keeps backslashes, "#", "!" and trailing spaces li
 	test_cmp expect actual
 '
 
+test_expect_success '--sparse with directory paths uses cone mode and a sparse index' '
+	(cd repo && git para add -q --allow-overlap --sparse -p src/db -p docs/ cone) &&
+	test -f repo-worktrees/cone/src/db/schema.sql &&
+	test -f repo-worktrees/cone/docs/guide.md &&
+	! test -e repo-worktrees/cone/src/api/orders.c &&
+	! test -e repo-worktrees/cone/src/auth/login.c &&
+	test "$(git -C repo-worktrees/cone config --worktree core.sparseCheckoutCone)" = true &&
+	test "$(git -C repo-worktrees/cone config --worktree index.sparse)" = true &&
+	git -C repo-worktrees/cone status --porcelain >st &&
+	test_must_be_empty st
+'
+
+test_expect_success '--sparse with wildcards or files stays exact (no cone)' '
+	(cd repo && git para add -q --allow-overlap --sparse -p "src/auth/*.c" nocone) &&
+	test -f repo-worktrees/nocone/src/auth/login.c &&
+	! test -e repo-worktrees/nocone/README &&
+	test "$(git -C repo-worktrees/nocone config --worktree core.sparseCheckoutCone)" = false
+'
+
 test_expect_success '--sparse without a domain is refused' '
 	(cd repo && test_expect_code 128 git para add --sparse spx 2>../err) &&
 	grep "needs a domain" err &&
