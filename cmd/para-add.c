@@ -574,7 +574,8 @@ static int cone_possible(struct plan *plan, struct new_task *nt,
 			const char *p = lists[l]->v[i];
 			git_tree_entry *entry = NULL;
 
-			if (strpbrk(p, "*?[\\"))
+			/* cone mode trims spaces: keep those exact too */
+			if (strpbrk(p, "*?[\\ \t"))
 				ok = 0;
 			else if (!git_tree_entry_bypath(&entry, tree, p))
 				ok = git_tree_entry_type(entry) == GIT_OBJECT_TREE;

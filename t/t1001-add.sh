@@ -501,6 +501,16 @@ test_expect_success '--sparse keeps backslashes, "#", "!" and trailing spaces li
 	test_cmp expect actual
 '
 
+test_expect_success '--sparse of a directory ending in a space keeps it (no cone)' '
+	(
+		cd repo &&
+		git para add -q --allow-overlap --sparse -p "odd/end " spaced
+	) &&
+	test -f "repo-worktrees/spaced/odd/end /f" &&
+	! test -e "repo-worktrees/spaced/odd/#hash" &&
+	test "$(git -C repo-worktrees/spaced config --worktree core.sparseCheckoutCone)" = false
+'
+
 test_expect_success '--sparse with directory paths uses cone mode and a sparse index' '
 	(cd repo && git para add -q --allow-overlap --sparse -p src/db -p docs/ cone) &&
 	test -f repo-worktrees/cone/src/db/schema.sql &&
