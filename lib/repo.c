@@ -44,6 +44,15 @@ static char *base_name(const char *path)
 	return para_strdup(slash ? slash + 1 : path);
 }
 
+/* "project.git" (a bare repository) -> "project" */
+static void strip_dot_git(char *name)
+{
+	size_t len = strlen(name);
+
+	if (len > 4 && !strcmp(name + len - 4, ".git"))
+		name[len - 4] = '\0';
+}
+
 static int find_main_workdir(struct para_repo *repo)
 {
 	git_repository *main = NULL;
@@ -133,6 +142,8 @@ int para_repo_open(struct para_repo **out)
 		goto out;
 	repo->name = base_name(repo->main_workdir ? repo->main_workdir :
 			       repo->commondir);
+	if (!repo->main_workdir)
+		strip_dot_git(repo->name);
 	repo->state_dir = para_xstrfmt("%s/para", repo->commondir);
 	*out = repo;
 	repo = NULL;

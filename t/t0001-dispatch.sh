@@ -71,6 +71,30 @@ test_expect_success 'the exit status of the subcommand passes through' '
 	grep "^error: unknown option .no-such-option." err
 '
 
+test_expect_success 'long options may be abbreviated, as in git' '
+	(
+		cd repo &&
+		git para add --dry --pa src/api --no-allow abbrev >../out
+	) &&
+	grep "^would create task .abbrev." out &&
+	grep "domain: *src/api" out &&
+	! test -e repo/.git/para/tasks/abbrev
+'
+
+test_expect_success 'an ambiguous abbreviation is a usage error naming both' '
+	(
+		cd repo &&
+		test_expect_code 129 git para add --promp x abbrev 2>../err
+	) &&
+	grep "^error: ambiguous option: promp (could be --prompt or --prompt-file)" err &&
+	! test -e repo/.git/para/tasks/abbrev
+'
+
+test_expect_success 'an exact name wins over a longer option it abbreviates' '
+	(cd repo && git para add -n --prompt hello exact >../out) &&
+	grep "^would create task .exact." out
+'
+
 test_expect_success 'help runs git help para' '
 	mkdir -p fakebin &&
 	printf "#!/bin/sh\necho \"viewer \$*\"\n" >fakebin/fake-viewer &&
