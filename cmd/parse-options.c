@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "parse-options.h"
 #include "usage.h"
 
@@ -87,11 +88,15 @@ static void completion_helper(const struct option *opts)
 	exit(0);
 }
 
+/* `git help` opens the page; a failure of it is ours: exit 128. */
 static void open_manual(void)
 {
+	struct para_command cmd = PARA_COMMAND_INIT;
+
+	para_strvec_pushv(&cmd.args, (const char *const[]){ "git", "help",
+		para_program, NULL });
 	fflush(stdout);
-	execlp("git", "git", "help", para_program, (char *)NULL);
-	die("cannot run 'git help %s': %s", para_program, strerror(errno));
+	exit(para_command_run(&cmd) ? 128 : 0);
 }
 
 static void bad_option(const char *what, const char *name, int is_long,

@@ -115,6 +115,21 @@ test_expect_success 'help runs git help para' '
 	grep "viewer git-para$" out4
 '
 
+test_expect_success 'help for an unknown command is a usage error' '
+	test_expect_code 129 git para help nosuch 2>err &&
+	grep "^git: .para nosuch. is not a git-para command" err
+'
+
+test_expect_success 'a missing manual page is a fatal error, never man'"'"'s own code' '
+	(
+		cd repo &&
+		git config --unset man.viewer &&
+		MANPATH="$TRASH_DIRECTORY/nowhere" &&
+		export MANPATH &&
+		test_expect_code 128 git para help add >/dev/null 2>&1
+	)
+'
+
 test_expect_success 'every program prints its usage for -h on stdout, exit 0' '
 	for p in "$PARA_BUILD_DIR"/bin/git-para-*; do
 		sub=${p##*/git-para-} &&
