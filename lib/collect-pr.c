@@ -9,8 +9,6 @@
 #include "collect-state.h"
 #include "command.h"
 #include "error.h"
-#include "lock.h"
-#include "state.h"
 
 #define LOG_TAIL_LINES 30
 
@@ -272,26 +270,33 @@ static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,
 	return status;
 }
 
-/* Opens the pull request of the task `task`, loaded under its lock. */
-static int open_locked(struct para_collect_pr *out, struct para_repo *repo,
-		       struct para_task *task, const struct para_collect *c,
-		       size_t i, const char *remote, const char *command)
+struct open_pr {
+	struct para_collect_pr *out;
+	struct para_repo *repo;
+	const struct para_collect *collect;
+	size_t i;
+	const char *remote, *command;
+};
+
+/* Opens the pull request of `task`, loaded under its lock. */
+static int open_locked(struct para_task *task, void *payload)
 {
+	struct open_pr *o = payload;
 	char *body = NULL;
 	int error;
 
 	if (task->pr_url) {
-		out->existed = 1;
-		out->url = para_strdup(task->pr_url);
-		return 0;
+		o->out->existed = 1;
+		o->out->url = para_strdup(task->pr_url);
+		return 1;
 	}
-	if ((error = write_body(&body, repo, c, i)) < 0 ||
-	    (error = run_pr_command(out, repo, &c->items[i].task, remote,
-				    command, body)) < 0)
+	if ((error = write_body(&body, o->repo, o->collect, o->i)) < 0 ||
+	    (error = run_pr_command(o->out, o->repo,
+				    &o->collect->items[o->i].task, o->remote,
+				    o->command, body)) < 0)
 		goto out;
-	para_strbuf_reset(&out->output);
-	para_collect_set_pr(task, out->url);
-	error = para_state_save(repo, task);
+	para_strbuf_reset(&o->out->output);
+	para_collect_set_pr(task, o->out->url);
 out:
 	if (body)
 		unlink(body);
@@ -303,17 +308,8 @@ int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 			 const struct para_collect *c, size_t i,
 			 const char *remote, const char *command)
 {
-	const char *name = c->items[i].task.name;
-	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task task;
-	int error;
+	struct open_pr o = { out, repo, c, i, remote, command };
 
-	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
-		return error;
-	if ((error = para_state_load(&task, repo, name)) >= 0) {
-		error = open_locked(out, repo, &task, c, i, remote, command);
-		para_task_dispose(&task);
-	}
-	para_lock_release(&lock);
-	return error;
+	return para_collect_update(repo, c->items[i].task.name, open_locked,
+				   &o);
 }

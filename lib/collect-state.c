@@ -10,11 +10,8 @@ int para_collect_selected_by_default(enum para_task_state state)
 	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
 }
 
-typedef void (*update_fn)(struct para_task *task, const char *value);
-
-/* Loads, changes and saves a task's state under its lock. */
-static int update_task(struct para_repo *repo, const char *name,
-		       update_fn fn, const char *value)
+int para_collect_update(struct para_repo *repo, const char *name,
+			para_collect_update_fn fn, void *payload)
 {
 	struct para_lock lock = PARA_LOCK_INIT;
 	struct para_task task;
@@ -23,29 +20,36 @@ static int update_task(struct para_repo *repo, const char *name,
 	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
 		return error;
 	if ((error = para_state_load(&task, repo, name)) >= 0) {
-		fn(&task, value);
-		error = para_state_save(repo, &task);
+		error = fn(&task, payload);
+		if (!error)
+			error = para_state_save(repo, &task);
 		para_task_dispose(&task);
 	}
 	para_lock_release(&lock);
-	return error;
+	return error < 0 ? error : 0;
 }
 
-static void set_merged(struct para_task *task, const char *branch)
+static int set_merged(struct para_task *task, void *payload)
 {
+	const char *branch = payload;
+
 	free(task->merged_into);
 	task->merged_into = para_strdup(branch);
 	if (!para_collect_selected_by_default(task->state) ||
 	    task->state == PARA_STATE_SUCCEEDED)
 		task->state = PARA_STATE_MERGED;
+	return 0;
 }
 
-static void set_pushed(struct para_task *task, const char *remote)
+static int set_pushed(struct para_task *task, void *payload)
 {
+	const char *remote = payload;
+
 	free(task->pushed_to);
 	task->pushed_to = para_strdup(remote);
 	if (task->state != PARA_STATE_PR_OPEN)
 		task->state = PARA_STATE_PUSHED;
+	return 0;
 }
 
 void para_collect_set_pr(struct para_task *task, const char *url)
@@ -58,11 +62,11 @@ void para_collect_set_pr(struct para_task *task, const char *url)
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch)
 {
-	return update_task(repo, name, set_merged, branch);
+	return para_collect_update(repo, name, set_merged, (void *)branch);
 }
 
 int para_collect_mark_pushed(struct para_repo *repo, const char *name,
 			     const char *remote)
 {
-	return update_task(repo, name, set_pushed, remote);
+	return para_collect_update(repo, name, set_pushed, (void *)remote);
 }
