@@ -4,6 +4,9 @@
 #   make test            run the shell tests and the unit tests under prove
 #   make test SANITIZE=1 the same, built with ASan and UBSan
 #   make install         install programs, man pages and completion
+#   make uninstall       remove what make install installed
+#   make doc             build the man pages
+#   make demo            run the whole workflow on a throwaway repository
 #   make deps            install the Debian packages the build needs
 
 prefix ?= /usr/local
@@ -13,6 +16,7 @@ mandir ?= $(datadir)/man
 man1dir ?= $(mandir)/man1
 completiondir ?= $(datadir)/bash-completion/completions
 zshcompletiondir ?= $(datadir)/zsh/site-functions
+agentsdir ?= $(datadir)/git-para/agents
 DESTDIR ?=
 
 VERSION = 0.1.0
@@ -99,12 +103,17 @@ test: all units
 
 doc: $(MAN_PAGES)
 
-$(BUILD)/man/%.1: Documentation/%.adoc $(wildcard Documentation/config/*.adoc)
-	@mkdir -p $(dir $@)
-	$(QUIET_DOC)$(ASCIIDOCTOR) -b manpage -a mansource=git-para \
-		-a manversion=$(VERSION) -a manmanual='Git Para Manual' -o $@ $<
+DOC_INCLUDES := $(wildcard Documentation/config/*.adoc Documentation/includes/*.adoc)
 
-install: all
+$(BUILD)/man/%.1: Documentation/%.adoc $(DOC_INCLUDES)
+	@mkdir -p $(dir $@)
+	$(QUIET_DOC)$(ASCIIDOCTOR) -b manpage -d manpage -a mansource=git-para \
+		-a manversion=$(VERSION) -a manmanual='Git Para Manual' \
+		--failure-level=WARN -o $@ $<
+
+install: install-bin install-doc install-completion install-agents
+
+install-bin: all
 	$(INSTALL) -d '$(DESTDIR)$(bindir)'
 	$(INSTALL) -m 755 $(PROGRAMS) '$(DESTDIR)$(bindir)'
 
@@ -113,9 +122,32 @@ install-doc: doc
 	$(INSTALL) -m 644 $(MAN_PAGES) '$(DESTDIR)$(man1dir)'
 
 install-completion:
-	$(INSTALL) -d '$(DESTDIR)$(completiondir)'
+	$(INSTALL) -d '$(DESTDIR)$(completiondir)' '$(DESTDIR)$(zshcompletiondir)'
 	$(INSTALL) -m 644 contrib/completion/git-para.bash \
 		'$(DESTDIR)$(completiondir)/git-para'
+	$(INSTALL) -m 644 contrib/completion/_git-para \
+		'$(DESTDIR)$(zshcompletiondir)/_git-para'
+
+AGENTS := para-agent-prompt claude-code codex aider example-agent
+
+install-agents:
+	$(INSTALL) -d '$(DESTDIR)$(agentsdir)'
+	$(INSTALL) -m 755 $(addprefix contrib/agents/,$(AGENTS)) \
+		'$(DESTDIR)$(agentsdir)'
+
+uninstall:
+	rm -f $(patsubst $(BUILD)/bin/%,'$(DESTDIR)$(bindir)/%',$(PROGRAMS)) \
+		$(patsubst $(BUILD)/man/%,'$(DESTDIR)$(man1dir)/%',$(MAN_PAGES)) \
+		'$(DESTDIR)$(completiondir)/git-para' \
+		'$(DESTDIR)$(zshcompletiondir)/_git-para' \
+		$(patsubst %,'$(DESTDIR)$(agentsdir)/%',$(AGENTS))
+	rmdir '$(DESTDIR)$(agentsdir)' '$(DESTDIR)$(datadir)/git-para' 2>/dev/null || :
+
+# the whole workflow on a throwaway repository, with the example agent
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh contrib/demo.sh '$(CURDIR)/$(BUILD)/bin'
 
 deps:
 	@sh contrib/install-deps.sh
@@ -123,6 +155,7 @@ deps:
 clean:
 	rm -rf build build-sanitize t/test-results t/trash\ directory.*
 
-.PHONY: all units test doc install install-doc install-completion deps clean
+.PHONY: all units test doc install install-bin install-doc install-completion \
+	install-agents uninstall demo deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -40,12 +40,14 @@ struct prune_ctx {
 struct verdict {
 	int running;		/* its process group is alive */
 	int worktree_gone;	/* deleted by hand */
+	int not_worktree;	/* its .git was removed: git would look above */
 	int dirty;		/* uncommitted or untracked files */
 	int branch_gone;
 	int own_commits;	/* tip differs from the recorded base */
 	int merged;		/* tip is in its base ref or the integration branch */
 	int pr;			/* pushed with a PR recorded */
 	int elsewhere;		/* tip reachable from another ref */
+	int head_unique;	/* worktree HEAD off the branch, in no ref */
 	char tip[GIT_OID_HEXSZ + 1];
 };
 
@@ -72,13 +74,12 @@ static int contained_in(struct para_repo *repo, const git_oid *tip,
 	       git_graph_descendant_of(repo->git, &head, tip) == 1;
 }
 
-/* 1 if a ref other than the task's branch contains `tip`. */
-static int found_elsewhere(struct prune_ctx *ctx, const struct para_task *t,
+/* 1 if a ref other than `own` (and the attic) contains `tip`. */
+static int found_elsewhere(struct prune_ctx *ctx, const char *own,
 			   const char *tip)
 {
 	struct para_strbuf out = PARA_STRBUF_INIT;
 	struct para_strvec refs = PARA_STRVEC_INIT;
-	char *own = para_xstrfmt("refs/heads/%s", t->branch);
 	char *contains = para_xstrfmt("--contains=%s", tip);
 	size_t i;
 	int found = 0;
@@ -88,12 +89,11 @@ static int found_elsewhere(struct prune_ctx *ctx, const struct para_task *t,
 		      "for-each-ref", "--format=%(refname)", contains, NULL))
 		para_strvec_split_lines(&refs, out.buf);
 	for (i = 0; i < refs.nr; i++)
-		if (strcmp(refs.v[i], own) &&
+		if ((!own || strcmp(refs.v[i], own)) &&
 		    strncmp(refs.v[i], "refs/para/attic/", 16))
 			found = 1;
 	para_strvec_dispose(&refs);
 	para_strbuf_dispose(&out);
-	free(own);
 	free(contains);
 	return found;
 }
@@ -109,7 +109,6 @@ static void judge_commits(struct verdict *v, struct prune_ctx *ctx,
 		free(ref);
 		return;
 	}
-	free(ref);
 	git_oid_tostr(v->tip, sizeof(v->tip), &tip);
 	v->own_commits = git_oid_fromstr(&base, t->base) < 0 ||
 			 !git_oid_equal(&base, &tip);
@@ -117,7 +116,30 @@ static void judge_commits(struct verdict *v, struct prune_ctx *ctx,
 		    contained_in(ctx->repo, &tip, t->base_ref) ||
 		    contained_in(ctx->repo, &tip, ctx->integration);
 	v->pr = t->pr_url && *t->pr_url;
-	v->elsewhere = v->merged || v->pr || found_elsewhere(ctx, t, v->tip);
+	v->elsewhere = v->merged || v->pr || found_elsewhere(ctx, ref, v->tip);
+	free(ref);
+}
+
+/*
+ * The worktree's HEAD may have left the branch (detached, or the branch
+ * deleted by hand): its commits count as work too, unless a ref (the
+ * task's branch included) or the base holds them.
+ */
+static void judge_head(struct verdict *v, struct prune_ctx *ctx,
+		       const struct para_task *t)
+{
+	struct para_strbuf head = PARA_STRBUF_INIT;
+
+	if (para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
+		     "HEAD", NULL))
+		goto out;
+	para_strbuf_rtrim(&head);
+	if (!head.len || !strcmp(head.buf, v->tip) ||
+	    (t->base && !strcmp(head.buf, t->base)))
+		goto out;
+	v->head_unique = !found_elsewhere(ctx, NULL, head.buf);
+out:
+	para_strbuf_dispose(&head);
 }
 
 static void judge(struct verdict *v, struct prune_ctx *ctx,
@@ -130,14 +152,25 @@ static void judge(struct verdict *v, struct prune_ctx *ctx,
 	v->running = live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED ||
 		     live == PARA_STATE_ORPHANED;
 	v->worktree_gone = stat(t->worktree, &st) < 0;
-	v->dirty = !v->worktree_gone && worktree_dirty(t->worktree);
+	if (!v->worktree_gone) {
+		char *dotgit = para_xstrfmt("%s/.git", t->worktree);
+
+		v->not_worktree = lstat(dotgit, &st) < 0;
+		free(dotgit);
+	}
+	v->dirty = !v->worktree_gone && !v->not_worktree &&
+		   worktree_dirty(t->worktree);
 	judge_commits(v, ctx, t);
+	if (!v->worktree_gone && !v->not_worktree)
+		judge_head(v, ctx, t);
 }
 
 /* Without names: is the task finished with? */
 static int finished_with(const struct verdict *v)
 {
-	if (v->running || v->dirty)
+	if (v->running || v->dirty || v->not_worktree)
+		return 0;
+	if (v->head_unique)
 		return 0;
 	if (v->worktree_gone)
 		return !v->own_commits || v->elsewhere;
@@ -147,11 +180,14 @@ static int finished_with(const struct verdict *v)
 /* Why a named task cannot go without --force, or NULL. */
 static const char *refusal(const struct verdict *v)
 {
+	if (v->not_worktree)
+		return "is no longer a git worktree";
 	if (v->running)
 		return "is running";
 	if (v->dirty)
 		return "has uncommitted changes";
-	if (v->own_commits && !v->elsewhere && !v->branch_gone)
+	if ((v->own_commits && !v->elsewhere && !v->branch_gone) ||
+	    v->head_unique)
 		return "has commits found nowhere else";
 	return NULL;
 }
@@ -180,34 +216,69 @@ static int commit_leftovers(const struct para_task *t)
 	return status ? -1 : 0;
 }
 
-/* Keeps the worktree's HEAD (or the branch tip) as refs/para/attic/<name>. */
-static char *save_attic(struct prune_ctx *ctx, const struct para_task *t,
-			const char *tip)
+/* Points the first free refs/para/attic/<name>[-<n>] at `hex`. */
+static char *save_commit(struct prune_ctx *ctx, const char *name,
+			 const char *hex)
 {
-	struct para_strbuf head = PARA_STRBUF_INIT;
 	char *ref = NULL;
 	int n;
 
-	if (!access(t->worktree, F_OK) &&
-	    !para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
-		      "HEAD", NULL))
-		para_strbuf_rtrim(&head);
-	else
-		para_strbuf_addstr(&head, tip);
-	if (!head.len)
-		goto out;
 	for (n = 1; !ref; n++) {
-		ref = n == 1 ? para_xstrfmt("refs/para/attic/%s", t->name) :
-			para_xstrfmt("refs/para/attic/%s-%d", t->name, n);
+		ref = n == 1 ? para_xstrfmt("refs/para/attic/%s", name) :
+			para_xstrfmt("refs/para/attic/%s-%d", name, n);
 		if (para_repo_ref_exists(ctx->repo, ref)) {
 			free(ref);
 			ref = NULL;
 		}
 	}
 	if (para_git(NULL, NULL, ctx->repo->commondir, "--git-dir=.",
-		     "update-ref", ref, head.buf, "", NULL)) {
+		     "update-ref", ref, hex, "", NULL)) {
 		free(ref);
 		ref = NULL;
+	}
+	return ref;
+}
+
+/* 1 if commit `a` is commit `b` or one of its ancestors. */
+static int is_ancestor(struct para_repo *repo, const char *a, const char *b)
+{
+	git_oid oa, ob;
+
+	if (git_oid_fromstr(&oa, a) < 0 || git_oid_fromstr(&ob, b) < 0)
+		return 0;
+	return git_oid_equal(&oa, &ob) ||
+	       git_graph_descendant_of(repo->git, &ob, &oa) == 1;
+}
+
+/*
+ * Keeps the worktree's HEAD as refs/para/attic/<name>, and the branch tip
+ * too (as <name>-<n>) when HEAD has left the branch; returns the refs
+ * kept, or NULL if nothing could be kept.
+ */
+static char *save_attic(struct prune_ctx *ctx, const struct para_task *t,
+			const char *tip)
+{
+	struct para_strbuf head = PARA_STRBUF_INIT;
+	char *ref = NULL, *second, *joined;
+
+	if (!access(t->worktree, F_OK) &&
+	    !para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
+		      "HEAD", NULL))
+		para_strbuf_rtrim(&head);
+	if (!head.len)
+		para_strbuf_addstr(&head, tip);
+	if (!head.len || !(ref = save_commit(ctx, t->name, head.buf)))
+		goto out;
+	if (*tip && !is_ancestor(ctx->repo, tip, head.buf)) {
+		if (!(second = save_commit(ctx, t->name, tip))) {
+			free(ref);
+			ref = NULL;
+			goto out;
+		}
+		joined = para_xstrfmt("%s and %s", ref, second);
+		free(ref);
+		free(second);
+		ref = joined;
 	}
 out:
 	para_strbuf_dispose(&head);
@@ -293,8 +364,8 @@ static void report(struct prune_ctx *ctx, const struct para_task *t,
 static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 		       const struct verdict *v)
 {
-	int keep_work = v->dirty || (v->own_commits && !v->elsewhere &&
-				     !v->branch_gone);
+	int keep_work = v->dirty || v->head_unique ||
+			(v->own_commits && !v->elsewhere && !v->branch_gone);
 	int delete = !v->branch_gone && (v->merged || keep_work);
 	char *attic = NULL, *note;
 
@@ -332,34 +403,69 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 	return 0;
 }
 
+static int take_running_lock(struct para_lock *lock, struct prune_ctx *ctx,
+			     const char *name)
+{
+	char *what = para_xstrfmt("running/%s", name);
+	int error = para_state_lock(lock, ctx->repo, what, 0);
+
+	free(what);
+	return error;
+}
+
+/*
+ * A state that does not load: reported; a named one is an error, which
+ * --force settles by removing the damaged file.
+ */
+static int unloadable(struct prune_ctx *ctx, const char *name, int named)
+{
+	if (!named) {
+		warning("%s; skipped", para_error_last());
+		return 0;
+	}
+	error_lib();
+	if (!ctx->force || ctx->dry_run || !para_state_exists(ctx->repo, name))
+		return -1;
+	para_state_remove(ctx->repo, name);
+	printf("Removed the damaged state of task '%s'\n", name);
+	return 0;
+}
+
 static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 {
 	struct para_task t;
-	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_lock lock = PARA_LOCK_INIT, running = PARA_LOCK_INIT;
 	struct verdict v;
 	const char *why;
 	int ret = 0;
 
+	if (para_task_name_validate(name) < 0) {
+		if (named)
+			return error_lib();
+		warning("%s; skipped", para_error_last());
+		return 0;
+	}
 	if (para_state_lock(&lock, ctx->repo, name, PARA_LOCK_WAIT) < 0)
 		return error_lib();
 	if (para_state_load(&t, ctx->repo, name) < 0) {
-		ret = named ? error_lib() : 0;
-		if (named && ctx->force && para_state_exists(ctx->repo, name) &&
-		    !ctx->dry_run) {
-			para_state_remove(ctx->repo, name);
-			printf("Removed the damaged state of task '%s'\n", name);
-			ret = 0;
-		}
+		ret = unloadable(ctx, name, named);
 		para_lock_release(&lock);
 		return ret;
 	}
 	judge(&v, ctx, &t);
+	/* a 'git para run' holds this lock while it runs the task */
+	if (take_running_lock(&running, ctx, name) == PARA_ELOCKED)
+		v.running = 1;
 	why = refusal(&v);
 	if (!named && !finished_with(&v)) {
 		if (ctx->verbose)
 			printf("Keeping task '%s': %s\n", t.name,
 			       why ? why : v.own_commits ? "not merged" :
 			       "no commits of its own");
+	} else if (v.not_worktree) {
+		ret = error("task '%s': '%s' is no longer a git worktree (its "
+			    ".git is missing); move its files away, then prune "
+			    "again", t.name, t.worktree);
 	} else if (why && !ctx->force) {
 		ret = error("task '%s' %s; use --force to remove it anyway "
 			    "(its work is kept in refs/para/attic/%s)",
@@ -368,6 +474,7 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 		ret = remove_task(ctx, &t, &v);
 	}
 	para_task_dispose(&t);
+	para_lock_release(&running);
 	para_lock_release(&lock);
 	return ret;
 }
@@ -410,8 +517,13 @@ int cmd_main(int argc, const char **argv)
 	if (para_repo_open(&ctx.repo) < 0 ||
 	    para_config_open(&ctx.config, ctx.repo) < 0)
 		die_lib();
-	if (list)
-		return list_attic(ctx.repo);
+	if (list) {
+		int status = list_attic(ctx.repo);
+
+		para_config_free(ctx.config);
+		para_repo_free(ctx.repo);
+		return status;
+	}
 	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace", 10000);
 	ctx.integration = para_xstrfmt("refs/heads/%s",
 		cfg_string(ctx.config, "para.integrationBranch",

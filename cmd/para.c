@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -41,13 +42,35 @@ static void print_usage(FILE *out)
 	      "opens a command's manual.\n", out);
 }
 
-static void exec_help(const char *sub)
+static int known_sub(const char *sub)
 {
-	char *page = sub ? para_xstrfmt("para-%s", sub) : para_strdup("para");
+	size_t i;
 
+	for (i = 0; i < COMMANDS_NR; i++)
+		if (!strcmp(commands[i].name, sub))
+			return 1;
+	return 0;
+}
+
+/* Opens the manual with `git help`; its failure is ours (exit 128). */
+static int run_help(const char *sub)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	char *page = sub ? para_xstrfmt("para-%s", sub) : para_strdup("para");
+	int status;
+
+	if (sub && !known_sub(sub)) {
+		fprintf(stderr, "git: 'para %s' is not a git-para command. "
+			"See 'git para -h'.\n", sub);
+		free(page);
+		return 129;
+	}
+	para_strvec_pushv(&cmd.args,
+			  (const char *const[]){ "git", "help", page, NULL });
 	fflush(stdout);
-	execlp("git", "git", "help", page, (char *)NULL);
-	die("cannot run 'git help %s': %s", page, strerror(errno));
+	status = para_command_run(&cmd);
+	free(page);
+	return status ? 128 : 0;
 }
 
 /* The directory this program was started from, or NULL. */
@@ -117,14 +140,11 @@ int cmd_main(int argc, const char **argv)
 		return 0;
 	}
 	if (!strcmp(sub, "--help"))
-		exec_help(NULL);
+		return run_help(NULL);
 	if (!strcmp(sub, "--git-completion-helper"))
 		return list_for_completion();
-	if (!strcmp(sub, "help")) {
-		if (argc > 2 && !valid_sub(argv[2]))
-			die("'%s' is not a git-para command", argv[2]);
-		exec_help(argc > 2 ? argv[2] : NULL);
-	}
+	if (!strcmp(sub, "help"))
+		return run_help(argc > 2 ? argv[2] : NULL);
 	if (sub[0] == '-') {
 		fprintf(stderr, "error: unknown option '%s'\n", sub);
 		print_usage(stderr);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "parse-options.h"
 #include "usage.h"
 
@@ -87,11 +88,15 @@ static void completion_helper(const struct option *opts)
 	exit(0);
 }
 
+/* `git help` opens the page; a failure of it is ours: exit 128. */
 static void open_manual(void)
 {
+	struct para_command cmd = PARA_COMMAND_INIT;
+
+	para_strvec_pushv(&cmd.args, (const char *const[]){ "git", "help",
+		para_program, NULL });
 	fflush(stdout);
-	execlp("git", "git", "help", para_program, (char *)NULL);
-	die("cannot run 'git help %s': %s", para_program, strerror(errno));
+	exit(para_command_run(&cmd) ? 128 : 0);
 }
 
 static void bad_option(const char *what, const char *name, int is_long,
@@ -167,26 +172,64 @@ static int takes_arg(const struct option *o)
 	       o->type == OPT_INT_;
 }
 
-static const struct option *find_long(const struct option *opts,
-				      const char *name, size_t len, int *unset)
+/* 1 if `name` (of `len` bytes) is `o`'s long name; 2 if it abbreviates it */
+static int long_match(const struct option *o, const char *name, size_t len)
 {
-	const struct option *o;
+	if (!o->long_name || strncmp(o->long_name, name, len))
+		return 0;
+	return strlen(o->long_name) == len ? 1 : 2;
+}
+
+/*
+ * Finds the option `--name` names: exactly, as `--no-<name>`, or as an
+ * unambiguous abbreviation of either, as git does.  An ambiguous
+ * abbreviation is a usage error naming two candidates.
+ */
+static const struct option *find_long(const struct option *opts,
+				      const char *name, size_t len, int *unset,
+				      const char *const *usagestr)
+{
+	const struct option *o, *abbrev = NULL, *other = NULL;
+	int abbrev_unset = 0, m;
 
 	*unset = 0;
-	for (o = opts; o->type != OPT_END_; o++)
-		if (o->long_name && strlen(o->long_name) == len &&
-		    !strncmp(o->long_name, name, len))
+	for (o = opts; o->type != OPT_END_; o++) {
+		if ((m = long_match(o, name, len)) == 1)
 			return o;
+		if (m == 2) {
+			if (abbrev && abbrev != o)
+				other = o;
+			else
+				abbrev = o, abbrev_unset = 0;
+		}
+	}
 	if (len > 3 && !strncmp(name, "no-", 3)) {
-		for (o = opts; o->type != OPT_END_; o++)
-			if (o->long_name && !(o->flags & OPT_NONEG) &&
-			    strlen(o->long_name) == len - 3 &&
-			    !strncmp(o->long_name, name + 3, len - 3)) {
+		for (o = opts; o->type != OPT_END_; o++) {
+			if (o->flags & OPT_NONEG)
+				continue;
+			if ((m = long_match(o, name + 3, len - 3)) == 1) {
 				*unset = 1;
 				return o;
 			}
+			if (m == 2) {
+				if (abbrev && abbrev != o)
+					other = o;
+				else
+					abbrev = o, abbrev_unset = 1;
+			}
+		}
 	}
-	return NULL;
+	if (other) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg),
+			 "ambiguous option: %.*s (could be --%s%s or --%s)",
+			 (int)len, name, abbrev_unset ? "no-" : "",
+			 abbrev->long_name, other->long_name);
+		usage_msg_opt(msg, usagestr, opts);
+	}
+	*unset = abbrev_unset;
+	return abbrev;
 }
 
 static int parse_long(const char **argv, int i, const struct option *opts,
@@ -199,7 +242,7 @@ static int parse_long(const char **argv, int i, const struct option *opts,
 	char dashed[256];
 	int unset, used;
 
-	o = find_long(opts, name, len, &unset);
+	o = find_long(opts, name, len, &unset, usagestr);
 	snprintf(dashed, sizeof(dashed), "%.*s", (int)len, name);
 	if (!o)
 		bad_option("unknown option", dashed, 1, usagestr, opts);

@@ -8,6 +8,9 @@
 const char *para_program = "para";
 
 static void report(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void report(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[8192];
 
@@ -16,12 +19,17 @@ static void report(const char *prefix, const char *fmt, va_list ap)
 	fprintf(stderr, "%s%s\n", prefix, msg);
 }
 
+const char *die_context;
+
 void die(const char *fmt, ...)
 {
+	char prefix[512];
 	va_list ap;
 
+	snprintf(prefix, sizeof(prefix), "fatal: %s%s",
+		 die_context ? die_context : "", die_context ? ": " : "");
 	va_start(ap, fmt);
-	report("fatal: ", fmt, ap);
+	report(prefix, fmt, ap);
 	va_end(ap);
 	exit(128);
 }

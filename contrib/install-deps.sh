@@ -3,7 +3,8 @@
 # As root it runs apt-get; otherwise it prints the command to run.
 
 packages="build-essential pkg-config git libgit2-dev libpcre2-dev \
-libiniparser-dev libcmocka-dev sharness asciidoctor jq tmux man-db"
+libiniparser-dev libcmocka-dev sharness asciidoctor jq tmux man-db zsh \
+bsdutils procps python3"
 
 missing=
 for p in $packages; do

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "changes.h"
 #include "collect.h"
 #include "domain.h"
 #include "error.h"
@@ -21,24 +22,6 @@ static void split_nul(struct para_strvec *out, const struct para_strbuf *sb)
 		pos += len + 1;
 	}
 	para_strvec_sort(out);
-}
-
-static int sorted_contains(const struct para_strvec *sv, const char *s)
-{
-	size_t lo = 0, hi = sv->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(sv->v[mid], s);
-
-		if (!cmp)
-			return 1;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 static int sorted_intersect(const struct para_strvec *a,
@@ -143,42 +126,6 @@ static int resolve_tip(char *hex, struct para_repo *repo, const char *branch)
 	return error;
 }
 
-/* The tip of dependency `name`: of a selected task, else of a recorded one. */
-static int dep_tip(char *hex, struct para_collect *c, struct para_repo *repo,
-		   const char *name)
-{
-	struct para_collect_item *dep = para_collect_find(c, name);
-	struct para_task task;
-	int error;
-
-	if (dep) {
-		memcpy(hex, dep->tip, sizeof(dep->tip));
-		return 0;
-	}
-	if (para_state_load(&task, repo, name) < 0)
-		return -1;
-	error = resolve_tip(hex, repo, task.branch);
-	para_task_dispose(&task);
-	return error;
-}
-
-/* Keeps in `changed` only the paths also in `other` (both sorted). */
-static void keep_common(struct para_strvec *changed,
-			const struct para_strvec *other)
-{
-	size_t i, kept = 0;
-
-	for (i = 0; i < changed->nr; i++) {
-		if (sorted_contains(other, changed->v[i]))
-			changed->v[kept++] = changed->v[i];
-		else
-			free(changed->v[i]);
-	}
-	changed->nr = kept;
-	if (changed->v)
-		changed->v[kept] = NULL;
-}
-
 static struct para_batch_job *new_batch(size_t nr)
 {
 	struct para_batch_job init = PARA_BATCH_JOB_INIT;
@@ -200,61 +147,39 @@ static void free_batch(struct para_batch_job *batch, size_t nr)
 }
 
 /*
- * What each task changed.  A task that runs after others starts from
- * their results: what it changed itself is what differs both from its
- * base and from the tip of every task it depends on.
+ * What each task changed: every path that differs from its base, and of
+ * those its own changes (para_changes_own()).
  */
 static int compute_changes(struct para_collect *c, struct para_repo *repo,
 			   unsigned jobs)
 {
-	struct para_batch_job *batch;
-	size_t i, j, n = 0, total = 0;
-	char hex[GIT_OID_HEXSZ + 1];
+	struct para_batch_job *batch = new_batch(c->nr);
+	size_t i;
 	int error;
 
 	for (i = 0; i < c->nr; i++)
-		total += 1 + c->items[i].task.after.nr;
-	batch = new_batch(total);
-	for (i = 0; i < c->nr; i++) {
+		diff_job(&batch[i], repo, c->items[i].task.base,
+			 c->items[i].tip);
+	if ((error = para_batch_run(batch, c->nr, jobs)) < 0)
+		goto out;
+	for (i = 0; i < c->nr && !error; i++) {
 		struct para_collect_item *it = &c->items[i];
 
-		batch[n].data = it;
-		diff_job(&batch[n++], repo, it->task.base, it->tip);
-		for (j = 0; j < it->task.after.nr; j++) {
-			if (dep_tip(hex, c, repo, it->task.after.v[j]) < 0)
-				continue;
-			batch[n].data = it;
-			diff_job(&batch[n++], repo, hex, it->tip);
-		}
-	}
-	para_error_clear();
-	if ((error = para_batch_run(batch, n, jobs)) < 0)
-		goto out;
-	for (j = 0; j < n; j++) {
-		struct para_collect_item *it = batch[j].data;
-		struct para_strvec paths = PARA_STRVEC_INIT;
-
-		if (batch[j].status) {
+		if (batch[i].status) {
 			char *what = para_xstrfmt("comparing the branch of task '%s'",
 						  it->task.name);
 
-			error = job_failed(&batch[j], what);
+			error = job_failed(&batch[i], what);
 			free(what);
 			goto out;
 		}
-		split_nul(&paths, &batch[j].out);
-		if (!j || batch[j - 1].data != it) {
-			it->touched = paths;
-			para_strvec_pushv(&it->changed,
-					  (const char *const *)paths.v);
-			para_collect_dirs(&it->dirs, &it->touched);
-			continue;
-		}
-		keep_common(&it->changed, &paths);
-		para_strvec_dispose(&paths);
+		split_nul(&it->touched, &batch[i].out);
+		para_strvec_pushv(&it->changed, (const char *const *)it->touched.v);
+		para_collect_dirs(&it->dirs, &it->touched);
+		error = para_changes_own(&it->changed, repo, &it->task, it->tip);
 	}
 out:
-	free_batch(batch, total);
+	free_batch(batch, c->nr);
 	return error;
 }
 

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,8 +90,14 @@ int para_config_parse_parameters(struct para_strvec *keys,
 						"bogus format in GIT_CONFIG_PARAMETERS");
 					goto out;
 				}
-			} else {
+			} else if (!p[1] || isspace((unsigned char)p[1])) {
+				/* 'key'= alone: `-c key` without a value */
+				has_value = 0;
 				p++;
+			} else {
+				error = para_error_set(PARA_EINVALID,
+					"bogus format in GIT_CONFIG_PARAMETERS");
+				goto out;
 			}
 		} else {
 			/* old format: the whole 'key=value' in one word */
@@ -112,6 +119,41 @@ out:
 	return error;
 }
 
+/* GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n>, GIT_CONFIG_VALUE_<n> (git 2.31) */
+static int read_config_count(struct para_config *config)
+{
+	const char *env = getenv("GIT_CONFIG_COUNT");
+	char *end, name[64];
+	unsigned long i, n;
+
+	if (!env || !*env)
+		return 0;
+	errno = 0;
+	n = strtoul(env, &end, 10);
+	if (*end || errno || n > 100000)
+		return para_error_set(PARA_EINVALID,
+			"bogus count in GIT_CONFIG_COUNT");
+	for (i = 0; i < n; i++) {
+		const char *key, *value;
+		char *copy;
+
+		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%lu", i);
+		key = getenv(name);
+		if (!key || !*key)
+			return para_error_set(PARA_EINVALID,
+				"missing config key %s", name);
+		snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%lu", i);
+		value = getenv(name);
+		if (!value)
+			return para_error_set(PARA_EINVALID,
+				"missing config value %s", name);
+		copy = para_strdup(key);
+		push_pair(&config->keys, &config->values, copy, value);
+		free(copy);
+	}
+	return 0;
+}
+
 int para_config_open(struct para_config **out, struct para_repo *repo)
 {
 	struct para_config *config = para_calloc(1, sizeof(*config));
@@ -125,6 +167,9 @@ int para_config_open(struct para_config **out, struct para_repo *repo)
 		error = para_error_git(PARA_ERROR, "cannot read configuration");
 		goto out;
 	}
+	/* as git does: the environment's pairs first, then `-c` */
+	if ((error = read_config_count(config)) < 0)
+		goto out;
 	if (params && (error = para_config_parse_parameters(&config->keys,
 					&config->values, params)) < 0)
 		goto out;
@@ -178,6 +223,7 @@ static int find_override(const char **value, struct para_config *config,
 static int lookup(const char **out, int *bare, struct para_config *config,
 		  const char *key)
 {
+	git_config_entry *entry = NULL;
 	const char *value = NULL;
 	int error;
 
@@ -187,10 +233,19 @@ static int lookup(const char **out, int *bare, struct para_config *config,
 		*out = value ? value : "";
 		return 0;
 	}
-	error = git_config_get_string(&value, config->snapshot, key);
+	error = git_config_get_entry(&entry, config->snapshot, key);
 	if (error == GIT_ENOTFOUND)
 		return PARA_ENOTFOUND;
 	if (error < 0)
+		return para_error_git(PARA_ERROR, "cannot read '%s'", key);
+	/* a bare `key` line in a config file: git reads it as true */
+	*bare = !entry->value;
+	git_config_entry_free(entry);
+	if (*bare) {
+		*out = "";
+		return 0;
+	}
+	if (git_config_get_string(&value, config->snapshot, key) < 0)
 		return para_error_git(PARA_ERROR, "cannot read '%s'", key);
 	*out = value;
 	return 0;
@@ -273,7 +328,9 @@ int para_config_get_duration(long long *out, struct para_config *config,
 
 static int collect_value(const git_config_entry *entry, void *payload)
 {
-	para_strvec_push(payload, entry->value);
+	/* a bare key has no value, and adds none */
+	if (entry->value)
+		para_strvec_push(payload, entry->value);
 	return 0;
 }
 

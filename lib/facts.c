@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "changes.h"
 #include "cleancheck.h"
 #include "domain.h"
 #include "error.h"
@@ -455,6 +456,19 @@ static void parse_diff(struct para_facts *f, const struct para_strbuf *out)
 	f->changed = (long)f->changed_files.nr;
 }
 
+/*
+ * A task that runs after others counts only its own changes, as collect
+ * does; the trees are compared in process, and only for such tasks.
+ */
+static void keep_own_changes(struct para_facts *f, struct para_repo *repo)
+{
+	if (!f->task.after.nr || f->changed <= 0)
+		return;
+	if (para_changes_own(&f->changed_files, repo, &f->task, f->tip) < 0)
+		para_error_clear();
+	f->changed = (long)f->changed_files.nr;
+}
+
 static const struct para_task *find_task(struct para_facts *facts, size_t nr,
 					 const char *name)
 {
@@ -794,8 +808,10 @@ int para_facts_collect(struct para_facts **out, struct para_repo *repo,
 	compare_memo_dispose(&memo);
 	run_git(facts, names->nr, repo, opts);
 	for (i = 0; i < names->nr; i++)
-		if (!facts[i].damaged)
+		if (!facts[i].damaged) {
+			keep_own_changes(&facts[i], repo);
 			check_domain(&facts[i], facts, names->nr, repo, opts);
+		}
 	*out = facts;
 	return 0;
 }

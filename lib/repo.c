@@ -44,6 +44,15 @@ static char *base_name(const char *path)
 	return para_strdup(slash ? slash + 1 : path);
 }
 
+/* "project.git" (a bare repository) -> "project" */
+static void strip_dot_git(char *name)
+{
+	size_t len = strlen(name);
+
+	if (len > 4 && !strcmp(name + len - 4, ".git"))
+		name[len - 4] = '\0';
+}
+
 static int find_main_workdir(struct para_repo *repo)
 {
 	git_repository *main = NULL;
@@ -63,6 +72,17 @@ static int find_main_workdir(struct para_repo *repo)
 		repo->main_workdir = strip_slash(git_repository_workdir(main));
 	git_repository_free(main);
 	return 0;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+	char *ra = a ? realpath(a, NULL) : NULL;
+	char *rb = b ? realpath(b, NULL) : NULL;
+	int same = ra && rb && !strcmp(ra, rb);
+
+	free(ra);
+	free(rb);
+	return same;
 }
 
 /*
@@ -87,6 +107,8 @@ static int open_from_env(git_repository **out)
 				GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error < 0)
 		return error;
+	if (same_dir(git_repository_workdir(*out), work_tree))
+		return 0;	/* libgit2 1.5 leaks when asked to set the same */
 	error = git_repository_set_workdir(*out, work_tree, 0);
 	if (error < 0) {
 		git_repository_free(*out);
@@ -120,6 +142,8 @@ int para_repo_open(struct para_repo **out)
 		goto out;
 	repo->name = base_name(repo->main_workdir ? repo->main_workdir :
 			       repo->commondir);
+	if (!repo->main_workdir)
+		strip_dot_git(repo->name);
 	repo->state_dir = para_xstrfmt("%s/para", repo->commondir);
 	*out = repo;
 	repo = NULL;

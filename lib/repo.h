@@ -15,7 +15,8 @@ struct para_repo {
 	char *commondir;	/* shared git dir, no trailing '/' */
 	char *workdir;		/* this worktree's top, or NULL when bare */
 	char *main_workdir;	/* the main worktree's top, or NULL when bare */
-	char *name;		/* basename of the main worktree (or bare dir) */
+	char *name;		/* basename of the main worktree, or of the
+				   bare repository without ".git" */
 	char *state_dir;	/* <commondir>/para */
 };
 

@@ -25,7 +25,8 @@ void para_strbuf_addstr(struct para_strbuf *sb, const char *s);
 void para_strbuf_addch(struct para_strbuf *sb, int c);
 void para_strbuf_addf(struct para_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void para_strbuf_vaddf(struct para_strbuf *sb, const char *fmt, va_list ap);
+void para_strbuf_vaddf(struct para_strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void para_strbuf_setlen(struct para_strbuf *sb, size_t len);
 void para_strbuf_reset(struct para_strbuf *sb);
 /* Removes trailing white space (newlines included). */

@@ -6,6 +6,8 @@
 #include "error.h"
 #include "taskgit.h"
 
+#include <git2.h>
+
 static void to_log(int log, const struct para_strbuf *sb)
 {
 	/* a log we cannot write must not stop the run */
@@ -94,4 +96,36 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 out:
 	para_strbuf_dispose(&out);
 	return error;
+}
+
+/*
+ * Larger worktrees go to `git status`, which is faster there (and
+ * knows sparse checkouts, filters and the untracked cache).
+ */
+#define CLEAN_CHECK_MAX_ENTRIES 1000
+
+int para_taskgit_clean_in_process(const char *worktree)
+{
+	git_status_options opts;
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	git_status_list *list = NULL;
+	int clean = 0;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		     GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (git_repository_open_ext(&repo, worktree,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_index(&index, repo) < 0 ||
+	    git_index_entrycount(index) > CLEAN_CHECK_MAX_ENTRIES ||
+	    git_index_has_conflicts(index))
+		goto out;
+	if (git_status_list_new(&list, repo, &opts) == 0)
+		clean = git_status_list_entrycount(list) == 0;
+out:
+	git_status_list_free(list);
+	git_index_free(index);
+	git_repository_free(repo);
+	return clean;
 }

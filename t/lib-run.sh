@@ -59,6 +59,20 @@ test_marked_pids () {
 	return 0
 }
 
+# test_mark_processes <name>: marks every process a task of this test
+# starts (TEST_MARK is inherited): what carries the mark after a run is
+# a process left behind.
+test_mark_processes () {
+	TEST_MARK=$1-$$ &&
+	export TEST_MARK
+}
+
+# test_no_process_left: no marked process remains (see above)
+test_no_process_left () {
+	test_marked_pids "$TEST_MARK" >left &&
+	test_must_be_empty left
+}
+
 # test_wait_for <seconds> <command>...: poll until the command succeeds
 test_wait_for () {
 	_n=$(($1 * 20)) && shift &&

@@ -71,6 +71,30 @@ test_expect_success 'the exit status of the subcommand passes through' '
 	grep "^error: unknown option .no-such-option." err
 '
 
+test_expect_success 'long options may be abbreviated, as in git' '
+	(
+		cd repo &&
+		git para add --dry --pa src/api --no-allow abbrev >../out
+	) &&
+	grep "^would create task .abbrev." out &&
+	grep "domain: *src/api" out &&
+	! test -e repo/.git/para/tasks/abbrev
+'
+
+test_expect_success 'an ambiguous abbreviation is a usage error naming both' '
+	(
+		cd repo &&
+		test_expect_code 129 git para add --promp x abbrev 2>../err
+	) &&
+	grep "^error: ambiguous option: promp (could be --prompt or --prompt-file)" err &&
+	! test -e repo/.git/para/tasks/abbrev
+'
+
+test_expect_success 'an exact name wins over a longer option it abbreviates' '
+	(cd repo && git para add -n --prompt hello exact >../out) &&
+	grep "^would create task .exact." out
+'
+
 test_expect_success 'help runs git help para' '
 	mkdir -p fakebin &&
 	printf "#!/bin/sh\necho \"viewer \$*\"\n" >fakebin/fake-viewer &&
@@ -89,6 +113,21 @@ test_expect_success 'help runs git help para' '
 	grep "viewer git-para-add$" out2 &&
 	grep "viewer git-para-add$" out3 &&
 	grep "viewer git-para$" out4
+'
+
+test_expect_success 'help for an unknown command is a usage error' '
+	test_expect_code 129 git para help nosuch 2>err &&
+	grep "^git: .para nosuch. is not a git-para command" err
+'
+
+test_expect_success 'a missing manual page is a fatal error, never man'"'"'s own code' '
+	(
+		cd repo &&
+		git config --unset man.viewer &&
+		MANPATH="$TRASH_DIRECTORY/nowhere" &&
+		export MANPATH &&
+		test_expect_code 128 git para help add >/dev/null 2>&1
+	)
 '
 
 test_expect_success 'every program prints its usage for -h on stdout, exit 0' '

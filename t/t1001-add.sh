@@ -177,11 +177,33 @@ test_expect_success '--reuse-branch starts the task on the existing branch' '
 	test_cmp expect head
 '
 
+test_expect_success '--reuse-branch of a branch checked out elsewhere is refused, even with -n' '
+	(
+		cd repo &&
+		test_expect_code 128 git para add -n --reuse-branch -b main here 2>../err &&
+		git worktree add -q ../manual -b manual &&
+		test_expect_code 128 git para add --reuse-branch -b manual here 2>../err2 &&
+		git worktree remove ../manual
+	) &&
+	grep "branch .main. is checked out in another worktree" err &&
+	grep "branch .manual. is checked out in another worktree" err2 &&
+	test_no_task_at here &&
+	git -C repo show-ref --verify -q refs/heads/main
+'
+
 test_expect_success 'an invalid branch name is refused' '
 	(cd repo && test_expect_code 128 git para add -b "bad..name" bb 2>../err) &&
 	grep "is not a valid branch name" err &&
 	test_no_task_at bb
 '
+test_expect_success 'branch names git refuses are refused' '
+	for b in @ HEAD -dash x.lock "a b" x/ "a@{1}"; do
+		(cd repo && test_expect_code 128 git para add -b "$b" bb 2>../err) &&
+		grep "^fatal: .* is not a valid branch name" err &&
+		test_no_task_at bb || return 1
+	done
+'
+
 
 test_expect_success 'a bad --base is refused' '
 	(cd repo && test_expect_code 128 git para add --base nosuchrev nb 2>../err) &&
@@ -257,6 +279,47 @@ test_expect_success 'a bad boolean in para.requireDomain is fatal, naming key an
 	grep "maybe" err && grep "para.requireDomain" err
 '
 
+test_expect_success 'git -c para.requireDomain without a value means true' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.requireDomain para add nodom 2>../err
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'a bare para.requireDomain line in the config means true' '
+	test_when_finished "git -C repo config --unset para.requireDomain" &&
+	printf "[para]\n\trequireDomain\n" >>repo/.git/config &&
+	(
+		cd repo &&
+		test_expect_code 128 git para add nodom 2>../err
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'GIT_CONFIG_COUNT pairs are read, git -c wins over them' '
+	(
+		cd repo &&
+		GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=para.requireDomain \
+		GIT_CONFIG_VALUE_0=true \
+			test_expect_code 128 git para add nodom 2>../err &&
+		GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=para.requireDomain \
+		GIT_CONFIG_VALUE_0=true \
+			git -c para.requireDomain=false para add -n nodom
+	) &&
+	grep "has no domain, and para.requireDomain is set" err &&
+	test_no_task_at nodom
+'
+
+test_expect_success 'a bare para.copy line in the config adds no pattern' '
+	test_when_finished "git -C repo config --unset para.copy" &&
+	printf "[para]\n\tcopy\n" >>repo/.git/config &&
+	(cd repo && git para add -q barecopy) &&
+	test -d repo-worktrees/barecopy
+'
+
 test_expect_success 'para.branchPrefix through git -c' '
 	(cd repo && git -c para.branchPrefix=agent/ para add -q pre) &&
 	git -C repo show-ref --verify refs/heads/agent/pre
@@ -311,6 +374,20 @@ test_expect_success 'works with GIT_DIR and GIT_WORK_TREE' '
 	test -d repo-worktrees/viaenv
 '
 
+test_expect_success 'in a bare repository the worktrees go beside it, without ".git"' '
+	git clone -q --bare repo project.git &&
+	(
+		cd project.git &&
+		git para add -q -p src/api inbare &&
+		git para prune inbare >../out
+	) &&
+	test -d project-worktrees &&
+	! test -e project-worktrees/inbare &&
+	! test -e project.git-worktrees &&
+	grep "Removed task .inbare." out &&
+	! test -e project.git/para/tasks/inbare
+'
+
 test_expect_success 'para.copy copies untracked and ignored files' '
 	(
 		cd repo &&
@@ -345,6 +422,21 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 	test_no_task_at setupfail &&
 	git -C repo worktree list >list &&
 	! grep setupfail list
+'
+
+test_expect_success 'a failing para.copy removes worktree, branch and state' '
+	(
+		cd repo &&
+		echo t >blocker && git add blocker && git commit -q -m blocker &&
+		rm blocker && mkdir blocker && echo s >blocker/secret &&
+		test_expect_code 128 git -c "para.copy=blocker/*" \
+			para add -p src/auth copyfail 2>../err &&
+		rm -r blocker && git checkout -q blocker
+	) &&
+	grep "cannot copy .blocker/secret. into task .copyfail." err &&
+	test_no_task_at copyfail &&
+	git -C repo worktree list >list &&
+	! grep copyfail list
 '
 
 test_expect_success 'an interrupted add removes what it created, exit 130' '
@@ -386,6 +478,56 @@ test_expect_success '--sparse checks out only the domain and para.sparseContext'
 	! test -e repo-worktrees/sp/docs &&
 	git -C repo-worktrees/sp status --porcelain >st &&
 	test_must_be_empty st
+'
+
+test_expect_success '--sparse keeps backslashes, "#", "!" and trailing spaces literal' '
+	(
+		cd repo &&
+		mkdir -p "odd/#hash" "odd/!bang" "odd/end " &&
+		echo 1 >"odd/#hash/f" && echo 2 >"odd/!bang/f" &&
+		echo 3 >"odd/end /f" && echo 4 >"odd/back\\slash" &&
+		echo 5 >odd/other &&
+		git add odd && git commit -q -m odd &&
+		git para add -q --sparse -p "odd/#hash" -p "odd/!bang" \
+			-p "odd/end " -p "odd/back\\slash" spodd
+	) &&
+	(cd repo-worktrees/spodd && find odd -type f | sort >../../actual) &&
+	cat >expect <<-\EOF &&
+	odd/!bang/f
+	odd/#hash/f
+	odd/back\slash
+	odd/end /f
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success '--sparse of a directory ending in a space keeps it (no cone)' '
+	(
+		cd repo &&
+		git para add -q --allow-overlap --sparse -p "odd/end " spaced
+	) &&
+	test -f "repo-worktrees/spaced/odd/end /f" &&
+	! test -e "repo-worktrees/spaced/odd/#hash" &&
+	test "$(git -C repo-worktrees/spaced config --worktree core.sparseCheckoutCone)" = false
+'
+
+test_expect_success '--sparse with directory paths uses cone mode and a sparse index' '
+	(cd repo && git para add -q --allow-overlap --sparse -p src/db -p docs/ cone) &&
+	test -f repo-worktrees/cone/src/db/schema.sql &&
+	test -f repo-worktrees/cone/docs/guide.md &&
+	! test -e repo-worktrees/cone/src/api/orders.c &&
+	! test -e repo-worktrees/cone/src/auth/login.c &&
+	test "$(git -C repo-worktrees/cone config --worktree core.sparseCheckoutCone)" = true &&
+	test "$(git -C repo-worktrees/cone config --worktree index.sparse)" = true &&
+	git -C repo-worktrees/cone status --porcelain >st &&
+	test_must_be_empty st
+'
+
+test_expect_success '--sparse with wildcards or files stays exact (no cone)' '
+	(cd repo && git para add -q --allow-overlap --sparse -p "src/auth/*.c" nocone) &&
+	test -f repo-worktrees/nocone/src/auth/login.c &&
+	! test -e repo-worktrees/nocone/README &&
+	test "$(git -C repo-worktrees/nocone config --worktree core.sparseCheckoutCone)" = false
 '
 
 test_expect_success '--sparse without a domain is refused' '

@@ -119,7 +119,7 @@ test_expect_success 'a cycle is refused and named, nothing created' '
 	[cc]
 	after = cb
 	EOF
-	grep "dependency cycle: .*c. -> .*c. -> .*c. -> " err
+	grep "^fatal: \.\./bad\.ini: dependency cycle: .*c. -> .*c. -> .*c. -> " err
 '
 
 test_expect_success 'overlap inside the manifest is refused, nothing created' '
@@ -129,7 +129,7 @@ test_expect_success 'overlap inside the manifest is refused, nothing created' '
 	[wb]
 	paths = lib/*.c
 	EOF
-	grep "the domain of task .wb. overlaps task .wa.: .lib/\*\.c. and .lib. both cover .lib/" err
+	grep "^fatal: \.\./bad\.ini:3: the domain of task .wb. overlaps task .wa.: .lib/\*\.c. and .lib. both cover .lib/" err
 '
 
 test_expect_success 'overlap with an existing task is refused' '
@@ -137,7 +137,32 @@ test_expect_success 'overlap with an existing task is refused' '
 	[wc]
 	paths = src/api/v2
 	EOF
-	grep "overlaps task .backend." err
+	grep "^fatal: \.\./bad\.ini:1: the domain of task .wc. overlaps task .backend." err
+'
+
+test_expect_success 'a bad pattern, lock or dependency names the line of its task' '
+	manifest_fails x ok-two <<-\EOF &&
+	[ok-two]
+	paths = lib/two
+
+	[pat]
+	paths = lib/../x
+	EOF
+	grep "^fatal: \.\./bad\.ini:4: invalid path pattern .lib/\.\./x." err &&
+	manifest_fails x ok-two <<-\EOF &&
+	[ok-two]
+	paths = lib/two
+	[lk]
+	locks = a b!
+	EOF
+	grep "^fatal: \.\./bad\.ini:3: invalid lock name .b!." err &&
+	manifest_fails x ok-two <<-\EOF &&
+	[ok-two]
+	paths = lib/two
+	[dep]
+	after = ok-two ghost
+	EOF
+	grep "^fatal: \.\./bad\.ini:3: task .dep. depends on unknown task .ghost." err
 '
 
 test_expect_success 'an upper-case section name is refused with its line' '

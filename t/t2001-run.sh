@@ -133,6 +133,19 @@ test_expect_success 'leftovers of a successful task are committed, new files too
 	printf "README\nnew.txt\n" >expect && test_cmp expect files
 '
 
+test_expect_success 'a tracked file changed in place, same size, is committed too' '
+	(
+		cd repo &&
+		git para add -q -p inplace inplace &&
+		git -c para.command="printf X | dd of=README conv=notrunc 2>/dev/null" \
+			para run inplace
+	) &&
+	git -C repo-worktrees/inplace status --porcelain >actual &&
+	test_must_be_empty actual &&
+	git -C repo-worktrees/inplace show --name-only --format= HEAD >files &&
+	echo README >expect && test_cmp expect files
+'
+
 test_expect_success 'para.autoCommit=false leaves them alone' '
 	(
 		cd repo &&

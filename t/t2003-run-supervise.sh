@@ -5,15 +5,7 @@ test_description='git para run: timeouts, interrupts, crashes, concurrent runs'
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
-# TEST_MARK is inherited by every process of every task: what carries
-# it after a run is a process left behind.
-TEST_MARK=para-run-$$
-export TEST_MARK
-
-no_process_left () {
-	test_marked_pids $TEST_MARK >left &&
-	test_must_be_empty left
-}
+test_mark_processes para-run
 
 # ms_between <task>: how long the last attempt took, from the state
 ms_taken () {
@@ -40,7 +32,7 @@ test_expect_success 'a task past its timeout is stopped and recorded timed-out' 
 	grep "^slow: timed-out (killed by signal 15) in 1" out &&
 	grep "^=== attempt 1 timed-out (killed by signal 15), after 1" \
 		repo/.git/para/logs/slow.log &&
-	no_process_left
+	test_no_process_left
 '
 
 test_expect_success 'para.timeout is the default; a task ignoring SIGTERM gets SIGKILL after the grace' '
@@ -55,7 +47,7 @@ test_expect_success 'para.timeout is the default; a task ignoring SIGTERM gets S
 	echo timed-out >expect && test_cmp expect state &&
 	echo 9 >expect && test_cmp expect signal &&
 	test $(cat ms) -ge 2000 && test $(cat ms) -lt 2600 &&
-	no_process_left
+	test_no_process_left
 '
 
 test_expect_success 'a timed-out attempt is kept when the task is retried' '
@@ -75,7 +67,7 @@ test_expect_success 'background children of a finished task are not left behind'
 		git para run spawner >../out
 	) &&
 	grep "^spawner: succeeded" out &&
-	no_process_left
+	test_no_process_left
 '
 
 test_expect_success 'SIGINT cancels every task, kills escaped processes, exits 130' '
@@ -95,7 +87,7 @@ test_expect_success 'SIGINT cancels every task, kills escaped processes, exits 1
 		{ wait $(cat ../pid); echo $? >../code; }
 	) &&
 	echo 130 >expect && test_cmp expect code &&
-	no_process_left &&
+	test_no_process_left &&
 	(cd repo && test_state hang1 && test_state hang2 && test_state later) >actual &&
 	printf "cancelled\ncancelled\nnew\n" >expect &&
 	test_cmp expect actual &&
@@ -115,7 +107,7 @@ test_expect_success 'SIGTERM does the same' '
 		{ wait $(cat ../pid); echo $? >../code; }
 	) &&
 	echo 130 >expect && test_cmp expect code &&
-	no_process_left &&
+	test_no_process_left &&
 	(cd repo && test_state hang1 run.attempt) >actual &&
 	echo 2 >expect && test_cmp expect actual
 '
@@ -137,7 +129,7 @@ test_expect_success 'a task is never started twice: another run is busy with it'
 	grep "^long: not started: running in another .git para run." out2 &&
 	grep "warning: task .long. is running in another .git para run." err3 &&
 	echo x >expect && test_cmp expect long-runs &&
-	no_process_left
+	test_no_process_left
 '
 
 test_expect_success 'a run killed with SIGKILL: its tasks are orphaned, never started again' '
@@ -164,7 +156,7 @@ test_expect_success 'a run killed with SIGKILL: its tasks are orphaned, never st
 
 test_expect_success 'once its processes are gone the task is lost, and a run resumes it' '
 	kill -KILL $(test_marked_pids $TEST_MARK) &&
-	test_wait_for 10 no_process_left &&
+	test_wait_for 10 test_no_process_left &&
 	(
 		cd repo &&
 		git config para.command true &&

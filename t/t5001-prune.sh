@@ -175,8 +175,101 @@ test_expect_success 'a damaged state file is reported, and --force removes it' '
 	echo "garbage [" >repo/.git/para/tasks/broken &&
 	(cd repo && test_expect_code 1 git para prune broken 2>../err) &&
 	grep "damaged state file" err &&
+	(cd repo && git para prune 2>../err) &&
+	grep "^warning: .*damaged state file.*; skipped" err &&
+	task_exists broken &&
 	(cd repo && git para prune --force broken >../out) &&
 	! task_exists broken
+'
+
+test_expect_success 'commits on a detached HEAD whose branch was deleted are not lost' '
+	(
+		cd repo &&
+		git para add -q -p src/d1 detached &&
+		(
+			cd ../repo-worktrees/detached &&
+			test_commit d1 src/d1/x.c &&
+			git checkout -q --detach &&
+			git branch -D -q solve/detached &&
+			git rev-parse HEAD >../../head
+		) &&
+		git para prune -v >../out &&
+		test_expect_code 1 git para prune detached 2>../err
+	) &&
+	grep "Keeping task .detached." out &&
+	grep "task .detached. has commits found nowhere else" err &&
+	task_exists detached &&
+	test -d repo-worktrees/detached &&
+	(cd repo && git para prune --force detached >../out) &&
+	grep "work kept in refs/para/attic/detached" out &&
+	test "$(git -C repo rev-parse refs/para/attic/detached)" = "$(cat head)" &&
+	! task_exists detached
+'
+
+test_expect_success '--force keeps both the detached HEAD and the branch tip' '
+	(
+		cd repo &&
+		git para add -q -p src/d2 behind &&
+		cd ../repo-worktrees/behind &&
+		test_commit b1 src/d2/x.c &&
+		git rev-parse HEAD >../../b1 &&
+		test_commit b2 src/d2/y.c &&
+		git rev-parse HEAD >../../b2 &&
+		git checkout -q --detach HEAD~1
+	) &&
+	(cd repo && git para prune --force behind >../out) &&
+	grep "work kept in refs/para/attic/behind and refs/para/attic/behind-2" out &&
+	test "$(git -C repo rev-parse refs/para/attic/behind)" = "$(cat b1)" &&
+	test "$(git -C repo rev-parse refs/para/attic/behind-2)" = "$(cat b2)" &&
+	! task_exists behind
+'
+
+test_expect_success 'a task a git para run holds is refused as running' '
+	git -C repo para add -q -p src/held held &&
+	lockfile=repo/.git/para/locks/running/held.lock &&
+	mkdir -p repo/.git/para/locks/running &&
+	{ flock -o $lockfile sleep 5 & } &&
+	lockpid=$! &&
+	test_when_finished "kill $lockpid 2>/dev/null; true" &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		flock -n $lockfile true || break
+		sleep 0.1
+	done &&
+	(cd repo && test_expect_code 1 git para prune held 2>../err) &&
+	grep "task .held. is running" err &&
+	task_exists held && test -d repo-worktrees/held &&
+	kill $lockpid && wait $lockpid;
+	(cd repo && git para prune held >../out) &&
+	grep "Removed task .held." out
+'
+
+test_expect_success 'a task name with "/" or ".." is refused, nothing made outside' '
+	(cd repo && test_expect_code 1 git para prune ../../../escape 2>../err) &&
+	grep "invalid task name" err &&
+	! test -e escape.lock && ! test -e ../escape.lock &&
+	! test -e repo/.git/escape.lock
+'
+
+test_expect_success 'a worktree whose .git was removed is refused, even with --force' '
+	(
+		cd repo &&
+		git -c para.worktreeDir=.wt para add -q -p src/nogit nogit &&
+		echo precious >.wt/nogit/src/new.c &&
+		rm .wt/nogit/.git &&
+		git rev-parse HEAD >../head-before &&
+		test_expect_code 1 git para prune --force nogit 2>../err &&
+		git para prune -v >../out &&
+		git rev-parse HEAD >../head-after
+	) &&
+	grep "task .nogit.: .*/\.wt/nogit. is no longer a git worktree" err &&
+	grep "Keeping task .nogit.: is no longer a git worktree" out &&
+	test_cmp head-before head-after &&
+	test -f repo/.wt/nogit/src/new.c &&
+	task_exists nogit &&
+	rm -rf repo/.wt/nogit &&
+	(cd repo && git para prune nogit >../out) &&
+	grep "Removed task .nogit." out &&
+	! task_exists nogit
 '
 
 test_expect_success 'usage errors exit 129' '

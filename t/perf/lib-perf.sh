@@ -44,20 +44,22 @@ ms () {
 	awk -v n="$1" 'BEGIN { printf "%.1f ms", n / 1e6 }'
 }
 
-# make_big_repo <dir> <dirs> <files-per-dir>: a repository whose HEAD has
-# dirs*files files, written with fast-import (no files on disk)
+# make_big_repo <dir> <top> <sub> <files>: a repository whose HEAD has
+# top*sub directories m<t>/d<s>/ of <files> files each, written with
+# fast-import (no files on disk), then checked out
 make_big_repo () {
 	git init -q "$1" &&
-	awk -v dirs="$2" -v files="$3" 'BEGIN {
+	awk -v top="$2" -v subs="$3" -v files="$4" 'BEGIN {
 		print "commit refs/heads/main";
 		print "committer perf <perf@example.com> 1700000000 +0000";
 		print "data 4"; print "big";
-		for (d = 0; d < dirs; d++)
-			for (f = 0; f < files; f++) {
-				c = sprintf("file %d %d\n", d, f);
-				printf "M 100644 inline d%04d/f%03d.txt\n", d, f;
-				printf "data %d\n%s\n", length(c), c;
-			}
+		for (t = 0; t < top; t++)
+			for (d = 0; d < subs; d++)
+				for (f = 0; f < files; f++) {
+					c = sprintf("file %d %d %d\n", t, d, f);
+					printf "M 100644 inline m%02d/d%02d/f%02d.txt\n", t, d, f;
+					printf "data %d\n%s\n", length(c), c;
+				}
 	}' | git -C "$1" fast-import --quiet &&
 	git -C "$1" reset -q --hard main
 }

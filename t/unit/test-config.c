@@ -41,6 +41,12 @@ static void test_new_format(void **st)
 			NULL });
 	check_params("'para.autoCommit'",
 		     (const char *const[]){ "para.autocommit", NULL, NULL });
+	/* git 2.39 writes `-c key` (no value) as 'key'= */
+	check_params("'para.requireDomain'= 'a.b'='c'",
+		     (const char *const[]){ "para.requiredomain", NULL,
+			"a.b", "c", NULL });
+	check_params("'para.x'=",
+		     (const char *const[]){ "para.x", NULL, NULL });
 	check_params("'remote.Origin.URL'='u'",
 		     (const char *const[]){ "remote.Origin.url", "u", NULL });
 }
@@ -64,6 +70,9 @@ static void test_bogus(void **st)
 			 PARA_EINVALID);
 	assert_int_equal(para_config_parse_parameters(&keys, &values,
 						      "'para.jobs"),
+			 PARA_EINVALID);
+	assert_int_equal(para_config_parse_parameters(&keys, &values,
+						      "'para.jobs'=3"),
 			 PARA_EINVALID);
 	para_strvec_dispose(&keys);
 	para_strvec_dispose(&values);

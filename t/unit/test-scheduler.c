@@ -24,15 +24,22 @@ static const char *start_all(struct para_sched *s)
 	return buf;
 }
 
+/* A scheduler of `max` slots with plain jobs named after `names`' letters. */
+static void plain_jobs(struct para_sched *s, int max, const char *names)
+{
+	static const char *const letters[] = { "a", "b", "c", "d" };
+
+	para_sched_init(s, max);
+	for (; *names; names++)
+		para_sched_add(s, letters[*names - 'a'], NULL, 0, 0);
+}
+
 static void test_jobs_limit_and_slots(void **state)
 {
 	struct para_sched s;
 
 	(void)state;
-	para_sched_init(&s, 2);
-	para_sched_add(&s, "a", NULL, 0, 0);
-	para_sched_add(&s, "b", NULL, 0, 0);
-	para_sched_add(&s, "c", NULL, 0, 0);
+	plain_jobs(&s, 2, "abc");
 	assert_string_equal(start_all(&s), "a b");
 	assert_int_equal(s.jobs[0].slot, 0);
 	assert_int_equal(s.jobs[1].slot, 1);
@@ -50,11 +57,7 @@ static void test_dependencies_and_skips(void **state)
 	struct para_sched s;
 
 	(void)state;
-	para_sched_init(&s, 4);
-	para_sched_add(&s, "a", NULL, 0, 0);
-	para_sched_add(&s, "b", NULL, 0, 0);
-	para_sched_add(&s, "c", NULL, 0, 0);
-	para_sched_add(&s, "d", NULL, 0, 0);
+	plain_jobs(&s, 4, "abcd");
 	para_sched_depend(&s, 1, 0);	/* b after a */
 	para_sched_depend(&s, 2, 1);	/* c after b */
 	assert_string_equal(start_all(&s), "a d");
@@ -95,11 +98,7 @@ static void test_retry_halt_and_cycle(void **state)
 	struct para_sched s;
 
 	(void)state;
-	para_sched_init(&s, 1);
-	para_sched_add(&s, "a", NULL, 0, 0);
-	para_sched_add(&s, "b", NULL, 0, 0);
-	para_sched_add(&s, "c", NULL, 0, 0);
-	para_sched_add(&s, "d", NULL, 0, 0);
+	plain_jobs(&s, 1, "abcd");
 	para_sched_depend(&s, 2, 3);
 	para_sched_depend(&s, 3, 2);
 	assert_string_equal(start_all(&s), "a");

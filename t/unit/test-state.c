@@ -143,6 +143,35 @@ static void test_damaged_and_truncated(void **st)
 	para_task_dispose(&t);
 }
 
+/* A file edited by hand in other valid git-config syntax still loads. */
+static void test_hand_written(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_task out;
+	char *path = para_state_task_path(&repo, "hand");
+
+	(void)st;
+	write_file(path,
+		"; edited by hand\n"
+		"[para] version = 1\n"
+		"[TASK]\n"
+		"  name=hand ; a comment\n"
+		"  branch = solve/hand\n"
+		"  worktree = \"/tmp/a b\"\n"
+		"  base = 0123456789abcdef0123456789abcdef01234567\n"
+		"  prompt = two \\\n words\n"
+		"  path = src/a.c\n"
+		"[run]\n\tstate = failed\n"
+		"[end]\n\tcomplete = true\n");
+	assert_int_equal(para_state_load(&out, &repo, "hand"), 0);
+	assert_string_equal(out.worktree, "/tmp/a b");
+	assert_string_equal(out.prompt, "two  words");
+	assert_string_equal(out.paths.v[0], "src/a.c");
+	assert_int_equal(out.state, PARA_STATE_FAILED);
+	para_task_dispose(&out);
+	free(path);
+}
+
 static void test_missing_and_list(void **st)
 {
 	struct para_repo repo = fake_repo();
@@ -188,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_100k),
 		cmocka_unit_test(test_damaged_and_truncated),
+		cmocka_unit_test(test_hand_written),
 		cmocka_unit_test(test_missing_and_list),
 		cmocka_unit_test(test_lock_excludes),
 	};

@@ -1,0 +1,29 @@
+#ifndef PARA_CHANGES_H
+#define PARA_CHANGES_H
+
+#include "repo.h"
+#include "strvec.h"
+#include "task.h"
+
+/*
+ * A task that runs after others starts from their results, merged into
+ * its branch: the files it changed itself are those that differ from
+ * its base and also from the tip of every task it depends on.  Both
+ * `git para status` and `git para collect` count changes this way.
+ */
+
+/*
+ * Keeps in `changed` (paths that differ between the task's base and
+ * `tip`) only those that also differ between `tip` and the branch tip
+ * of each task `task` runs after.  A dependency whose state or branch
+ * is gone is ignored.  Compares trees in process: no git is started.
+ */
+int para_changes_own(struct para_strvec *changed, struct para_repo *repo,
+		     const struct para_task *task, const char *tip);
+
+/* Keeps in `changed` the paths whose entries differ in the two commits. */
+int para_changes_keep_differing(struct para_strvec *changed,
+				git_repository *git, const char *tip,
+				const char *other);
+
+#endif

@@ -1,0 +1,315 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect-pr.h"
+#include "collect-report.h"
+#include "collect-state.h"
+#include "command.h"
+#include "error.h"
+
+#define LOG_TAIL_LINES 30
+
+/* Prefixes the last error with `prefix` (which must not be it). */
+static int prefix_error(int code, const char *prefix)
+{
+	char *cause = para_strdup(para_error_last());
+
+	para_error_set(code, "%s: %s", prefix, cause);
+	free(cause);
+	return code;
+}
+
+/* Where git would run: relative remote URLs and `gh` resolve from there. */
+static const char *top_dir(const struct para_repo *repo)
+{
+	return repo->main_workdir ? repo->main_workdir : repo->commondir;
+}
+
+int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
+		      const struct para_collect_item *it, const char *remote)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	int status;
+
+	cmd.git = 1;
+	cmd.dir = top_dir(repo);
+	cmd.out = output;
+	cmd.err_to_out = 1;
+	para_strvec_pushf(&cmd.args, "--git-dir=%s", repo->commondir);
+	para_strvec_push(&cmd.args, "push");
+	para_strvec_push(&cmd.args, remote);
+	para_strvec_pushf(&cmd.args, "refs/heads/%s:refs/heads/%s",
+			  it->task.branch, it->task.branch);
+	status = para_command_run(&cmd);
+	para_strbuf_rtrim(output);
+	if (status < 0) {
+		char *what = para_xstrfmt("cannot push task '%s' to '%s'",
+					  it->task.name, remote);
+
+		prefix_error(status, what);
+		free(what);
+		return status;
+	}
+	if (status)
+		return para_error_set(PARA_ERROR, "cannot push task '%s' to "
+				      "'%s'%s%s", it->task.name, remote,
+				      output->len ? ":\n" : "", output->buf);
+	return 0;
+}
+
+void para_collect_pr_dispose(struct para_collect_pr *pr)
+{
+	free(pr->url);
+	pr->url = NULL;
+	pr->existed = 0;
+	para_strbuf_dispose(&pr->output);
+}
+
+/* The last lines of a task's log, or NULL. */
+static char *log_tail(const struct para_repo *repo, const char *name)
+{
+	char *path = para_xstrfmt("%s/logs/%s.log", repo->state_dir, name);
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	size_t start, lines = 0;
+	int error = para_strbuf_read_file(&sb, path);
+
+	free(path);
+	if (error < 0) {
+		para_error_clear();
+		return NULL;
+	}
+	para_strbuf_rtrim(&sb);
+	for (start = sb.len; start > 0; start--)
+		if (sb.buf[start - 1] == '\n' && ++lines == LOG_TAIL_LINES)
+			break;
+	memmove(sb.buf, sb.buf + start, sb.len - start);
+	para_strbuf_setlen(&sb, sb.len - start);
+	return para_strbuf_detach(&sb);
+}
+
+static int branch_known(struct para_repo *repo, const char *name,
+			const char *remote)
+{
+	char *local = para_xstrfmt("refs/heads/%s", name);
+	char *tracking = para_xstrfmt("refs/remotes/%s/%s", remote, name);
+	int known = para_repo_ref_exists(repo, local) ||
+		    para_repo_ref_exists(repo, tracking);
+
+	free(local);
+	free(tracking);
+	return known && strcmp(name, "HEAD");
+}
+
+static const char *skip_prefix(const char *s, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return strncmp(s, prefix, len) ? s : s + len;
+}
+
+/* The branch symbolic ref `symref` points to, without `strip`, or NULL. */
+static char *symref_branch(git_repository *git, const char *symref,
+			   const char *strip)
+{
+	git_reference *ref = NULL;
+	const char *target;
+	char *name = NULL;
+
+	if (git_reference_lookup(&ref, git, symref) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	target = git_reference_symbolic_target(ref);
+	if (target && !strncmp(target, strip, strlen(strip)))
+		name = para_strdup(target + strlen(strip));
+	git_reference_free(ref);
+	return name;
+}
+
+/* The branch the main worktree has checked out, or NULL. */
+static char *main_head_branch(const struct para_repo *repo)
+{
+	git_repository *main = NULL;
+	char *name = NULL;
+
+	if (git_repository_open_bare(&main, repo->commondir) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	name = symref_branch(main, "HEAD", "refs/heads/");
+	git_repository_free(main);
+	return name;
+}
+
+/* The branch a task's pull request goes into: where its base came from. */
+static char *base_branch(struct para_repo *repo, const struct para_task *t,
+			 const char *remote)
+{
+	char *remote_prefix = para_xstrfmt("refs/remotes/%s/", remote);
+	char *short_prefix = para_xstrfmt("%s/", remote);
+	char *head = para_xstrfmt("%sHEAD", remote_prefix);
+	const char *name = t->base_ref ? t->base_ref : "";
+	char *result = NULL;
+
+	name = skip_prefix(name, "refs/heads/");
+	name = skip_prefix(name, remote_prefix);
+	name = skip_prefix(name, short_prefix);
+	if (branch_known(repo, name, remote))
+		result = para_strdup(name);
+	if (!result)
+		result = symref_branch(repo->git, head, remote_prefix);
+	if (!result)
+		result = main_head_branch(repo);
+	free(remote_prefix);
+	free(short_prefix);
+	free(head);
+	return result ? result : para_strdup("main");
+}
+
+/* The last http(s) URL in `out`, or NULL. */
+static char *find_url(const char *out)
+{
+	char *url = NULL;
+	const char *line = out;
+
+	while (*line) {
+		size_t len = strcspn(line, "\n");
+		const char *p = line, *end = line + len;
+
+		for (; p < end; p++)
+			if (!strncmp(p, "https://", 8) ||
+			    !strncmp(p, "http://", 7)) {
+				free(url);
+				url = para_strndup(p, strcspn(p, " \t\r\n"));
+				break;
+			}
+		line = end + !!*end;
+	}
+	return url;
+}
+
+/* Writes item i's pull request body to a file of its own, `*path_out`. */
+static int write_body(char **path_out, struct para_repo *repo,
+		      const struct para_collect *c, size_t i)
+{
+	struct para_strbuf body = PARA_STRBUF_INIT;
+	char *tail = log_tail(repo, c->items[i].task.name), *dir = NULL;
+	FILE *f = NULL;
+	int error;
+
+	*path_out = NULL;
+	para_collect_format_pr_body(&body, c, i, tail);
+	if ((error = para_repo_state_path(&dir, repo, "tmp")) < 0)
+		goto out;
+	*path_out = para_xstrfmt("%s/pr-body-%s.md", dir, c->items[i].task.name);
+	if (!(f = fopen(*path_out, "w")) || fputs(body.buf, f) < 0)
+		error = para_error_errno(PARA_ERROR, "cannot write '%s'",
+					 *path_out);
+	if (f && fclose(f) && !error)
+		error = para_error_errno(PARA_ERROR, "cannot write '%s'",
+					 *path_out);
+out:
+	free(tail);
+	free(dir);
+	para_strbuf_dispose(&body);
+	return error;
+}
+
+static void pr_env(struct para_strvec *env, const struct para_task *t,
+		   const char *base, const char *title, const char *body_file,
+		   const char *remote)
+{
+	para_strvec_pushf(env, "PARA_TASK=%s", t->name);
+	para_strvec_pushf(env, "PARA_BRANCH=%s", t->branch);
+	para_strvec_pushf(env, "PARA_BASE_BRANCH=%s", base);
+	para_strvec_pushf(env, "PARA_BASE=%s", t->base);
+	para_strvec_pushf(env, "PARA_TITLE=%s", title);
+	para_strvec_pushf(env, "PARA_BODY_FILE=%s", body_file);
+	para_strvec_pushf(env, "PARA_REMOTE=%s", remote);
+	para_strvec_pushf(env, "PARA_WORKTREE=%s", t->worktree);
+	para_strvec_pushf(env, "PARA_PROMPT=%s", t->prompt ? t->prompt : "");
+	para_strvec_pushf(env, "PARA_ISSUE=%s", t->issue ? t->issue : "");
+}
+
+static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,
+			  const struct para_task *t, const char *remote,
+			  const char *command, const char *body_file)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	char *title = para_collect_pr_title(t);
+	char *base = base_branch(repo, t, remote);
+	int status;
+
+	cmd.dir = top_dir(repo);
+	cmd.out = &out->output;
+	cmd.stdin_null = 1;
+	para_strvec_push(&cmd.args, "/bin/sh");
+	para_strvec_push(&cmd.args, "-c");
+	para_strvec_push(&cmd.args, command);
+	pr_env(&cmd.env, t, base, title, body_file, remote);
+	status = para_command_run(&cmd);
+	out->url = find_url(out->output.buf);
+	if (status < 0) {
+		char *what = para_xstrfmt("the pull request command failed "
+					  "for task '%s'", t->name);
+
+		prefix_error(status, what);
+		free(what);
+	} else if (status)
+		status = para_error_set(PARA_ERROR, "the pull request command "
+					"failed for task '%s' (exit status %d)",
+					t->name, status);
+	else if (!out->url)
+		status = para_error_set(PARA_ERROR, "the pull request command "
+					"printed no URL for task '%s'", t->name);
+	free(title);
+	free(base);
+	return status;
+}
+
+struct open_pr {
+	struct para_collect_pr *out;
+	struct para_repo *repo;
+	const struct para_collect *collect;
+	size_t i;
+	const char *remote, *command;
+};
+
+/* Opens the pull request of `task`, loaded under its lock. */
+static int open_locked(struct para_task *task, void *payload)
+{
+	struct open_pr *o = payload;
+	char *body = NULL;
+	int error;
+
+	if (task->pr_url) {
+		o->out->existed = 1;
+		o->out->url = para_strdup(task->pr_url);
+		return 1;
+	}
+	if ((error = write_body(&body, o->repo, o->collect, o->i)) < 0 ||
+	    (error = run_pr_command(o->out, o->repo,
+				    &o->collect->items[o->i].task, o->remote,
+				    o->command, body)) < 0)
+		goto out;
+	para_strbuf_reset(&o->out->output);
+	para_collect_set_pr(task, o->out->url);
+out:
+	if (body)
+		unlink(body);
+	free(body);
+	return error;
+}
+
+int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
+			 const struct para_collect *c, size_t i,
+			 const char *remote, const char *command)
+{
+	struct open_pr o = { out, repo, c, i, remote, command };
+
+	return para_collect_update(repo, c->items[i].task.name, open_locked,
+				   &o);
+}

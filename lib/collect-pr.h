@@ -1,0 +1,45 @@
+#ifndef PARA_COLLECT_PR_H
+#define PARA_COLLECT_PR_H
+
+#include "collect.h"
+#include "strbuf.h"
+
+/*
+ * `git para collect --push` and `--pr`: task branches pushed to the
+ * remote, one pull request opened per task by a configurable command.
+ */
+
+/*
+ * Pushes the item's branch to `remote` with git, which runs where git
+ * would run for the user (relative remote URLs resolve from there).
+ * On failure `output` holds what git printed.  Record success with
+ * para_collect_mark_pushed().
+ */
+int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
+		      const struct para_collect_item *item,
+		      const char *remote);
+
+struct para_collect_pr {
+	char *url;			/* of the pull request */
+	int existed;			/* it was opened before */
+	struct para_strbuf output;	/* the command's, when it failed */
+};
+
+#define PARA_COLLECT_PR_INIT { NULL, 0, PARA_STRBUF_INIT }
+
+void para_collect_pr_dispose(struct para_collect_pr *pr);
+
+/*
+ * Opens the pull request of item `i` with the shell command `command`
+ * (its environment: PARA_TASK, PARA_BRANCH, PARA_BASE_BRANCH, PARA_BASE,
+ * PARA_TITLE, PARA_BODY_FILE, PARA_REMOTE, PARA_WORKTREE, PARA_PROMPT,
+ * PARA_ISSUE), whose output's last URL is the pull request's, and
+ * records it.  The task's lock is held throughout, so that two collects
+ * never open two; a task that has one already is left alone, with
+ * `out->existed` set.
+ */
+int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
+			 const struct para_collect *collect, size_t i,
+			 const char *remote, const char *command);
+
+#endif

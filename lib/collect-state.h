@@ -1,0 +1,33 @@
+#ifndef PARA_COLLECT_STATE_H
+#define PARA_COLLECT_STATE_H
+
+#include "repo.h"
+#include "task.h"
+
+/* What `git para collect` records in the tasks' state files. */
+
+/* 1 for the states collect works on when no task is named. */
+int para_collect_selected_by_default(enum para_task_state state);
+
+/*
+ * Changes task `name`'s state under its lock: `fn` gets the task as
+ * recorded and returns 0 to save it, 1 to leave it as it was, or a
+ * negative error.
+ */
+typedef int (*para_collect_update_fn)(struct para_task *task, void *payload);
+
+int para_collect_update(struct para_repo *repo, const char *name,
+			para_collect_update_fn fn, void *payload);
+
+/* Records, under the task's lock, that it was merged into `branch`. */
+int para_collect_mark_merged(struct para_repo *repo, const char *name,
+			     const char *branch);
+
+/* Records, under the task's lock, that it was pushed to `remote`. */
+int para_collect_mark_pushed(struct para_repo *repo, const char *name,
+			     const char *remote);
+
+/* Records the pull request `url` in `task` (saved by the caller). */
+void para_collect_set_pr(struct para_task *task, const char *url);
+
+#endif

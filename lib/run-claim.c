@@ -1,0 +1,168 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "run-internal.h"
+#include "state.h"
+
+/* State updates: always load-modify-save under the task's state lock. */
+int para_run_update_state(struct para_run *run, struct para_run_job *job,
+			  para_run_update_fn fn)
+{
+	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_task task;
+	int error;
+
+	if (run->opts.exec_argv)
+		return 0;
+	if ((error = para_state_lock(&lock, run->repo, job->task.name,
+				     PARA_LOCK_WAIT)) < 0)
+		return error;
+	if ((error = para_state_load(&task, run->repo, job->task.name)) == 0) {
+		fn(&task, run, job);
+		error = para_state_save(run->repo, &task);
+		para_task_dispose(&task);
+	}
+	para_lock_release(&lock);
+	return error;
+}
+
+static void copy_proc(struct para_proc *to, const struct para_proc *from)
+{
+	free(to->boot_id);
+	to->pid = from->pid;
+	to->start = from->start;
+	to->boot_id = from->boot_id ? para_strdup(from->boot_id) : NULL;
+}
+
+void para_run_set_running(struct para_task *task, const struct para_run *run,
+			  const struct para_run_job *job)
+{
+	task->state = PARA_STATE_RUNNING;
+	task->attempt = job->attempt;
+	copy_proc(&task->proc, &job->task.proc);
+	copy_proc(&task->runner, &run->self);
+	task->started = job->last.started;
+	task->finished = 0;
+	task->exit_code = -1;
+	task->signal = 0;
+	task->slot = run->sched.jobs[job->index].slot;
+}
+
+void para_run_set_result(struct para_task *task, const struct para_run *run,
+			 const struct para_run_job *job)
+{
+	(void)run;
+	task->state = job->last.state;
+	task->attempt = job->attempt;
+	task->finished = job->last.finished;
+	task->exit_code = job->last.code;
+	task->signal = job->last.signal;
+	task->slot = -1;
+}
+
+static void set_skipped(struct para_task *task, const struct para_run *run,
+			const struct para_run_job *job)
+{
+	(void)run;
+	(void)job;
+	task->state = PARA_STATE_SKIPPED;
+	task->slot = -1;
+}
+
+/* The lock a run holds on each task it runs. */
+static int lock_running(struct para_run *run, struct para_run_job *job)
+{
+	char *what = para_xstrfmt("running/%s", job->task.name);
+	int error = para_state_lock(&job->running, run->repo, what, 0);
+
+	free(what);
+	return error;
+}
+
+void para_run_mark_skipped(struct para_run *run, struct para_run_job *job)
+{
+	if (lock_running(run, job) < 0)
+		return;
+	para_run_update_state(run, job, set_skipped);
+	para_lock_release(&job->running);
+}
+
+/* An attempt whose run died with it: say so in the log. */
+static void note_lost(struct para_run *run, const struct para_task *task)
+{
+	struct para_attempt a;
+	char *path = NULL;
+	int fd;
+
+	if (task->state != PARA_STATE_RUNNING ||
+	    para_runlog_path(&path, run->repo, task->name, 0) < 0 ||
+	    para_runlog_open(&fd, path) < 0) {
+		free(path);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.number = task->attempt;
+	a.state = PARA_STATE_LOST;
+	a.code = -1;
+	a.started = task->started;
+	a.finished = para_now_ms();
+	a.note = "its 'git para run' died; the end is unknown";
+	para_runlog_result(fd, &a);
+	close(fd);
+	free(path);
+}
+
+/* What the task's state, read under its lock, lets us do with it. */
+static enum para_run_claim judge(struct para_run *run,
+				 struct para_run_job *job,
+				 const struct para_task *task)
+{
+	enum para_task_state live = para_task_live_state(task);
+
+	if (live == PARA_STATE_LOST)
+		note_lost(run, task);
+	if (live == PARA_STATE_ORPHANED) {
+		job->note = para_xstrfmt(
+			"still running as pid %ld, orphaned by a 'git para run' that died",
+			(long)task->proc.pid);
+		return PARA_RUN_CLAIM_BUSY;
+	}
+	if (!run->opts.rerun && para_task_state_done(task->state) &&
+	    !para_task_state_done(job->task.state))
+		return PARA_RUN_CLAIM_DONE;
+	return PARA_RUN_CLAIM_OK;
+}
+
+/* No two runs ever run the same task. */
+enum para_run_claim para_run_claim(struct para_run *run,
+				   struct para_run_job *job)
+{
+	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_task task;
+	enum para_run_claim result = PARA_RUN_CLAIM_BUSY;
+	int error;
+
+	error = lock_running(run, job);
+	if (error == PARA_ELOCKED) {
+		job->note = para_strdup("running in another 'git para run'");
+		return PARA_RUN_CLAIM_BUSY;
+	}
+	if (error < 0 || para_state_lock(&lock, run->repo, job->task.name,
+					 PARA_LOCK_WAIT) < 0) {
+		job->note = para_strdup(para_error_last());
+		para_lock_release(&job->running);
+		return PARA_RUN_CLAIM_BUSY;
+	}
+	if (para_state_load(&task, run->repo, job->task.name) < 0) {
+		job->note = para_strdup(para_error_last());
+	} else {
+		result = judge(run, job, &task);
+		para_task_dispose(&task);
+	}
+	para_lock_release(&lock);
+	if (result != PARA_RUN_CLAIM_OK)
+		para_lock_release(&job->running);
+	return result;
+}

@@ -1,0 +1,236 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "run-internal.h"
+#include "taskgit.h"
+
+void para_run_report_skipped(struct para_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		struct para_run_job *job = &run->jobs[i];
+		struct para_sched_job *sj = &run->sched.jobs[i];
+
+		if (job->reported || sj->state != PARA_SCHED_SKIPPED)
+			continue;
+		job->reported = 1;
+		run->failed = 1;
+		para_run_say(run, job, 1,
+			     "skipped: dependency '%s' did not succeed",
+			     run->sched.jobs[sj->cause].name);
+		/* only a task no other run holds is ours to mark */
+		if (!run->opts.exec_argv)
+			para_run_mark_skipped(run, job);
+	}
+}
+
+void para_run_finish_job(struct para_run *run, struct para_run_job *job,
+			 int ok)
+{
+	job->reported = 1;
+	if (!ok)
+		run->failed = 1;
+	if (job->log >= 0)
+		close(job->log);
+	job->log = -1;
+	para_lock_release(&job->running);
+	para_sched_finish(&run->sched, job->index, ok);
+	if (!ok && run->opts.halt && !run->interrupted)
+		para_sched_halt(&run->sched);
+	para_run_report_skipped(run);
+}
+
+/* Hands on the whole lines gathered so far; with `all`, the rest too. */
+static void flush_tagged(struct para_run *run, struct para_run_job *job,
+			 int all)
+{
+	char *start = job->partial.buf, *nl;
+	size_t used;
+
+	while ((nl = memchr(start, '\n', job->partial.len -
+			    (size_t)(start - job->partial.buf)))) {
+		run->out.line(run->out.data, job->task.name, start,
+			      (size_t)(nl - start));
+		start = nl + 1;
+	}
+	used = (size_t)(start - job->partial.buf);
+	if (all && used < job->partial.len) {
+		run->out.line(run->out.data, job->task.name, start,
+			      job->partial.len - used);
+		used = job->partial.len;
+	}
+	memmove(job->partial.buf, start, job->partial.len - used);
+	para_strbuf_setlen(&job->partial, job->partial.len - used);
+}
+
+/* Moves the task's output to its log and, whole lines only, on. */
+void para_run_pump_output(struct para_run *run, struct para_run_job *job,
+			  int drain)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (job->child.out < 0)
+		return;
+	do {
+		n = read(job->child.out, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (job->checking) {
+			para_strbuf_add(&job->check, buf, (size_t)n);
+			continue;
+		}
+		/* the log is best effort; the output goes on */
+		if (write(job->log, buf, (size_t)n) < 0)
+			job->log_failed = 1;
+		para_strbuf_add(&job->partial, buf, (size_t)n);
+		flush_tagged(run, job, 0);
+	} while (drain);
+	if (n == 0 || drain) {
+		if (!job->checking)
+			flush_tagged(run, job, 1);
+		close(job->child.out);
+		job->child.out = -1;
+	}
+}
+
+static void fail_commit(struct para_run_job *job, const char *why)
+{
+	job->last.state = PARA_STATE_FAILED;
+	free(job->note);
+	job->note = para_strdup(why);
+	job->last.note = job->note;
+}
+
+/*
+ * Looks for leftovers with `git status` run as a child like the task's
+ * own, so that the checks of several tasks run side by side.
+ */
+static int start_check(struct para_run *run, struct para_run_job *job)
+{
+	static const char *const argv[] = {
+		"git", "status", "--porcelain", "--untracked-files=all", NULL
+	};
+	struct para_spawn spawn;
+
+	spawn.argv = argv;
+	spawn.env = (const char *const *)run->base_env.v;
+	spawn.dir = job->task.worktree;
+	spawn.out_fd = -1;
+	spawn.gated = 0;
+	if (para_child_spawn(&job->child, &spawn) < 0)
+		return -1;
+	job->checking = 1;
+	job->active = 1;
+	job->deadline = 0;
+	para_strbuf_reset(&job->check);
+	return 0;
+}
+
+/* The check ended: commit what it found, if anything. */
+static void end_check(struct para_run *run, struct para_run_job *job)
+{
+	char *msg;
+	int committed;
+
+	para_child_poll(&job->child);
+	para_run_pump_output(run, job, 1);
+	para_child_reap(&job->child);
+	job->checking = 0;
+	job->active = 0;
+	if (job->cancelled) {
+		job->last.state = PARA_STATE_CANCELLED;
+		return;
+	}
+	if (!job->check.len && job->child.code == 0)
+		return;
+	msg = para_xstrfmt("git para run: commit what task '%s' left uncommitted",
+			   job->task.name);
+	if (para_taskgit_commit_leftovers(&committed, job->task.worktree, msg,
+					  job->log) < 0)
+		fail_commit(job, para_error_last());
+	free(msg);
+}
+
+/* The attempt is over: record it, then try again or finish. */
+static void conclude(struct para_run *run, struct para_run_job *job)
+{
+	struct para_attempt *a = &job->last;
+	int retry;
+
+	a->finished = para_now_ms();
+	para_runlog_result(job->log, a);
+	retry = (a->state == PARA_STATE_FAILED ||
+		 a->state == PARA_STATE_TIMED_OUT) &&
+		job->tries <= run->opts.retries && !run->interrupted &&
+		!job->note;
+	if (para_run_update_state(run, job, para_run_set_result) < 0) {
+		char *msg = para_xstrfmt("cannot record the result of task '%s': %s",
+					 job->task.name, para_error_last());
+
+		run->out.error(run->out.data, msg);
+		free(msg);
+	}
+	if (retry) {
+		char *then = para_xstrfmt("; trying again (%d of %d)",
+					  job->tries + 1,
+					  run->opts.retries + 1);
+
+		para_run_report_attempt(run, job, then);
+		free(then);
+		para_sched_retry(&run->sched, job->index);
+		return;
+	}
+	para_run_report_attempt(run, job, NULL);
+	para_run_finish_job(run, job, a->state == PARA_STATE_SUCCEEDED);
+}
+
+static enum para_task_state outcome(const struct para_run_job *job)
+{
+	if (job->cancelled)
+		return PARA_STATE_CANCELLED;
+	if (job->timed_out)
+		return PARA_STATE_TIMED_OUT;
+	return job->last.code == 0 ? PARA_STATE_SUCCEEDED : PARA_STATE_FAILED;
+}
+
+void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
+{
+	struct para_attempt *a = &job->last;
+
+	if (job->checking) {
+		end_check(run, job);
+		conclude(run, job);
+		return;
+	}
+	para_child_poll(&job->child);
+	if (run->opts.tag)
+		para_run_pump_output(run, job, 1);
+	if (para_run_has_strays(run)) {
+		/* leftovers of the group, or escaped: hunt them down */
+		para_child_signal(&job->child, SIGTERM);
+		job->hunting = 1;
+		job->hunt_kill_at = job->kill_at ? job->kill_at
+			: para_monotonic_ms() + run->opts.grace;
+	}
+	a->code = job->child.code;
+	a->signal = job->child.signal;
+	para_child_reap(&job->child);
+	job->active = 0;
+	a->state = outcome(job);
+	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
+	    run->opts.autocommit && !run->interrupted &&
+	    !para_taskgit_clean_in_process(job->task.worktree)) {
+		if (start_check(run, job) == 0)
+			return;
+		fail_commit(job, para_error_last());
+	}
+	conclude(run, job);
+}

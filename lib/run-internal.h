@@ -1,0 +1,102 @@
+#ifndef PARA_RUN_INTERNAL_H
+#define PARA_RUN_INTERNAL_H
+
+/* Shared by the run engine's files (run*.c) only. */
+
+#include "lock.h"
+#include "proc.h"
+#include "run.h"
+#include "runlog.h"
+#include "runner.h"
+#include "scheduler.h"
+#include "strvec.h"
+
+/* One selected task and what this run does with it. */
+struct para_run_job {
+	struct para_task task;		/* as found when selected */
+	size_t index;			/* in the scheduler */
+	struct para_lock running;	/* held while the task is ours */
+	struct para_child child;
+	int active;			/* child is running (not yet reaped) */
+	int checking;			/* child is the leftovers check */
+	struct para_strbuf check;	/* its output */
+	int attempt;			/* number of the current attempt */
+	int tries;			/* attempts made by this run */
+	struct para_attempt last;	/* outcome of the last attempt */
+	long long started_mono;
+	long long deadline;		/* timeout, monotonic ms, 0 for none */
+	long long kill_at;		/* SIGKILL due, monotonic ms, 0 for none */
+	int timed_out, cancelled;
+	int log;
+	int log_failed;
+	char *log_path;
+	struct para_strbuf partial;	/* tag: an unfinished line */
+	pid_t leader;			/* leader of the last attempt */
+	int hunting;			/* its escaped processes are killed */
+	long long hunt_kill_at;
+	char *note;			/* why it did not run or failed */
+	int reported;
+};
+
+struct para_run {
+	struct para_repo *repo;
+	struct para_run_options opts;
+	struct para_run_output out;
+	struct para_run_job *jobs;
+	size_t nr;
+	struct para_sched sched;
+	struct para_strvec base_env;
+	struct para_proc self;
+	int sigfd;
+	int interrupted;
+	long long global_kill_at;
+	int failed;			/* some task did not succeed */
+};
+
+/* run.c: talking to the caller */
+void para_run_say(struct para_run *run, const struct para_run_job *job,
+		  int failure, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void para_run_report_attempt(struct para_run *run,
+			     const struct para_run_job *job, const char *then);
+
+/* run-claim.c: the task's state, always changed under its state lock */
+typedef void (*para_run_update_fn)(struct para_task *task,
+				   const struct para_run *run,
+				   const struct para_run_job *job);
+int para_run_update_state(struct para_run *run, struct para_run_job *job,
+			  para_run_update_fn fn);
+void para_run_set_running(struct para_task *task, const struct para_run *run,
+			  const struct para_run_job *job);
+void para_run_set_result(struct para_task *task, const struct para_run *run,
+			 const struct para_run_job *job);
+
+enum para_run_claim { PARA_RUN_CLAIM_OK, PARA_RUN_CLAIM_DONE,
+		      PARA_RUN_CLAIM_BUSY };
+enum para_run_claim para_run_claim(struct para_run *run,
+				   struct para_run_job *job);
+
+/* Marks a skipped task, unless another run holds it. */
+void para_run_mark_skipped(struct para_run *run, struct para_run_job *job);
+
+/* run-start.c: claiming and starting what the scheduler hands out */
+void para_run_start_ready(struct para_run *run);
+void para_run_base_environment(struct para_strvec *out);
+
+/* run-end.c: output, the end of attempts and of jobs */
+void para_run_pump_output(struct para_run *run, struct para_run_job *job,
+			  int drain);
+void para_run_end_attempt(struct para_run *run, struct para_run_job *job);
+void para_run_finish_job(struct para_run *run, struct para_run_job *job,
+			 int ok);
+void para_run_report_skipped(struct para_run *run);
+
+/* run-hunt.c: processes that escaped their task's group */
+int para_run_has_strays(struct para_run *run);
+void para_run_hunt(struct para_run *run);
+int para_run_hunting(struct para_run *run);
+
+/* run-loop.c: waiting for and acting on events */
+int para_run_loop(struct para_run *run);
+
+#endif

@@ -1,0 +1,188 @@
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "run-internal.h"
+
+/* SIGINT and the like: stop everything, after a grace; twice: at once. */
+static void interrupt(struct para_run *run)
+{
+	long long now = para_monotonic_ms();
+	size_t i;
+
+	if (run->interrupted) {
+		run->global_kill_at = now;
+	} else {
+		run->interrupted = 1;
+		run->global_kill_at = now + run->opts.grace;
+		para_sched_halt(&run->sched);
+	}
+	for (i = 0; i < run->nr; i++) {
+		struct para_run_job *job = &run->jobs[i];
+
+		if (!job->active)
+			continue;
+		if (!job->cancelled)
+			para_child_signal(&job->child, SIGTERM);
+		job->cancelled = 1;
+		if (!job->kill_at || job->kill_at > run->global_kill_at)
+			job->kill_at = run->global_kill_at;
+	}
+}
+
+static void check_deadlines(struct para_run *run)
+{
+	long long now = para_monotonic_ms();
+	size_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		struct para_run_job *job = &run->jobs[i];
+
+		if (!job->active || job->child.exited)
+			continue;
+		if (job->deadline && now >= job->deadline && !job->timed_out &&
+		    !job->cancelled) {
+			job->timed_out = 1;
+			para_child_signal(&job->child, SIGTERM);
+			job->kill_at = now + run->opts.grace;
+		}
+		if (job->kill_at && now >= job->kill_at)
+			para_child_signal(&job->child, SIGKILL);
+	}
+}
+
+/* The next deadline or kill of a job, monotonic ms, or 0 for none. */
+static long long next_due(const struct para_run_job *job)
+{
+	long long at = 0;
+
+	if (job->deadline && !job->timed_out && !job->cancelled)
+		at = job->deadline;
+	if (job->kill_at && (!at || job->kill_at < at))
+		at = job->kill_at;
+	return at;
+}
+
+static int poll_timeout(struct para_run *run)
+{
+	long long now = para_monotonic_ms(), next = -1;
+	size_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		long long at;
+
+		if (!run->jobs[i].active || !(at = next_due(&run->jobs[i])))
+			continue;
+		if (next < 0 || at - now < next)
+			next = at > now ? at - now : 0;
+	}
+	if ((run->interrupted || para_run_hunting(run)) &&
+	    (next < 0 || next > 50))
+		next = 50;
+	if (run->out.tick && (next < 0 || next > 1000))
+		next = 1000;
+	return (int)next;
+}
+
+static void read_signals(struct para_run *run, int *chld)
+{
+	struct signalfd_siginfo si;
+
+	while (read(run->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			*chld = 1;
+		else
+			interrupt(run);
+	}
+}
+
+/* What to poll: our signals, then each active job's pidfd and output. */
+static size_t watch(struct pollfd *pfd, struct para_run_job **owner,
+		    struct para_run *run)
+{
+	size_t n = 1, i;
+
+	pfd[0].fd = run->sigfd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < run->nr; i++) {
+		struct para_run_job *job = &run->jobs[i];
+
+		if (!job->active)
+			continue;
+		owner[n] = job;
+		pfd[n].fd = job->child.pidfd;
+		pfd[n++].events = POLLIN;
+		if (job->child.out >= 0) {
+			owner[n] = job;
+			pfd[n].fd = job->child.out;
+			pfd[n++].events = POLLIN;
+		}
+	}
+	return n;
+}
+
+static int wait_for_events(struct para_run *run)
+{
+	struct pollfd *pfd = para_calloc(2 * run->nr + 1, sizeof(*pfd));
+	struct para_run_job **owner = para_calloc(2 * run->nr + 1,
+						  sizeof(*owner));
+	size_t n = watch(pfd, owner, run), i;
+	int chld = 0, error = 0;
+
+	if (poll(pfd, n, poll_timeout(run)) < 0 && errno != EINTR) {
+		error = para_error_set(PARA_ERROR, "poll failed: %s",
+				       strerror(errno));
+		goto out;
+	}
+	if (pfd[0].revents)
+		read_signals(run, &chld);
+	for (i = 1; i < n; i++)
+		if (pfd[i].revents && pfd[i].fd == owner[i]->child.out)
+			para_run_pump_output(run, owner[i], 0);
+	for (i = 1; i < n; i++)
+		if (pfd[i].revents && owner[i]->active &&
+		    pfd[i].fd == owner[i]->child.pidfd)
+			para_run_end_attempt(run, owner[i]);
+	check_deadlines(run);
+	if (chld || run->interrupted || para_run_hunting(run))
+		para_run_hunt(run);
+out:
+	free(pfd);
+	free(owner);
+	return error;
+}
+
+static int any_active(struct para_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nr; i++)
+		if (run->jobs[i].active)
+			return 1;
+	return 0;
+}
+
+int para_run_loop(struct para_run *run)
+{
+	int error = 0;
+
+	for (;;) {
+		para_run_start_ready(run);
+		if (!any_active(run) && !para_run_hunting(run))
+			break;
+		if (run->out.tick)
+			run->out.tick(run->out.data, run);
+		if ((error = wait_for_events(run)) < 0)
+			break;
+	}
+	/* whatever is left of any task dies now, or after the grace */
+	if (para_run_has_strays(run))
+		para_runner_sweep(run->interrupted ? run->global_kill_at
+				  : para_monotonic_ms() + run->opts.grace);
+	return error;
+}

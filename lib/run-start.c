@@ -1,0 +1,290 @@
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "run-internal.h"
+#include "state.h"
+#include "taskgit.h"
+
+extern char **environ;
+
+/* Our environment for the tasks, without what would mislead git in them. */
+void para_run_base_environment(struct para_strvec *out)
+{
+	static const char *const drop[] = {
+		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
+		"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
+		"GIT_NAMESPACE=", "PARA_", NULL
+	};
+	char **e;
+	size_t i;
+
+	for (e = environ; *e; e++) {
+		int keep = 1;
+
+		for (i = 0; drop[i] && keep; i++)
+			keep = strncmp(*e, drop[i], strlen(drop[i])) != 0;
+		if (keep)
+			para_strvec_push(out, *e);
+	}
+}
+
+static void build_env(struct para_strvec *env, struct para_run *run,
+		      const struct para_run_job *job)
+{
+	struct para_strbuf domain = PARA_STRBUF_INIT;
+	const struct para_task *t = &job->task;
+	size_t i;
+
+	para_strvec_pushv(env, (const char *const *)run->base_env.v);
+	for (i = 0; i < t->paths.nr; i++)
+		para_strbuf_addf(&domain, "%s\n", t->paths.v[i]);
+	para_strvec_pushf(env, "PARA_TASK=%s", t->name);
+	para_strvec_pushf(env, "PARA_ISSUE=%s", t->issue ? t->issue : "");
+	para_strvec_pushf(env, "PARA_PROMPT=%s", t->prompt ? t->prompt : "");
+	para_strvec_pushf(env, "PARA_BRANCH=%s", t->branch);
+	para_strvec_pushf(env, "PARA_BASE=%s", t->base);
+	para_strvec_pushf(env, "PARA_WORKTREE=%s", t->worktree);
+	para_strvec_pushf(env, "PARA_DOMAIN=%s", domain.buf);
+	para_strvec_pushf(env, "PARA_SLOT=%d",
+			  run->sched.jobs[job->index].slot);
+	para_strvec_pushf(env, "PARA_ATTEMPT=%d", job->attempt);
+	para_strvec_pushf(env, "PARA_LOG=%s", job->log_path);
+	para_strbuf_dispose(&domain);
+}
+
+static const char *task_command(const struct para_run *run,
+				const struct para_run_job *job)
+{
+	return job->task.command ? job->task.command : run->opts.command;
+}
+
+static void build_argv(struct para_strvec *argv, const struct para_run *run,
+		       const struct para_run_job *job)
+{
+	if (run->opts.launcher) {
+		/* the launcher is a shell prefix: `srun --ntasks=1 --` */
+		para_strvec_push(argv, "/bin/sh");
+		para_strvec_push(argv, "-c");
+		para_strvec_pushf(argv, "%s \"$@\"", run->opts.launcher);
+		para_strvec_push(argv, "para-launcher");
+	}
+	if (run->opts.exec_argv) {
+		para_strvec_pushv(argv, run->opts.exec_argv);
+	} else {
+		para_strvec_push(argv, "/bin/sh");
+		para_strvec_push(argv, "-c");
+		para_strvec_push(argv, task_command(run, job));
+	}
+}
+
+static void describe_argv(struct para_strbuf *out,
+			  const struct para_strvec *argv)
+{
+	size_t i;
+
+	for (i = 0; i < argv->nr; i++)
+		para_strbuf_addf(out, "%s%s", i ? " " : "", argv->v[i]);
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Fails the attempt before anything ran. */
+static void fail_early(struct para_run_job *job, const char *why)
+{
+	job->last.number = job->attempt;
+	job->last.state = PARA_STATE_FAILED;
+	job->last.code = -1;
+	job->last.signal = 0;
+	job->last.finished = para_now_ms();
+	free(job->note);
+	job->note = para_strdup(why);
+	job->last.note = job->note;
+}
+
+static int merge_dependencies(struct para_run *run, struct para_run_job *job)
+{
+	struct para_strvec branches = PARA_STRVEC_INIT;
+	size_t i;
+	int error;
+
+	for (i = 0; i < job->task.after.nr; i++) {
+		struct para_task dep;
+
+		if (para_state_load(&dep, run->repo, job->task.after.v[i]) < 0) {
+			para_strvec_dispose(&branches);
+			return -1;
+		}
+		para_strvec_push(&branches, dep.branch);
+		para_task_dispose(&dep);
+	}
+	error = para_taskgit_merge(job->task.worktree, &branches, job->log);
+	para_strvec_dispose(&branches);
+	return error;
+}
+
+/* Recorded before the command may run: a crash never hides it. */
+static int record_running(struct para_run *run, struct para_run_job *job)
+{
+	int error;
+
+	para_proc_identify(&job->task.proc, job->child.pid);
+	if ((error = para_run_update_state(run, job,
+					   para_run_set_running)) < 0 ||
+	    (error = para_child_release(&job->child)) < 0) {
+		para_child_signal(&job->child, SIGKILL);
+		para_child_reap(&job->child);
+	}
+	return error;
+}
+
+static int spawn_attempt(struct para_run *run, struct para_run_job *job)
+{
+	struct para_strvec argv = PARA_STRVEC_INIT, env = PARA_STRVEC_INIT;
+	struct para_strbuf what = PARA_STRBUF_INIT;
+	struct para_spawn spawn;
+	int error;
+
+	build_argv(&argv, run, job);
+	build_env(&env, run, job);
+	describe_argv(&what, &argv);
+	para_runlog_header(job->log, job->task.name, &job->last,
+			   run->opts.exec_argv ? what.buf
+					       : task_command(run, job),
+			   run->sched.jobs[job->index].slot);
+	spawn.argv = (const char *const *)argv.v;
+	spawn.env = (const char *const *)env.v;
+	spawn.dir = job->task.worktree;
+	spawn.out_fd = run->opts.tag ? -1 : job->log;
+	spawn.gated = !run->opts.exec_argv;
+	error = para_child_spawn(&job->child, &spawn);
+	para_strvec_dispose(&argv);
+	para_strvec_dispose(&env);
+	para_strbuf_dispose(&what);
+	if (error < 0)
+		return error;
+	job->leader = job->child.pid;
+	if (!run->opts.exec_argv)
+		return record_running(run, job);
+	return 0;
+}
+
+static int start_attempt(struct para_run *run, struct para_run_job *job)
+{
+	job->attempt = run->opts.exec_argv ? job->tries + 1
+					   : job->task.attempt + 1;
+	job->task.attempt = job->attempt;
+	job->tries++;
+	memset(&job->last, 0, sizeof(job->last));
+	job->last.number = job->attempt;
+	job->last.started = para_now_ms();
+	job->last.code = -1;
+	job->timed_out = job->cancelled = 0;
+	job->kill_at = 0;
+	if (!is_dir(job->task.worktree)) {
+		char *why = para_xstrfmt("worktree '%s' is missing",
+					 job->task.worktree);
+
+		fail_early(job, why);
+		free(why);
+		return -1;
+	}
+	if ((!run->opts.exec_argv && job->task.after.nr &&
+	     merge_dependencies(run, job) < 0) ||
+	    spawn_attempt(run, job) < 0) {
+		fail_early(job, para_error_last());
+		return -1;
+	}
+	job->active = 1;
+	job->started_mono = para_monotonic_ms();
+	job->deadline = run->opts.timeout ? job->started_mono + run->opts.timeout
+					  : 0;
+	return 0;
+}
+
+/* A job that will not start: say why, and skip what depends on it. */
+static void refuse(struct para_run *run, struct para_run_job *job,
+		   const char *why)
+{
+	para_run_say(run, job, 1, "not started: %s", why);
+	job->reported = 1;
+	run->failed = 1;
+	para_sched_drop(&run->sched, job->index);
+	para_run_report_skipped(run);
+}
+
+/* Returns 0 when the job is ours to run now. */
+static int take(struct para_run *run, struct para_run_job *job)
+{
+	switch (para_run_claim(run, job)) {
+	case PARA_RUN_CLAIM_DONE:
+		para_run_say(run, job, 0,
+			     "succeeded in another 'git para run'");
+		para_sched_start(&run->sched, job->index);
+		para_run_finish_job(run, job, 1);
+		return -1;
+	case PARA_RUN_CLAIM_BUSY:
+		refuse(run, job, job->note);
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+static int open_log(struct para_run *run, struct para_run_job *job)
+{
+	if (para_runlog_path(&job->log_path, run->repo, job->task.name,
+			     !!run->opts.exec_argv) < 0 ||
+	    para_runlog_open(&job->log, job->log_path) < 0) {
+		refuse(run, job, para_error_last());
+		para_lock_release(&job->running);
+		return -1;
+	}
+	return 0;
+}
+
+/* A job the scheduler handed out: claim it, then start it. */
+static void start_job(struct para_run *run, struct para_run_job *job)
+{
+	int first = !job->tries;
+
+	if (first && !run->opts.exec_argv && take(run, job) < 0)
+		return;
+	if (first && open_log(run, job) < 0)
+		return;
+	para_sched_start(&run->sched, job->index);
+	if (start_attempt(run, job) < 0) {
+		para_runlog_header(job->log, job->task.name, &job->last,
+				   task_command(run, job), -1);
+		para_runlog_result(job->log, &job->last);
+		para_run_update_state(run, job, para_run_set_result);
+		para_run_report_attempt(run, job, NULL);
+		para_run_finish_job(run, job, 0);
+	}
+}
+
+void para_run_start_ready(struct para_run *run)
+{
+	size_t i;
+
+	while (!run->interrupted && para_sched_next(&i, &run->sched))
+		start_job(run, &run->jobs[i]);
+	if (!para_sched_stuck(&run->sched))
+		return;
+	for (i = 0; i < run->nr; i++) {
+		if (run->sched.jobs[i].state != PARA_SCHED_WAITING)
+			continue;
+		para_run_say(run, &run->jobs[i], 1,
+			     "not started: it waits on itself (dependency cycle)");
+		run->jobs[i].reported = 1;
+		run->failed = 1;
+		para_sched_drop(&run->sched, i);
+	}
+}

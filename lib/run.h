@@ -1,0 +1,90 @@
+#ifndef PARA_RUN_H
+#define PARA_RUN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "task.h"
+
+/*
+ * The run engine behind `git para run`: claims the selected tasks so
+ * that no two runs ever run the same one, starts their commands in
+ * dependency order (at most `jobs` at a time), supervises them (timeouts,
+ * interrupts, escaped processes), records every attempt in the task's
+ * state and log, and retries what failed.  With `exec_argv` it runs one
+ * command in the tasks' worktrees instead and records nothing.
+ *
+ * The engine never prints: what it has to say goes through the
+ * callbacks of `struct para_run_output`.
+ */
+
+struct para_run_options {
+	int jobs;			/* at most this many at a time */
+	int retries;			/* attempts after the first */
+	int halt;			/* start nothing new after a failure */
+	int rerun;			/* run tasks that succeeded already */
+	int tag;			/* pass the output on, line by line */
+	int autocommit;			/* commit what a task left behind */
+	long long timeout;		/* ms, 0 for none */
+	long long grace;		/* ms between SIGTERM and SIGKILL */
+	const char *command;		/* para.command, or NULL */
+	const char *launcher;		/* para.launcher, or NULL */
+	const char *const *exec_argv;	/* `-- <command>`, or NULL */
+};
+
+struct para_run;
+
+struct para_run_output {
+	/*
+	 * One outcome about a task, for people: `what` completes
+	 * "<task>: ".  `failure` is set for what went wrong.
+	 */
+	void (*report)(void *data, const char *task, int failure,
+		       const char *what);
+	/* A whole line of a task's output (`tag` only), without its newline. */
+	void (*line)(void *data, const char *task, const char *text,
+		     size_t len);
+	/* A problem of ours that does not stop the run. */
+	void (*error)(void *data, const char *msg);
+	/*
+	 * Called each time the engine is about to wait, and at least once a
+	 * second while it waits: the moment to redraw a progress line.
+	 * May be NULL.
+	 */
+	void (*tick)(void *data, const struct para_run *run);
+	void *data;
+};
+
+/* A new run of nothing yet; the options are copied (strings borrowed). */
+int para_run_new(struct para_run **out, struct para_repo *repo,
+		 const struct para_run_options *opts,
+		 const struct para_run_output *output);
+void para_run_free(struct para_run *run);
+
+/* Selects a task; the run takes over `task` (and disposes of it). */
+void para_run_add(struct para_run *run, struct para_task *task);
+
+/*
+ * Runs the selected tasks until all are done, or until an interrupt
+ * (SIGINT, SIGTERM, SIGHUP) has stopped them.  A second interrupt cuts
+ * the grace short.  Negative only when the supervision itself failed.
+ */
+int para_run_execute(struct para_run *run);
+
+/* After para_run_execute(): was it interrupted, did some task not succeed? */
+int para_run_interrupted(const struct para_run *run);
+int para_run_failed(const struct para_run *run);
+
+/* Marks the run failed (a task the caller could not select, ...). */
+void para_run_set_failed(struct para_run *run);
+
+/*
+ * The progress line, cut to `width` columns:
+ * "[3/10] running: a, b (1m20s)".
+ */
+void para_run_progress(struct para_strbuf *out, const struct para_run *run,
+		       size_t width);
+
+#endif

@@ -1,0 +1,61 @@
+#!/bin/sh
+#
+# Every configuration key the code reads is described in
+# Documentation/config/para.adoc, which every manual page includes.
+
+test_description='configuration keys are documented'
+
+. "$(dirname "$0")"/test-lib.sh
+. "$SHARNESS_TEST_DIRECTORY"/lib-doc.sh
+
+SRC_DIR=$SHARNESS_TEST_DIRECTORY/..
+
+# names in the code that look like keys but are not configuration:
+# para.version is the format version inside the task state files
+not_config='para.version'
+
+test_expect_success 'list the keys the code reads' '
+	cat "$SRC_DIR"/lib/*.c "$SRC_DIR"/lib/*.h \
+		"$SRC_DIR"/cmd/*.c "$SRC_DIR"/cmd/*.h >sources &&
+	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
+		tr -d "\"" | tr A-Z a-z | sort -u >keys.all &&
+	grep -v -x -F "$not_config" keys.all >keys &&
+	grep "^para\\." keys
+'
+
+test_expect_success 'list the keys that are documented' '
+	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\)::\$/\\1/p" \
+		"$DOC_DIR"/config/para.adoc | tr A-Z a-z | sort >documented &&
+	test -s documented
+'
+
+test_expect_success 'every key read is documented' '
+	comm -23 keys documented >undocumented &&
+	test_must_be_empty undocumented
+'
+
+test_expect_success 'every key is documented once' '
+	uniq -d documented >twice &&
+	test_must_be_empty twice
+'
+
+test_expect_success 'every page includes the configuration' '
+	for page in "$DOC_DIR"/git-para*.adoc; do
+		doc_section "$page" CONFIGURATION >section &&
+		grep -x "include::config/para.adoc\\[\\]" section || {
+			echo "${page##*/} does not include config/para.adoc" &&
+			return 1
+		}
+	done
+'
+
+test_expect_success 'the README table lists every documented key' '
+	for key in $(cat documented); do
+		grep -i -q "^| \`$key\`" "$SRC_DIR"/README.md || {
+			echo "README.md: $key missing" &&
+			return 1
+		}
+	done
+'
+
+test_done

@@ -1,0 +1,139 @@
+#!/bin/sh
+#
+# contrib/agents: the wrappers hand the prompt to the real agents intact,
+# with the task's domain; the example agent edits only inside its domain.
+
+test_description='agent wrappers and the example agent'
+
+. "$(dirname "$0")"/test-lib.sh
+
+AGENTS=$SHARNESS_TEST_DIRECTORY/../contrib/agents
+
+prompt='Fix "the" bug; don'\''t touch $HOME
+and keep `this` line'
+
+# fake agents that write each argument on its own, NUL-terminated
+test_expect_success 'setup: fake claude, codex and aider' '
+	mkdir bin &&
+	for a in claude codex aider; do
+		printf "#!/bin/sh\nprintf \"%%s\\\\0\" \"\$@\" >\"\$ARGS_OUT\"\n" \
+			>bin/$a &&
+		chmod +x bin/$a || return 1
+	done &&
+	test_create_repo repo &&
+	PARA_TASK=fix PARA_BRANCH=solve/fix PARA_PROMPT=$prompt &&
+	PARA_DOMAIN="src/api
+docs/guide.md" &&
+	export PARA_TASK PARA_BRANCH PARA_PROMPT PARA_DOMAIN
+'
+
+# args_of <file>: the recorded arguments, one a line (NULs as newlines)
+args_of () {
+	tr "\0" "\n" <"$1"
+}
+
+test_expect_success 'the prompt carries the task and its domain' '
+	"$AGENTS/para-agent-prompt" >full &&
+	printf "%s\n" "$prompt" >expect &&
+	head -n 2 full >actual &&
+	test_cmp expect actual &&
+	grep -x -- "- src/api" full &&
+	grep -x -- "- docs/guide.md" full &&
+	grep "task fix .*solve/fix" full
+'
+
+test_expect_success 'para-agent-prompt outside git para run' '
+	(
+		unset PARA_TASK &&
+		test_expect_code 2 "$AGENTS/para-agent-prompt" 2>err
+	) &&
+	grep "PARA_TASK is not set" err
+'
+
+test_expect_success 'claude-code runs claude --print with the prompt' '
+	"$AGENTS/para-agent-prompt" >expect.prompt &&
+	(
+		cd repo &&
+		PATH=$(pwd)/../bin:$PATH ARGS_OUT=../claude.args \
+			"$AGENTS/claude-code"
+	) &&
+	printf "%s\0" --print --permission-mode acceptEdits \
+		"$(cat expect.prompt)" >expect &&
+	test_cmp expect claude.args
+'
+
+test_expect_success 'codex runs codex exec with the prompt' '
+	(
+		cd repo &&
+		PATH=$(pwd)/../bin:$PATH ARGS_OUT=../codex.args \
+		PARA_CODEX_ARGS="--model m1" "$AGENTS/codex"
+	) &&
+	printf "%s\0" exec --full-auto --model m1 \
+		"$(cat expect.prompt)" >expect &&
+	test_cmp expect codex.args
+'
+
+test_expect_success 'aider gets the prompt and the files of the domain' '
+	(
+		cd repo &&
+		PATH=$(pwd)/../bin:$PATH ARGS_OUT=../aider.args \
+			"$AGENTS/aider"
+	) &&
+	args_of aider.args >args &&
+	test "$(sed -n 1p args)" = --message &&
+	tr "\0" "\n" <aider.args | sed -n "/^--\$/,\$p" >actual &&
+	printf "%s\n" -- docs/guide.md src/api/orders.c >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a wrapper whose agent is missing says so' '
+	(
+		PATH=/usr/bin:/bin &&
+		test_expect_code 127 "$AGENTS/claude-code" 2>err
+	) &&
+	grep "claude.* not found" err
+'
+
+test_expect_success 'example-agent edits files of its domain only' '
+	(
+		cd repo &&
+		PARA_DOMAIN="src/api/
+notes/
+src/*.h" "$AGENTS/example-agent" >../agent.out
+	) &&
+	git -C repo status --porcelain >actual &&
+	cat >expect <<-\EOF &&
+	 M src/api/orders.c
+	?? notes/
+	EOF
+	test_cmp expect actual &&
+	grep "fix (attempt 1): Fix \"the\" bug" repo/src/api/orders.c &&
+	test -f repo/notes/fix.md &&
+	grep "nothing matches src/\*.h" agent.out
+'
+
+test_expect_success 'example-agent without a domain writes <task>.md' '
+	git -C repo stash -u -q &&
+	(
+		cd repo &&
+		unset PARA_DOMAIN &&
+		"$AGENTS/example-agent" >/dev/null
+	) &&
+	git -C repo status --porcelain >actual &&
+	echo "?? fix.md" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'example-agent fails on request, changing nothing' '
+	git -C repo stash -u -q &&
+	(
+		cd repo &&
+		EXAMPLE_AGENT_FAIL=1 &&
+		export EXAMPLE_AGENT_FAIL &&
+		test_expect_code 1 "$AGENTS/example-agent" >/dev/null
+	) &&
+	git -C repo status --porcelain >actual &&
+	test_must_be_empty actual
+'
+
+test_done
