@@ -45,7 +45,7 @@ endif
 
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(SANFLAGS) $(DEP_CFLAGS) \
 	-Ilib -Icmd -DPARA_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 
 ifndef V
 QUIET_CC = @echo '   ' CC $@;
@@ -55,7 +55,9 @@ QUIET_DOC = @echo '   ' DOC $@;
 endif
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
-CMD_COMMON_SRC := cmd/common-main.c cmd/usage.c cmd/parse-options.c \
+# shared command-line code, in an archive so that each program links only
+# what it uses (the dispatcher then needs no libgit2)
+CMD_COMMON_SRC := cmd/usage.c cmd/parse-options.c \
 	$(filter-out cmd/para.c cmd/para-%.c cmd/common-main.c cmd/usage.c \
 	cmd/parse-options.c,$(wildcard cmd/*.c))
 PROGRAM_SRC := cmd/para.c $(sort $(wildcard cmd/para-*.c))
@@ -68,6 +70,8 @@ MAN_PAGES := $(patsubst Documentation/%.adoc,$(BUILD)/man/%.1,$(DOC_SRC))
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 CMD_COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CMD_COMMON_SRC))
+LIBCMD := $(BUILD)/cmd/libcmd.a
+MAIN_OBJ := $(BUILD)/cmd/common-main.o
 LIBPARA := $(BUILD)/lib/libpara.a
 
 all: $(PROGRAMS)
@@ -81,11 +85,14 @@ $(BUILD)/%.o: %.c
 $(LIBPARA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(CMD_COMMON_OBJ) $(LIBPARA)
+$(LIBCMD): $(CMD_COMMON_OBJ)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(CMD_COMMON_OBJ) $(LIBPARA)
+$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 

@@ -2,14 +2,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <git2.h>
 
 #include "error.h"
 
 static __thread char last_message[4096];
 
-static void __attribute__((format(printf, 2, 0)))
-set_message(const char *suffix, const char *fmt, va_list ap)
+void
+para_error_vset(const char *suffix, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(last_message, sizeof(last_message), fmt, ap);
 
@@ -25,19 +24,7 @@ int para_error_set(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	set_message(NULL, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int para_error_git(int code, const char *fmt, ...)
-{
-	const git_error *e = git_error_last();
-	va_list ap;
-
-	va_start(ap, fmt);
-	set_message(e && e->message ? e->message : "unknown libgit2 error",
-		    fmt, ap);
+	para_error_vset(NULL, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -48,7 +35,7 @@ int para_error_errno(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	set_message(strerror(saved), fmt, ap);
+	para_error_vset(strerror(saved), fmt, ap);
 	va_end(ap);
 	errno = saved;
 	return code;

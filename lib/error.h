@@ -1,6 +1,8 @@
 #ifndef PARA_ERROR_H
 #define PARA_ERROR_H
 
+#include <stdarg.h>
+
 /*
  * Library error reporting, in the manner of libgit2: functions return a
  * negative value and leave a message for the caller, who decides how to
@@ -28,6 +30,10 @@ int para_error_git(int code, const char *fmt, ...)
 /* Sets the message from errno, prefixed by `fmt`. */
 int para_error_errno(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Sets the message from `fmt`, with ": <suffix>" after it if not NULL. */
+void para_error_vset(const char *suffix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The last message, or "unknown error"; never NULL. */
 const char *para_error_last(void);
