@@ -49,6 +49,29 @@ static int get_varint(size_t *out, const unsigned char **p,
 	return 0;
 }
 
+/*
+ * Version 4: the path at `name` is what follows the previous entry's
+ * path once as many bytes as the varint says are stripped from its end.
+ */
+static int parse_compressed_path(struct para_index_entry *e,
+				 const unsigned char **p,
+				 const unsigned char *name,
+				 const unsigned char *end, const char *prev)
+{
+	size_t len, strip, keep = prev ? strlen(prev) : 0;
+
+	if (get_varint(&strip, &name, end) < 0 || strip > keep)
+		return -1;
+	len = strnlen((const char *)name, (size_t)(end - name));
+	if (name + len >= end)
+		return -1;
+	e->path = para_malloc(keep - strip + len + 1);
+	memcpy(e->path, prev, keep - strip);
+	memcpy(e->path + keep - strip, name, len + 1);
+	*p = name + len + 1;
+	return 0;
+}
+
 /* One entry at *p; advances *p.  -1 when unusable for the check. */
 static int parse_entry(struct para_index_entry *e, const unsigned char **p,
 		       const unsigned char *end, unsigned version,
@@ -79,20 +102,8 @@ static int parse_entry(struct para_index_entry *e, const unsigned char **p,
 	e->size = get_be32(s + 36);
 	memcpy(e->oid, s + 40, PARA_OID_RAW);
 	name = s + fixed;
-	if (version == 4) {
-		size_t strip, keep = prev ? strlen(prev) : 0;
-
-		if (get_varint(&strip, &name, end) < 0 || strip > keep)
-			return -1;
-		len = strnlen((const char *)name, (size_t)(end - name));
-		if (name + len >= end)
-			return -1;
-		e->path = para_malloc(keep - strip + len + 1);
-		memcpy(e->path, prev, keep - strip);
-		memcpy(e->path + keep - strip, name, len + 1);
-		*p = name + len + 1;
-		return 0;
-	}
+	if (version == 4)
+		return parse_compressed_path(e, p, name, end, prev);
 	len = strnlen((const char *)name, (size_t)(end - name));
 	if (name + len >= end)
 		return -1;
