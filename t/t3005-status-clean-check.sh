@@ -38,7 +38,7 @@ test_expect_success 'setup' '
 		git add . &&
 		git commit -q -m init &&
 		for t in clean modified same-size staged deleted untracked \
-			ignored empty-dir attrs racy mode committed remembered
+			ignored empty-dir attrs racy mode committed remembered v4
 		do
 			status_task $t || return 1
 		done
@@ -48,6 +48,17 @@ test_expect_success 'setup' '
 test_expect_success 'a fresh worktree is clean' '
 	echo "0 0 0 0 0" >expect &&
 	dirty_counts clean >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an index of version 4 (compressed paths) is read right' '
+	git -C repo-worktrees/v4 update-index --index-version 4 &&
+	echo "0 0 0 0 0" >expect &&
+	dirty_counts v4 >actual &&
+	test_cmp expect actual &&
+	echo more >>repo-worktrees/v4/src/deep/b.c &&
+	echo "1 0 1 0 0" >expect &&
+	dirty_counts v4 >actual &&
 	test_cmp expect actual
 '
 
