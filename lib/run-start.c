@@ -155,6 +155,14 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 	build_argv(&argv, run, job);
 	build_env(&env, run, job);
 	describe_argv(&what, &argv);
+	/*
+	 * The attempt starts now, for its record and for its timeout
+	 * alike: what follows (the state written and synced before the
+	 * command may go on) counts against the timeout, so that the
+	 * duration recorded for a timed-out attempt is its timeout.
+	 */
+	job->last.started = para_now_ms();
+	job->started_mono = para_monotonic_ms();
 	para_runlog_header(job->log, job->task.name, &job->last,
 			   run->opts.exec_argv ? what.buf
 					       : task_command(run, job),
@@ -203,7 +211,6 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 		return -1;
 	}
 	job->active = 1;
-	job->started_mono = para_monotonic_ms();
 	job->deadline = run->opts.timeout ? job->started_mono + run->opts.timeout
 					  : 0;
 	return 0;

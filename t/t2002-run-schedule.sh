@@ -6,16 +6,35 @@ test_description='git para run: jobs, slots, exclusive tasks and locks'
 . "$T_DIR/lib-run.sh"
 
 # Each task marks itself present in $HOME/now while it runs and records
-# how many tasks were present, and whether its slot was free.
+# how many tasks were present, and whether its slot was free.  With
+# "<want> <total>" in $HOME/want it stays until <want> tasks are present
+# or all <total> have started (10 s at most), rather than for 0.3 s: on a
+# loaded machine the runner may take longer than that to start the others.
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	mkdir now &&
 	cat >probe.sh <<-\EOF &&
+	present () {
+		ls "$HOME/now" | grep -v ^slot- | wc -l
+	}
 	mkdir "$HOME/now/slot-$PARA_SLOT" || echo "slot $PARA_SLOT taken" >>"$HOME/clash"
 	touch "$HOME/now/$PARA_TASK"
-	ls "$HOME/now" | grep -v ^slot- | wc -l >>"$HOME/seen-$PARA_TASK"
-	sleep 0.3
-	ls "$HOME/now" | grep -v ^slot- | wc -l >>"$HOME/seen-$PARA_TASK"
+	echo "$PARA_TASK" >>"$HOME/started"
+	present >>"$HOME/seen-$PARA_TASK"
+	if read want total <"$HOME/want"
+	then
+		n=0
+		while test $(present) -lt $want &&
+		      test $(wc -l <"$HOME/started") -lt $total &&
+		      test $n -lt 200
+		do
+			sleep 0.05
+			n=$((n + 1))
+		done
+	else
+		sleep 0.3
+	fi 2>/dev/null
+	present >>"$HOME/seen-$PARA_TASK"
 	rm "$HOME/now/$PARA_TASK"
 	rmdir "$HOME/now/slot-$PARA_SLOT"
 	echo "$PARA_SLOT" >>"$HOME/slots"
@@ -35,6 +54,7 @@ max_seen () {
 }
 
 test_expect_success '-j bounds the tasks running at once; slots are unique' '
+	echo 3 6 >want &&
 	git -C repo para run -j3 >out &&
 	echo 3 >expect && max_seen >actual && test_cmp expect actual &&
 	test_must_fail test -e clash &&
@@ -43,7 +63,8 @@ test_expect_success '-j bounds the tasks running at once; slots are unique' '
 '
 
 test_expect_success 'para.jobs is the default' '
-	rm -f seen-* slots &&
+	rm -f seen-* slots started &&
+	echo 2 6 >want &&
 	git -C repo -c para.jobs=2 para run --rerun >out &&
 	echo 2 >expect && max_seen >actual && test_cmp expect actual &&
 	sort -u slots >actual && printf "0\n1\n" >expect &&
@@ -56,7 +77,7 @@ test_expect_success 'an exclusive task runs alone' '
 		test_task x1 -x &&
 		test_task x2
 	) &&
-	rm -f seen-* &&
+	rm -f seen-* want &&
 	git -C repo para run -j4 --rerun t1 t2 x1 x2 >out &&
 	echo 1 >expect && sort -n seen-x1 | tail -n 1 >actual &&
 	test_cmp expect actual

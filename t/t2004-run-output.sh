@@ -5,13 +5,18 @@ test_description='git para run: what it shows, on and off a terminal'
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
+# What slowline does before the rest of its line: it waits (10 s at
+# most) until ok1 is no longer running, so that on a loaded machine too
+# it is still running alone for a while after ok1 ended.
+wait_ok1='s=$(git rev-parse --git-common-dir)/para/tasks/ok1; n=0; while test "$(git config -f "$s" run.state)" = running && test $n -lt 200; do sleep 0.05; n=$((n + 1)); done'
+
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	(
 		cd repo &&
 		test_task ok1 -c "echo one; echo two >&2" &&
 		test_task bad -c "echo broken; exit 2" &&
-		test_task slowline -c "printf \"hal\"; sleep 0.3; printf \"f line\\nlast\"" &&
+		test_task slowline -c "printf hal; $wait_ok1; sleep 0.3; printf \"f line\\nlast\"" &&
 		test_task chatty -c "for i in 1 2 3 4 5; do echo chatty-\$i; sleep 0.05; done"
 	)
 '
