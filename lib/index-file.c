@@ -66,7 +66,8 @@ static int parse_compressed_path(struct para_index_entry *e,
 	if (name + len >= end)
 		return -1;
 	e->path = para_malloc(keep - strip + len + 1);
-	memcpy(e->path, prev, keep - strip);
+	if (keep > strip)
+		memcpy(e->path, prev, keep - strip);
 	memcpy(e->path + keep - strip, name, len + 1);
 	*p = name + len + 1;
 	return 0;
