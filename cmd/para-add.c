@@ -202,6 +202,8 @@ static void plan_task(struct plan *plan, const struct task_input *in,
 	else if (nt->task.issue)
 		nt->task.prompt = para_xstrfmt("Solve issue #%s",
 					       nt->task.issue);
+	if (in->command && !*in->command)
+		die("--command needs a command; leave it out to use para.command");
 	if (in->command)
 		nt->task.command = para_strdup(in->command);
 	for (i = 0; i < in->after->nr; i++)

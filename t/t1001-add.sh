@@ -231,6 +231,12 @@ test_expect_success '--after, --exclusive, --lock, --command and -m are recorded
 	test "$(git config -f $f task.prompt)" = "do it; \"now\""
 '
 
+test_expect_success 'an empty --command is refused' '
+	(cd repo && test_expect_code 128 git para add --command= emptycmd 2>../err) &&
+	grep "^fatal: --command needs a command" err &&
+	test_no_task_at emptycmd
+'
+
 test_expect_success 'a task cannot run after itself' '
 	(cd repo && test_expect_code 128 git para add --after self self 2>../err) &&
 	grep "cannot run after itself" err
