@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-config.h"
 #include "collect.h"
 #include "collect-merge.h"
 #include "collect-pr.h"
@@ -40,16 +41,6 @@ struct collect_opts {
 
 static struct para_repo *repo;
 static struct para_config *config;
-
-static const char *config_string(const char *key, const char *def)
-{
-	const char *value = def;
-	int error = para_config_get_string(&value, config, key);
-
-	if (error < 0 && error != PARA_ENOTFOUND)
-		die_lib();
-	return value;
-}
 
 static void add_task(struct para_task **tasks, size_t *nr,
 		     const struct para_task *task)
@@ -187,7 +178,7 @@ static int do_merge(struct para_collect *c, const char *branch)
 	int ret = 0, created;
 
 	if (!*branch)
-		branch = config_string("para.integrationBranch",
+		branch = cfg_string(config, "para.integrationBranch",
 				       "para/integration");
 	if (para_collect_merge_order(order, c) < 0)
 		die_lib();
@@ -223,7 +214,7 @@ static int push_one(const struct para_collect_item *it, const char *remote)
 /* Pushes every task; `ok[i]` says whether task i made it. */
 static int do_push(struct para_collect *c, char *ok)
 {
-	const char *remote = config_string("para.remote", "origin");
+	const char *remote = cfg_string(config, "para.remote", "origin");
 	size_t i;
 	int ret = 0;
 
@@ -240,7 +231,7 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 	struct para_collect_pr pr = PARA_COLLECT_PR_INIT;
 	const char *name = c->items[i].task.name;
 	int ret = para_collect_open_pr(&pr, repo, c, i, remote,
-				       config_string("para.prCommand",
+				       cfg_string(config, "para.prCommand",
 						     DEFAULT_PR_COMMAND));
 
 	if (ret < 0) {
@@ -259,7 +250,7 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 
 static int do_pr(struct para_collect *c)
 {
-	const char *remote = config_string("para.remote", "origin");
+	const char *remote = cfg_string(config, "para.remote", "origin");
 	char *pushed = para_calloc(c->nr, 1);
 	size_t i;
 	int ret = do_push(c, pushed);
@@ -321,9 +312,9 @@ int cmd_main(int argc, const char **argv)
 		usage_msg_opt("--json goes only with --check", collect_usage,
 			      options);
 	if (para_lib_init() < 0 || para_repo_open(&repo) < 0 ||
-	    para_config_open(&config, repo) < 0 ||
-	    para_config_get_all(&shared, config, "para.sharedPath") < 0)
+	    para_config_open(&config, repo) < 0)
 		die_lib();
+	cfg_all(&shared, config, "para.sharedPath");
 	nr = select_tasks(&tasks, argc, argv);
 	if (!nr && !o.json) {
 		printf("no succeeded tasks to collect\n");
