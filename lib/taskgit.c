@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cleancheck.h"
 #include "command.h"
 #include "error.h"
 #include "taskgit.h"
@@ -104,6 +105,24 @@ out:
  */
 #define CLEAN_CHECK_MAX_ENTRIES 1000
 
+/* The stat-based proof that status uses too (cleancheck.h). */
+static int proven_clean(git_repository *repo, const char *worktree)
+{
+	git_object *tree = NULL;
+	char *index_path;
+	int clean = 0;
+
+	if (git_revparse_single(&tree, repo, "HEAD^{tree}") < 0)
+		return 0;
+	index_path = para_xstrfmt("%s/index", git_repository_path(repo));
+	clean = para_worktree_proven_clean(worktree, index_path,
+					   git_object_id(tree)->id,
+					   CLEAN_CHECK_MAX_ENTRIES, 0, NULL);
+	free(index_path);
+	git_object_free(tree);
+	return clean;
+}
+
 int para_taskgit_clean_in_process(const char *worktree)
 {
 	git_status_options opts;
@@ -116,8 +135,11 @@ int para_taskgit_clean_in_process(const char *worktree)
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 		     GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_repository_open_ext(&repo, worktree,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_repository_index(&index, repo) < 0 ||
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		goto out;
+	if ((clean = proven_clean(repo, worktree)))
+		goto out;
+	if (git_repository_index(&index, repo) < 0 ||
 	    git_index_entrycount(index) > CLEAN_CHECK_MAX_ENTRIES ||
 	    git_index_has_conflicts(index))
 		goto out;
