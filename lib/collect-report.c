@@ -55,84 +55,75 @@ void para_collect_format_text(struct para_strbuf *out,
 		c->pairs_merged, outside, c->overlaps_nr, c->conflicts_nr);
 }
 
-static void json_list(struct para_strbuf *out, const char *key,
+static void json_list(struct para_json *j, const char *key,
 		      const struct para_strvec *sv)
 {
 	size_t i;
 
-	para_strbuf_addf(out, ",\"%s\":[", key);
-	for (i = 0; i < sv->nr; i++) {
-		if (i)
-			para_strbuf_addch(out, ',');
-		para_json_quote(out, sv->v[i]);
-	}
-	para_strbuf_addch(out, ']');
+	para_json_array_open(j, key);
+	for (i = 0; i < sv->nr; i++)
+		para_json_string(j, NULL, sv->v[i]);
+	para_json_array_close(j);
 }
 
-static void json_item(struct para_strbuf *out,
-		      const struct para_collect_item *it)
+static void json_item(struct para_json *j, const struct para_collect_item *it)
 {
 	const struct para_task *t = &it->task;
 
-	para_strbuf_addstr(out, "{\"name\":");
-	para_json_quote(out, t->name);
-	para_strbuf_addstr(out, ",\"branch\":");
-	para_json_quote(out, t->branch);
-	para_strbuf_addstr(out, ",\"state\":");
-	para_json_quote(out, para_task_state_name(t->state));
-	para_strbuf_addstr(out, ",\"base\":");
-	para_json_quote(out, t->base);
-	para_strbuf_addstr(out, ",\"tip\":");
-	para_json_quote(out, it->tip);
-	json_list(out, "domain", &t->paths);
-	json_list(out, "changed", &it->changed);
-	json_list(out, "outside", &it->outside);
-	para_strbuf_addstr(out, ",\"pr_url\":");
-	if (t->pr_url)
-		para_json_quote(out, t->pr_url);
-	else
-		para_strbuf_addstr(out, "null");
-	para_strbuf_addch(out, '}');
+	para_json_object_open(j, NULL);
+	para_json_string(j, "name", t->name);
+	para_json_string(j, "branch", t->branch);
+	para_json_string(j, "state", para_task_state_name(t->state));
+	para_json_string(j, "base", t->base);
+	para_json_string(j, "tip", it->tip);
+	json_list(j, "domain", &t->paths);
+	json_list(j, "changed", &it->changed);
+	json_list(j, "outside", &it->outside);
+	para_json_string(j, "pr_url", t->pr_url);
+	para_json_object_close(j);
 }
 
 void para_collect_format_json(struct para_strbuf *out,
 			      const struct para_collect *c)
 {
-	size_t i, j;
+	struct para_json j;
+	size_t i, k;
 
-	para_strbuf_addf(out, "{\"version\":1,\"ok\":%s,\"pairs\":%zu,"
-			 "\"pairs_merged\":%zu,\"tasks\":[",
-			 para_collect_problems(c) ? "false" : "true",
-			 c->pairs, c->pairs_merged);
-	for (i = 0; i < c->nr; i++) {
-		if (i)
-			para_strbuf_addch(out, ',');
-		json_item(out, &c->items[i]);
-	}
-	para_strbuf_addstr(out, "],\"overlaps\":[");
+	para_json_init(&j, out);
+	para_json_object_open(&j, NULL);
+	para_json_int(&j, "version", 1);
+	para_json_bool(&j, "ok", !para_collect_problems(c));
+	para_json_int(&j, "pairs", (long long)c->pairs);
+	para_json_int(&j, "pairs_merged", (long long)c->pairs_merged);
+	para_json_array_open(&j, "tasks");
+	for (i = 0; i < c->nr; i++)
+		json_item(&j, &c->items[i]);
+	para_json_array_close(&j);
+	para_json_array_open(&j, "overlaps");
 	for (i = 0; i < c->overlaps_nr; i++) {
-		para_strbuf_addstr(out, i ? ",{\"path\":" : "{\"path\":");
-		para_json_quote(out, c->overlaps[i].path);
-		para_strbuf_addstr(out, ",\"tasks\":[");
-		for (j = 0; j < c->overlaps[i].tasks_nr; j++) {
-			if (j)
-				para_strbuf_addch(out, ',');
-			para_json_quote(out,
-					 name_of(c, c->overlaps[i].tasks[j]));
-		}
-		para_strbuf_addstr(out, "]}");
+		para_json_object_open(&j, NULL);
+		para_json_string(&j, "path", c->overlaps[i].path);
+		para_json_array_open(&j, "tasks");
+		for (k = 0; k < c->overlaps[i].tasks_nr; k++)
+			para_json_string(&j, NULL,
+				name_of(c, c->overlaps[i].tasks[k]));
+		para_json_array_close(&j);
+		para_json_object_close(&j);
 	}
-	para_strbuf_addstr(out, "],\"conflicts\":[");
+	para_json_array_close(&j);
+	para_json_array_open(&j, "conflicts");
 	for (i = 0; i < c->conflicts_nr; i++) {
-		para_strbuf_addstr(out, i ? ",{\"tasks\":[" : "{\"tasks\":[");
-		para_json_quote(out, name_of(c, c->conflicts[i].a));
-		para_strbuf_addch(out, ',');
-		para_json_quote(out, name_of(c, c->conflicts[i].b));
-		para_strbuf_addch(out, ']');
-		json_list(out, "files", &c->conflicts[i].files);
-		para_strbuf_addch(out, '}');
+		para_json_object_open(&j, NULL);
+		para_json_array_open(&j, "tasks");
+		para_json_string(&j, NULL, name_of(c, c->conflicts[i].a));
+		para_json_string(&j, NULL, name_of(c, c->conflicts[i].b));
+		para_json_array_close(&j);
+		json_list(&j, "files", &c->conflicts[i].files);
+		para_json_object_close(&j);
 	}
-	para_strbuf_addstr(out, "]}\n");
+	para_json_array_close(&j);
+	para_json_object_close(&j);
+	para_strbuf_addch(out, '\n');
 }
 
 static void md_files(struct para_strbuf *out, const struct para_strvec *sv)
