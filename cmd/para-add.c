@@ -403,8 +403,26 @@ static void check_overlap_pair(const struct new_task *nt, const char *other,
 			    other, para_domain_pattern(od, ib), example);
 }
 
+/* The domains of the active tasks, built once; NULL where none applies. */
+static struct para_domain **existing_domains(const struct existing *ex)
+{
+	struct para_domain **v = para_calloc(ex->nr + 1, sizeof(*v));
+	size_t j;
+
+	for (j = 0; j < ex->nr; j++) {
+		if (!is_active(&ex->v[j]) || !ex->v[j].paths.nr)
+			continue;
+		if (para_domain_new(&v[j], (const char *const *)ex->v[j].paths.v,
+				    ex->v[j].paths.nr) < 0)
+			warning("task '%s': %s", ex->v[j].name,
+				para_error_last());
+	}
+	return v;
+}
+
 static void check_overlaps(struct plan *plan, const struct existing *ex)
 {
+	struct para_domain **od = existing_domains(ex);
 	size_t i, j;
 
 	for (i = 0; i < plan->nr; i++) {
@@ -413,27 +431,18 @@ static void check_overlaps(struct plan *plan, const struct existing *ex)
 		if (!nt->task.paths.nr)
 			continue;
 		die_context = nt->where;
-		for (j = 0; j < ex->nr; j++) {
-			struct para_domain *od = NULL;
-
-			if (!is_active(&ex->v[j]) || !ex->v[j].paths.nr)
-				continue;
-			if (para_domain_new(&od,
-				(const char *const *)ex->v[j].paths.v,
-				ex->v[j].paths.nr) < 0) {
-				warning("task '%s': %s", ex->v[j].name,
-					para_error_last());
-				continue;
-			}
-			check_overlap_pair(nt, ex->v[j].name, od);
-			para_domain_free(od);
-		}
+		for (j = 0; j < ex->nr; j++)
+			if (od[j])
+				check_overlap_pair(nt, ex->v[j].name, od[j]);
 		for (j = 0; j < i; j++)
 			if (plan->v[j].task.paths.nr)
 				check_overlap_pair(nt, plan->v[j].task.name,
 						   plan->v[j].domain);
 	}
 	die_context = NULL;
+	for (j = 0; j < ex->nr; j++)
+		para_domain_free(od[j]);
+	free(od);
 }
 
 /* Each new task's dependencies: not itself, and tasks that exist. */
