@@ -20,6 +20,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "state.h"
+#include "taskgit.h"
 #include "usage.h"
 
 static const char *const prune_usage[] = {
@@ -51,12 +52,17 @@ struct verdict {
 	char tip[GIT_OID_HEXSZ + 1];
 };
 
+/* Small clean worktrees are recognised in process, as run does. */
 static int worktree_dirty(const char *worktree)
 {
 	struct para_strbuf out = PARA_STRBUF_INIT;
-	int status = para_git(&out, NULL, worktree, "status", "--porcelain",
-			      "--untracked-files=all", NULL);
-	int dirty = status != 0 || out.len > 0;
+	int status, dirty;
+
+	if (para_taskgit_clean_in_process(worktree))
+		return 0;
+	status = para_git(&out, NULL, worktree, "status", "--porcelain",
+			  "--untracked-files=all", NULL);
+	dirty = status != 0 || out.len > 0;
 
 	para_strbuf_dispose(&out);
 	return dirty;
