@@ -1,14 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "batch.h"
+#include "command.h"
 #include "error.h"
 
 /* One running job: its process and the read ends of its two pipes. */
@@ -18,31 +17,16 @@ struct slot {
 	int fd[2];
 };
 
-static const char *const repo_env[] = {
-	"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
-	"GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE", NULL
-};
-
 static void child(struct para_batch_job *job, int out, int err)
 {
-	struct para_strvec argv = PARA_STRVEC_INIT;
-	int devnull = open("/dev/null", O_RDONLY);
-	size_t i;
+	struct para_command cmd = PARA_COMMAND_INIT;
 
-	signal(SIGPIPE, SIG_DFL);
-	if (devnull >= 0)
-		dup2(devnull, 0);
-	dup2(out, 1);
-	dup2(err, 2);
-	for (i = 0; repo_env[i]; i++)
-		unsetenv(repo_env[i]);
-	for (i = 0; i < job->env.nr; i++)
-		putenv(job->env.v[i]);
-	para_strvec_push(&argv, "git");
-	para_strvec_pushv(&argv, (const char *const *)job->args.v);
-	execvp("git", argv.v);
-	dprintf(2, "fatal: cannot run 'git': %s\n", strerror(errno));
-	_exit(127);
+	cmd.git = 1;
+	cmd.stdin_null = 1;
+	cmd.env = job->env;
+	para_strvec_push(&cmd.args, "git");
+	para_strvec_pushv(&cmd.args, (const char *const *)job->args.v);
+	para_command_exec_child(&cmd, -1, out, err);
 }
 
 static int start(struct slot *slot, struct para_batch_job *job)
@@ -106,9 +90,8 @@ static void finish(struct slot *slot)
 	slot->job = NULL;
 }
 
-static void wait_some(struct slot *slots, unsigned nr)
+static void wait_some(struct slot *slots, struct pollfd *pfd, unsigned nr)
 {
-	struct pollfd pfd[2 * 64];
 	unsigned i;
 
 	for (i = 0; i < nr; i++) {
@@ -129,7 +112,8 @@ static void wait_some(struct slot *slots, unsigned nr)
 
 int para_batch_run(struct para_batch_job *jobs, size_t nr, unsigned max)
 {
-	struct slot slots[64];
+	struct slot *slots;
+	struct pollfd *pfd;
 	size_t next = 0;
 	unsigned i, running = 0;
 	int error = 0;
@@ -139,21 +123,24 @@ int para_batch_run(struct para_batch_job *jobs, size_t nr, unsigned max)
 
 		max = cpus > 0 ? (unsigned)cpus : 1;
 	}
-	if (max > 64)
-		max = 64;
-	memset(slots, 0, sizeof(slots));
+	if (max > nr)
+		max = nr ? (unsigned)nr : 1;
+	slots = para_calloc(max, sizeof(*slots));
+	pfd = para_calloc(2 * (size_t)max, sizeof(*pfd));
 	while (next < nr || running) {
 		for (i = 0; i < max && next < nr && !error; i++)
 			if (!slots[i].job)
 				error = start(&slots[i], &jobs[next++]);
 		if (error && !running)
 			break;
-		wait_some(slots, max);
+		wait_some(slots, pfd, max);
 		for (running = 0, i = 0; i < max; i++)
 			running += !!slots[i].job;
 		if (error)
 			next = nr;
 	}
+	free(slots);
+	free(pfd);
 	return error;
 }
 

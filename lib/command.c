@@ -43,24 +43,24 @@ static void apply_env(const struct para_strvec *env, int git)
 	}
 }
 
-static void child(struct para_command *cmd, int in[2], int out[2],
-		  int err[2])
+void para_command_exec_child(struct para_command *cmd, int in, int out,
+			     int err)
 {
 	int devnull;
 
 	signal(SIGPIPE, SIG_DFL);
-	if (cmd->in) {
-		dup2(in[0], 0);
+	if (in >= 0) {
+		dup2(in, 0);
 	} else if (cmd->stdin_null &&
 		   (devnull = open("/dev/null", O_RDONLY)) >= 0) {
 		dup2(devnull, 0);
 	}
-	if (cmd->out)
-		dup2(out[1], 1);
+	if (out >= 0)
+		dup2(out, 1);
 	if (cmd->err_to_out)
 		dup2(1, 2);
-	else if (cmd->err)
-		dup2(err[1], 2);
+	else if (err >= 0)
+		dup2(err, 2);
 	if (cmd->dir && chdir(cmd->dir) < 0) {
 		dprintf(2, "fatal: cannot change to '%s': %s\n", cmd->dir,
 			strerror(errno));
@@ -155,7 +155,9 @@ int para_command_run(struct para_command *cmd)
 		goto out;
 	}
 	if (!pid)
-		child(cmd, in, out, err);
+		para_command_exec_child(cmd, cmd->in ? in[0] : -1,
+					cmd->out ? out[1] : -1,
+					cmd->err ? err[1] : -1);
 	if (in[0] >= 0)
 		close(in[0]);
 	if (out[1] >= 0)

@@ -32,6 +32,16 @@ struct para_command {
 int para_command_run(struct para_command *cmd);
 
 /*
+ * The child's half of para_command_run, for those that fork themselves:
+ * makes `in`, `out` and `err` (each -1 to keep ours, stdin then coming
+ * from /dev/null if cmd->stdin_null) its stdin, stdout and stderr, goes
+ * to cmd->dir, sets up the environment and executes cmd->args (which,
+ * for cmd->git, must already start with "git").  Never returns.
+ */
+void para_command_exec_child(struct para_command *cmd, int in, int out,
+			     int err) __attribute__((noreturn));
+
+/*
  * Shorthand: runs `git -C <dir> <args...>` (dir may be NULL), capturing
  * stdout in `out` and stderr in `err` (either may be NULL to inherit).
  */

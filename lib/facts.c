@@ -12,7 +12,7 @@
 #include "error.h"
 #include "facts.h"
 #include <git2/sys/repository.h>
-#include "parallel.h"
+#include "batch.h"
 #include "proc.h"
 #include "state.h"
 #include "strbuf.h"
@@ -364,14 +364,12 @@ void para_facts_forget(const struct para_repo *repo, const char *name)
  * at once, so the CPUs are kept busy by the processes; git's own threads
  * stat()ing the files (core.preloadIndex) would only contend with them.
  */
-static struct para_gitjob *status_job(const struct para_facts *f,
-				      const struct para_repo *repo,
-				      int saturated)
+static void status_job(struct para_batch_job *job,
+		       const struct para_facts *f,
+		       const struct para_repo *repo, int saturated)
 {
-	struct para_gitjob *job = para_malloc(sizeof(*job));
 	char *index = private_index(f, repo);
 
-	para_gitjob_init(job);
 	if (saturated) {
 		para_strvec_push(&job->args, "-c");
 		para_strvec_push(&job->args, "core.preloadIndex=false");
@@ -393,15 +391,11 @@ static struct para_gitjob *status_job(const struct para_facts *f,
 	para_strvec_push(&job->args, "--porcelain");
 	para_strvec_push(&job->args, "-z");
 	para_strvec_push(&job->args, "--no-renames");
-	return job;
 }
 
-static struct para_gitjob *diff_job(const struct para_facts *f,
-				    const struct para_repo *repo)
+static void diff_job(struct para_batch_job *job, const struct para_facts *f,
+		     const struct para_repo *repo)
 {
-	struct para_gitjob *job = para_malloc(sizeof(*job));
-
-	para_gitjob_init(job);
 	para_strvec_pushf(&job->args, "--git-dir=%s", repo->commondir);
 	para_strvec_push(&job->args, "diff");
 	para_strvec_push(&job->args, "--name-only");
@@ -410,7 +404,6 @@ static struct para_gitjob *diff_job(const struct para_facts *f,
 	para_strvec_push(&job->args, f->merge_base);
 	para_strvec_push(&job->args, f->tip);
 	para_strvec_push(&job->args, "--");
-	return job;
 }
 
 /* `git status --porcelain -z --no-renames`: one "XY path" record each. */
@@ -728,7 +721,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 		    const struct para_repo *repo,
 		    const struct para_facts_options *opts)
 {
-	struct para_gitjob **jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
+	struct para_batch_job init = PARA_BATCH_JOB_INIT;
+	struct para_batch_job *jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
 	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
 	git_repository *shared = NULL;
@@ -736,6 +730,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 	int hash_racy = bytes_are_canonical(repo, opts->config);
 	char *cache_dir = para_xstrfmt("%s/cache/status", repo->state_dir);
 
+	for (i = 0; i < 2 * nr + 1; i++)
+		jobs[i] = init;
 	if (nr && para_mkdir_p(cache_dir) < 0) {
 		para_error_clear();
 		free(cache_dir);
@@ -759,7 +755,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 		}
 		if (f->merge_base && f->changed < 0) {
 			owner[n] = f;
-			jobs[n++] = diff_job(f, repo);
+			diff_job(&jobs[n++], f, repo);
 		}
 	}
 	git_repository_free(shared);
@@ -767,18 +763,19 @@ static void run_git(struct para_facts *facts, size_t nr,
 	free(cache_dir);
 	for (i = 0; i < n; i++)
 		if (is_status[i])
-			jobs[i] = status_job(owner[i], repo,
-					     statuses >= (size_t)max_jobs(opts));
-	para_gitjob_run_all(jobs, n, opts->jobs);
+			status_job(&jobs[i], owner[i], repo,
+				   statuses >= (size_t)max_jobs(opts));
+	if (para_batch_run(jobs, n, opts->jobs > 0 ? (unsigned)opts->jobs
+						   : 0) < 0)
+		para_error_clear();	/* those not run are left out */
 	for (i = 0; i < n; i++) {
-		if (jobs[i]->status == 0) {
+		if (jobs[i].status == 0) {
 			if (is_status[i])
-				parse_status(owner[i], &jobs[i]->out);
+				parse_status(owner[i], &jobs[i].out);
 			else
-				parse_diff(owner[i], &jobs[i]->out);
+				parse_diff(owner[i], &jobs[i].out);
 		}
-		para_gitjob_dispose(jobs[i]);
-		free(jobs[i]);
+		para_batch_job_dispose(&jobs[i]);
 	}
 	free(jobs);
 	free(owner);
