@@ -42,6 +42,18 @@ for prog in $(built_programs); do
 		test_must_be_empty missing
 	'
 
+	test_expect_success "$prog: every short option is described" '
+		doc_section "$page" OPTIONS >options &&
+		"$prog" -h >usage &&
+		sed -n "s/^    -\\([^-]\\)\\b.*/\\1/p" usage >shorts &&
+		: >missing &&
+		for c in $(cat shorts); do
+			grep -q -e "^-$c\\b" options ||
+			echo "-$c" >>missing
+		done &&
+		test_must_be_empty missing
+	'
+
 	test_expect_success "$prog: the page has every section" '
 		grep "^== " "$page" | sed "s/^== //" >titles &&
 		printf "%s\n" NAME SYNOPSIS DESCRIPTION OPTIONS CONFIGURATION \

@@ -39,6 +39,26 @@ test_expect_success 'every key is documented once' '
 	test_must_be_empty twice
 '
 
+# environment variables the code reads that need no entry: test knobs,
+# and what only serves to find the user's git configuration files
+not_documented='HOME XDG_CONFIG_HOME'
+
+test_expect_success 'every environment variable read is documented' '
+	grep -o -E "getenv\\(\"[A-Z_]+\"\\)|\"GIT_CONFIG_[A-Z]+\"" sources |
+		sed -e "s/^getenv(//" -e "s/)\$//" | tr -d "\"" |
+		sort -u >vars.all &&
+	grep -v -e "^GIT_TEST_" $(printf " -e ^%s\$" $not_documented) \
+		vars.all >vars &&
+	grep -x GIT_CONFIG_COUNT vars &&
+	cat "$DOC_DIR"/includes/*.adoc "$DOC_DIR"/git-para*.adoc >env-doc &&
+	for v in $(cat vars); do
+		grep -q -E "^(.*, )?\\+?$v\\+?(,.*)?::\$" env-doc || {
+			echo "$v is not documented" &&
+			return 1
+		}
+	done
+'
+
 test_expect_success 'every page includes the configuration' '
 	for page in "$DOC_DIR"/git-para*.adoc; do
 		doc_section "$page" CONFIGURATION >section &&

@@ -148,6 +148,25 @@ for prog in "$PARA_BUILD_DIR"/bin/git-para-*; do
 	'
 done
 
+# An option that takes a value other than a task must not be completed
+# with task names: each needs its entry in __git_para_complete_optarg.
+for sub in run status collect prune; do
+	prog=$PARA_BUILD_DIR/bin/git-para-$sub
+	test -x "$prog" || continue
+	test_expect_success "no task names as the value of an option of $sub" '
+		"$prog" -h >usage &&
+		sed -n -e "s/^    \\(-[^-]\\), \\(--[a-z-]*\\) <.*/\\1 \\2/p" \
+			-e "s/^    \\(--[a-z-]*\\) <.*/\\1/p" usage >opts &&
+		for o in $(cat opts); do
+			case "$o" in --after) continue ;; esac &&
+			test_completion "git para $sub $o " "" || {
+				echo "$sub $o: task names offered" &&
+				return 1
+			}
+		done
+	'
+done
+
 test_expect_success 'git-para run directly completes the same way' '
 	COMP_WORDS=(git-para ru) COMP_CWORD=1 COMP_LINE="git-para ru" \
 		COMP_POINT=11 &&
