@@ -9,6 +9,7 @@
 #include "collect-state.h"
 #include "command.h"
 #include "error.h"
+#include "state.h"
 
 #define LOG_TAIL_LINES 30
 
@@ -310,6 +311,5 @@ int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 {
 	struct open_pr o = { out, repo, c, i, remote, command };
 
-	return para_collect_update(repo, c->items[i].task.name, open_locked,
-				   &o);
+	return para_state_update(repo, c->items[i].task.name, open_locked, &o);
 }

@@ -1,32 +1,12 @@
 #include <stdlib.h>
 
 #include "collect-state.h"
-#include "lock.h"
 #include "state.h"
 
 int para_collect_selected_by_default(enum para_task_state state)
 {
 	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
 	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
-}
-
-int para_collect_update(struct para_repo *repo, const char *name,
-			para_collect_update_fn fn, void *payload)
-{
-	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task task;
-	int error;
-
-	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
-		return error;
-	if ((error = para_state_load(&task, repo, name)) >= 0) {
-		error = fn(&task, payload);
-		if (!error)
-			error = para_state_save(repo, &task);
-		para_task_dispose(&task);
-	}
-	para_lock_release(&lock);
-	return error < 0 ? error : 0;
 }
 
 static int set_merged(struct para_task *task, void *payload)
@@ -62,11 +42,11 @@ void para_collect_set_pr(struct para_task *task, const char *url)
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch)
 {
-	return para_collect_update(repo, name, set_merged, (void *)branch);
+	return para_state_update(repo, name, set_merged, (void *)branch);
 }
 
 int para_collect_mark_pushed(struct para_repo *repo, const char *name,
 			     const char *remote)
 {
-	return para_collect_update(repo, name, set_pushed, (void *)remote);
+	return para_state_update(repo, name, set_pushed, (void *)remote);
 }

@@ -9,16 +9,6 @@
 /* 1 for the states collect works on when no task is named. */
 int para_collect_selected_by_default(enum para_task_state state);
 
-/*
- * Changes task `name`'s state under its lock: `fn` gets the task as
- * recorded and returns 0 to save it, 1 to leave it as it was, or a
- * negative error.
- */
-typedef int (*para_collect_update_fn)(struct para_task *task, void *payload);
-
-int para_collect_update(struct para_repo *repo, const char *name,
-			para_collect_update_fn fn, void *payload);
-
 /* Records, under the task's lock, that it was merged into `branch`. */
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch);

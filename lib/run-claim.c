@@ -6,26 +6,29 @@
 #include "run-internal.h"
 #include "state.h"
 
+struct run_update {
+	struct para_run *run;
+	struct para_run_job *job;
+	para_run_update_fn fn;
+};
+
+static int apply_update(struct para_task *task, void *data)
+{
+	struct run_update *u = data;
+
+	u->fn(task, u->run, u->job);
+	return 0;
+}
+
 /* State updates: always load-modify-save under the task's state lock. */
 int para_run_update_state(struct para_run *run, struct para_run_job *job,
 			  para_run_update_fn fn)
 {
-	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task task;
-	int error;
+	struct run_update u = { run, job, fn };
 
 	if (run->opts.exec_argv)
 		return 0;
-	if ((error = para_state_lock(&lock, run->repo, job->task.name,
-				     PARA_LOCK_WAIT)) < 0)
-		return error;
-	if ((error = para_state_load(&task, run->repo, job->task.name)) == 0) {
-		fn(&task, run, job);
-		error = para_state_save(run->repo, &task);
-		para_task_dispose(&task);
-	}
-	para_lock_release(&lock);
-	return error;
+	return para_state_update(run->repo, job->task.name, apply_update, &u);
 }
 
 static void copy_proc(struct para_proc *to, const struct para_proc *from)
@@ -114,34 +117,40 @@ static void note_lost(struct para_run *run, const struct para_task *task)
 	free(path);
 }
 
+struct claim {
+	struct para_run *run;
+	struct para_run_job *job;
+	enum para_run_claim result;
+};
+
 /* What the task's state, read under its lock, lets us do with it. */
-static enum para_run_claim judge(struct para_run *run,
-				 struct para_run_job *job,
-				 const struct para_task *task)
+static int judge(struct para_task *task, void *data)
 {
+	struct claim *c = data;
 	enum para_task_state live = para_task_live_state(task);
 
 	if (live == PARA_STATE_LOST)
-		note_lost(run, task);
+		note_lost(c->run, task);
 	if (live == PARA_STATE_ORPHANED) {
-		job->note = para_xstrfmt(
+		c->job->note = para_xstrfmt(
 			"still running as pid %ld, orphaned by a 'git para run' that died",
 			(long)task->proc.pid);
-		return PARA_RUN_CLAIM_BUSY;
+		c->result = PARA_RUN_CLAIM_BUSY;
+	} else if (!c->run->opts.rerun &&
+		   para_task_state_done(task->state) &&
+		   !para_task_state_done(c->job->task.state)) {
+		c->result = PARA_RUN_CLAIM_DONE;
+	} else {
+		c->result = PARA_RUN_CLAIM_OK;
 	}
-	if (!run->opts.rerun && para_task_state_done(task->state) &&
-	    !para_task_state_done(job->task.state))
-		return PARA_RUN_CLAIM_DONE;
-	return PARA_RUN_CLAIM_OK;
+	return 1;		/* read only: nothing to save */
 }
 
 /* No two runs ever run the same task. */
 enum para_run_claim para_run_claim(struct para_run *run,
 				   struct para_run_job *job)
 {
-	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task task;
-	enum para_run_claim result = PARA_RUN_CLAIM_BUSY;
+	struct claim c = { run, job, PARA_RUN_CLAIM_BUSY };
 	int error;
 
 	error = lock_running(run, job);
@@ -149,20 +158,10 @@ enum para_run_claim para_run_claim(struct para_run *run,
 		job->note = para_strdup("running in another 'git para run'");
 		return PARA_RUN_CLAIM_BUSY;
 	}
-	if (error < 0 || para_state_lock(&lock, run->repo, job->task.name,
-					 PARA_LOCK_WAIT) < 0) {
+	if (error < 0 ||
+	    para_state_update(run->repo, job->task.name, judge, &c) < 0)
 		job->note = para_strdup(para_error_last());
+	if (c.result != PARA_RUN_CLAIM_OK)
 		para_lock_release(&job->running);
-		return PARA_RUN_CLAIM_BUSY;
-	}
-	if (para_state_load(&task, run->repo, job->task.name) < 0) {
-		job->note = para_strdup(para_error_last());
-	} else {
-		result = judge(run, job, &task);
-		para_task_dispose(&task);
-	}
-	para_lock_release(&lock);
-	if (result != PARA_RUN_CLAIM_OK)
-		para_lock_release(&job->running);
-	return result;
+	return c.result;
 }

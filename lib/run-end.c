@@ -138,7 +138,7 @@ static int start_check(struct para_run *run, struct para_run_job *job)
 static void end_check(struct para_run *run, struct para_run_job *job)
 {
 	char *msg;
-	int committed;
+	int committed, error;
 
 	para_child_poll(&job->child);
 	para_run_pump_output(run, job, 1);
@@ -153,8 +153,15 @@ static void end_check(struct para_run *run, struct para_run_job *job)
 		return;
 	msg = para_xstrfmt("git para run: commit what task '%s' left uncommitted",
 			   job->task.name);
-	if (para_taskgit_commit_leftovers(&committed, job->task.worktree, msg,
-					  job->log) < 0)
+	/* A check that listed files needs no second `git status`. */
+	if (job->child.code == 0)
+		error = para_taskgit_commit_all(job->task.worktree, msg,
+						job->log);
+	else
+		error = para_taskgit_commit_leftovers(&committed,
+						      job->task.worktree, msg,
+						      job->log);
+	if (error < 0)
 		fail_commit(job, para_error_last());
 	free(msg);
 }

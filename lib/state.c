@@ -573,3 +573,22 @@ int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 	free(path);
 	return error;
 }
+
+int para_state_update(const struct para_repo *repo, const char *name,
+		      para_state_update_fn fn, void *data)
+{
+	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_task task;
+	int error;
+
+	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
+		return error;
+	if ((error = para_state_load(&task, repo, name)) >= 0) {
+		error = fn(&task, data);
+		if (!error)
+			error = para_state_save(repo, &task);
+		para_task_dispose(&task);
+	}
+	para_lock_release(&lock);
+	return error < 0 ? error : 0;
+}

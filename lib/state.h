@@ -48,6 +48,16 @@ int para_state_list(struct para_strvec *out, const struct para_repo *repo);
 int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 		    const char *what, int flags);
 
+/*
+ * Changes task `name`'s state under its lock: loads it, passes it to
+ * `fn`, and saves it when `fn` returns 0.  `fn` returns 1 to leave the
+ * task as it was, or a negative error, which is returned.
+ */
+typedef int (*para_state_update_fn)(struct para_task *task, void *data);
+
+int para_state_update(const struct para_repo *repo, const char *name,
+		      para_state_update_fn fn, void *data);
+
 /* Serialises a task in the file format (exposed for the unit tests). */
 void para_state_format(struct para_strbuf *out, const struct para_task *task);
 

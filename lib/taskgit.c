@@ -67,6 +67,26 @@ int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
 	return error;
 }
 
+int para_taskgit_commit_all(const char *worktree, const char *message,
+			    int log)
+{
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	int error = 0;
+
+	if (para_git(&out, &out, worktree, "add", "-A", NULL) ||
+	    para_git(&out, &out, worktree, "commit", "-q", "--no-verify", "-m",
+		     message, NULL)) {
+		para_strbuf_rtrim(&out);
+		error = para_error_set(PARA_ERROR,
+			"cannot commit what was left in '%s': %s", worktree,
+			out.buf);
+	} else {
+		to_log(log, &out);
+	}
+	para_strbuf_dispose(&out);
+	return error;
+}
+
 int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 				  const char *message, int log)
 {
@@ -75,26 +95,12 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 
 	*committed = 0;
 	if (para_git(&out, &out, worktree, "status", "--porcelain",
-		     "--untracked-files=all", NULL)) {
+		     "--untracked-files=all", NULL))
 		error = para_error_set(PARA_ERROR, "cannot read the status of '%s': %s",
 				       worktree, out.buf);
-		goto out;
-	}
-	if (!out.len)
-		goto out;
-	para_strbuf_reset(&out);
-	if (para_git(&out, &out, worktree, "add", "-A", NULL) ||
-	    para_git(&out, &out, worktree, "commit", "-q", "--no-verify", "-m",
-		     message, NULL)) {
-		para_strbuf_rtrim(&out);
-		error = para_error_set(PARA_ERROR,
-			"cannot commit what was left in '%s': %s", worktree,
-			out.buf);
-		goto out;
-	}
-	to_log(log, &out);
-	*committed = 1;
-out:
+	else if (out.len && !(error = para_taskgit_commit_all(worktree, message,
+							       log)))
+		*committed = 1;
 	para_strbuf_dispose(&out);
 	return error;
 }

@@ -25,6 +25,10 @@ int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
 int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 				  const char *message, int log);
 
+/* Commits everything in `worktree`, known to be dirty, with `message`. */
+int para_taskgit_commit_all(const char *worktree, const char *message,
+			    int log);
+
 /*
  * 1 when a small worktree is certainly clean, checked in process with
  * libgit2 (cheaper than starting `git status` when there are few

@@ -25,6 +25,11 @@ test_commit () {
 	git commit -q -m "$1"
 }
 
+# para_state_file <task>: the path of a task's state file
+para_state_file () {
+	echo "$(git rev-parse --path-format=absolute --git-common-dir)/para/tasks/$1"
+}
+
 # test_para_state_count: how many task state files exist
 test_para_tasks () {
 	ls "$(git rev-parse --git-common-dir)/para/tasks" 2>/dev/null

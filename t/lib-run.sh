@@ -7,7 +7,7 @@ test_task () {
 	_name=$1 && shift &&
 	_top=$(pwd) &&
 	_wt="$_top/../$(basename "$_top")-worktrees/$_name" &&
-	_state="$(git rev-parse --git-common-dir)/para/tasks/$_name" &&
+	_state=$(para_state_file "$_name") &&
 	git worktree add -q -b "solve/$_name" "$_wt" HEAD &&
 	mkdir -p "$(dirname "$_state")" &&
 	git config -f "$_state" para.version 1 &&
@@ -37,7 +37,7 @@ test_task () {
 
 # test_state <task> [<key>]: a field of a task's state (default run.state)
 test_state () {
-	git config -f "$(git rev-parse --git-common-dir)/para/tasks/$1" "${2:-run.state}"
+	git config -f "$(para_state_file "$1")" "${2:-run.state}"
 }
 
 # test_log <task>: path of the task's log
@@ -89,7 +89,7 @@ test_set_state () {
 	_s=$1 && shift &&
 	for _t
 	do
-		git config -f "$(git rev-parse --git-common-dir)/para/tasks/$_t" \
-			run.state "$_s" || return 1
+		git config -f "$(para_state_file "$_t")" run.state "$_s" ||
+		return 1
 	done
 }

@@ -1,10 +1,5 @@
 # Helpers for the `git para status` tests.
 
-# para_state_file <task>: the path of a task's state file
-para_state_file () {
-	echo "$(git rev-parse --path-format=absolute --git-common-dir)/para/tasks/$1"
-}
-
 # status_task <name> [<pattern>...]: a task as `git para add` records it:
 # branch solve/<name> from HEAD, worktree ../<repo>-worktrees/<name>, and
 # a state file written with git config.
