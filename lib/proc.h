@@ -35,4 +35,10 @@ enum para_task_state para_task_live_state(const struct para_task *task);
 /* Milliseconds since the epoch. */
 long long para_now_ms(void);
 
+/*
+ * The value of `name` in the environment `pid` started with (malloc'd),
+ * or NULL.
+ */
+char *para_proc_getenv(pid_t pid, const char *name);
+
 #endif

@@ -224,32 +224,6 @@ int para_runner_children(pid_t **out, size_t *nr)
 	return 0;
 }
 
-char *para_proc_getenv(pid_t pid, const char *name)
-{
-	struct para_strbuf sb = PARA_STRBUF_INIT;
-	char *path = para_xstrfmt("/proc/%ld/environ", (long)pid);
-	size_t len = strlen(name), at = 0;
-	char *value = NULL;
-
-	if (para_strbuf_read_file(&sb, path) < 0)
-		goto out;
-	while (at < sb.len) {
-		const char *entry = sb.buf + at;
-		size_t elen = strnlen(entry, sb.len - at);
-
-		if (elen > len && !strncmp(entry, name, len) &&
-		    entry[len] == '=') {
-			value = para_strndup(entry + len + 1, elen - len - 1);
-			break;
-		}
-		at += elen + 1;
-	}
-out:
-	free(path);
-	para_strbuf_dispose(&sb);
-	return value;
-}
-
 int para_runner_hit(pid_t pid, int sig)
 {
 	siginfo_t info;

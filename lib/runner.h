@@ -66,12 +66,6 @@ void para_child_reap(struct para_child *child);
 int para_runner_children(pid_t **out, size_t *nr);
 
 /*
- * The value of `name` in the environment `pid` started with (malloc'd),
- * or NULL.
- */
-char *para_proc_getenv(pid_t pid, const char *name);
-
-/*
  * Signals a process of ours that is not a task leader: the process and,
  * when it leads a group, that group.  Reaps it if it has exited; returns
  * 1 if it is gone.
