@@ -51,3 +51,8 @@ test_no_task_at () {
 	! test -e "repo-worktrees/$1" &&
 	! test -e "repo/.git/worktrees/$1"
 }
+
+# proc_start <pid>: field 22 of /proc/<pid>/stat (the process start time)
+proc_start () {
+	sed 's/.*) //' "/proc/$1/stat" | cut -d" " -f20
+}

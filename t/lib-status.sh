@@ -35,10 +35,6 @@ status_wt () {
 	echo "$(cd .. && pwd)/$(basename "$(pwd)")-worktrees/$1"
 }
 
-# proc_start <pid>: field 22 of /proc/<pid>/stat (the process start time)
-proc_start () {
-	sed 's/.*) //' "/proc/$1/stat" | cut -d" " -f20
-}
 
 # status_record_proc <task> <prefix> <pid>: records <pid> as the task's
 # process (prefix "run.pid"...) or its runner (prefix "run.runner")

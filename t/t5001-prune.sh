@@ -152,14 +152,14 @@ test_expect_success 'a running task is refused; --force stops it first' '
 		pid=$!
 		f=.git/para/tasks/busy &&
 		sleep 0.2 &&
-		start=$(sed "s/.*) //" /proc/$pid/stat | cut -d" " -f20) &&
+		start=$(proc_start $pid) &&
 		boot=$(cat /proc/sys/kernel/random/boot_id) &&
 		git config -f $f run.state running &&
 		git config -f $f run.pid $pid &&
 		git config -f $f run.pidStart $start &&
 		git config -f $f run.bootId $boot &&
 		git config -f $f run.runnerPid $$ &&
-		mystart=$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f20) &&
+		mystart=$(proc_start $$) &&
 		git config -f $f run.runnerStart $mystart &&
 		git config -f $f run.runnerBootId $boot &&
 		test_expect_code 1 git para prune busy 2>../err &&
