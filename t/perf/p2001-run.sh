@@ -22,6 +22,7 @@ mkdir -p "$HOME" &&
 git config --global user.name Perf &&
 git config --global user.email perf@example.com || exit 1
 
+. "$T_DIR/lib-para.sh"
 . "$T_DIR/lib-run.sh"
 
 cd "$ROOT" &&
