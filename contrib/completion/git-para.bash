@@ -57,7 +57,7 @@ __git_para_complete_optarg ()
 	local sub="$1"
 
 	case "$cur" in
-	--after=*|--task=*)
+	--after=*)
 		__git_para_complete_tasks "" "${cur#*=}"
 		return 0 ;;
 	--base=*|--merge=*)
