@@ -44,7 +44,11 @@ BUILD = build
 endif
 
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(SANFLAGS) $(DEP_CFLAGS) \
-	-Ilib -Icmd -DPARA_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
+	-Ilib -Ilib/util -Icmd -DPARA_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
+# lib/util is the ground floor: it sees only its own headers and no
+# library's, so that nothing in it can reach up into lib/
+UTIL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPTFLAGS) $(WARNFLAGS) $(SANFLAGS) \
+	-Ilib/util -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 
 ifndef V
@@ -55,6 +59,7 @@ QUIET_DOC = @echo '   ' DOC $@;
 endif
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
+UTIL_SRC := $(sort $(wildcard lib/util/*.c))
 # shared command-line code, in an archive so that each program links only
 # what it uses (the dispatcher then needs no libgit2)
 CMD_COMMON_SRC := cmd/usage.c cmd/parse-options.c \
@@ -69,6 +74,8 @@ DOC_SRC := $(sort $(wildcard Documentation/git-para*.adoc))
 MAN_PAGES := $(patsubst Documentation/%.adoc,$(BUILD)/man/%.1,$(DOC_SRC))
 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
+UTIL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UTIL_SRC))
+LIBUTIL := $(BUILD)/lib/util/libparautil.a
 CMD_COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CMD_COMMON_SRC))
 LIBCMD := $(BUILD)/cmd/libcmd.a
 MAIN_OBJ := $(BUILD)/cmd/common-main.o
@@ -76,11 +83,22 @@ LIBPARA := $(BUILD)/lib/libpara.a
 
 all: $(PROGRAMS)
 
+# the objects are not intermediate: keep them, so that a later make (the
+# install test) does not rebuild them while another make links
+.SECONDARY:
+
 lib/libpara.a: $(LIBPARA)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/util/%.o: lib/util/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(UTIL_CFLAGS) -c -o $@ $<
+
+$(LIBUTIL): $(UTIL_OBJ)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
 $(LIBPARA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
@@ -88,17 +106,17 @@ $(LIBPARA): $(LIB_OBJ)
 $(LIBCMD): $(CMD_COMMON_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA)
+$(BUILD)/bin/git-para-%: $(BUILD)/cmd/para-%.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA)
+$(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/t/unit/%: t/unit/%.c $(LIBPARA)
+$(BUILD)/t/unit/%: t/unit/%.c $(LIBPARA) $(LIBUTIL)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPARA) \
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPARA) $(LIBUTIL) \
 		$(DEP_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 units: $(UNIT_TESTS)

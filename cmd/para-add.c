@@ -12,11 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base.h"
+#include "clock.h"
+#include "task-base.h"
 #include "command.h"
 #include "cmd-config.h"
 #include "config.h"
-#include "copy.h"
+#include "fs.h"
 #include "domain.h"
 #include "error.h"
 #include "graph.h"
@@ -24,7 +25,7 @@
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
-#include "state.h"
+#include "task-state.h"
 #include "usage.h"
 
 static const char *const add_usage[] = {

@@ -18,7 +18,7 @@
 #include "error.h"
 #include "parse-options.h"
 #include "repo.h"
-#include "state.h"
+#include "task-state.h"
 #include "usage.h"
 
 static const char *const collect_usage[] = {

@@ -13,14 +13,14 @@
 #include "command.h"
 #include "cmd-config.h"
 #include "config.h"
-#include "copy.h"
+#include "fs.h"
 #include "error.h"
-#include "facts.h"
+#include "status-gather.h"
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
-#include "state.h"
-#include "taskgit.h"
+#include "task-state.h"
+#include "worktree.h"
 #include "usage.h"
 
 static const char *const prune_usage[] = {

@@ -17,7 +17,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "run.h"
-#include "state.h"
+#include "task-state.h"
 #include "usage.h"
 
 static const char *const run_usage[] = {

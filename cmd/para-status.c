@@ -9,16 +9,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "domain.h"
 #include "duration.h"
 #include "error.h"
-#include "facts.h"
+#include "status-gather.h"
 #include "json.h"
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
-#include "state.h"
+#include "task-state.h"
 #include "status-format.h"
 #include "strbuf.h"
 #include "usage.h"

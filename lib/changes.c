@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "changes.h"
-#include "error.h"
-#include "state.h"
+#include "error-git.h"
+#include "task-state.h"
 
 static int commit_tree(git_tree **out, git_repository *git, const char *hex)
 {

@@ -9,7 +9,7 @@
 #include "collect-state.h"
 #include "command.h"
 #include "error.h"
-#include "state.h"
+#include "task-state.h"
 
 #define LOG_TAIL_LINES 30
 

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "collect-state.h"
-#include "state.h"
+#include "task-state.h"
 
 int para_collect_selected_by_default(enum para_task_state state)
 {

@@ -6,7 +6,7 @@
 #include "collect.h"
 #include "domain.h"
 #include "error.h"
-#include "state.h"
+#include "task-state.h"
 #include "strbuf.h"
 
 /* Splits NUL-terminated records into a sorted list. */

@@ -6,7 +6,7 @@
 
 #include "config.h"
 #include "duration.h"
-#include "error.h"
+#include "error-git.h"
 #include "strbuf.h"
 
 struct para_config {

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <git2.h>
 
-#include "error.h"
+#include "error-git.h"
 
 int para_error_git(int code, const char *fmt, ...)
 {

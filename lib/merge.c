@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "command.h"
-#include "error.h"
+#include "error-git.h"
 #include "merge.h"
 #include "strbuf.h"
 

@@ -4,7 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "fs.h"
+#include "error-git.h"
 #include "repo.h"
 #include "strbuf.h"
 
@@ -198,26 +199,6 @@ int para_repo_ref_exists(struct para_repo *repo, const char *refname)
 		return 0;
 	git_reference_free(ref);
 	return 1;
-}
-
-int para_mkdir_p(const char *path)
-{
-	char *copy = para_strdup(path);
-	char *p = copy;
-	int error = 0;
-
-	do {
-		p = strchr(p + 1, '/');
-		if (p)
-			*p = '\0';
-		if (mkdir(copy, 0777) < 0 && errno != EEXIST)
-			error = para_error_errno(PARA_ERROR,
-				"cannot create directory '%s'", copy);
-		if (p)
-			*p = '/';
-	} while (p && !error);
-	free(copy);
-	return error;
 }
 
 int para_repo_state_path(char **out, struct para_repo *repo, const char *sub)

@@ -37,9 +37,6 @@ int para_repo_resolve_commit(git_oid *out, struct para_repo *repo,
 /* 1 if `refname` exists, 0 if not. */
 int para_repo_ref_exists(struct para_repo *repo, const char *refname);
 
-/* Creates a directory and its missing parents. */
-int para_mkdir_p(const char *path);
-
 /* Creates `<state_dir>/<sub>` (and the state dir) if missing. */
 int para_repo_state_path(char **out, struct para_repo *repo, const char *sub);
 

@@ -2,9 +2,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "run-internal.h"
-#include "state.h"
+#include "task-state.h"
 
 struct run_update {
 	struct para_run *run;

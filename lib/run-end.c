@@ -4,9 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "run-internal.h"
-#include "taskgit.h"
+#include "worktree.h"
 
 void para_run_report_skipped(struct para_run *run)
 {

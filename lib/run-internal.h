@@ -6,9 +6,9 @@
 #include "lock.h"
 #include "proc.h"
 #include "run.h"
-#include "runlog.h"
-#include "runner.h"
-#include "scheduler.h"
+#include "run-log.h"
+#include "child.h"
+#include "run-sched.h"
 #include "strvec.h"
 
 /* One selected task and what this run does with it. */

@@ -3,10 +3,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "error.h"
 #include "run-internal.h"
-#include "state.h"
-#include "taskgit.h"
+#include "task-state.h"
+#include "worktree.h"
 
 extern char **environ;
 

@@ -3,10 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "error.h"
 #include "run-internal.h"
-#include "state.h"
+#include "task-state.h"
 
 int para_run_new(struct para_run **out, struct para_repo *repo,
 		 const struct para_run_options *opts,

@@ -2,7 +2,7 @@
 #define PARA_STATUS_FORMAT_H
 
 #include <stddef.h>
-#include "facts.h"
+#include "status-gather.h"
 #include "strbuf.h"
 
 /*

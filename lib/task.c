@@ -123,3 +123,16 @@ char *para_task_issue_parse(const char *text)
 	}
 	return para_strdup(digits);
 }
+
+enum para_task_state para_task_live_state(const struct para_task *task)
+{
+	if (task->state != PARA_STATE_RUNNING &&
+	    task->state != PARA_STATE_QUEUED)
+		return task->state;
+	if (para_proc_alive(&task->runner))
+		return task->state;
+	if (task->state == PARA_STATE_QUEUED)
+		return PARA_STATE_LOST;
+	return para_proc_alive(&task->proc) ? PARA_STATE_ORPHANED
+					    : PARA_STATE_LOST;
+}

@@ -2,6 +2,7 @@
 #define PARA_TASK_H
 
 #include <sys/types.h>
+#include "proc.h"
 #include "strvec.h"
 
 /* Run states of a task (SPEC section 4). */
@@ -20,13 +21,6 @@ enum para_task_state {
 	PARA_STATE_PUSHED,
 	PARA_STATE_PR_OPEN,
 	PARA_STATE__COUNT
-};
-
-/* A recorded process: ours only if pid, start time and boot id all match. */
-struct para_proc {
-	pid_t pid;			/* 0 when none */
-	unsigned long long start;	/* field 22 of /proc/PID/stat */
-	char *boot_id;
 };
 
 /*
@@ -89,5 +83,12 @@ int para_task_name_validate(const char *name);
  * malloc'd string, or NULL with the error set.
  */
 char *para_task_issue_parse(const char *text);
+
+/*
+ * The state to show for a task: a recorded `running` or `queued` task
+ * whose supervising `git para run` is gone is `orphaned` while its
+ * process lives and `lost` once it is gone.
+ */
+enum para_task_state para_task_live_state(const struct para_task *task);
 
 #endif

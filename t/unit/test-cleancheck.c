@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <git2.h>
 
-#include "cleancheck.h"
+#include "clean-check.h"
 #include "strbuf.h"
 
 /*

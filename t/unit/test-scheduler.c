@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scheduler.h"
+#include "run-sched.h"
 
 /* Starts whatever may start; returns the names, space-separated. */
 static const char *start_all(struct para_sched *s)

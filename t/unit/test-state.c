@@ -10,7 +10,7 @@
 
 #include "error.h"
 #include "repo.h"
-#include "state.h"
+#include "task-state.h"
 #include "strbuf.h"
 
 static char tmpdir[] = "/tmp/para-state-XXXXXX";

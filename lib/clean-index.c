@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index-file.h"
+#include "clean-index.h"
 #include "strbuf.h"
 
 #define ENTRY_FIXED 62		/* stat data, object id, flags */

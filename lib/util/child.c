@@ -11,22 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
-#include "runner.h"
+#include "child.h"
 #include "strbuf.h"
 
 static sigset_t saved_mask;
 
 static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 #define HANDLED_NR (sizeof(handled_signals) / sizeof(*handled_signals))
-
-long long para_monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int para_runner_init(void)
 {

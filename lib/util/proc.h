@@ -1,7 +1,14 @@
 #ifndef PARA_PROC_H
 #define PARA_PROC_H
 
-#include "task.h"
+#include <sys/types.h>
+
+/* A recorded process: ours only if pid, start time and boot id all match. */
+struct para_proc {
+	pid_t pid;			/* 0 when none */
+	unsigned long long start;	/* field 22 of /proc/PID/stat */
+	char *boot_id;
+};
 
 /*
  * Process identity that survives pid reuse and reboots: a process is the
@@ -24,16 +31,6 @@ const char *para_proc_boot_id(void);
  * empty (or after the SIGKILL has been sent and a short wait).
  */
 void para_proc_kill_group(pid_t pgid, long long grace_ms);
-
-/*
- * The state to show for a task: a recorded `running` or `queued` task
- * whose supervising `git para run` is gone is `orphaned` while its
- * process lives and `lost` once it is gone.
- */
-enum para_task_state para_task_live_state(const struct para_task *task);
-
-/* Milliseconds since the epoch. */
-long long para_now_ms(void);
 
 /*
  * The value of `name` in the environment `pid` started with (malloc'd),

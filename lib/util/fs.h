@@ -1,5 +1,5 @@
-#ifndef PARA_COPY_H
-#define PARA_COPY_H
+#ifndef PARA_FS_H
+#define PARA_FS_H
 
 /*
  * Copies `rel` (a path relative to both trees) from the tree at `from`
@@ -10,5 +10,11 @@ int para_copy_file(const char *from, const char *to, const char *rel);
 
 /* Removes a directory tree (for rollback of what we created). */
 int para_remove_tree(const char *path);
+
+/* Creates `path` and its missing parents (mode 0777 less the umask). */
+int para_mkdir_p(const char *path);
+
+/* Lexically normalises an absolute path ("a/./b/../c" -> "a/c"). */
+char *para_path_normalize(const char *path);
 
 #endif

@@ -1,5 +1,5 @@
-#ifndef PARA_RUNNER_H
-#define PARA_RUNNER_H
+#ifndef PARA_CHILD_H
+#define PARA_CHILD_H
 
 #include <sys/types.h>
 
@@ -77,8 +77,5 @@ int para_runner_hit(pid_t pid, int sig);
  * (monotonic ms) has passed, until none is left.
  */
 void para_runner_sweep(long long kill_at);
-
-/* Milliseconds on the monotonic clock. */
-long long para_monotonic_ms(void);
 
 #endif

@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "copy.h"
+#include "fs.h"
 #include "error.h"
-#include "repo.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 static int copy_link(const char *src, const char *dst)
 {
@@ -108,4 +108,54 @@ int para_remove_tree(const char *path)
 	if (rmdir(path) < 0)
 		error = -1;
 	return error;
+}
+
+int para_mkdir_p(const char *path)
+{
+	char *copy = para_strdup(path);
+	char *p = copy;
+	int error = 0;
+
+	do {
+		p = strchr(p + 1, '/');
+		if (p)
+			*p = '\0';
+		if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+			error = para_error_errno(PARA_ERROR,
+				"cannot create directory '%s'", copy);
+		if (p)
+			*p = '/';
+	} while (p && !error);
+	free(copy);
+	return error;
+}
+
+char *para_path_normalize(const char *path)
+{
+	struct para_strvec parts = PARA_STRVEC_INIT, out = PARA_STRVEC_INIT;
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *copy = para_strdup(path), *save = NULL, *seg;
+	size_t i;
+
+	for (seg = strtok_r(copy, "/", &save); seg;
+	     seg = strtok_r(NULL, "/", &save))
+		para_strvec_push(&parts, seg);
+	for (i = 0; i < parts.nr; i++) {
+		if (!strcmp(parts.v[i], "."))
+			continue;
+		if (!strcmp(parts.v[i], "..")) {
+			if (out.nr)
+				free(out.v[--out.nr]), out.v[out.nr] = NULL;
+			continue;
+		}
+		para_strvec_push(&out, parts.v[i]);
+	}
+	for (i = 0; i < out.nr; i++)
+		para_strbuf_addf(&sb, "/%s", out.v[i]);
+	if (!sb.len)
+		para_strbuf_addch(&sb, '/');
+	para_strvec_dispose(&parts);
+	para_strvec_dispose(&out);
+	free(copy);
+	return para_strbuf_detach(&sb);
 }

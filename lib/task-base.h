@@ -1,5 +1,5 @@
-#ifndef PARA_BASE_H
-#define PARA_BASE_H
+#ifndef PARA_TASK_BASE_H
+#define PARA_TASK_BASE_H
 
 #include <git2.h>
 #include "config.h"
@@ -26,8 +26,5 @@ const char *para_base_remote(struct para_config *config);
  */
 int para_worktree_path(char **out, struct para_repo *repo,
 		       struct para_config *config, const char *name);
-
-/* Lexically normalises an absolute path ("a/./b/../c" -> "a/c"). */
-char *para_path_normalize(const char *path);
 
 #endif

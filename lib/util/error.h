@@ -23,10 +23,6 @@ enum para_error_code {
 int para_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Sets the message from libgit2's last error, prefixed by `fmt`. */
-int para_error_git(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Sets the message from errno, prefixed by `fmt`. */
 int para_error_errno(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

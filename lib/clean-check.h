@@ -1,5 +1,5 @@
-#ifndef PARA_CLEANCHECK_H
-#define PARA_CLEANCHECK_H
+#ifndef PARA_CLEAN_CHECK_H
+#define PARA_CLEAN_CHECK_H
 
 /*
  * A cheap proof that a worktree is clean, for `git para status` of many

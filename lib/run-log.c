@@ -9,7 +9,7 @@
 
 #include "duration.h"
 #include "error.h"
-#include "runlog.h"
+#include "run-log.h"
 #include "strbuf.h"
 
 int para_runlog_path(char **out, struct para_repo *repo, const char *name,

@@ -1,5 +1,5 @@
-#ifndef PARA_TASKGIT_H
-#define PARA_TASKGIT_H
+#ifndef PARA_WORKTREE_H
+#define PARA_WORKTREE_H
 
 #include "strbuf.h"
 #include "strvec.h"

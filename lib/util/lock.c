@@ -7,7 +7,7 @@
 
 #include "error.h"
 #include "lock.h"
-#include "repo.h"
+#include "fs.h"
 #include "strbuf.h"
 
 static int open_lock_file(const char *path)

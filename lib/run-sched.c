@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler.h"
+#include "run-sched.h"
 #include "strbuf.h"
 
 void para_sched_init(struct para_sched *sched, int max)

@@ -2,10 +2,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleancheck.h"
+#include "clean-check.h"
 #include "command.h"
 #include "error.h"
-#include "taskgit.h"
+#include "worktree.h"
 
 #include <git2.h>
 

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "proc.h"
 #include "strbuf.h"
@@ -103,27 +104,6 @@ void para_proc_kill_group(pid_t pgid, long long grace_ms)
 	deadline = para_now_ms() + 2000;
 	while (group_exists(pgid) && para_now_ms() < deadline)
 		nanosleep(&tick, NULL);
-}
-
-enum para_task_state para_task_live_state(const struct para_task *task)
-{
-	if (task->state != PARA_STATE_RUNNING &&
-	    task->state != PARA_STATE_QUEUED)
-		return task->state;
-	if (para_proc_alive(&task->runner))
-		return task->state;
-	if (task->state == PARA_STATE_QUEUED)
-		return PARA_STATE_LOST;
-	return para_proc_alive(&task->proc) ? PARA_STATE_ORPHANED
-					    : PARA_STATE_LOST;
-}
-
-long long para_now_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 char *para_proc_getenv(pid_t pid, const char *name)

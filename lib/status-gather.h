@@ -1,5 +1,5 @@
-#ifndef PARA_FACTS_H
-#define PARA_FACTS_H
+#ifndef PARA_STATUS_GATHER_H
+#define PARA_STATUS_GATHER_H
 
 #include "config.h"
 #include "repo.h"

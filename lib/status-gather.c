@@ -6,15 +6,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "changes.h"
-#include "cleancheck.h"
+#include "clean-check.h"
 #include "domain.h"
 #include "error.h"
-#include "facts.h"
+#include "status-gather.h"
 #include <git2/sys/repository.h>
 #include "batch.h"
 #include "proc.h"
-#include "state.h"
+#include "task-state.h"
 #include "strbuf.h"
 
 static void facts_init(struct para_facts *f, const char *name)

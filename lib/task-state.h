@@ -1,5 +1,5 @@
-#ifndef PARA_STATE_H
-#define PARA_STATE_H
+#ifndef PARA_TASK_STATE_H
+#define PARA_TASK_STATE_H
 
 #include "lock.h"
 #include "strbuf.h"

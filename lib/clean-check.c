@@ -8,9 +8,9 @@
 
 #include <git2.h>
 
-#include "cleancheck.h"
-#include "index-file.h"
-#include "racy-cache.h"
+#include "clean-check.h"
+#include "clean-index.h"
+#include "clean-racy.h"
 #include "strbuf.h"
 
 /*

@@ -1,5 +1,5 @@
-#ifndef PARA_RACY_CACHE_H
-#define PARA_RACY_CACHE_H
+#ifndef PARA_CLEAN_RACY_H
+#define PARA_CLEAN_RACY_H
 
 /*
  * Racily clean files proven unchanged by hashing are remembered in a
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "index-file.h"
+#include "clean-index.h"
 #include "strbuf.h"
 
 struct para_racy_record {

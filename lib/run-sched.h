@@ -1,5 +1,5 @@
-#ifndef PARA_SCHEDULER_H
-#define PARA_SCHEDULER_H
+#ifndef PARA_RUN_SCHED_H
+#define PARA_RUN_SCHED_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
-#ifndef PARA_RUNLOG_H
-#define PARA_RUNLOG_H
+#ifndef PARA_RUN_LOG_H
+#define PARA_RUN_LOG_H
 
 #include "repo.h"
 #include "task.h"

@@ -2,7 +2,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base.h"
+#include "fs.h"
+#include "task-base.h"
 #include "error.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -76,36 +77,6 @@ int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
 	}
 	*ref_out = ref;
 	return 0;
-}
-
-char *para_path_normalize(const char *path)
-{
-	struct para_strvec parts = PARA_STRVEC_INIT, out = PARA_STRVEC_INIT;
-	struct para_strbuf sb = PARA_STRBUF_INIT;
-	char *copy = para_strdup(path), *save = NULL, *seg;
-	size_t i;
-
-	for (seg = strtok_r(copy, "/", &save); seg;
-	     seg = strtok_r(NULL, "/", &save))
-		para_strvec_push(&parts, seg);
-	for (i = 0; i < parts.nr; i++) {
-		if (!strcmp(parts.v[i], "."))
-			continue;
-		if (!strcmp(parts.v[i], "..")) {
-			if (out.nr)
-				free(out.v[--out.nr]), out.v[out.nr] = NULL;
-			continue;
-		}
-		para_strvec_push(&out, parts.v[i]);
-	}
-	for (i = 0; i < out.nr; i++)
-		para_strbuf_addf(&sb, "/%s", out.v[i]);
-	if (!sb.len)
-		para_strbuf_addch(&sb, '/');
-	para_strvec_dispose(&parts);
-	para_strvec_dispose(&out);
-	free(copy);
-	return para_strbuf_detach(&sb);
 }
 
 int para_worktree_path(char **out, struct para_repo *repo,

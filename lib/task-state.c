@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <git2.h>
 
-#include "error.h"
-#include "state.h"
+#include "error-git.h"
+#include "task-state.h"
 #include "strbuf.h"
 
 enum field_type { F_STR, F_INT, F_LL, F_BOOL, F_LIST, F_STATE, F_PID, F_ULL };

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "racy-cache.h"
+#include "clean-racy.h"
 
 static int hex_value(int c)
 {

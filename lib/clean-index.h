@@ -1,5 +1,5 @@
-#ifndef PARA_INDEX_FILE_H
-#define PARA_INDEX_FILE_H
+#ifndef PARA_CLEAN_INDEX_H
+#define PARA_CLEAN_INDEX_H
 
 /*
  * Reading git's index file (Documentation/gitformat-index.txt: a header,
