@@ -118,6 +118,31 @@ static int open_from_env(git_repository **out)
 	return error;
 }
 
+const char *para_repo_top(const struct para_repo *repo)
+{
+	return repo->main_workdir;
+}
+
+const char *para_repo_workdir(const struct para_repo *repo)
+{
+	return repo->workdir;
+}
+
+const char *para_repo_commondir(const struct para_repo *repo)
+{
+	return repo->commondir;
+}
+
+const char *para_repo_state_dir(const struct para_repo *repo)
+{
+	return repo->state_dir;
+}
+
+const char *para_repo_git_cwd(const struct para_repo *repo)
+{
+	return repo->main_workdir ? repo->main_workdir : repo->commondir;
+}
+
 int para_repo_open(struct para_repo **out)
 {
 	struct para_repo *repo = para_calloc(1, sizeof(*repo));

@@ -20,6 +20,22 @@ struct para_repo {
 	char *state_dir;	/* <commondir>/para */
 };
 
+/*
+ * What cmd/ may know of a repository (it never reads the struct's fields):
+ * the main worktree's top (NULL when bare), this worktree's top (NULL when
+ * bare), the common dir and the state dir, <common-dir>/para.  Borrowed.
+ */
+const char *para_repo_top(const struct para_repo *repo);
+const char *para_repo_workdir(const struct para_repo *repo);
+const char *para_repo_commondir(const struct para_repo *repo);
+const char *para_repo_state_dir(const struct para_repo *repo);
+
+/*
+ * The directory git commands about the repository run in: the main
+ * worktree's top, else the common dir (a bare repository).
+ */
+const char *para_repo_git_cwd(const struct para_repo *repo);
+
 /* Library-wide initialisation; safe to call more than once. */
 int para_lib_init(void);
 
