@@ -1,0 +1,71 @@
+/*
+ * What the runner tells its caller: one line per finished or refused
+ * task through the output callbacks, and the progress line.  Below the
+ * loop, start and end files, which report through it.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "clock.h"
+#include "duration.h"
+#include "run-internal.h"
+
+void para_run_say(struct para_run *run, const struct para_run_job *job,
+		  int failure, const char *fmt, ...)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	para_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	run->out.report(run->out.data, job->task.name, failure, sb.buf);
+	para_strbuf_dispose(&sb);
+}
+
+void para_run_report_attempt(struct para_run *run,
+			     const struct para_run_job *job, const char *then)
+{
+	char what[512], took[32];
+	const struct para_attempt *a = &job->last;
+
+	para_attempt_describe(what, sizeof(what), a);
+	para_duration_format(took, sizeof(took), a->finished - a->started);
+	para_run_say(run, job, a->state != PARA_STATE_SUCCEEDED,
+		     "%s in %s (log: %s)%s", what, took, job->log_path,
+		     then ? then : "");
+}
+
+void para_run_progress(struct para_strbuf *out, const struct para_run *run,
+		       size_t width)
+{
+	size_t i, done = 0, shown = 0;
+	char took[32];
+	long long oldest = 0;
+
+	for (i = 0; i < run->nr; i++) {
+		enum para_sched_state s = run->sched.jobs[i].state;
+
+		done += s != PARA_SCHED_WAITING && s != PARA_SCHED_RUNNING;
+	}
+	para_strbuf_addf(out, "[%zu/%zu] running: ", done, run->nr);
+	for (i = 0; i < run->nr; i++) {
+		const struct para_run_job *job = &run->jobs[i];
+
+		if (!job->active)
+			continue;
+		para_strbuf_addf(out, "%s%s", shown++ ? ", " : "",
+				 job->task.name);
+		if (!oldest || job->started_mono < oldest)
+			oldest = job->started_mono;
+	}
+	if (!shown)
+		para_strbuf_addstr(out, "-");
+	para_duration_format(took, sizeof(took),
+			     oldest ? para_monotonic_ms() - oldest : 0);
+	para_strbuf_addf(out, " (%s)", took);
+	if (width > 4 && out->len >= width) {
+		para_strbuf_setlen(out, width - 4);
+		para_strbuf_addstr(out, "...");
+	}
+}
