@@ -122,6 +122,16 @@ struct para_domain {
 	struct matcher *matcher;
 };
 
+/* domain-parse.c */
+
+/*
+ * Tokenizes `pattern` into `tl` (appending), simplified; fails on an
+ * invalid pattern with the rule it breaks.
+ */
+int para_domain_parse_pattern(struct toklist *tl, const char *pattern);
+/* The length of `pattern` without its single optional trailing '/'. */
+size_t para_domain_pattern_len(const char *pattern);
+
 /* domain-regex.c */
 
 /* Adds the alternative that matches what `tl` matches. */
