@@ -9,14 +9,19 @@
  * show it.  The message is per thread.
  */
 
+/*
+ * git-para's own numbers, apart from libgit2's (which go up to about
+ * -40), so that a libgit2 code passed up by mistake never reads as one of
+ * these.  Callers compare only with these names.
+ */
 enum para_error_code {
 	PARA_OK = 0,
 	PARA_ERROR = -1,	/* generic failure */
-	PARA_ENOTFOUND = -3,	/* the object asked for does not exist */
-	PARA_EEXISTS = -4,	/* the object to create exists already */
-	PARA_EINVALID = -5,	/* user input is malformed */
-	PARA_ELOCKED = -14,	/* somebody else holds the lock */
-	PARA_ECORRUPT = -20	/* a state file is damaged */
+	PARA_ENOTFOUND = -101,	/* the object asked for does not exist */
+	PARA_EEXISTS = -102,	/* the object to create exists already */
+	PARA_EINVALID = -103,	/* user input is malformed */
+	PARA_ELOCKED = -104,	/* somebody else holds the lock */
+	PARA_ECORRUPT = -105	/* a state file is damaged */
 };
 
 /* Sets the message; always returns `code` so callers can `return para_error_set(...)`. */
