@@ -31,7 +31,7 @@
  * the 20-byte id of the tree its HEAD commit points at.  `max_entries`
  * bounds the work: bigger indexes are not looked at (0).  `racy_cache`,
  * unless NULL, is a file of the worktree's own where racily clean files
- * proven unchanged are remembered (racy-cache.h says why that is safe).
+ * proven unchanged are remembered (clean-racy.h says why that is safe).
  */
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       const unsigned char *head_tree,

@@ -2,9 +2,9 @@
 #define PARA_CLEAN_INDEX_H
 
 /*
- * Reading git's index file (Documentation/gitformat-index.txt: a header,
+ * Reading git's index file (version 2 to 4: a header,
  * the entries sorted by path, extensions, a checksum), for the cheap
- * clean check of cleancheck.c.  Only what that check needs is kept of
+ * clean check of clean-check.c.  Only what that check needs is kept of
  * each entry, and any index it could not trust is refused: conflicts,
  * skip-worktree or intent-to-add entries, required extensions (split or
  * sparse index), unsorted or truncated data.

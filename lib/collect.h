@@ -7,7 +7,7 @@
 #include "task.h"
 
 /*
- * The checks every `git para collect` mode makes first (SPEC section 6):
+ * The checks every `git para collect` mode makes first (Documentation/git-para-collect.adoc):
  * files each task changed outside its domain, files changed by more than
  * one task, and a pairwise merge simulation of the task branches.
  */

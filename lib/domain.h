@@ -5,7 +5,7 @@
 
 /*
  * Path domains: sets of glob patterns relative to the repository root
- * (SPEC section 2).
+ * (Documentation/git-para-add.adoc).
  *
  *   *      any run of characters except '/'
  *   ?      one character except '/'

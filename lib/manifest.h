@@ -6,7 +6,7 @@
 
 /*
  * A manifest (`git para add --from <file>`): an INI file, one section per
- * task (SPEC section 3).  Parsed with iniparser; errors name the file and
+ * task (Documentation/git-para-add.adoc).  Parsed with iniparser; errors name the file and
  * the line ("tasks.ini:7: unknown key 'colour' in section 'backend'").
  */
 struct para_manifest_task {

@@ -9,7 +9,7 @@
  * The three faces of `git para status`, written into a buffer: aligned
  * columns for people, tab-separated lines (--porcelain) and one JSON
  * document (--json).  The machine formats are documented in
- * Documentation/git-para-status-formats.txt and are stable.
+ * Documentation/git-para-status.adoc and are stable.
  */
 struct para_status_format {
 	int verbose;

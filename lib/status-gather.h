@@ -11,7 +11,7 @@
  * what its branch and worktree look like right now.  Refs, HEADs and
  * ahead/behind come from libgit2 in process; `git status` of each
  * worktree and the changed-file lists come from the git CLI, several at
- * a time (MEASURED.md).  Anything that cannot be found out is reported
+ * a time (t/perf/p3000-status.sh).  Anything that cannot be found out is reported
  * as unknown (-1, NULL) rather than as an error, so one broken task
  * never hides the others.
  */

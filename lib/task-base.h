@@ -6,7 +6,7 @@
 #include "repo.h"
 
 /*
- * Where a new task starts (SPEC section 2): `rev` if given, else
+ * Where a new task starts (Documentation/git-para-add.adoc, --base): `rev` if given, else
  * para.base, else the remote's default branch (refs/remotes/<remote>/HEAD),
  * else HEAD.  Sets `*oid_out` to the commit and `*ref_out` (malloc'd) to
  * the full name of the ref it came from, so that "merged into its base"

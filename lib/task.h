@@ -5,7 +5,7 @@
 #include "proc.h"
 #include "strvec.h"
 
-/* Run states of a task (SPEC section 4). */
+/* Run states of a task (Documentation/git-para-run.adoc). */
 enum para_task_state {
 	PARA_STATE_NEW = 0,
 	PARA_STATE_QUEUED,
@@ -72,7 +72,7 @@ int para_task_state_parse(const char *name);
 int para_task_state_done(enum para_task_state state);
 
 /*
- * Checks a task name against SPEC section 2: [a-z0-9][a-z0-9._-]*, at most
+ * Checks a task name against the rule of Documentation/git-para-add.adoc: [a-z0-9][a-z0-9._-]*, at most
  * 64 bytes, not ending in ".lock" or ".", no "..".  Returns 0 or
  * PARA_EINVALID with a message naming the rule.
  */

@@ -111,7 +111,7 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
  */
 #define CLEAN_CHECK_MAX_ENTRIES 1000
 
-/* The stat-based proof that status uses too (cleancheck.h). */
+/* The stat-based proof that status uses too (clean-check.h). */
 static int proven_clean(git_repository *repo, const char *worktree)
 {
 	git_object *tree = NULL;

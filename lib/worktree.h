@@ -6,7 +6,8 @@
 
 /*
  * What `git para run` does to a task's worktree with the git CLI (see
- * MEASURED.md: the CLI is the fast and complete way to touch worktrees).
+ * t/perf/p1001-add.sh: the CLI is the fast and complete way to touch
+ * worktrees, and it runs hooks, filters and sparse checkout).
  */
 
 /*

@@ -56,3 +56,45 @@ test_no_task_at () {
 proc_start () {
 	sed 's/.*) //' "/proc/$1/stat" | cut -d" " -f20
 }
+
+# test_grep [!] [<grep-option>...] <pattern> <file>: like grep, but when
+# the expectation fails it says so and shows the file, so that a failing
+# test tells what was there instead
+test_grep () {
+	if test "$1" = "!"
+	then
+		shift
+		if grep "$@"
+		then
+			echo >&4 "error: '$*' matched, but should not have"
+			return 1
+		fi
+		return 0
+	fi
+	if ! grep "$@" >/dev/null
+	then
+		eval "last=\${$#}"
+		echo >&4 "error: '$*' did not match; '$last' holds:"
+		cat >&4 "$last" 2>&1 || echo >&4 "(no such file)"
+		return 1
+	fi
+}
+
+# test_path_is_file <path>, test_path_is_dir <path>,
+# test_path_is_missing <path>: say which path was not as expected
+test_path_is_file () {
+	test -f "$1" || { echo >&4 "error: file '$1' does not exist"; false; }
+}
+
+test_path_is_dir () {
+	test -d "$1" || { echo >&4 "error: directory '$1' does not exist"; false; }
+}
+
+test_path_is_missing () {
+	if test -e "$1" || test -L "$1"
+	then
+		echo >&4 "error: '$1' exists but should not"
+		ls -ld "$1" >&4
+		return 1
+	fi
+}

@@ -7,7 +7,7 @@
 /*
  * Runs many short git commands, a few at a time, capturing what each
  * prints.  Independent git processes run well side by side (see
- * MEASURED.md), and starting them costs about a millisecond each.
+ * (t/perf/p3000-status.sh), and starting one costs about a millisecond.
  */
 struct para_batch_job {
 	struct para_strvec args;	/* arguments after "git" */

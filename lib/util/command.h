@@ -6,7 +6,8 @@
 
 /*
  * Running other programs, above all the git CLI (which is faster than
- * libgit2 for checkout, status, diff and merge: see MEASURED.md).
+ * libgit2 for checkout, status, diff and merge, and honours every
+ * setting and extension the user has).
  */
 struct para_command {
 	struct para_strvec args;	/* argv; args.v[0] is the program */
