@@ -5,6 +5,7 @@
 #include "changes.h"
 #include "collect.h"
 #include "domain.h"
+#include "domain-check.h"
 #include "error.h"
 #include "task-state.h"
 #include "strbuf.h"
@@ -188,30 +189,23 @@ static int is_shared(const struct para_domain *shared, const char *path)
 	return shared && para_domain_covers(shared, path) > 0;
 }
 
-static int check_domain(struct para_collect_item *it,
-			const struct para_domain *shared)
+/* Files outside each task's domain, by the rule of domain-check.h. */
+static int check_domains(struct para_collect *c, struct para_repo *repo,
+			 const struct para_strvec *shared)
 {
-	struct para_domain *domain = NULL;
+	struct para_domain_checker *checker = NULL;
 	size_t i;
-	int error, covered;
+	int error;
 
-	if (!it->task.paths.nr)
-		return 0;
-	if ((error = para_domain_new(&domain,
-				     (const char *const *)it->task.paths.v,
-				     it->task.paths.nr)) < 0)
+	if ((error = para_domain_checker_new(&checker, repo, shared)) < 0)
 		return error;
-	for (i = 0; i < it->changed.nr; i++) {
-		const char *path = it->changed.v[i];
-
-		if ((covered = para_domain_covers(domain, path)) < 0) {
-			error = covered;
-			break;
-		}
-		if (!covered && !is_shared(shared, path))
-			para_strvec_push(&it->outside, path);
-	}
-	para_domain_free(domain);
+	for (i = 0; i < c->nr; i++)
+		para_domain_checker_know(checker, &c->items[i].task);
+	for (i = 0; i < c->nr && !error; i++)
+		error = para_domain_check(NULL, &c->items[i].outside, checker,
+					  &c->items[i].task,
+					  &c->items[i].changed);
+	para_domain_checker_free(checker);
 	return error;
 }
 
@@ -404,17 +398,14 @@ int para_collect_check(struct para_collect *out, struct para_repo *repo,
 {
 	struct para_collect init = PARA_COLLECT_INIT;
 	struct para_domain *shared_domain = NULL;
-	size_t i;
 	int error;
 
 	*out = init;
 	if ((error = take_tasks(out, repo, tasks, nr)) < 0 ||
 	    (error = load_shared(&shared_domain, shared)) < 0 ||
-	    (error = compute_changes(out, repo, jobs)) < 0)
+	    (error = compute_changes(out, repo, jobs)) < 0 ||
+	    (error = check_domains(out, repo, shared)) < 0)
 		goto out;
-	for (i = 0; i < out->nr; i++)
-		if ((error = check_domain(&out->items[i], shared_domain)) < 0)
-			goto out;
 	find_overlaps(out, shared_domain);
 	error = merge_pairs(out, repo, jobs);
 out:

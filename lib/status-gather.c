@@ -9,7 +9,7 @@
 #include "fs.h"
 #include "changes.h"
 #include "clean-check.h"
-#include "domain.h"
+#include "domain-check.h"
 #include "error.h"
 #include "status-gather.h"
 #include <git2/sys/repository.h>
@@ -463,73 +463,39 @@ static void keep_own_changes(struct para_facts *f, struct para_repo *repo)
 	f->changed = (long)f->changed_files.nr;
 }
 
-static const struct para_task *find_task(struct para_facts *facts, size_t nr,
-					 const char *name)
+/* The domain check of every task that has a state (domain-check.h). */
+static void check_domains(struct para_facts *facts, size_t nr,
+			  const struct para_repo *repo,
+			  const struct para_facts_options *opts)
 {
+	struct para_domain_checker *checker = NULL;
 	size_t i;
 
+	if (para_domain_checker_new(&checker, repo, &opts->shared_paths) < 0)
+		goto out;
 	for (i = 0; i < nr; i++)
-		if (!facts[i].damaged && !strcmp(facts[i].name, name))
-			return &facts[i].task;
-	return NULL;
-}
+		if (!facts[i].damaged)
+			para_domain_checker_know(checker, &facts[i].task);
+	for (i = 0; i < nr; i++) {
+		struct para_facts *f = &facts[i];
 
-/*
- * The patterns a task may change: its own, those of the tasks it comes
- * after (their branches are merged into it) and para.sharedPath.
- */
-static void allowed_patterns(struct para_strvec *out, struct para_facts *f,
-			     struct para_facts *all, size_t nr,
-			     const struct para_repo *repo,
-			     const struct para_facts_options *opts)
-{
-	size_t i;
-
-	para_strvec_pushv(out, (const char *const *)f->task.paths.v);
-	for (i = 0; i < f->task.after.nr; i++) {
-		const struct para_task *dep =
-			find_task(all, nr, f->task.after.v[i]);
-		struct para_task loaded;
-
-		if (dep) {
-			para_strvec_pushv(out,
-				(const char *const *)dep->paths.v);
-		} else if (!para_state_load(&loaded, repo,
-					    f->task.after.v[i])) {
-			para_strvec_pushv(out,
-				(const char *const *)loaded.paths.v);
-			para_task_dispose(&loaded);
+		if (f->damaged)
+			continue;
+		if (!f->task.paths.nr) {
+			f->domain = PARA_DOMAIN_NONE;
+			continue;
+		}
+		if (f->changed < 0)
+			continue;
+		if (para_domain_check(&f->domain, &f->outside, checker,
+				      &f->task, &f->changed_files) < 0) {
+			f->domain = PARA_DOMAIN_UNKNOWN;
+			para_strvec_dispose(&f->outside);
 		}
 	}
-	para_strvec_pushv(out, (const char *const *)opts->shared_paths.v);
-}
-
-static void check_domain(struct para_facts *f, struct para_facts *all,
-			 size_t nr, const struct para_repo *repo,
-			 const struct para_facts_options *opts)
-{
-	struct para_strvec patterns = PARA_STRVEC_INIT;
-	struct para_domain *domain = NULL;
-	size_t i;
-
-	if (!f->task.paths.nr) {
-		f->domain = PARA_DOMAIN_NONE;
-		return;
-	}
-	if (f->changed < 0)
-		return;
-	allowed_patterns(&patterns, f, all, nr, repo, opts);
-	if (para_domain_new(&domain, (const char *const *)patterns.v,
-			    patterns.nr) < 0)
-		goto out;
-	for (i = 0; i < f->changed_files.nr; i++)
-		if (para_domain_covers(domain, f->changed_files.v[i]) == 0)
-			para_strvec_push(&f->outside, f->changed_files.v[i]);
-	f->domain = f->outside.nr ? PARA_DOMAIN_OUTSIDE : PARA_DOMAIN_OK;
 out:
 	para_error_clear();
-	para_domain_free(domain);
-	para_strvec_dispose(&patterns);
+	para_domain_checker_free(checker);
 }
 
 /*
@@ -806,10 +772,9 @@ int para_facts_collect(struct para_facts **out, struct para_repo *repo,
 	compare_memo_dispose(&memo);
 	run_git(facts, names->nr, repo, opts);
 	for (i = 0; i < names->nr; i++)
-		if (!facts[i].damaged) {
+		if (!facts[i].damaged)
 			keep_own_changes(&facts[i], repo);
-			check_domain(&facts[i], facts, names->nr, repo, opts);
-		}
+	check_domains(facts, names->nr, repo, opts);
 	*out = facts;
 	return 0;
 }

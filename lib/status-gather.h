@@ -2,6 +2,7 @@
 #define PARA_STATUS_GATHER_H
 
 #include "config.h"
+#include "domain-check.h"
 #include "repo.h"
 #include "strvec.h"
 #include "task.h"
@@ -15,13 +16,6 @@
  * as unknown (-1, NULL) rather than as an error, so one broken task
  * never hides the others.
  */
-
-enum para_domain_check {
-	PARA_DOMAIN_UNKNOWN = 0,	/* no branch to compare */
-	PARA_DOMAIN_NONE,		/* the task has no domain */
-	PARA_DOMAIN_OK,			/* every changed file is covered */
-	PARA_DOMAIN_OUTSIDE		/* some changed files are not */
-};
 
 struct para_facts {
 	char *name;
@@ -48,7 +42,7 @@ struct para_facts {
 
 	long changed;		/* files changed, -1 when unknown */
 	struct para_strvec changed_files;
-	enum para_domain_check domain;
+	enum para_domain_verdict domain;	/* UNKNOWN: no branch to compare */
 	struct para_strvec outside;	/* changed files outside the domain */
 
 	long dirty;		/* uncommitted files, -1 when unknown */
