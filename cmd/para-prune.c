@@ -20,7 +20,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "task-state.h"
-#include "worktree.h"
+#include "worktree-status.h"
 #include "usage.h"
 
 static const char *const prune_usage[] = {
@@ -51,22 +51,6 @@ struct verdict {
 	int head_unique;	/* worktree HEAD off the branch, in no ref */
 	char tip[GIT_OID_HEXSZ + 1];
 };
-
-/* Small clean worktrees are recognised in process, as run does. */
-static int worktree_dirty(const char *worktree)
-{
-	struct para_strbuf out = PARA_STRBUF_INIT;
-	int status, dirty;
-
-	if (para_taskgit_clean_in_process(worktree))
-		return 0;
-	status = para_git(&out, NULL, worktree, "status", "--porcelain",
-			  "--untracked-files=all", NULL);
-	dirty = status != 0 || out.len > 0;
-
-	para_strbuf_dispose(&out);
-	return dirty;
-}
 
 /* 1 if commit `tip` is `ref`'s commit or one of its ancestors. */
 static int contained_in(struct para_repo *repo, const git_oid *tip,
@@ -165,7 +149,7 @@ static void judge(struct verdict *v, struct prune_ctx *ctx,
 		free(dotgit);
 	}
 	v->dirty = !v->worktree_gone && !v->not_worktree &&
-		   worktree_dirty(t->worktree);
+		   para_worktree_is_dirty(t->worktree);
 	judge_commits(v, ctx, t);
 	if (!v->worktree_gone && !v->not_worktree)
 		judge_head(v, ctx, t);
@@ -347,7 +331,7 @@ static void remove_logs(struct prune_ctx *ctx, const char *name)
 	unlink(exec_log);
 	free(log);
 	free(exec_log);
-	para_facts_forget(ctx->repo, name);
+	para_status_forget(ctx->repo, name);
 }
 
 static int delete_branch(struct prune_ctx *ctx, const struct para_task *t)

@@ -81,7 +81,7 @@ static void select_tasks(struct para_strvec *out, struct para_repo *repo,
 	}
 }
 
-static void read_shared_paths(struct para_facts_options *opts,
+static void read_shared_paths(struct para_status_options *opts,
 			      struct para_config *config)
 {
 	size_t i;
@@ -127,18 +127,18 @@ static void warn_damaged(struct para_facts *facts, size_t nr)
 }
 
 static int show_once(struct para_repo *repo, const struct para_strvec *names,
-		     const struct para_facts_options *fopts,
+		     const struct para_status_options *fopts,
 		     const struct status_opts *o, struct para_strbuf *out,
 		     int first)
 {
 	struct para_facts *facts = NULL;
 
-	if (para_facts_collect(&facts, repo, names, fopts) < 0)
+	if (para_status_gather(&facts, repo, names, fopts) < 0)
 		die_lib();
 	if (first)
 		warn_damaged(facts, names->nr);
 	render(out, facts, names->nr, o);
-	para_facts_free_all(facts, names->nr);
+	para_status_free_all(facts, names->nr);
 	return 0;
 }
 
@@ -172,7 +172,7 @@ static void sleep_ms(long long ms)
  * an empty line.
  */
 static int watch(struct para_repo *repo, int argc, const char **argv,
-		 const struct para_facts_options *fopts,
+		 const struct para_status_options *fopts,
 		 const struct status_opts *o)
 {
 	struct para_strbuf out = PARA_STRBUF_INIT;
@@ -208,15 +208,15 @@ static int watch(struct para_repo *repo, int argc, const char **argv,
 }
 
 /* GIT_TEST_PARA_STATUS=git|libgit2 forces one way of looking, for tests. */
-static enum para_facts_status_via status_via_from_env(void)
+static enum para_worktree_via status_via_from_env(void)
 {
 	const char *v = getenv("GIT_TEST_PARA_STATUS");
 
 	if (v && !strcmp(v, "git"))
-		return PARA_STATUS_VIA_GIT;
+		return PARA_WORKTREE_VIA_GIT;
 	if (v && !strcmp(v, "libgit2"))
-		return PARA_STATUS_VIA_LIBGIT2;
-	return PARA_STATUS_VIA_AUTO;
+		return PARA_WORKTREE_VIA_LIBGIT2;
+	return PARA_WORKTREE_VIA_AUTO;
 }
 
 static void parse_interval(struct status_opts *o)
@@ -235,7 +235,7 @@ static void parse_interval(struct status_opts *o)
 int cmd_main(int argc, const char **argv)
 {
 	struct status_opts o = { 0, 0, 0, 0, NULL, 0 };
-	struct para_facts_options fopts = PARA_FACTS_OPTIONS_INIT;
+	struct para_status_options fopts = PARA_STATUS_OPTIONS_INIT;
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_strbuf out = PARA_STRBUF_INIT;
 	struct para_config *config = NULL;

@@ -210,6 +210,34 @@ size_t para_index_lower_bound(const struct para_index *ix, const char *key)
 	return lo;
 }
 
+#define HEADER_SIZE 12
+
+/* The header of the index file open at `fd`, and its stat data. */
+static int read_header(unsigned char *hdr, struct stat *st, int fd)
+{
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+	    st->st_size < (off_t)HEADER_SIZE ||
+	    read(fd, hdr, HEADER_SIZE) != (ssize_t)HEADER_SIZE ||
+	    memcmp(hdr, "DIRC", 4))
+		return -1;
+	return 0;
+}
+
+long para_index_entry_count(const char *index_path)
+{
+	unsigned char hdr[HEADER_SIZE];
+	struct stat st;
+	int fd = open(index_path, O_RDONLY | O_CLOEXEC);
+	long n = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!read_header(hdr, &st, fd))
+		n = (long)get_be32(hdr + 8);
+	close(fd);
+	return n;
+}
+
 /*
  * The index file, unless its header says it has more than max_entries
  * entries: a big worktree's index is not read for nothing.
@@ -217,7 +245,7 @@ size_t para_index_lower_bound(const struct para_index *ix, const char *key)
 static int read_index(struct para_strbuf *buf, struct timespec *mtime,
 		      const char *index_path, long max_entries)
 {
-	unsigned char hdr[12];
+	unsigned char hdr[HEADER_SIZE];
 	struct stat st;
 	int fd = open(index_path, O_RDONLY | O_CLOEXEC), error = -1;
 	size_t size;
@@ -225,9 +253,7 @@ static int read_index(struct para_strbuf *buf, struct timespec *mtime,
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(hdr) ||
-	    read(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
+	if (read_header(hdr, &st, fd) < 0 ||
 	    get_be32(hdr + 8) > (uint32_t)max_entries)
 		goto out;
 	*mtime = st.st_mtim;

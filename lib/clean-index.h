@@ -2,10 +2,11 @@
 #define PARA_CLEAN_INDEX_H
 
 /*
- * Reading git's index file (version 2 to 4: a header,
- * the entries sorted by path, extensions, a checksum), for the cheap
- * clean check of clean-check.c.  Only what that check needs is kept of
- * each entry, and any index it could not trust is refused: conflicts,
+ * Reading git's index file (version 2 to 4: a header, the entries
+ * sorted by path, extensions, a checksum), for the cheap clean check of
+ * clean-check.c, and the entry count of its header.  Only what that
+ * check needs is kept of each entry, and any index it could not trust
+ * is refused: conflicts,
  * skip-worktree or intent-to-add entries, required extensions (split or
  * sparse index), unsorted or truncated data.
  */
@@ -43,6 +44,9 @@ int para_index_read(struct para_index *ix, struct timespec *mtime,
 		    const char *path, long max_entries);
 
 void para_index_dispose(struct para_index *ix);
+
+/* The entry count in the header of the index file at `path`, or -1. */
+long para_index_entry_count(const char *path);
 
 /* Position of the first entry whose path is >= key. */
 size_t para_index_lower_bound(const struct para_index *ix, const char *key);

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "run-internal.h"
 #include "worktree.h"
+#include "worktree-status.h"
 
 void para_run_report_skipped(struct para_run *run)
 {
@@ -235,7 +236,7 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted &&
-	    !para_taskgit_clean_in_process(job->task.worktree)) {
+	    !para_worktree_clean_in_process(job->task.worktree)) {
 		if (start_check(run, job) == 0)
 			return;
 		fail_commit(job, para_error_last());

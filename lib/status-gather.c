@@ -8,15 +8,14 @@
 
 #include "fs.h"
 #include "changes.h"
-#include "clean-check.h"
 #include "domain-check.h"
 #include "error.h"
 #include "status-gather.h"
-#include <git2/sys/repository.h>
 #include "batch.h"
 #include "proc.h"
 #include "task-state.h"
 #include "strbuf.h"
+#include "worktree-status.h"
 
 static void facts_init(struct para_facts *f, const char *name)
 {
@@ -44,7 +43,7 @@ static void facts_dispose(struct para_facts *f)
 	free(f->log_path);
 }
 
-void para_facts_free_all(struct para_facts *facts, size_t nr)
+void para_status_free_all(struct para_facts *facts, size_t nr)
 {
 	size_t i;
 
@@ -343,7 +342,7 @@ out:
 	return copy;
 }
 
-void para_facts_forget(const struct para_repo *repo, const char *name)
+void para_status_forget(const struct para_repo *repo, const char *name)
 {
 	char *index = para_xstrfmt("%s/cache/status/%s.index",
 				   repo->state_dir, name);
@@ -386,12 +385,7 @@ static void status_job(struct para_batch_job *job,
 		/* never take index.lock: the task's agent may be committing */
 		para_strvec_push(&job->args, "--no-optional-locks");
 	}
-	para_strvec_push(&job->args, "-C");
-	para_strvec_push(&job->args, f->task.worktree);
-	para_strvec_push(&job->args, "status");
-	para_strvec_push(&job->args, "--porcelain");
-	para_strvec_push(&job->args, "-z");
-	para_strvec_push(&job->args, "--no-renames");
+	para_worktree_status_args(&job->args, f->task.worktree);
 }
 
 static void diff_job(struct para_batch_job *job, const struct para_facts *f,
@@ -407,33 +401,14 @@ static void diff_job(struct para_batch_job *job, const struct para_facts *f,
 	para_strvec_push(&job->args, "--");
 }
 
-/* `git status --porcelain -z --no-renames`: one "XY path" record each. */
-static void parse_status(struct para_facts *f, const struct para_strbuf *out)
+static void set_counts(struct para_facts *f,
+		       const struct para_worktree_counts *c)
 {
-	const char *p = out->buf, *end = out->buf + out->len;
-
-	f->dirty = f->staged = f->unstaged = f->untracked = f->conflicted = 0;
-	while (p < end) {
-		size_t len = strlen(p);
-
-		if (len >= 3) {
-			char x = p[0], y = p[1];
-
-			f->dirty++;
-			if (x == '?')
-				f->untracked++;
-			else if (x == 'U' || y == 'U' ||
-				 (x == 'A' && y == 'A') || (x == 'D' && y == 'D'))
-				f->conflicted++;
-			else {
-				if (x != ' ')
-					f->staged++;
-				if (y != ' ')
-					f->unstaged++;
-			}
-		}
-		p += len + 1;
-	}
+	f->dirty = c->dirty;
+	f->staged = c->staged;
+	f->unstaged = c->unstaged;
+	f->untracked = c->untracked;
+	f->conflicted = c->conflicted;
 }
 
 static void parse_diff(struct para_facts *f, const struct para_strbuf *out)
@@ -466,7 +441,7 @@ static void keep_own_changes(struct para_facts *f, struct para_repo *repo)
 /* The domain check of every task that has a state (domain-check.h). */
 static void check_domains(struct para_facts *facts, size_t nr,
 			  const struct para_repo *repo,
-			  const struct para_facts_options *opts)
+			  const struct para_status_options *opts)
 {
 	struct para_domain_checker *checker = NULL;
 	size_t i;
@@ -498,52 +473,6 @@ out:
 	para_domain_checker_free(checker);
 }
 
-/*
- * Below this many index entries a worktree is looked at in process by
- * libgit2: starting `git status` costs more than the whole job.
- */
-#define SMALL_INDEX_ENTRIES 1000
-
-/* The entry count in an index file's header, or -1. */
-static long index_entries(const char *path)
-{
-	unsigned char hdr[12];
-	long n = -1;
-	FILE *f = fopen(path, "re");
-
-	if (f && fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr) &&
-	    !memcmp(hdr, "DIRC", 4))
-		n = ((long)hdr[8] << 24) | (hdr[9] << 16) | (hdr[10] << 8) |
-		    hdr[11];
-	if (f)
-		fclose(f);
-	return n;
-}
-
-static void count_entry(struct para_facts *f, unsigned int st)
-{
-	const unsigned int staged = GIT_STATUS_INDEX_NEW |
-		GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
-		GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
-	const unsigned int unstaged = GIT_STATUS_WT_MODIFIED |
-		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
-		GIT_STATUS_WT_RENAMED;
-
-	if (st == GIT_STATUS_CURRENT || (st & GIT_STATUS_IGNORED))
-		return;
-	f->dirty++;
-	if (st & GIT_STATUS_CONFLICTED)
-		f->conflicted++;
-	else if (st & GIT_STATUS_WT_NEW)
-		f->untracked++;
-	else {
-		if (st & staged)
-			f->staged++;
-		if (st & unstaged)
-			f->unstaged++;
-	}
-}
-
 /* The tree the worktree's HEAD points at, read through the shared refs. */
 static int head_tree(git_tree **out, const struct para_facts *f,
 		     git_repository *git)
@@ -569,111 +498,47 @@ static int head_tree(git_tree **out, const struct para_facts *f,
 }
 
 /*
- * The status of a small worktree in process; 0, or -1 to leave it to
- * git.  A worktree whose index proves it clean costs a few stat calls;
- * otherwise libgit2's status.  Opening a repository per worktree costs
- * more than the status itself, so one shared repository object is
- * pointed at each worktree in turn: its workdir, its index (read only)
- * and its HEAD tree as the baseline.
+ * The status of a worktree in process (worktree-status.h); 0, or -1 to
+ * leave it to git.  Opening a repository per worktree costs more than
+ * the status itself, so one shared repository object is pointed at each
+ * worktree in turn.
  */
 static int status_in_process(struct para_facts *f, git_repository *shared,
-			     const struct para_facts_options *opts,
+			     const struct para_status_options *opts,
 			     int hash_racy, const char *cache_dir)
 {
-	git_status_options sopts;
-	git_status_list *list = NULL;
-	git_index *index = NULL;
+	struct para_worktree_counts counts = PARA_WORKTREE_COUNTS_UNKNOWN;
+	struct para_worktree_look look;
 	git_tree *tree = NULL;
 	char *path = NULL, *racy = NULL;
-	size_t i, n;
-	long entries;
 	int error = -1;
 
-	if (!shared || opts->status_via == PARA_STATUS_VIA_GIT ||
-	    f->task.sparse || !(f->head || f->head_commit) || !f->gitdir)
+	if (!shared || opts->status_via == PARA_WORKTREE_VIA_GIT ||
+	    f->task.sparse || !(f->head || f->head_commit) || !f->gitdir ||
+	    head_tree(&tree, f, shared) < 0)
 		goto out;
 	path = para_xstrfmt("%s/index", f->gitdir);
-	if (head_tree(&tree, f, shared) < 0)
-		goto out;
-	f->dirty = f->staged = f->unstaged = f->untracked = 0;
-	f->conflicted = 0;
 	if (cache_dir)
 		racy = para_xstrfmt("%s/%s.racy", cache_dir, f->name);
-	if (opts->status_via == PARA_STATUS_VIA_AUTO &&
-	    para_worktree_proven_clean(f->task.worktree, path,
-				       git_tree_id(tree)->id,
-				       SMALL_INDEX_ENTRIES, hash_racy, racy)) {
-		error = 0;
-		goto out;
-	}
-	entries = index_entries(path);
-	if (entries < 0 || entries > SMALL_INDEX_ENTRIES ||
-	    git_index_open(&index, path) < 0 ||
-	    git_repository_set_workdir(shared, f->task.worktree, 0) < 0 ||
-	    git_repository_set_index(shared, index) < 0)
-		goto out;
-	git_status_options_init(&sopts, GIT_STATUS_OPTIONS_VERSION);
-	sopts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
-	sopts.baseline = tree;
-	if (git_status_list_new(&list, shared, &sopts) < 0)
-		goto out;
-	n = git_status_list_entrycount(list);
-	for (i = 0; i < n; i++)
-		count_entry(f, git_status_byindex(list, i)->status);
-	error = 0;
+	memset(&look, 0, sizeof(look));
+	look.worktree = f->task.worktree;
+	look.index_path = path;
+	look.head = tree;
+	look.via = opts->status_via;
+	look.hash_racy = hash_racy;
+	look.racy_cache = racy;
+	look.retarget = 1;
+	error = para_worktree_count(&counts, shared, &look);
 out:
-	if (error < 0)
-		f->dirty = f->staged = f->unstaged = f->untracked =
-			f->conflicted = -1;
+	set_counts(f, &counts);
 	git_error_clear();
-	git_status_list_free(list);
 	git_tree_free(tree);
-	git_index_free(index);
 	free(path);
 	free(racy);
 	return error;
 }
 
-/*
- * Whether git hashes a worktree file's bytes as they are, so that the
- * clean check may compare them with a blob: neither core.autocrlf nor an
- * attributes file outside the worktrees (core.attributesFile, the
- * user's, info/attributes) can convert them.  .gitattributes files in a
- * worktree are seen by the check itself.
- */
-static int bytes_are_canonical(const struct para_repo *repo,
-			       struct para_config *config)
-{
-	const char *value, *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	char *path;
-	int b, ok = 1;
-
-	if (!config)
-		return 0;
-	if (!para_config_get_string(&value, config, "core.autocrlf") &&
-	    (para_config_get_bool(&b, config, "core.autocrlf") < 0 || b))
-		ok = 0;
-	if (!para_config_get_string(&value, config, "core.attributesFile"))
-		ok = 0;
-	para_error_clear();
-	if (xdg && *xdg)
-		path = para_xstrfmt("%s/git/attributes", xdg);
-	else
-		path = para_xstrfmt("%s/.config/git/attributes",
-				    home ? home : "");
-	if ((home || xdg) && !access(path, F_OK))
-		ok = 0;
-	free(path);
-	path = para_xstrfmt("%s/info/attributes", repo->commondir);
-	if (!access(path, F_OK))
-		ok = 0;
-	free(path);
-	return ok;
-}
-
-static int max_jobs(const struct para_facts_options *opts)
+static int max_jobs(const struct para_status_options *opts)
 {
 	long cpus;
 
@@ -686,7 +551,7 @@ static int max_jobs(const struct para_facts_options *opts)
 /* Runs the git commands every task needs, all at once. */
 static void run_git(struct para_facts *facts, size_t nr,
 		    const struct para_repo *repo,
-		    const struct para_facts_options *opts)
+		    const struct para_status_options *opts)
 {
 	struct para_batch_job init = PARA_BATCH_JOB_INIT;
 	struct para_batch_job *jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
@@ -694,7 +559,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
 	git_repository *shared = NULL;
 	size_t n = 0, i, statuses = 0;
-	int hash_racy = bytes_are_canonical(repo, opts->config);
+	int hash_racy = para_worktree_bytes_are_canonical(repo->commondir,
+							  opts->config);
 	char *cache_dir = para_xstrfmt("%s/cache/status", repo->state_dir);
 
 	for (i = 0; i < 2 * nr + 1; i++)
@@ -737,10 +603,14 @@ static void run_git(struct para_facts *facts, size_t nr,
 		para_error_clear();	/* those not run are left out */
 	for (i = 0; i < n; i++) {
 		if (jobs[i].status == 0) {
-			if (is_status[i])
-				parse_status(owner[i], &jobs[i].out);
-			else
+			if (is_status[i]) {
+				struct para_worktree_counts c;
+
+				para_worktree_counts_parse(&c, &jobs[i].out);
+				set_counts(owner[i], &c);
+			} else {
 				parse_diff(owner[i], &jobs[i].out);
+			}
 		}
 		para_batch_job_dispose(&jobs[i]);
 	}
@@ -749,9 +619,9 @@ static void run_git(struct para_facts *facts, size_t nr,
 	free(is_status);
 }
 
-int para_facts_collect(struct para_facts **out, struct para_repo *repo,
+int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		       const struct para_strvec *names,
-		       const struct para_facts_options *opts)
+		       const struct para_status_options *opts)
 {
 	struct para_facts *facts = para_calloc(names->nr + 1, sizeof(*facts));
 	struct compare_memo memo = { NULL, NULL, { { 0 } } };

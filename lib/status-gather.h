@@ -6,13 +6,15 @@
 #include "repo.h"
 #include "strvec.h"
 #include "task.h"
+#include "worktree-status.h"
 
 /*
  * What `git para status` knows about a task: its recorded state, and
  * what its branch and worktree look like right now.  Refs, HEADs and
- * ahead/behind come from libgit2 in process; `git status` of each
- * worktree and the changed-file lists come from the git CLI, several at
- * a time (t/perf/p3000-status.sh).  Anything that cannot be found out is reported
+ * ahead/behind come from libgit2 in process; the status of each worktree
+ * (worktree-status.h) in process when it is small, else from `git
+ * status`, and the changed-file lists from the git CLI, several at a
+ * time (t/perf/p3000-status.sh).  Anything that cannot be found out is reported
  * as unknown (-1, NULL) rather than as an error, so one broken task
  * never hides the others.
  */
@@ -51,43 +53,31 @@ struct para_facts {
 	char *log_path;
 };
 
-/*
- * How the worktree status of a task is found out.  AUTO: small clean
- * worktrees are proven clean from their index (cleancheck.h), other
- * small ones get libgit2's status, large ones `git status`.  The others
- * force one way, for tests.
- */
-enum para_facts_status_via {
-	PARA_STATUS_VIA_AUTO = 0,
-	PARA_STATUS_VIA_LIBGIT2,	/* no clean proof, libgit2 if small */
-	PARA_STATUS_VIA_GIT		/* always `git status` */
-};
-
-struct para_facts_options {
+struct para_status_options {
 	int jobs;		/* git processes at once; 0: online CPUs */
 	struct para_strvec shared_paths;	/* para.sharedPath */
-	enum para_facts_status_via status_via;
+	enum para_worktree_via status_via;	/* worktree-status.h */
 	struct para_config *config;	/* the repository's, with -c; may be
 					   NULL (then no content is hashed) */
 };
 
-#define PARA_FACTS_OPTIONS_INIT \
-	{ 0, PARA_STRVEC_INIT, PARA_STATUS_VIA_AUTO, NULL }
+#define PARA_STATUS_OPTIONS_INIT \
+	{ 0, PARA_STRVEC_INIT, PARA_WORKTREE_VIA_AUTO, NULL }
 
 /*
  * Gathers the facts of the tasks `names` (each must have a state file;
  * a damaged one is reported in its entry).  `*out` is an array of
  * `names->nr` entries, in the same order, freed with
- * para_facts_free_all().
+ * para_status_free_all().
  */
-int para_facts_collect(struct para_facts **out, struct para_repo *repo,
+int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		       const struct para_strvec *names,
-		       const struct para_facts_options *opts);
+		       const struct para_status_options *opts);
 
-void para_facts_free_all(struct para_facts *facts, size_t nr);
+void para_status_free_all(struct para_facts *facts, size_t nr);
 
 /* Removes what status keeps about a task (its cached index copy). */
-void para_facts_forget(const struct para_repo *repo, const char *name);
+void para_status_forget(const struct para_repo *repo, const char *name);
 
 /* Run time in ms (finished or now minus started), -1 when never started. */
 long long para_facts_run_time(const struct para_facts *facts, long long now);

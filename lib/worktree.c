@@ -2,12 +2,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clean-check.h"
 #include "command.h"
 #include "error.h"
 #include "worktree.h"
-
-#include <git2.h>
 
 static void to_log(int log, const struct para_strbuf *sb)
 {
@@ -103,57 +100,4 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 		*committed = 1;
 	para_strbuf_dispose(&out);
 	return error;
-}
-
-/*
- * Larger worktrees go to `git status`, which is faster there (and
- * knows sparse checkouts, filters and the untracked cache).
- */
-#define CLEAN_CHECK_MAX_ENTRIES 1000
-
-/* The stat-based proof that status uses too (clean-check.h). */
-static int proven_clean(git_repository *repo, const char *worktree)
-{
-	git_object *tree = NULL;
-	char *index_path;
-	int clean = 0;
-
-	if (git_revparse_single(&tree, repo, "HEAD^{tree}") < 0)
-		return 0;
-	index_path = para_xstrfmt("%s/index", git_repository_path(repo));
-	clean = para_worktree_proven_clean(worktree, index_path,
-					   git_object_id(tree)->id,
-					   CLEAN_CHECK_MAX_ENTRIES, 0, NULL);
-	free(index_path);
-	git_object_free(tree);
-	return clean;
-}
-
-int para_taskgit_clean_in_process(const char *worktree)
-{
-	git_status_options opts;
-	git_repository *repo = NULL;
-	git_index *index = NULL;
-	git_status_list *list = NULL;
-	int clean = 0;
-
-	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		     GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (git_repository_open_ext(&repo, worktree,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		goto out;
-	if ((clean = proven_clean(repo, worktree)))
-		goto out;
-	if (git_repository_index(&index, repo) < 0 ||
-	    git_index_entrycount(index) > CLEAN_CHECK_MAX_ENTRIES ||
-	    git_index_has_conflicts(index))
-		goto out;
-	if (git_status_list_new(&list, repo, &opts) == 0)
-		clean = git_status_list_entrycount(list) == 0;
-out:
-	git_status_list_free(list);
-	git_index_free(index);
-	git_repository_free(repo);
-	return clean;
 }

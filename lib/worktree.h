@@ -30,12 +30,6 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 int para_taskgit_commit_all(const char *worktree, const char *message,
 			    int log);
 
-/*
- * 1 when a small worktree is certainly clean, checked in process with
- * libgit2 (cheaper than starting `git status` when there are few
- * files); 0 when it may not be, or is too large to judge here: ask the
- * git CLI then.
- */
-int para_taskgit_clean_in_process(const char *worktree);
+/* Whether a worktree is clean: worktree-status.h. */
 
 #endif

@@ -1,0 +1,227 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clean-check.h"
+#include "clean-index.h"
+#include "command.h"
+#include "error.h"
+#include "worktree-status.h"
+#include <git2/sys/repository.h>
+
+static void counts_zero(struct para_worktree_counts *c)
+{
+	c->dirty = c->staged = c->unstaged = c->untracked = c->conflicted = 0;
+}
+
+static void count_entry(struct para_worktree_counts *c, unsigned int st)
+{
+	const unsigned int staged = GIT_STATUS_INDEX_NEW |
+		GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+		GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
+	const unsigned int unstaged = GIT_STATUS_WT_MODIFIED |
+		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+		GIT_STATUS_WT_RENAMED;
+
+	if (st == GIT_STATUS_CURRENT || (st & GIT_STATUS_IGNORED))
+		return;
+	c->dirty++;
+	if (st & GIT_STATUS_CONFLICTED)
+		c->conflicted++;
+	else if (st & GIT_STATUS_WT_NEW)
+		c->untracked++;
+	else {
+		if (st & staged)
+			c->staged++;
+		if (st & unstaged)
+			c->unstaged++;
+	}
+}
+
+/* Way 2: libgit2's status of a small worktree, its index read only. */
+static int count_libgit2(struct para_worktree_counts *out,
+			 git_repository *repo,
+			 const struct para_worktree_look *look)
+{
+	git_status_options sopts;
+	git_status_list *list = NULL;
+	git_index *index = NULL;
+	size_t i, n;
+	long entries = para_index_entry_count(look->index_path);
+	int error = -1;
+
+	if (entries < 0 || entries > PARA_WORKTREE_SMALL_ENTRIES ||
+	    git_index_open(&index, look->index_path) < 0 ||
+	    (look->retarget &&
+	     git_repository_set_workdir(repo, look->worktree, 0) < 0) ||
+	    git_repository_set_index(repo, index) < 0)
+		goto out;
+	git_status_options_init(&sopts, GIT_STATUS_OPTIONS_VERSION);
+	sopts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
+	sopts.baseline = (git_tree *)look->head;
+	if (git_status_list_new(&list, repo, &sopts) < 0)
+		goto out;
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++)
+		count_entry(out, git_status_byindex(list, i)->status);
+	error = 0;
+out:
+	git_status_list_free(list);
+	git_index_free(index);
+	return error;
+}
+
+int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
+			const struct para_worktree_look *look)
+{
+	struct para_worktree_counts unknown = PARA_WORKTREE_COUNTS_UNKNOWN;
+	int error = -1;
+
+	counts_zero(out);
+	if (!repo || look->via == PARA_WORKTREE_VIA_GIT)
+		goto out;
+	if (look->via == PARA_WORKTREE_VIA_AUTO &&
+	    para_worktree_proven_clean(look->worktree, look->index_path,
+				       git_tree_id(look->head)->id,
+				       PARA_WORKTREE_SMALL_ENTRIES,
+				       look->hash_racy, look->racy_cache)) {
+		error = 0;
+		goto out;
+	}
+	error = count_libgit2(out, repo, look);
+out:
+	if (error < 0)
+		*out = unknown;
+	git_error_clear();
+	return error;
+}
+
+int para_worktree_clean_in_process(const char *worktree)
+{
+	struct para_worktree_counts counts;
+	struct para_worktree_look look;
+	git_repository *repo = NULL;
+	git_object *tree = NULL;
+	char *index_path = NULL;
+	int clean = 0;
+
+	if (git_repository_open_ext(&repo, worktree,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_revparse_single(&tree, repo, "HEAD^{tree}") < 0)
+		goto out;
+	index_path = para_xstrfmt("%s/index", git_repository_path(repo));
+	memset(&look, 0, sizeof(look));
+	look.worktree = worktree;
+	look.index_path = index_path;
+	look.head = (const git_tree *)tree;
+	clean = para_worktree_count(&counts, repo, &look) == 0 &&
+		counts.dirty == 0;
+out:
+	git_error_clear();
+	free(index_path);
+	git_object_free(tree);
+	git_repository_free(repo);
+	return clean;
+}
+
+void para_worktree_status_args(struct para_strvec *args, const char *worktree)
+{
+	para_strvec_push(args, "-C");
+	para_strvec_push(args, worktree);
+	para_strvec_push(args, "status");
+	para_strvec_push(args, "--porcelain");
+	para_strvec_push(args, "-z");
+	para_strvec_push(args, "--no-renames");
+}
+
+int para_worktree_is_dirty(const char *worktree)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	int status, dirty;
+
+	if (para_worktree_clean_in_process(worktree))
+		return 0;
+	cmd.git = 1;
+	cmd.stdin_null = 1;
+	cmd.out = &out;
+	para_worktree_status_args(&cmd.args, worktree);
+	para_strvec_push(&cmd.args, "--untracked-files=all");
+	status = para_command_run(&cmd);
+	dirty = status != 0 || out.len > 0;
+	para_strbuf_dispose(&out);
+	return dirty;
+}
+
+void para_worktree_counts_parse(struct para_worktree_counts *c,
+				const struct para_strbuf *porcelain)
+{
+	const char *p = porcelain->buf, *end = porcelain->buf + porcelain->len;
+
+	counts_zero(c);
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len >= 3) {
+			char x = p[0], y = p[1];
+
+			c->dirty++;
+			if (x == '?')
+				c->untracked++;
+			else if (x == 'U' || y == 'U' ||
+				 (x == 'A' && y == 'A') || (x == 'D' && y == 'D'))
+				c->conflicted++;
+			else {
+				if (x != ' ')
+					c->staged++;
+				if (y != ' ')
+					c->unstaged++;
+			}
+		}
+		p += len + 1;
+	}
+}
+
+/* An attributes file of the user's (XDG or ~/.config) exists. */
+static int user_attributes(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path;
+	int exists;
+
+	if (!(home || (xdg && *xdg)))
+		return 0;
+	if (xdg && *xdg)
+		path = para_xstrfmt("%s/git/attributes", xdg);
+	else
+		path = para_xstrfmt("%s/.config/git/attributes", home);
+	exists = !access(path, F_OK);
+	free(path);
+	return exists;
+}
+
+/* .gitattributes files in a worktree are seen by the clean proof itself. */
+int para_worktree_bytes_are_canonical(const char *commondir,
+				      struct para_config *config)
+{
+	const char *value;
+	char *path;
+	int b, ok = 1;
+
+	if (!config)
+		return 0;
+	if (!para_config_get_string(&value, config, "core.autocrlf") &&
+	    (para_config_get_bool(&b, config, "core.autocrlf") < 0 || b))
+		ok = 0;
+	if (!para_config_get_string(&value, config, "core.attributesFile"))
+		ok = 0;
+	para_error_clear();
+	if (user_attributes())
+		ok = 0;
+	path = para_xstrfmt("%s/info/attributes", commondir);
+	if (!access(path, F_OK))
+		ok = 0;
+	free(path);
+	return ok;
+}

@@ -1,0 +1,91 @@
+#ifndef PARA_WORKTREE_STATUS_H
+#define PARA_WORKTREE_STATUS_H
+
+#include <git2.h>
+
+#include "config.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+/*
+ * Is a task's worktree clean, and how dirty is it: one answer for
+ * `git para status`, `run` (what to commit when a task ends) and
+ * `prune` (would removing it lose work).  The cheapest way that can
+ * answer is taken first:
+ *  1. the in-process clean proof from the index (clean-check.h);
+ *  2. libgit2's status, for small worktrees (up to
+ *     PARA_WORKTREE_SMALL_ENTRIES index entries): starting `git status`
+ *     costs more there than the whole job;
+ *  3. `git status`, which is faster on large worktrees and knows sparse
+ *     checkouts, filters and the untracked cache.
+ */
+
+#define PARA_WORKTREE_SMALL_ENTRIES 1000
+
+/* Files that `git status` would list, by kind; -1 when unknown. */
+struct para_worktree_counts {
+	long dirty;		/* all of them */
+	long staged, unstaged, untracked, conflicted;
+};
+
+#define PARA_WORKTREE_COUNTS_UNKNOWN { -1, -1, -1, -1, -1 }
+
+/* Which of the ways above may be taken; the others are for tests. */
+enum para_worktree_via {
+	PARA_WORKTREE_VIA_AUTO = 0,
+	PARA_WORKTREE_VIA_LIBGIT2,	/* no clean proof, libgit2 if small */
+	PARA_WORKTREE_VIA_GIT		/* always `git status` */
+};
+
+/* What the in-process ways need to know of one worktree. */
+struct para_worktree_look {
+	const char *worktree;
+	const char *index_path;		/* its index file */
+	const git_tree *head;		/* the tree of its HEAD commit */
+	enum para_worktree_via via;
+	int hash_racy;	/* see para_worktree_proven_clean() */
+	const char *racy_cache;		/* may be NULL */
+	int retarget;	/* `repo` is shared: point it at this worktree */
+};
+
+/*
+ * Counts the worktree's files in process (ways 1 and 2) with `repo`,
+ * the worktree's repository or, with `retarget`, one shared by many
+ * worktrees that is pointed at this one (opening a repository costs
+ * more than a small status).  0, or -1 (no error set) to leave it to
+ * `git status`: too large, or not to be looked at this way.
+ */
+int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
+			const struct para_worktree_look *look);
+
+/*
+ * 1 when `worktree` is certainly clean, found in process; 0 when it may
+ * not be, or is too large to judge here: ask `git status` then (run
+ * does, as a child of its own).
+ */
+int para_worktree_clean_in_process(const char *worktree);
+
+/*
+ * 1 when `worktree` has uncommitted or untracked files, or its status
+ * cannot be read; 0 when it is clean.  In process when it can be, else
+ * with `git status`.
+ */
+int para_worktree_is_dirty(const char *worktree);
+
+/* The arguments after `git` of the status whose output parse reads. */
+void para_worktree_status_args(struct para_strvec *args, const char *worktree);
+
+/* Counts the records of `git status --porcelain -z --no-renames`. */
+void para_worktree_counts_parse(struct para_worktree_counts *out,
+				const struct para_strbuf *porcelain);
+
+/*
+ * Whether git hashes a worktree file's bytes as they are, so that the
+ * clean proof may compare them with a blob (its `hash_racy`): neither
+ * core.autocrlf nor an attributes file outside the worktrees can
+ * convert them.  `config` may be NULL (then 0).
+ */
+int para_worktree_bytes_are_canonical(const char *commondir,
+				      struct para_config *config);
+
+#endif
