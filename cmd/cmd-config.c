@@ -8,20 +8,19 @@ static void check(int error)
 		die_lib();
 }
 
-const char *cfg_string(struct para_config *config, const char *key,
-		       const char *def)
+const char *cfg_string(struct para_config *config, const char *key)
 {
-	const char *value = def;
+	const char *value = NULL;
 
-	check(para_config_get_string(&value, config, key));
+	check(para_config_string(&value, config, key));
 	return value;
 }
 
-int cfg_bool(struct para_config *config, const char *key, int def)
+int cfg_bool(struct para_config *config, const char *key)
 {
-	int value = def;
+	int value = 0;
 
-	check(para_config_get_bool(&value, config, key));
+	check(para_config_bool(&value, config, key));
 	return value;
 }
 
@@ -34,12 +33,11 @@ long cfg_int(struct para_config *config, const char *key, long min, long max,
 	return value;
 }
 
-long long cfg_duration(struct para_config *config, const char *key,
-		       long long def)
+long long cfg_duration(struct para_config *config, const char *key)
 {
-	long long value = def;
+	long long value = 0;
 
-	check(para_config_get_duration(&value, config, key));
+	check(para_config_duration(&value, config, key));
 	return value;
 }
 

@@ -4,17 +4,16 @@
 #include "config.h"
 
 /*
- * Config lookups for commands: the default when the key is not set, and
+ * Config lookups for commands: the key's default (config-keys.h; NULL,
+ * 0 when it has none) when it is not set, and
  * "fatal: bad ... value 'x' for 'para.key'" (exit 128) when its value is
  * bad.
  */
-const char *cfg_string(struct para_config *config, const char *key,
-		       const char *def);
-int cfg_bool(struct para_config *config, const char *key, int def);
+const char *cfg_string(struct para_config *config, const char *key);
+int cfg_bool(struct para_config *config, const char *key);
 long cfg_int(struct para_config *config, const char *key, long min, long max,
 	     long def);
-long long cfg_duration(struct para_config *config, const char *key,
-		       long long def);
+long long cfg_duration(struct para_config *config, const char *key);
 /* Every value of a multi-valued key (append to `out`). */
 void cfg_all(struct para_strvec *out, struct para_config *config,
 	     const char *key);

@@ -129,8 +129,7 @@ static void set_domain(struct new_task *nt, const struct para_strvec *paths,
 static void set_branch(struct new_task *nt, struct plan *plan,
 		       const char *branch)
 {
-	const char *prefix = cfg_string(plan->config, "para.branchPrefix",
-					"solve/");
+	const char *prefix = cfg_string(plan->config, "para.branchPrefix");
 	char *ref;
 	int valid = 0;
 
@@ -179,7 +178,7 @@ static void plan_task(struct plan *plan, const struct task_input *in,
 		      int sparse)
 {
 	struct new_task *nt = plan_push(plan);
-	int require = cfg_bool(plan->config, "para.requireDomain", 0);
+	int require = cfg_bool(plan->config, "para.requireDomain");
 	size_t i;
 
 	if (in->issue && !(nt->task.issue = para_task_issue_parse(in->issue)))
@@ -732,7 +731,7 @@ static void set_task_env(struct para_strvec *env, const struct para_task *t)
 static void run_setup(struct plan *plan, struct new_task *nt)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
-	const char *setup = cfg_string(plan->config, "para.setup", NULL);
+	const char *setup = cfg_string(plan->config, "para.setup");
 	int status, saved;
 
 	if (!setup || !*setup)

@@ -30,10 +30,6 @@ static const char *const collect_usage[] = {
 	NULL
 };
 
-#define DEFAULT_PR_COMMAND \
-	"gh pr create --base \"$PARA_BASE_BRANCH\" --head \"$PARA_BRANCH\" " \
-	"--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\""
-
 struct collect_opts {
 	int check, json, push, pr;
 	const char *merge, *report;
@@ -178,8 +174,7 @@ static int do_merge(struct para_collect *c, const char *branch)
 	int ret = 0, created;
 
 	if (!*branch)
-		branch = cfg_string(config, "para.integrationBranch",
-				       "para/integration");
+		branch = cfg_string(config, "para.integrationBranch");
 	if (para_collect_merge_order(order, c) < 0)
 		die_lib();
 	start = c->items[order[0]].task.base;
@@ -214,7 +209,7 @@ static int push_one(const struct para_collect_item *it, const char *remote)
 /* Pushes every task; `ok[i]` says whether task i made it. */
 static int do_push(struct para_collect *c, char *ok)
 {
-	const char *remote = cfg_string(config, "para.remote", "origin");
+	const char *remote = cfg_string(config, "para.remote");
 	size_t i;
 	int ret = 0;
 
@@ -231,8 +226,7 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 	struct para_collect_pr pr = PARA_COLLECT_PR_INIT;
 	const char *name = c->items[i].task.name;
 	int ret = para_collect_open_pr(&pr, repo, c, i, remote,
-				       cfg_string(config, "para.prCommand",
-						     DEFAULT_PR_COMMAND));
+				       cfg_string(config, "para.prCommand"));
 
 	if (ret < 0) {
 		fputs(pr.output.buf, stderr);
@@ -250,7 +244,7 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 
 static int do_pr(struct para_collect *c)
 {
-	const char *remote = cfg_string(config, "para.remote", "origin");
+	const char *remote = cfg_string(config, "para.remote");
 	char *pushed = para_calloc(c->nr, 1);
 	size_t i;
 	int ret = do_push(c, pushed);

@@ -514,10 +514,9 @@ int cmd_main(int argc, const char **argv)
 		para_repo_free(ctx.repo);
 		return status;
 	}
-	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace", 10000);
+	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace");
 	ctx.integration = para_xstrfmt("refs/heads/%s",
-		cfg_string(ctx.config, "para.integrationBranch",
-			   "para/integration"));
+		cfg_string(ctx.config, "para.integrationBranch"));
 	if (para_state_lock(&lock, ctx.repo, "tasks", PARA_LOCK_WAIT) < 0)
 		die_lib();
 	if (argc)

@@ -131,17 +131,15 @@ static void load_settings(struct para_run_options *opts,
 		config_or_die(para_config_get_duration(&opts->timeout, config,
 						       "para.timeout"));
 	}
-	opts->grace = 10000;
-	config_or_die(para_config_get_duration(&opts->grace, config,
-					       "para.killgrace"));
+	config_or_die(para_config_duration(&opts->grace, config,
+					   "para.killGrace"));
 	if (opts->retries < 0) {
 		config_or_die(para_config_get_int(&n, config, "para.retries",
 						  0, 1000));
 		opts->retries = (int)n;
 	}
-	opts->autocommit = 1;
-	config_or_die(para_config_get_bool(&opts->autocommit, config,
-					   "para.autocommit"));
+	config_or_die(para_config_bool(&opts->autocommit, config,
+				       "para.autoCommit"));
 	config_or_die(para_config_get_string(&opts->command, config,
 					     "para.command"));
 	config_or_die(para_config_get_string(&opts->launcher, config,

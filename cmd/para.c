@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "config-keys.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -127,6 +128,18 @@ static int list_for_completion(void)
 	return 0;
 }
 
+/* The configuration keys and their defaults, for the documentation test. */
+static int list_config_keys(void)
+{
+	size_t i;
+
+	for (i = 0; i < para_config_keys_nr; i++)
+		printf("%s\t%s\t%s\n", para_config_keys[i].name,
+		       para_config_type_name(para_config_keys[i].type),
+		       para_config_keys[i].def ? para_config_keys[i].def : "");
+	return 0;
+}
+
 int cmd_main(int argc, const char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
@@ -143,6 +156,8 @@ int cmd_main(int argc, const char **argv)
 		return run_help(NULL);
 	if (!strcmp(sub, "--git-completion-helper"))
 		return list_for_completion();
+	if (!strcmp(sub, "--config-keys"))
+		return list_config_keys();
 	if (!strcmp(sub, "help"))
 		return run_help(argc > 2 ? argv[2] : NULL);
 	if (sub[0] == '-') {

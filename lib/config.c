@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config-keys.h"
 #include "duration.h"
 #include "error-git.h"
 #include "strbuf.h"
@@ -266,14 +267,13 @@ int para_config_get_string(const char **out, struct para_config *config,
 	return 0;
 }
 
+static int parse_bool(int *out, const char *value, const char *key);
+
 int para_config_get_bool(int *out, struct para_config *config,
 			 const char *key)
 {
-	static const char *yes[] = { "true", "yes", "on", "1" };
-	static const char *no[] = { "false", "no", "off", "0", "" };
 	const char *value = NULL;
 	int bare, error = lookup(&value, &bare, config, key);
-	size_t i;
 
 	if (error < 0)
 		return error;
@@ -281,6 +281,15 @@ int para_config_get_bool(int *out, struct para_config *config,
 		*out = 1;
 		return 0;
 	}
+	return parse_bool(out, value, key);
+}
+
+static int parse_bool(int *out, const char *value, const char *key)
+{
+	static const char *yes[] = { "true", "yes", "on", "1" };
+	static const char *no[] = { "false", "no", "off", "0", "" };
+	size_t i;
+
 	for (i = 0; i < sizeof(yes) / sizeof(*yes); i++)
 		if (!strcasecmp(value, yes[i]))
 			return (*out = 1), 0;
@@ -353,4 +362,47 @@ int para_config_get_all(struct para_strvec *out, struct para_config *config,
 			para_strvec_push(out, config->values.v[i]);
 	free(canon);
 	return 0;
+}
+
+/* The default of a key of the table, when it has one and is not set. */
+static const char *table_default(int error, const char *key)
+{
+	const struct para_config_key *k = para_config_key_find(key);
+
+	if (error != PARA_ENOTFOUND || !k || !k->def)
+		return NULL;
+	para_error_clear();
+	return k->def;
+}
+
+int para_config_string(const char **out, struct para_config *config,
+		       const char *key)
+{
+	int error = para_config_get_string(out, config, key);
+	const char *def = table_default(error, key);
+
+	if (!def)
+		return error;
+	*out = def;
+	return 0;
+}
+
+int para_config_bool(int *out, struct para_config *config, const char *key)
+{
+	int error = para_config_get_bool(out, config, key);
+	const char *def = table_default(error, key);
+
+	return def ? parse_bool(out, def, key) : error;
+}
+
+int para_config_duration(long long *out, struct para_config *config,
+			 const char *key)
+{
+	int error = para_config_get_duration(out, config, key);
+	const char *def = table_default(error, key);
+
+	if (!def)
+		return error;
+	return para_duration_parse(out, def) < 0 ?
+		para_error_set(PARA_EINVALID, "bad default for '%s'", key) : 0;
 }

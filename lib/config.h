@@ -34,6 +34,17 @@ int para_config_get_all(struct para_strvec *out, struct para_config *config,
 			const char *key);
 
 /*
+ * As the getters above, but a key of the table (config-keys.h) that is
+ * not set gets its default from there; PARA_ENOTFOUND only for a key
+ * without a default.
+ */
+int para_config_string(const char **out, struct para_config *config,
+		       const char *key);
+int para_config_bool(int *out, struct para_config *config, const char *key);
+int para_config_duration(long long *out, struct para_config *config,
+			 const char *key);
+
+/*
  * Parses GIT_CONFIG_PARAMETERS in either of git's formats
  * ('k=v' 'k2=v2', or 'k'='v' 'k2') into alternating key, value entries
  * (a key without value gets NULL, as git's "true").  Keys are lowered in

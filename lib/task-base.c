@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "config-keys.h"
 #include "task-base.h"
 #include "error.h"
 #include "strbuf.h"
@@ -10,9 +11,13 @@
 
 const char *para_base_remote(struct para_config *config)
 {
-	const char *remote = "origin";
+	const char *remote = NULL;
 
-	para_config_get_string(&remote, config, "para.remote");
+	/* a bad value is reported where the remote is used */
+	if (para_config_string(&remote, config, "para.remote") < 0) {
+		para_error_clear();
+		remote = para_config_key_find("para.remote")->def;
+	}
 	return remote;
 }
 

@@ -16,7 +16,7 @@
 int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
 		      struct para_config *config, const char *rev);
 
-/* para.remote, default "origin" (borrowed from the config). */
+/* para.remote, or its default (borrowed from the config). */
 const char *para_base_remote(struct para_config *config);
 
 /*

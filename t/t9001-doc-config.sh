@@ -34,6 +34,35 @@ test_expect_success 'every key read is documented' '
 	test_must_be_empty undocumented
 '
 
+test_expect_success 'the key table and the page list the same keys' '
+	git para --config-keys >table &&
+	cut -f 1 table | sort >table.keys &&
+	test $(wc -l <table.keys) -gt 10 &&
+	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\)::\$/\\1/p" \
+		"$DOC_DIR"/config/para.adoc | sort >documented.exact &&
+	test_cmp documented.exact table.keys
+'
+
+test_expect_success 'the code spells every key as the table does' '
+	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
+		tr -d "\"" | sort -u >spelled.all &&
+	grep -v -x -F "$not_config" spelled.all >spelled &&
+	comm -23 spelled table.keys >misspelled &&
+	test_must_be_empty misspelled
+'
+
+test_expect_success 'a default in the table is the documented one' '
+	while IFS="	" read -r key type def; do
+		test -n "$def" || continue
+		case "$def" in *" "*) continue ;; esac
+		sed -n "/^$key::\$/,/^\$/p" "$DOC_DIR"/config/para.adoc >entry &&
+		grep -q -F "\`$def\`" entry || {
+			echo "$key: default $def is not documented" &&
+			return 1
+		}
+	done <table
+'
+
 test_expect_success 'every key is documented once' '
 	uniq -d documented >twice &&
 	test_must_be_empty twice
