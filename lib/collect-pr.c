@@ -23,12 +23,6 @@ static int prefix_error(int code, const char *prefix)
 	return code;
 }
 
-/* Where git would run: relative remote URLs and `gh` resolve from there. */
-static const char *top_dir(const struct para_repo *repo)
-{
-	return repo->main_workdir ? repo->main_workdir : repo->commondir;
-}
-
 int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
 		      const struct para_collect_item *it, const char *remote)
 {
@@ -36,7 +30,8 @@ int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
 	int status;
 
 	cmd.git = 1;
-	cmd.dir = top_dir(repo);
+	/* relative remote URLs and `gh` resolve from there */
+	cmd.dir = para_repo_git_cwd(repo);
 	cmd.out = output;
 	cmd.err_to_out = 1;
 	para_strvec_pushf(&cmd.args, "--git-dir=%s", repo->commondir);
@@ -72,7 +67,7 @@ void para_collect_pr_dispose(struct para_collect_pr *pr)
 /* The last lines of a task's log, or NULL. */
 static char *log_tail(const struct para_repo *repo, const char *name)
 {
-	char *path = para_xstrfmt("%s/logs/%s.log", repo->state_dir, name);
+	char *path = para_state_log_path(repo, name, 0);
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	size_t start, lines = 0;
 	int error = para_strbuf_read_file(&sb, path);
@@ -244,7 +239,7 @@ static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,
 	char *base = base_branch(repo, t, remote);
 	int status;
 
-	cmd.dir = top_dir(repo);
+	cmd.dir = para_repo_git_cwd(repo);
 	cmd.out = &out->output;
 	cmd.stdin_null = 1;
 	para_strvec_push(&cmd.args, "/bin/sh");

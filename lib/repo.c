@@ -166,8 +166,7 @@ int para_repo_open(struct para_repo **out)
 		repo->workdir = strip_slash(git_repository_workdir(repo->git));
 	if ((error = find_main_workdir(repo)) < 0)
 		goto out;
-	repo->name = base_name(repo->main_workdir ? repo->main_workdir :
-			       repo->commondir);
+	repo->name = base_name(para_repo_git_cwd(repo));
 	if (!repo->main_workdir)
 		strip_dot_git(repo->name);
 	repo->state_dir = para_xstrfmt("%s/para", repo->commondir);

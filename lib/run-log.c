@@ -10,17 +10,18 @@
 #include "duration.h"
 #include "error.h"
 #include "run-log.h"
+#include "task-state.h"
 #include "strbuf.h"
 
 int para_runlog_path(char **out, struct para_repo *repo, const char *name,
 		     int exec)
 {
 	char *dir = NULL;
-	int error = para_repo_state_path(&dir, repo, "logs");
+	int error = para_repo_state_path(&dir, repo, PARA_STATE_LOGS);
 
 	if (error < 0)
 		return error;
-	*out = para_xstrfmt("%s/%s%s", dir, name, exec ? ".exec.log" : ".log");
+	*out = para_state_log_path(repo, name, exec);
 	free(dir);
 	return 0;
 }

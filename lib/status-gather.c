@@ -318,11 +318,11 @@ static char *private_index(const struct para_facts *f,
 	if (!gitdir)
 		goto out;
 	real = para_xstrfmt("%s/index", gitdir);
-	dir = para_xstrfmt("%s/cache/status", repo->state_dir);
+	dir = para_state_status_cache_path(repo, NULL, NULL);
 	if (!(stamp = file_stamp(real)) || para_mkdir_p(dir) < 0)
 		goto out;
-	copy = para_xstrfmt("%s/%s.index", dir, f->name);
-	stamp_path = para_xstrfmt("%s/%s.stamp", dir, f->name);
+	copy = para_state_status_cache_path(repo, f->name, "index");
+	stamp_path = para_state_status_cache_path(repo, f->name, "stamp");
 	if (para_strbuf_read_file(&old, stamp_path) == 0 &&
 	    !strcmp(old.buf, stamp) && !access(copy, R_OK))
 		goto out;
@@ -344,12 +344,9 @@ out:
 
 void para_status_forget(const struct para_repo *repo, const char *name)
 {
-	char *index = para_xstrfmt("%s/cache/status/%s.index",
-				   repo->state_dir, name);
-	char *stamp = para_xstrfmt("%s/cache/status/%s.stamp",
-				   repo->state_dir, name);
-	char *racy = para_xstrfmt("%s/cache/status/%s.racy",
-				  repo->state_dir, name);
+	char *index = para_state_status_cache_path(repo, name, "index");
+	char *stamp = para_state_status_cache_path(repo, name, "stamp");
+	char *racy = para_state_status_cache_path(repo, name, "racy");
 
 	unlink(index);
 	unlink(stamp);
@@ -504,6 +501,7 @@ static int head_tree(git_tree **out, const struct para_facts *f,
  * worktree in turn.
  */
 static int status_in_process(struct para_facts *f, git_repository *shared,
+			     const struct para_repo *repo,
 			     const struct para_status_options *opts,
 			     int hash_racy, const char *cache_dir)
 {
@@ -519,7 +517,7 @@ static int status_in_process(struct para_facts *f, git_repository *shared,
 		goto out;
 	path = para_xstrfmt("%s/index", f->gitdir);
 	if (cache_dir)
-		racy = para_xstrfmt("%s/%s.racy", cache_dir, f->name);
+		racy = para_state_status_cache_path(repo, f->name, "racy");
 	memset(&look, 0, sizeof(look));
 	look.worktree = f->task.worktree;
 	look.index_path = path;
@@ -561,7 +559,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 	size_t n = 0, i, statuses = 0;
 	int hash_racy = para_worktree_bytes_are_canonical(repo->commondir,
 							  opts->config);
-	char *cache_dir = para_xstrfmt("%s/cache/status", repo->state_dir);
+	char *cache_dir = para_state_status_cache_path(repo, NULL, NULL);
 
 	for (i = 0; i < 2 * nr + 1; i++)
 		jobs[i] = init;
@@ -580,7 +578,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 		if (f->damaged)
 			continue;
 		if (f->worktree_exists &&
-		    status_in_process(f, shared, opts, hash_racy,
+		    status_in_process(f, shared, repo, opts, hash_racy,
 				      cache_dir) < 0) {
 			owner[n] = f;
 			is_status[n++] = 1;	/* its job is made below */
@@ -631,8 +629,7 @@ int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		struct para_facts *f = &facts[i];
 
 		facts_init(f, names->v[i]);
-		f->log_path = para_xstrfmt("%s/logs/%s.log", repo->state_dir,
-					   f->name);
+		f->log_path = para_state_log_path(repo, f->name, 0);
 		load_task(f, repo);
 		if (f->damaged)
 			continue;

@@ -87,8 +87,7 @@ int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
 int para_worktree_path(char **out, struct para_repo *repo,
 		       struct para_config *config, const char *name)
 {
-	const char *top = repo->main_workdir ? repo->main_workdir
-					     : repo->commondir;
+	const char *top = para_repo_git_cwd(repo);
 	const char *dir = NULL;
 	char *joined;
 

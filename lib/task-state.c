@@ -64,7 +64,35 @@ static const struct field fields[] = {
 
 char *para_state_task_path(const struct para_repo *repo, const char *name)
 {
-	return para_xstrfmt("%s/tasks/%s", repo->state_dir, name);
+	return para_xstrfmt("%s/" PARA_STATE_TASKS "/%s", repo->state_dir,
+			    name);
+}
+
+char *para_state_tasks_path(const struct para_repo *repo)
+{
+	return para_xstrfmt("%s/" PARA_STATE_TASKS, repo->state_dir);
+}
+
+char *para_state_lock_path(const struct para_repo *repo, const char *what)
+{
+	return para_xstrfmt("%s/locks/%s.lock", repo->state_dir, what);
+}
+
+char *para_state_log_path(const struct para_repo *repo, const char *name,
+			  int exec)
+{
+	return para_xstrfmt("%s/" PARA_STATE_LOGS "/%s%s", repo->state_dir,
+			    name, exec ? ".exec.log" : ".log");
+}
+
+char *para_state_status_cache_path(const struct para_repo *repo,
+				   const char *name, const char *kind)
+{
+	if (!name)
+		return para_xstrfmt("%s/" PARA_STATE_STATUS_CACHE,
+				    repo->state_dir);
+	return para_xstrfmt("%s/" PARA_STATE_STATUS_CACHE "/%s.%s",
+			    repo->state_dir, name, kind);
 }
 
 /*
@@ -491,7 +519,7 @@ int para_state_save(const struct para_repo *repo,
 	int fd = -1, error;
 
 	if ((error = para_repo_state_path(&dir, (struct para_repo *)repo,
-					  "tasks")) < 0)
+					  PARA_STATE_TASKS)) < 0)
 		goto out;
 	path = para_state_task_path(repo, task->name);
 	tmp = para_xstrfmt("%s/.%s.tmp.%ld", dir, task->name, (long)getpid());
@@ -543,7 +571,7 @@ int para_state_exists(const struct para_repo *repo, const char *name)
 
 int para_state_list(struct para_strvec *out, const struct para_repo *repo)
 {
-	char *dir = para_xstrfmt("%s/tasks", repo->state_dir);
+	char *dir = para_state_tasks_path(repo);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	int error = 0;
@@ -567,7 +595,7 @@ int para_state_list(struct para_strvec *out, const struct para_repo *repo)
 int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 		    const char *what, int flags)
 {
-	char *path = para_xstrfmt("%s/locks/%s.lock", repo->state_dir, what);
+	char *path = para_state_lock_path(repo, what);
 	int error = para_lock_take(lock, path, flags);
 
 	free(path);

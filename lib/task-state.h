@@ -20,8 +20,27 @@
 
 #define PARA_STATE_VERSION 1
 
-/* Path of a task's state file (malloc'd). */
+/*
+ * The layout of the state directory, <common-dir>/para, known here only:
+ *   tasks/<name>                 a task's state file
+ *   locks/<what>.lock            see above
+ *   logs/<name>.log              what a task's runs wrote
+ *   logs/<name>.exec.log         what `git para run -- <command>` wrote
+ *   cache/status/<name>.<kind>   what `git para status` keeps of a task
+ * The helpers return malloc'd paths and create nothing.
+ */
+#define PARA_STATE_TASKS "tasks"
+#define PARA_STATE_LOGS "logs"
+#define PARA_STATE_STATUS_CACHE "cache/status"
+
 char *para_state_task_path(const struct para_repo *repo, const char *name);
+char *para_state_tasks_path(const struct para_repo *repo);
+char *para_state_lock_path(const struct para_repo *repo, const char *what);
+char *para_state_log_path(const struct para_repo *repo, const char *name,
+			  int exec);
+/* `name` NULL: the directory; else its file of `kind` ("index", ...). */
+char *para_state_status_cache_path(const struct para_repo *repo,
+				   const char *name, const char *kind);
 
 /*
  * Loads a task.  PARA_ENOTFOUND when there is no such task; PARA_ECORRUPT,
