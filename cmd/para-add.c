@@ -25,6 +25,7 @@
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
+#include "task-env.h"
 #include "task-state.h"
 #include "usage.h"
 
@@ -712,23 +713,6 @@ out:
 	para_strbuf_dispose(&out);
 }
 
-static void set_task_env(struct para_strvec *env, const struct para_task *t)
-{
-	struct para_strbuf domain = PARA_STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < t->paths.nr; i++)
-		para_strbuf_addf(&domain, "%s\n", t->paths.v[i]);
-	para_strvec_pushf(env, "PARA_TASK=%s", t->name);
-	para_strvec_pushf(env, "PARA_BRANCH=%s", t->branch);
-	para_strvec_pushf(env, "PARA_BASE=%s", t->base);
-	para_strvec_pushf(env, "PARA_WORKTREE=%s", t->worktree);
-	para_strvec_pushf(env, "PARA_ISSUE=%s", t->issue ? t->issue : "");
-	para_strvec_pushf(env, "PARA_PROMPT=%s", t->prompt ? t->prompt : "");
-	para_strvec_pushf(env, "PARA_DOMAIN=%s", domain.buf);
-	para_strbuf_dispose(&domain);
-}
-
 static void run_setup(struct plan *plan, struct new_task *nt)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
@@ -739,7 +723,7 @@ static void run_setup(struct plan *plan, struct new_task *nt)
 		return;
 	para_strvec_pushv(&cmd.args, (const char *const[]){ "/bin/sh", "-c",
 		setup, NULL });
-	set_task_env(&cmd.env, &nt->task);
+	para_task_env_build(&cmd.env, &nt->task, PARA_TASK_ENV_DOMAIN, NULL);
 	cmd.dir = nt->task.worktree;
 	cmd.stdin_null = 1;
 	/* our stdout is for our own report: the setup talks on stderr */
