@@ -19,17 +19,12 @@ static void report(const char *prefix, const char *fmt, va_list ap)
 	fprintf(stderr, "%s%s\n", prefix, msg);
 }
 
-const char *die_context;
-
 void die(const char *fmt, ...)
 {
-	char prefix[512];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "fatal: %s%s",
-		 die_context ? die_context : "", die_context ? ": " : "");
 	va_start(ap, fmt);
-	report(prefix, fmt, ap);
+	report("fatal: ", fmt, ap);
 	va_end(ap);
 	exit(128);
 }

@@ -9,12 +9,6 @@ int cmd_main(int argc, const char **argv);
 /* "para-add" for git-para-add: names the man page, set by main(). */
 extern const char *para_program;
 
-/*
- * When set, die() says "fatal: <die_context>: <msg>": e.g. the manifest
- * file and line a fatal error is about.
- */
-extern const char *die_context;
-
 /* Prints "fatal: <msg>" and exits 128. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Prints "error: <msg>" and returns -1. */

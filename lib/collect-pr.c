@@ -9,6 +9,7 @@
 #include "collect-state.h"
 #include "command.h"
 #include "error.h"
+#include "task-env.h"
 #include "task-state.h"
 
 #define LOG_TAIL_LINES 30
@@ -218,16 +219,14 @@ static void pr_env(struct para_strvec *env, const struct para_task *t,
 		   const char *base, const char *title, const char *body_file,
 		   const char *remote)
 {
-	para_strvec_pushf(env, "PARA_TASK=%s", t->name);
-	para_strvec_pushf(env, "PARA_BRANCH=%s", t->branch);
-	para_strvec_pushf(env, "PARA_BASE_BRANCH=%s", base);
-	para_strvec_pushf(env, "PARA_BASE=%s", t->base);
-	para_strvec_pushf(env, "PARA_TITLE=%s", title);
-	para_strvec_pushf(env, "PARA_BODY_FILE=%s", body_file);
-	para_strvec_pushf(env, "PARA_REMOTE=%s", remote);
-	para_strvec_pushf(env, "PARA_WORKTREE=%s", t->worktree);
-	para_strvec_pushf(env, "PARA_PROMPT=%s", t->prompt ? t->prompt : "");
-	para_strvec_pushf(env, "PARA_ISSUE=%s", t->issue ? t->issue : "");
+	struct para_strvec extra = PARA_STRVEC_INIT;
+
+	para_strvec_pushf(&extra, "PARA_BASE_BRANCH=%s", base);
+	para_strvec_pushf(&extra, "PARA_TITLE=%s", title);
+	para_strvec_pushf(&extra, "PARA_BODY_FILE=%s", body_file);
+	para_strvec_pushf(&extra, "PARA_REMOTE=%s", remote);
+	para_task_env_build(env, t, 0, (const char *const *)extra.v);
+	para_strvec_dispose(&extra);
 }
 
 static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,

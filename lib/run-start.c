@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "error.h"
 #include "run-internal.h"
+#include "task-env.h"
 #include "task-state.h"
 #include "worktree.h"
 
@@ -35,25 +36,16 @@ void para_run_base_environment(struct para_strvec *out)
 static void build_env(struct para_strvec *env, struct para_run *run,
 		      const struct para_run_job *job)
 {
-	struct para_strbuf domain = PARA_STRBUF_INIT;
-	const struct para_task *t = &job->task;
-	size_t i;
+	struct para_strvec extra = PARA_STRVEC_INIT;
 
 	para_strvec_pushv(env, (const char *const *)run->base_env.v);
-	for (i = 0; i < t->paths.nr; i++)
-		para_strbuf_addf(&domain, "%s\n", t->paths.v[i]);
-	para_strvec_pushf(env, "PARA_TASK=%s", t->name);
-	para_strvec_pushf(env, "PARA_ISSUE=%s", t->issue ? t->issue : "");
-	para_strvec_pushf(env, "PARA_PROMPT=%s", t->prompt ? t->prompt : "");
-	para_strvec_pushf(env, "PARA_BRANCH=%s", t->branch);
-	para_strvec_pushf(env, "PARA_BASE=%s", t->base);
-	para_strvec_pushf(env, "PARA_WORKTREE=%s", t->worktree);
-	para_strvec_pushf(env, "PARA_DOMAIN=%s", domain.buf);
-	para_strvec_pushf(env, "PARA_SLOT=%d",
+	para_strvec_pushf(&extra, "PARA_SLOT=%d",
 			  run->sched.jobs[job->index].slot);
-	para_strvec_pushf(env, "PARA_ATTEMPT=%d", job->attempt);
-	para_strvec_pushf(env, "PARA_LOG=%s", job->log_path);
-	para_strbuf_dispose(&domain);
+	para_strvec_pushf(&extra, "PARA_ATTEMPT=%d", job->attempt);
+	para_strvec_pushf(&extra, "PARA_LOG=%s", job->log_path);
+	para_task_env_build(env, &job->task, PARA_TASK_ENV_DOMAIN,
+			    (const char *const *)extra.v);
+	para_strvec_dispose(&extra);
 }
 
 static const char *task_command(const struct para_run *run,

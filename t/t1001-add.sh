@@ -430,6 +430,18 @@ test_expect_success 'a failing para.setup removes worktree, branch and state' '
 	! grep setupfail list
 '
 
+test_expect_success 'a para.setup without a value removes worktree, branch and state' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.setup para add -p src/auth setupbare \
+			>../out 2>../err
+	) &&
+	echo "fatal: missing value for '"'"'para.setup'"'"'" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_no_task_at setupbare
+'
+
 test_expect_success 'a failing para.copy removes worktree, branch and state' '
 	(
 		cd repo &&

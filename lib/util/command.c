@@ -57,6 +57,8 @@ void para_command_exec_child(struct para_command *cmd, int in, int out,
 	}
 	if (out >= 0)
 		dup2(out, 1);
+	else if (cmd->out_to_err)
+		dup2(2, 1);
 	if (cmd->err_to_out)
 		dup2(1, 2);
 	else if (err >= 0)

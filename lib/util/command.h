@@ -20,10 +20,11 @@ struct para_command {
 	struct para_strbuf *err;	/* capture stderr here, if set */
 	int err_to_out;			/* send stderr where stdout goes */
 	const char *in;			/* feed this to stdin, if set */
+	int out_to_err;			/* send stdout to our stderr */
 };
 
 #define PARA_COMMAND_INIT { PARA_STRVEC_INIT, PARA_STRVEC_INIT, NULL, 0, 0, \
-			    NULL, NULL, 0, NULL }
+			    NULL, NULL, 0, NULL, 0 }
 
 /*
  * Runs the command and waits for it.  Returns its exit status (0..255),

@@ -1,0 +1,340 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "add-internal.h"
+#include "clock.h"
+#include "command.h"
+#include "error.h"
+#include "fs.h"
+#include "strbuf.h"
+#include "task-env.h"
+#include "task-state.h"
+
+static int interrupted(struct para_add *add, const struct para_add_entry *e)
+{
+	if (!add->opts.interrupted || !*add->opts.interrupted)
+		return 0;
+	add->interrupted = 1;
+	return para_error_set(PARA_ERROR, "interrupted; task '%s' was not "
+			      "created", e->task.name);
+}
+
+static void rollback_task(struct para_add *add, struct para_add_entry *e)
+{
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	const char *top = para_repo_git_cwd(add->repo);
+
+	if (e->made_worktree &&
+	    para_git(&err, &err, top, "worktree", "remove", "--force", "--force",
+		     e->task.worktree, NULL)) {
+		para_remove_tree(e->task.worktree);
+		para_git(&err, &err, top, "worktree", "prune", NULL);
+	}
+	if (e->made_branch)
+		para_git(&err, &err, top, "branch", "-D", e->task.branch, NULL);
+	if (e->made_state)
+		para_state_remove(add->repo, e->task.name);
+	e->made_worktree = e->made_branch = e->made_state = 0;
+	para_strbuf_dispose(&err);
+}
+
+void para_add_rollback(struct para_add *add)
+{
+	char *message = para_strdup(para_error_last());
+	size_t i = add->nr;
+
+	while (i-- > 0)
+		rollback_task(add, &add->v[i]);
+	/* what went wrong, not what the undoing said */
+	para_error_set(PARA_ERROR, "%s", message);
+	free(message);
+}
+
+/*
+ * Adds a domain pattern to the sparse-checkout arguments: as it is in cone
+ * mode (a literal directory), else as a gitignore pattern anchored at the
+ * top.  A domain's backslash is literal, and gitignore syntax drops
+ * trailing spaces: both are escaped.  The leading '/' already keeps '!'
+ * and '#' literal.
+ */
+static void push_sparse(struct para_strvec *args, const char *pattern,
+			int cone)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	size_t len = strlen(pattern), i;
+
+	if (cone) {
+		para_strvec_push(args, pattern);
+		return;
+	}
+	para_strbuf_addch(&sb, '/');
+	for (i = 0; i < len; i++) {
+		int trailing = pattern[i + strspn(pattern + i, " ")] == '\0';
+
+		if (pattern[i] == '\\' || (pattern[i] == ' ' && trailing))
+			para_strbuf_addch(&sb, '\\');
+		para_strbuf_addch(&sb, pattern[i]);
+	}
+	para_strvec_push(args, sb.buf);
+	para_strbuf_dispose(&sb);
+}
+
+/* 1 when `path` is a directory of `tree` or not in it at all. */
+static int dir_or_absent(git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+	int ok = 1;
+
+	if (!git_tree_entry_bypath(&entry, tree, path))
+		ok = git_tree_entry_type(entry) == GIT_OBJECT_TREE;
+	git_tree_entry_free(entry);
+	return ok;
+}
+
+/*
+ * Whether git's cone mode can hold the sparse checkout exactly enough:
+ * every pattern is a literal path that is a directory (or nothing yet)
+ * in the base tree.  Cone mode allows a sparse index, which keeps a
+ * large repository's index small: a 100,000-file checkout of 1% of it
+ * takes 25 ms instead of 180 ms.
+ */
+static int cone_possible(struct para_add *add, const struct para_add_entry *e,
+			 const struct para_strvec *context)
+{
+	const struct para_strvec *lists[] = { &e->task.paths, context };
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+	size_t l, i;
+	int ok = 0;
+
+	if (git_oid_fromstr(&oid, e->task.base) < 0 ||
+	    git_commit_lookup(&commit, add->repo->git, &oid) < 0 ||
+	    git_commit_tree(&tree, commit) < 0)
+		goto out;
+	ok = 1;
+	for (l = 0; l < 2 && ok; l++)
+		for (i = 0; i < lists[l]->nr && ok; i++)
+			/* cone mode trims spaces: keep those exact too */
+			ok = !strpbrk(lists[l]->v[i], "*?[\\ \t") &&
+			     dir_or_absent(tree, lists[l]->v[i]);
+out:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return ok;
+}
+
+/* para.sparseContext, each pattern normalised. */
+static int sparse_context(struct para_strvec *out, struct para_config *config)
+{
+	size_t i;
+	int error;
+
+	if ((error = para_config_get_all(out, config, "para.sparseContext")) < 0)
+		return error;
+	for (i = 0; i < out->nr; i++) {
+		char *p = para_pattern_normalize(out->v[i]);
+
+		if (!p)
+			return para_error_set(PARA_EINVALID, "bad "
+					      "para.sparseContext '%s'",
+					      out->v[i]);
+		free(out->v[i]);
+		out->v[i] = p;
+	}
+	return 0;
+}
+
+/* A git command whose output, both streams, goes to `err`. */
+static void git_quiet(struct para_command *cmd, struct para_strbuf *err,
+		      const char *dir, const char *what)
+{
+	cmd->git = 1;
+	cmd->stdin_null = 1;
+	cmd->out = err;
+	cmd->err_to_out = 1;
+	para_strvec_pushv(&cmd->args,
+			  (const char *const[]){ "-C", dir, what, NULL });
+}
+
+/* Runs `git sparse-checkout set` and the checkout; returns git's status. */
+static int make_sparse(struct para_add *add, const struct para_add_entry *e,
+		       const struct para_strvec *context,
+		       struct para_strbuf *err)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	int cone = cone_possible(add, e, context), status;
+	size_t i;
+
+	git_quiet(&cmd, err, e->task.worktree, "sparse-checkout");
+	para_strvec_push(&cmd.args, "set");
+	para_strvec_pushv(&cmd.args, cone ?
+		(const char *const[]){ "--cone", "--sparse-index", "--", NULL } :
+		(const char *const[]){ "--no-cone", "--", NULL });
+	for (i = 0; i < e->task.paths.nr; i++)
+		push_sparse(&cmd.args, e->task.paths.v[i], cone);
+	for (i = 0; i < context->nr; i++)
+		push_sparse(&cmd.args, context->v[i], cone);
+	status = para_command_run(&cmd);
+	if (!status)
+		status = para_git(err, err, e->task.worktree, "checkout", "-q",
+				  NULL);
+	return status;
+}
+
+/* Runs `git worktree add`, noting what it made; returns git's status. */
+static int make_worktree(struct para_add *add, struct para_add_entry *e,
+			 struct para_strbuf *err)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	struct para_task *t = &e->task;
+	int status;
+
+	git_quiet(&cmd, err, para_repo_git_cwd(add->repo), "worktree");
+	para_strvec_pushv(&cmd.args,
+			  (const char *const[]){ "add", "--quiet", NULL });
+	if (t->sparse)
+		para_strvec_push(&cmd.args, "--no-checkout");
+	if (!t->reused_branch)
+		para_strvec_pushv(&cmd.args,
+				  (const char *const[]){ "-b", t->branch, NULL });
+	para_strvec_push(&cmd.args, t->worktree);
+	para_strvec_push(&cmd.args, t->reused_branch ? t->branch : t->base);
+	status = para_command_run(&cmd);
+	if (!t->reused_branch) {
+		char *ref = para_xstrfmt("refs/heads/%s", t->branch);
+
+		e->made_branch = para_repo_ref_exists(add->repo, ref);
+		free(ref);
+	}
+	if (access(t->worktree, F_OK) == 0)
+		e->made_worktree = 1;
+	return status;
+}
+
+/* The worktree, sparse if asked. */
+static int checkout(struct para_add *add, struct para_add_entry *e)
+{
+	struct para_strvec context = PARA_STRVEC_INIT;
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	int error = 0, status;
+
+	status = make_worktree(add, e, &err);
+	if (!status && e->task.sparse) {
+		if ((error = sparse_context(&context, add->config)) < 0)
+			goto out;
+		status = make_sparse(add, e, &context, &err);
+	}
+	if ((error = interrupted(add, e)) < 0)
+		goto out;
+	if (status) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR, "cannot create the worktree "
+				       "of task '%s':\n%s", e->task.name,
+				       err.buf);
+	}
+out:
+	para_strvec_dispose(&context);
+	para_strbuf_dispose(&err);
+	return error;
+}
+
+/* The untracked files para.copy names, listed in the main worktree. */
+static int copy_list(struct para_strvec *files, struct para_add *add,
+		     const struct para_strvec *patterns)
+{
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	struct para_domain *copy = NULL;
+	const char *top = para_repo_top(add->repo);
+	int error;
+	char *p;
+
+	if ((error = para_domain_new(&copy, (const char *const *)patterns->v,
+				     patterns->nr)) < 0) {
+		error = para_add_error_prefix(error, "bad para.copy");
+		goto out;
+	}
+	if (para_git(&out, NULL, top, "ls-files", "-z", "--others", NULL)) {
+		error = para_error_set(PARA_ERROR, "cannot list the untracked "
+				       "files of '%s'", top);
+		goto out;
+	}
+	for (p = out.buf; p < out.buf + out.len; p += strlen(p) + 1)
+		if (para_domain_covers(copy, p) > 0)
+			para_strvec_push(files, p);
+out:
+	para_domain_free(copy);
+	para_strbuf_dispose(&out);
+	return error;
+}
+
+static int copy_files(struct para_add *add, const struct para_add_entry *e)
+{
+	struct para_strvec patterns = PARA_STRVEC_INIT, files = PARA_STRVEC_INIT;
+	const char *top = para_repo_top(add->repo);
+	size_t i;
+	int error;
+
+	if ((error = para_config_get_all(&patterns, add->config,
+					 "para.copy")) < 0 ||
+	    !patterns.nr || !top ||
+	    (error = copy_list(&files, add, &patterns)) < 0)
+		goto out;
+	for (i = 0; i < files.nr && !error; i++)
+		if ((error = para_copy_file(top, e->task.worktree,
+					    files.v[i])) < 0)
+			error = para_add_error_prefix(error, "cannot copy '%s' "
+						      "into task '%s'",
+						      files.v[i], e->task.name);
+out:
+	para_strvec_dispose(&patterns);
+	para_strvec_dispose(&files);
+	return error;
+}
+
+/* para.setup, in the new worktree; its output goes to our stderr. */
+static int run_setup(struct para_add *add, const struct para_add_entry *e)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	const char *setup = NULL;
+	int error, status;
+
+	error = para_config_get_string(&setup, add->config, "para.setup");
+	if (error == PARA_ENOTFOUND || (!error && !*setup))
+		return 0;
+	if (error < 0)
+		return error;
+	para_strvec_pushv(&cmd.args, (const char *const[]){ "/bin/sh", "-c",
+		setup, NULL });
+	para_task_env_build(&cmd.env, &e->task, PARA_TASK_ENV_DOMAIN, NULL);
+	cmd.dir = e->task.worktree;
+	cmd.stdin_null = 1;
+	cmd.out_to_err = 1;
+	status = para_command_run(&cmd);
+	if ((error = interrupted(add, e)) < 0)
+		return error;
+	if (status)
+		return para_error_set(PARA_ERROR, "para.setup failed in '%s' "
+				      "(exit code %d); task '%s' was not "
+				      "created", e->task.worktree, status,
+				      e->task.name);
+	return 0;
+}
+
+int para_add_create_task(struct para_add *add, struct para_add_entry *e)
+{
+	int error;
+
+	if ((error = interrupted(add, e)) < 0 ||
+	    (error = checkout(add, e)) < 0)
+		return error;
+	e->task.created = para_now_ms();
+	if ((error = para_state_save(add->repo, &e->task)) < 0)
+		return error;
+	e->made_state = 1;
+	if ((error = copy_files(add, e)) < 0 ||
+	    (error = interrupted(add, e)) < 0)
+		return error;
+	return run_setup(add, e);
+}

@@ -1,0 +1,339 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "add-internal.h"
+#include "error.h"
+#include "manifest.h"
+#include "strbuf.h"
+#include "task-base.h"
+#include "task-state.h"
+
+static const char lock_chars[] = "abcdefghijklmnopqrstuvwxyz"
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:";
+
+int para_add_new(struct para_add **out, struct para_repo *repo,
+		 struct para_config *config, const struct para_add_options *opts)
+{
+	struct para_add *add = para_calloc(1, sizeof(*add));
+	struct para_lock unlocked = PARA_LOCK_INIT;
+
+	add->repo = repo;
+	add->config = config;
+	if (opts)
+		add->opts = *opts;
+	add->lock = unlocked;
+	*out = add;
+	return 0;
+}
+
+static void entry_dispose(struct para_add_entry *e)
+{
+	para_task_dispose(&e->task);
+	para_domain_free(e->domain);
+	free(e->where);
+}
+
+void para_add_free(struct para_add *add)
+{
+	size_t i;
+
+	if (!add)
+		return;
+	para_lock_release(&add->lock);
+	for (i = 0; i < add->nr; i++)
+		entry_dispose(&add->v[i]);
+	free(add->v);
+	free(add->from);
+	para_add_existing_dispose(&add->existing);
+	para_strvec_dispose(&add->warnings);
+	free(add);
+}
+
+size_t para_add_count(const struct para_add *add)
+{
+	return add->nr;
+}
+
+const struct para_task *para_add_task(const struct para_add *add, size_t i)
+{
+	return i < add->nr ? &add->v[i].task : NULL;
+}
+
+const struct para_strvec *para_add_warnings(const struct para_add *add)
+{
+	return &add->warnings;
+}
+
+int para_add_interrupted(const struct para_add *add)
+{
+	return add->interrupted;
+}
+
+static int check_lock_name(const char *lock)
+{
+	if (!*lock)
+		return para_error_set(PARA_EINVALID,
+				      "invalid lock name '': it is empty");
+	if (lock[strspn(lock, lock_chars)])
+		return para_error_set(PARA_EINVALID, "invalid lock name '%s': "
+				      "only letters, digits, '.', '_', '-' and "
+				      "':' are allowed", lock);
+	return 0;
+}
+
+static int set_domain(struct para_add_entry *e, const struct para_strvec *paths,
+		      int require)
+{
+	size_t i;
+	int error;
+
+	if (require && !paths->nr)
+		return para_error_set(PARA_EINVALID, "task '%s' has no domain, "
+				      "and para.requireDomain is set; give it "
+				      "one with --path", e->task.name);
+	for (i = 0; i < paths->nr; i++) {
+		char *p = para_pattern_normalize(paths->v[i]);
+
+		if (!p && (error = para_pattern_validate(paths->v[i])) < 0)
+			return error;
+		if (!p)
+			return para_error_set(PARA_EINVALID, "invalid path "
+					      "pattern '%s'", paths->v[i]);
+		if (!para_strvec_contains(&e->task.paths, p))
+			para_strvec_push(&e->task.paths, p);
+		free(p);
+	}
+	return para_domain_new(&e->domain,
+			       (const char *const *)e->task.paths.v,
+			       e->task.paths.nr);
+}
+
+static int set_branch(struct para_add_entry *e, struct para_add *add,
+		      const char *branch)
+{
+	const char *prefix = "solve/";
+	char *ref = NULL;
+	int valid = 0, error;
+
+	error = para_config_get_string(&prefix, add->config,
+				       "para.branchPrefix");
+	if (error < 0 && error != PARA_ENOTFOUND)
+		return error;
+	e->task.branch = branch ? para_strdup(branch)
+				: para_xstrfmt("%s%s", prefix, e->task.name);
+	ref = para_xstrfmt("refs/heads/%s", e->task.branch);
+	error = 0;
+	if (git_reference_name_is_valid(&valid, ref) < 0 || !valid ||
+	    !strcmp(e->task.branch, "HEAD") || !strcmp(e->task.branch, "@") ||
+	    e->task.branch[0] == '-')
+		error = para_error_set(PARA_EINVALID, "'%s' is not a valid "
+				       "branch name", e->task.branch);
+	free(ref);
+	return error;
+}
+
+static int set_base(struct para_add_entry *e, struct para_add *add,
+		    const char *rev)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
+
+	if (para_base_resolve(&e->task.base_ref, &oid, add->repo, add->config,
+			      rev) < 0)
+		return para_add_error_prefix(PARA_EINVALID, "invalid base for "
+					     "task '%s'", e->task.name);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	e->task.base = para_strdup(hex);
+	return 0;
+}
+
+static int read_prompt_file(char **out, const char *path)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+
+	if (para_strbuf_read_file(&sb, path) < 0) {
+		para_strbuf_dispose(&sb);
+		return para_error_errno(PARA_ERROR, "cannot read prompt file "
+					"'%s'", path);
+	}
+	*out = para_strbuf_detach(&sb);
+	return 0;
+}
+
+static int set_prompt(struct para_add_entry *e, const struct para_add_input *in)
+{
+	if (in->prompt && in->prompt_file)
+		return para_error_set(PARA_EINVALID, "options '--prompt' and "
+				      "'--prompt-file' cannot be used together");
+	if (in->prompt)
+		e->task.prompt = para_strdup(in->prompt);
+	else if (in->prompt_file)
+		return read_prompt_file(&e->task.prompt, in->prompt_file);
+	else if (e->task.issue)
+		e->task.prompt = para_xstrfmt("Solve issue #%s", e->task.issue);
+	return 0;
+}
+
+static int set_name(struct para_add_entry *e, const struct para_add_input *in)
+{
+	if (in->issue && !(e->task.issue = para_task_issue_parse(in->issue)))
+		return PARA_EINVALID;
+	e->task.name = in->name ? para_strdup(in->name)
+				: para_xstrfmt("issue-%s", e->task.issue);
+	return para_task_name_validate(e->task.name);
+}
+
+/* The command, the dependencies, the locks. */
+static int set_running(struct para_add_entry *e, const struct para_add_input *in)
+{
+	const struct para_strvec none = PARA_STRVEC_INIT;
+	const struct para_strvec *after = in->after ? in->after : &none;
+	const struct para_strvec *locks = in->locks ? in->locks : &none;
+	size_t i;
+	int error;
+
+	if (in->command && !*in->command)
+		return para_error_set(PARA_EINVALID, "--command needs a command; "
+				      "leave it out to use para.command");
+	if (in->command)
+		e->task.command = para_strdup(in->command);
+	for (i = 0; i < after->nr; i++)
+		if (!para_strvec_contains(&e->task.after, after->v[i]))
+			para_strvec_push(&e->task.after, after->v[i]);
+	for (i = 0; i < locks->nr; i++) {
+		if ((error = check_lock_name(locks->v[i])) < 0)
+			return error;
+		para_strvec_push(&e->task.locks, locks->v[i]);
+	}
+	e->task.exclusive = in->exclusive;
+	return 0;
+}
+
+static int plan_entry(struct para_add_entry *e, struct para_add *add,
+		      const struct para_add_input *in)
+{
+	const struct para_strvec none = PARA_STRVEC_INIT;
+	int require = 0, error;
+
+	error = para_config_get_bool(&require, add->config,
+				     "para.requireDomain");
+	if (error < 0 && error != PARA_ENOTFOUND)
+		return error;
+	if ((error = set_name(e, in)) < 0 ||
+	    (error = set_branch(e, add, in->branch)) < 0 ||
+	    (error = set_domain(e, in->paths ? in->paths : &none,
+				require)) < 0)
+		return error;
+	if (add->opts.sparse && !e->task.paths.nr)
+		return para_error_set(PARA_EINVALID, "--sparse needs a domain: "
+				      "task '%s' has no --path", e->task.name);
+	e->task.sparse = add->opts.sparse;
+	if ((error = set_prompt(e, in)) < 0 ||
+	    (error = set_running(e, in)) < 0 ||
+	    (error = para_worktree_path(&e->task.worktree, add->repo,
+					add->config, e->task.name)) < 0)
+		return error;
+	return set_base(e, add, in->base);
+}
+
+/* Plans one task, kept only when the whole of it is valid. */
+static int plan_task(struct para_add *add, const struct para_add_input *in,
+		     const char *where)
+{
+	struct para_add_entry *e;
+	int error;
+
+	add->v = para_realloc(add->v, (add->nr + 1) * sizeof(*add->v));
+	e = &add->v[add->nr];
+	memset(e, 0, sizeof(*e));
+	para_task_init(&e->task);
+	if ((error = plan_entry(e, add, in)) < 0) {
+		entry_dispose(e);
+		return where ? para_add_error_prefix(error, "%s", where) : error;
+	}
+	e->where = where ? para_strdup(where) : NULL;
+	add->nr++;
+	return 0;
+}
+
+int para_add_plan(struct para_add *add, const struct para_add_input *in)
+{
+	if (!in->name && !in->issue)
+		return para_error_set(PARA_EINVALID,
+				      "a task needs a name or --issue <n>");
+	return plan_task(add, in, NULL);
+}
+
+static int plan_section(struct para_add *add,
+			const struct para_manifest_task *mt, const char *base)
+{
+	struct para_add_input in = {
+		mt->name, mt->issue, mt->branch, mt->base ? mt->base : base,
+		mt->prompt, mt->prompt_file, NULL, &mt->paths, &mt->after,
+		&mt->locks, mt->exclusive
+	};
+	char *where = para_xstrfmt("%s:%d", add->from, mt->line);
+	int error = para_task_name_validate(mt->name);
+
+	if (error < 0)
+		error = para_add_error_prefix(error, "%s", where);
+	else
+		error = plan_task(add, &in, where);
+	free(where);
+	return error;
+}
+
+int para_add_plan_manifest(struct para_add *add, const char *path,
+			   const char *base)
+{
+	struct para_manifest manifest = { NULL, NULL, 0 };
+	size_t i;
+	int error;
+
+	if ((error = para_manifest_load(&manifest, path)) < 0)
+		goto out;
+	free(add->from);
+	add->from = para_strdup(path);
+	for (i = 0; i < manifest.nr && !error; i++)
+		error = plan_section(add, &manifest.tasks[i], base);
+out:
+	para_manifest_dispose(&manifest);
+	return error;
+}
+
+int para_add_check(struct para_add *add)
+{
+	int error;
+
+	if ((error = para_state_lock(&add->lock, add->repo, "tasks",
+				     PARA_LOCK_WAIT)) < 0)
+		return error;
+	if ((error = para_add_load_existing(add)) < 0 ||
+	    (error = para_add_check_new(add)) < 0 ||
+	    (error = para_add_check_graph(add)) < 0 ||
+	    (!add->opts.allow_overlap &&
+	     (error = para_add_check_overlaps(add)) < 0))
+		goto out;
+	add->checked = 1;
+out:
+	if (error < 0)
+		para_lock_release(&add->lock);
+	return error;
+}
+
+int para_add_create(struct para_add *add)
+{
+	size_t i;
+	int error = 0;
+
+	if (!add->checked)
+		return para_error_set(PARA_ERROR, "the tasks to add were not "
+				      "checked");
+	for (i = 0; i < add->nr && !error; i++)
+		error = para_add_create_task(add, &add->v[i]);
+	if (error < 0)
+		para_add_rollback(add);
+	add->checked = 0;
+	para_lock_release(&add->lock);
+	return error;
+}

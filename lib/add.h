@@ -1,0 +1,95 @@
+#ifndef PARA_ADD_H
+#define PARA_ADD_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "repo.h"
+#include "strvec.h"
+#include "task.h"
+
+/*
+ * The add transaction, all or nothing:
+ *
+ *   plan    each task is named and given its branch, base, domain and
+ *           worktree path, and checked on its own;
+ *   check   under the "tasks" lock, the plan is checked against the
+ *           existing tasks and itself (names, branches, dependencies,
+ *           cycles, overlapping domains);
+ *   create  still under the lock, each task gets its branch, worktree
+ *           (sparse if asked), state file, para.copy files and
+ *           para.setup.  When a step fails, everything this transaction
+ *           created is removed again before the call returns.
+ *
+ * Errors about a manifest's section start with "<manifest>:<line>: ".
+ */
+struct para_add;
+
+struct para_add_options {
+	int sparse;		/* check out only the domain and para.sparseContext */
+	int reuse_branch;	/* start the tasks on branches that exist */
+	int allow_overlap;	/* accept overlapping domains */
+	/*
+	 * Polled between the steps of create (may be NULL): once it is
+	 * non-zero, create stops and rolls back.  A signal handler sets it.
+	 */
+	volatile sig_atomic_t *interrupted;
+};
+
+/* One task to add, from the command line or a manifest's section. */
+struct para_add_input {
+	const char *name;	/* NULL: issue-<issue> */
+	const char *issue;	/* "42" or "#42", or NULL */
+	const char *branch;	/* NULL: para.branchPrefix and the name */
+	const char *base;	/* NULL: see para_base_resolve() */
+	const char *prompt;
+	const char *prompt_file;	/* read at once */
+	const char *command;	/* NULL: para.command */
+	const struct para_strvec *paths, *after, *locks;	/* may be NULL */
+	int exclusive;
+};
+
+/* `repo` and `config` are borrowed and must outlive the transaction. */
+int para_add_new(struct para_add **out, struct para_repo *repo,
+		 struct para_config *config, const struct para_add_options *opts);
+
+/* Releases the lock if held; rolls nothing back (create does). */
+void para_add_free(struct para_add *add);
+
+/* Plans one task; on failure the plan is as it was. */
+int para_add_plan(struct para_add *add, const struct para_add_input *in);
+
+/*
+ * Plans every section of the manifest at `path`, in order; `base` (may
+ * be NULL) for the sections that name none.
+ */
+int para_add_plan_manifest(struct para_add *add, const char *path,
+			   const char *base);
+
+/*
+ * Takes the "tasks" lock and checks the plan; keeps the lock on success
+ * (until create or free), releases it on failure.  Existing tasks whose
+ * state file or domain is damaged are skipped, with a warning (see
+ * para_add_warnings()).
+ */
+int para_add_check(struct para_add *add);
+
+/*
+ * Creates the checked plan and releases the lock.  On failure, what was
+ * created is removed again; para_add_interrupted() says whether the
+ * reason was `interrupted`.
+ */
+int para_add_create(struct para_add *add);
+
+/* The planned tasks, in order (borrowed). */
+size_t para_add_count(const struct para_add *add);
+const struct para_task *para_add_task(const struct para_add *add, size_t i);
+
+/* What check found to warn about, one message each (borrowed). */
+const struct para_strvec *para_add_warnings(const struct para_add *add);
+
+/* 1 when create failed because it was interrupted. */
+int para_add_interrupted(const struct para_add *add);
+
+#endif

@@ -1,0 +1,26 @@
+#ifndef PARA_TASK_ENV_H
+#define PARA_TASK_ENV_H
+
+#include "strvec.h"
+#include "task.h"
+
+/*
+ * The environment of a program started for a task (the task's command,
+ * para.setup, para.prCommand): its data reaches the program only through
+ * these variables, never spliced into a command string.
+ */
+enum para_task_env_flags {
+	PARA_TASK_ENV_DOMAIN = 1 << 0	/* add PARA_DOMAIN */
+};
+
+/*
+ * Appends "K=V" entries to `out`: PARA_TASK, PARA_ISSUE and PARA_PROMPT
+ * (empty when the task has none), PARA_BRANCH, PARA_BASE, PARA_WORKTREE,
+ * with PARA_TASK_ENV_DOMAIN also PARA_DOMAIN (the patterns, one a line),
+ * and then the caller's own `extra` entries ("K=V", NULL-terminated; may
+ * be NULL), which must not repeat a name.
+ */
+void para_task_env_build(struct para_strvec *out, const struct para_task *task,
+			 unsigned int flags, const char *const *extra);
+
+#endif

@@ -1,0 +1,101 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "strbuf.h"
+#include "task-env.h"
+
+static void fill(struct para_task *t)
+{
+	para_task_init(t);
+	t->name = para_strdup("issue-42");
+	t->branch = para_strdup("solve/issue-42");
+	t->base = para_strdup("0123456789abcdef0123456789abcdef01234567");
+	t->worktree = para_strdup("/tmp/wt/issue-42");
+	t->issue = para_strdup("42");
+	t->prompt = para_strdup("say \"hi\"; $(touch x)\nsecond line");
+	para_strvec_push(&t->paths, "src/api");
+	para_strvec_push(&t->paths, "docs/*.md");
+}
+
+static void check_identity(const struct para_strvec *env)
+{
+	assert_true(env->nr >= 6);
+	assert_string_equal(env->v[0], "PARA_TASK=issue-42");
+	assert_string_equal(env->v[1], "PARA_ISSUE=42");
+	assert_string_equal(env->v[2],
+			    "PARA_PROMPT=say \"hi\"; $(touch x)\nsecond line");
+	assert_string_equal(env->v[3], "PARA_BRANCH=solve/issue-42");
+	assert_string_equal(env->v[4],
+		"PARA_BASE=0123456789abcdef0123456789abcdef01234567");
+	assert_string_equal(env->v[5], "PARA_WORKTREE=/tmp/wt/issue-42");
+}
+
+static void test_with_domain(void **state)
+{
+	struct para_strvec env = PARA_STRVEC_INIT;
+	struct para_task t;
+
+	(void)state;
+	fill(&t);
+	para_task_env_build(&env, &t, PARA_TASK_ENV_DOMAIN, NULL);
+	assert_int_equal(env.nr, 7);
+	check_identity(&env);
+	assert_string_equal(env.v[6], "PARA_DOMAIN=src/api\ndocs/*.md\n");
+	assert_null(env.v[7]);
+	para_strvec_dispose(&env);
+	para_task_dispose(&t);
+}
+
+static void test_without_domain_extras_last(void **state)
+{
+	static const char *const extra[] = { "PARA_SLOT=3", "PARA_LOG=/l", NULL };
+	struct para_strvec env = PARA_STRVEC_INIT;
+	struct para_task t;
+
+	(void)state;
+	fill(&t);
+	para_strvec_push(&env, "HOME=/home/x");
+	para_task_env_build(&env, &t, 0, extra);
+	assert_int_equal(env.nr, 9);
+	assert_string_equal(env.v[0], "HOME=/home/x");
+	check_identity(&(struct para_strvec){ env.v + 1, env.nr - 1, 0 });
+	assert_string_equal(env.v[7], "PARA_SLOT=3");
+	assert_string_equal(env.v[8], "PARA_LOG=/l");
+	para_strvec_dispose(&env);
+	para_task_dispose(&t);
+}
+
+static void test_empty_issue_prompt_domain(void **state)
+{
+	struct para_strvec env = PARA_STRVEC_INIT;
+	struct para_task t;
+
+	(void)state;
+	para_task_init(&t);
+	t.name = para_strdup("bare");
+	t.branch = para_strdup("solve/bare");
+	t.base = para_strdup("abc");
+	t.worktree = para_strdup("/w");
+	para_task_env_build(&env, &t, PARA_TASK_ENV_DOMAIN, NULL);
+	assert_int_equal(env.nr, 7);
+	assert_string_equal(env.v[1], "PARA_ISSUE=");
+	assert_string_equal(env.v[2], "PARA_PROMPT=");
+	assert_string_equal(env.v[6], "PARA_DOMAIN=");
+	para_strvec_dispose(&env);
+	para_task_dispose(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_with_domain),
+		cmocka_unit_test(test_without_domain_extras_last),
+		cmocka_unit_test(test_empty_issue_prompt_domain),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
