@@ -111,13 +111,12 @@ static int set_domain(struct para_add_entry *e, const struct para_strvec *paths,
 static int set_branch(struct para_add_entry *e, struct para_add *add,
 		      const char *branch)
 {
-	const char *prefix = "solve/";
+	const char *prefix = NULL;
 	char *ref = NULL;
 	int valid = 0, error;
 
-	error = para_config_get_string(&prefix, add->config,
-				       "para.branchPrefix");
-	if (error < 0 && error != PARA_ENOTFOUND)
+	if ((error = para_config_string(&prefix, add->config,
+					"para.branchPrefix")) < 0)
 		return error;
 	e->task.branch = branch ? para_strdup(branch)
 				: para_xstrfmt("%s%s", prefix, e->task.name);
@@ -215,9 +214,8 @@ static int plan_entry(struct para_add_entry *e, struct para_add *add,
 	const struct para_strvec none = PARA_STRVEC_INIT;
 	int require = 0, error;
 
-	error = para_config_get_bool(&require, add->config,
-				     "para.requireDomain");
-	if (error < 0 && error != PARA_ENOTFOUND)
+	if ((error = para_config_bool(&require, add->config,
+				      "para.requireDomain")) < 0)
 		return error;
 	if ((error = set_name(e, in)) < 0 ||
 	    (error = set_branch(e, add, in->branch)) < 0 ||
