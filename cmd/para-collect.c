@@ -18,6 +18,7 @@
 #include "error.h"
 #include "parse-options.h"
 #include "repo.h"
+#include "task-select.h"
 #include "task-state.h"
 #include "usage.h"
 
@@ -53,26 +54,16 @@ static size_t select_tasks(struct para_task **tasks, int argc,
 	size_t i, nr = 0;
 
 	*tasks = NULL;
-	if (argc) {
-		for (i = 0; i < (size_t)argc; i++) {
-			if (para_strvec_contains(&names, argv[i]))
-				continue;
-			para_strvec_push(&names, argv[i]);
-			if (para_state_load(&task, repo, argv[i]) < 0)
-				die_lib();
-			add_task(tasks, &nr, &task);
-		}
-		para_strvec_dispose(&names);
-		return nr;
-	}
-	if (para_state_list(&names, repo) < 0)
+	if (para_task_select(&names, repo, argv, argc, 0) < 0)
 		die_lib();
 	for (i = 0; i < names.nr; i++) {
 		if (para_state_load(&task, repo, names.v[i]) < 0) {
+			if (argc)
+				die_lib();
 			warning("%s", para_error_last());
 			continue;
 		}
-		if (para_collect_selected_by_default(task.state))
+		if (argc || para_collect_selected_by_default(task.state))
 			add_task(tasks, &nr, &task);
 		else
 			para_task_dispose(&task);

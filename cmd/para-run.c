@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "run.h"
+#include "task-select.h"
 #include "task-state.h"
 #include "usage.h"
 
@@ -178,13 +179,10 @@ static void select_tasks(struct para_run *run, struct para_repo *repo,
 			 int argc, const char **argv)
 {
 	struct para_strvec names = PARA_STRVEC_INIT;
-	int i, named = argc > 0;
+	int named = argc > 0;
 	size_t k;
 
-	for (i = 0; i < argc; i++)
-		if (!para_strvec_contains(&names, argv[i]))
-			para_strvec_push(&names, argv[i]);
-	if (!named && para_state_list(&names, repo) < 0)
+	if (para_task_select(&names, repo, argv, argc, 0) < 0)
 		die_lib();
 	for (k = 0; k < names.nr; k++) {
 		struct para_task task;

@@ -19,6 +19,7 @@
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
+#include "task-select.h"
 #include "task-state.h"
 #include "status-format.h"
 #include "strbuf.h"
@@ -65,20 +66,8 @@ static int want_color(struct para_config *config)
 static void select_tasks(struct para_strvec *out, struct para_repo *repo,
 			 int argc, const char **argv)
 {
-	int i;
-
-	if (!argc) {
-		if (para_state_list(out, repo) < 0)
-			die_lib();
-		return;
-	}
-	for (i = 0; i < argc; i++) {
-		if (para_task_name_validate(argv[i]) < 0 ||
-		    !para_state_exists(repo, argv[i]))
-			die("no such task '%s'", argv[i]);
-		if (!para_strvec_contains(out, argv[i]))
-			para_strvec_push(out, argv[i]);
-	}
+	if (para_task_select(out, repo, argv, argc, PARA_SELECT_EXISTING) < 0)
+		die_lib();
 }
 
 static void read_shared_paths(struct para_status_options *opts,

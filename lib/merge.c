@@ -89,17 +89,11 @@ static int contains(struct para_repo *repo, const git_oid *tip,
 		    const char *commit)
 {
 	git_oid oid;
-	int ret;
 
 	if (git_oid_fromstr(&oid, commit) < 0)
 		return para_error_set(PARA_EINVALID, "bad commit id '%s'",
 				      commit);
-	if (git_oid_equal(&oid, tip))
-		return 1;
-	ret = git_graph_descendant_of(repo->git, tip, &oid);
-	if (ret < 0)
-		return para_error_git(PARA_ERROR, "cannot compare commits");
-	return ret;
+	return para_repo_is_ancestor(repo, &oid, tip);
 }
 
 /* `merge-tree` output with -z --name-only --no-messages: tree, files. */

@@ -225,6 +225,19 @@ int para_repo_ref_exists(struct para_repo *repo, const char *refname)
 	return 1;
 }
 
+int para_repo_is_ancestor(struct para_repo *repo, const git_oid *a,
+			  const git_oid *b)
+{
+	int ret;
+
+	if (git_oid_equal(a, b))
+		return 1;
+	ret = git_graph_descendant_of(repo->git, b, a);
+	if (ret < 0)
+		return para_error_git(PARA_ERROR, "cannot compare commits");
+	return ret;
+}
+
 int para_repo_state_path(char **out, struct para_repo *repo, const char *sub)
 {
 	char *path = sub && *sub ? para_xstrfmt("%s/%s", repo->state_dir, sub)

@@ -53,6 +53,13 @@ int para_repo_resolve_commit(git_oid *out, struct para_repo *repo,
 /* 1 if `refname` exists, 0 if not. */
 int para_repo_ref_exists(struct para_repo *repo, const char *refname);
 
+/*
+ * 1 if commit `a` is commit `b` or one of its ancestors, 0 if not,
+ * negative if the history cannot be read.
+ */
+int para_repo_is_ancestor(struct para_repo *repo, const git_oid *a,
+			  const git_oid *b);
+
 /* Creates `<state_dir>/<sub>` (and the state dir) if missing. */
 int para_repo_state_path(char **out, struct para_repo *repo, const char *sub);
 

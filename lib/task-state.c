@@ -602,6 +602,16 @@ int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 	return error;
 }
 
+int para_state_lock_remove(struct para_lock *lock,
+			   const struct para_repo *repo, const char *what)
+{
+	char *path = para_xstrfmt("%s/locks/%s.lock", repo->state_dir, what);
+	int error = para_lock_remove(lock, path);
+
+	free(path);
+	return error;
+}
+
 int para_state_update(const struct para_repo *repo, const char *name,
 		      para_state_update_fn fn, void *data)
 {

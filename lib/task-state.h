@@ -67,6 +67,10 @@ int para_state_list(struct para_strvec *out, const struct para_repo *repo);
 int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 		    const char *what, int flags);
 
+/* Removes `<state_dir>/locks/<what>.lock` while `lock` holds it. */
+int para_state_lock_remove(struct para_lock *lock,
+			   const struct para_repo *repo, const char *what);
+
 /*
  * Changes task `name`'s state under its lock: loads it, passes it to
  * `fn`, and saves it when `fn` returns 0.  `fn` returns 1 to leave the

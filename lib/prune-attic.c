@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "error.h"
+#include "fs.h"
+#include "prune-attic.h"
+
+static char *log_path(struct para_repo *repo, const char *slot,
+		      const char *suffix)
+{
+	return para_xstrfmt("%s/attic/%s%s", para_repo_state_dir(repo), slot,
+			    suffix);
+}
+
+int para_prune_attic_next(char **out, struct para_repo *repo,
+			  const char *task)
+{
+	char *slot, *ref, *log;
+	int n, taken;
+
+	for (n = 1;; n++) {
+		slot = n == 1 ? para_strdup(task) :
+			para_xstrfmt("%s-%d", task, n);
+		ref = para_xstrfmt("refs/para/attic/%s", slot);
+		log = log_path(repo, slot, ".log");
+		taken = para_repo_ref_exists(repo, ref) || !access(log, F_OK);
+		free(ref);
+		free(log);
+		if (!taken)
+			break;
+		free(slot);
+	}
+	*out = slot;
+	return 0;
+}
+
+/* `git add -A` leaves files outside the sparse patterns out: --sparse */
+static int commit_all(struct para_strbuf *err, const char *worktree,
+		      const char *msg)
+{
+	if (para_git(NULL, err, worktree, "add", "-A", "--sparse", NULL))
+		return -1;
+	if (!para_git(NULL, err, worktree, "commit", "-q", "--no-verify",
+		      "-m", msg, NULL))
+		return 0;
+	/* no identity configured: still keep the work */
+	para_strbuf_reset(err);
+	return para_git(NULL, err, worktree, "-c", "user.name=git para",
+			"-c", "user.email=para@localhost", "commit", "-q",
+			"--no-verify", "-m", msg, NULL) ? -1 : 0;
+}
+
+int para_prune_attic_commit(const char *worktree, const char *task)
+{
+	struct para_strbuf err = PARA_STRBUF_INIT, left = PARA_STRBUF_INIT;
+	char *msg = para_xstrfmt("para: save uncommitted work of task '%s'",
+				 task);
+	int error = 0;
+
+	if (commit_all(&err, worktree, msg) < 0) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR,
+			"cannot commit the leftovers of task '%s': %s", task,
+			err.buf);
+		goto out;
+	}
+	if (para_git(&left, NULL, worktree, "status", "--porcelain",
+		     "--untracked-files=all", NULL) || left.len) {
+		para_strbuf_rtrim(&left);
+		error = para_error_set(PARA_ERROR,
+			"cannot commit the leftovers of task '%s': still "
+			"uncommitted: %s", task, left.buf);
+	}
+out:
+	para_strbuf_dispose(&left);
+	para_strbuf_dispose(&err);
+	free(msg);
+	return error;
+}
+
+int para_prune_attic_keep(struct para_repo *repo, const char *slot,
+			  const char *hex)
+{
+	char *ref = para_xstrfmt("refs/para/attic/%s", slot);
+	int error = 0;
+
+	/* the empty old value: never overwrite an attic ref */
+	if (para_git(NULL, NULL, para_repo_commondir(repo), "--git-dir=.",
+		     "update-ref", ref, hex, "", NULL))
+		error = para_error_set(PARA_ERROR, "cannot write '%s'", ref);
+	free(ref);
+	return error;
+}
+
+static int move_log(struct para_repo *repo, const char *task,
+		    const char *slot, const char *suffix)
+{
+	char *from = para_xstrfmt("%s/logs/%s%s", para_repo_state_dir(repo),
+				  task, suffix);
+	char *to = log_path(repo, slot, suffix);
+	int error = 0;
+
+	if (rename(from, to) < 0 && errno != ENOENT)
+		error = para_error_errno(PARA_ERROR, "cannot move '%s' to '%s'",
+					 from, to);
+	free(from);
+	free(to);
+	return error;
+}
+
+int para_prune_attic_keep_log(struct para_repo *repo, const char *task,
+			      const char *slot)
+{
+	char *dir = para_xstrfmt("%s/attic", para_repo_state_dir(repo));
+	int error = para_mkdir_p(dir);
+
+	if (error < 0)
+		error = para_error_errno(PARA_ERROR, "cannot create '%s'", dir);
+	if (!error)
+		error = move_log(repo, task, slot, ".log");
+	if (!error)
+		error = move_log(repo, task, slot, ".exec.log");
+	free(dir);
+	return error;
+}
+
+int para_prune_attic_list(struct para_strbuf *out, struct para_repo *repo)
+{
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	int error = 0;
+
+	if (para_git(out, &err, para_repo_commondir(repo), "--git-dir=.",
+		     "for-each-ref", "--format=%(refname:lstrip=3)\t"
+		     "%(objectname:short)\t%(subject)", "refs/para/attic/",
+		     NULL)) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR, "cannot list the attic: %s",
+				       err.buf);
+	}
+	para_strbuf_dispose(&err);
+	return error;
+}

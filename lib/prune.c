@@ -1,0 +1,319 @@
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "error.h"
+#include "proc.h"
+#include "prune.h"
+#include "prune-attic.h"
+#include "status-gather.h"
+#include "task-state.h"
+#include "worktree.h"
+#include "worktree-status.h"
+
+/* 1 if commit `tip` is `ref`'s commit or one of its ancestors. */
+static int contained_in(struct para_repo *repo, const git_oid *tip,
+			const char *ref)
+{
+	git_oid head;
+
+	if (!ref || para_repo_resolve_commit(&head, repo, ref) < 0)
+		return 0;
+	return para_repo_is_ancestor(repo, tip, &head) == 1;
+}
+
+/* 1 if a ref other than `own` (and the attic) contains `tip`. */
+static int found_elsewhere(struct para_repo *repo, const char *own,
+			   const char *tip)
+{
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	struct para_strvec refs = PARA_STRVEC_INIT;
+	char *contains = para_xstrfmt("--contains=%s", tip);
+	size_t i;
+	int found = 0;
+
+	if (!para_git(&out, NULL, para_repo_git_cwd(repo), "for-each-ref",
+		      "--format=%(refname)", contains, NULL))
+		para_strvec_split_lines(&refs, out.buf);
+	for (i = 0; i < refs.nr; i++)
+		if ((!own || strcmp(refs.v[i], own)) &&
+		    strncmp(refs.v[i], "refs/para/attic/", 16))
+			found = 1;
+	para_strvec_dispose(&refs);
+	para_strbuf_dispose(&out);
+	free(contains);
+	return found;
+}
+
+static void judge_commits(struct para_prune_verdict *v,
+			  struct para_repo *repo, const struct para_task *t,
+			  const char *integration)
+{
+	char *ref = para_xstrfmt("refs/heads/%s", t->branch);
+	git_oid tip, base;
+
+	if (para_repo_resolve_commit(&tip, repo, ref) < 0) {
+		v->branch_gone = 1;
+		goto out;
+	}
+	git_oid_tostr(v->tip, sizeof(v->tip), &tip);
+	v->own_commits = !t->base || git_oid_fromstr(&base, t->base) < 0 ||
+			 !git_oid_equal(&base, &tip);
+	v->merged = !v->own_commits || contained_in(repo, &tip, t->base_ref) ||
+		    contained_in(repo, &tip, integration);
+	v->pr = t->pr_url && *t->pr_url;
+	v->elsewhere = v->merged || v->pr || found_elsewhere(repo, ref, v->tip);
+out:
+	free(ref);
+}
+
+/*
+ * The worktree's HEAD may have left the branch (detached, or the branch
+ * deleted by hand): its commits count as work too, unless a ref (the
+ * task's branch included) or the base holds them.
+ */
+static void judge_head(struct para_prune_verdict *v, struct para_repo *repo,
+		       const struct para_task *t)
+{
+	struct para_strbuf head = PARA_STRBUF_INIT;
+
+	if (para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
+		     "HEAD", NULL))
+		goto out;
+	para_strbuf_rtrim(&head);
+	if (!head.len || !strcmp(head.buf, v->tip) ||
+	    (t->base && !strcmp(head.buf, t->base)))
+		goto out;
+	v->head_unique = !found_elsewhere(repo, NULL, head.buf);
+out:
+	para_strbuf_dispose(&head);
+}
+
+/* 1 if the current directory is `dir` or below it. */
+static int cwd_inside(const char *dir)
+{
+	char cwd[PATH_MAX], top[PATH_MAX];
+	size_t len;
+
+	if (!getcwd(cwd, sizeof(cwd)) || !realpath(dir, top))
+		return 0;
+	len = strlen(top);
+	return !strncmp(cwd, top, len) && (cwd[len] == '/' || !cwd[len]);
+}
+
+int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
+		     const struct para_task *t, const char *integration)
+{
+	enum para_task_state live = para_task_live_state(t);
+	struct stat st;
+	char *dotgit;
+
+	memset(out, 0, sizeof(*out));
+	out->running = live == PARA_STATE_RUNNING ||
+		       live == PARA_STATE_QUEUED ||
+		       live == PARA_STATE_ORPHANED;
+	out->worktree_gone = stat(t->worktree, &st) < 0;
+	if (!out->worktree_gone) {
+		dotgit = para_xstrfmt("%s/.git", t->worktree);
+		out->not_worktree = lstat(dotgit, &st) < 0;
+		out->cwd_inside = cwd_inside(t->worktree);
+		free(dotgit);
+	}
+	out->dirty = !out->worktree_gone && !out->not_worktree &&
+		     para_worktree_is_dirty(t->worktree);
+	judge_commits(out, repo, t, integration);
+	if (!out->worktree_gone && !out->not_worktree)
+		judge_head(out, repo, t);
+	return 0;
+}
+
+int para_prune_finished_with(const struct para_prune_verdict *v)
+{
+	if (v->running || v->dirty || v->not_worktree || v->cwd_inside)
+		return 0;
+	if (v->head_unique)
+		return 0;
+	if (v->worktree_gone)
+		return !v->own_commits || v->elsewhere;
+	return v->own_commits && (v->merged || v->pr);
+}
+
+int para_prune_keeps_work(const struct para_prune_verdict *v)
+{
+	return v->dirty || v->head_unique ||
+	       (v->own_commits && !v->elsewhere && !v->branch_gone);
+}
+
+int para_prune_deletes_branch(const struct para_prune_verdict *v)
+{
+	return !v->branch_gone && (v->merged || para_prune_keeps_work(v));
+}
+
+const char *para_prune_refusal(const struct para_prune_verdict *v)
+{
+	if (v->not_worktree)
+		return "is no longer a git worktree";
+	if (v->running)
+		return "is running";
+	if (v->dirty)
+		return "has uncommitted changes";
+	if ((v->own_commits && !v->elsewhere && !v->branch_gone) ||
+	    v->head_unique)
+		return "has commits found nowhere else";
+	if (v->cwd_inside)
+		return "has the current directory inside its worktree";
+	return NULL;
+}
+
+/* A new attic slot pointing at `hex`, appended to `refs`. */
+static int keep_one(struct para_strbuf *refs, char **slot_out,
+		    struct para_repo *repo, const char *task, const char *hex)
+{
+	char *slot;
+	int error;
+
+	para_prune_attic_next(&slot, repo, task);
+	if ((error = para_prune_attic_keep(repo, slot, hex)) == 0)
+		para_strbuf_addf(refs, "%srefs/para/attic/%s",
+				 refs->len ? " and " : "", slot);
+	if (!error && slot_out && !*slot_out)
+		*slot_out = slot;
+	else
+		free(slot);
+	return error;
+}
+
+/*
+ * Keeps the worktree's HEAD in the attic, and the branch tip too when
+ * HEAD has left the branch.  `slot` names the first slot written.
+ */
+static int keep_work(struct para_prune_result *out, char **slot,
+		     struct para_repo *repo, const struct para_task *t,
+		     const struct para_prune_verdict *v)
+{
+	struct para_strbuf head = PARA_STRBUF_INIT, refs = PARA_STRBUF_INIT;
+	git_oid a, b;
+	int error = 0;
+
+	if (v->dirty && (error = para_prune_attic_commit(t->worktree,
+							 t->name)) < 0)
+		goto out;
+	if (!v->worktree_gone &&
+	    !para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
+		      "HEAD", NULL))
+		para_strbuf_rtrim(&head);
+	if (!head.len)
+		para_strbuf_addstr(&head, v->tip);
+	if (!head.len ||
+	    keep_one(&refs, slot, repo, t->name, head.buf) < 0 ||
+	    (*v->tip && !git_oid_fromstr(&a, v->tip) &&
+	     !git_oid_fromstr(&b, head.buf) &&
+	     para_repo_is_ancestor(repo, &a, &b) != 1 &&
+	     keep_one(&refs, NULL, repo, t->name, v->tip) < 0)) {
+		error = para_error_set(PARA_ERROR, "cannot keep the work of "
+				       "task '%s' in refs/para/attic; nothing "
+				       "removed", t->name);
+		goto out;
+	}
+	out->attic = para_strbuf_detach(&refs);
+out:
+	para_strbuf_dispose(&refs);
+	para_strbuf_dispose(&head);
+	return error;
+}
+
+/* git's record of a worktree deleted by hand (only an invalid one goes). */
+static void forget_worktree(struct para_repo *repo, const char *path)
+{
+	git_strarray names = { NULL, 0 };
+	git_worktree *wt;
+	size_t i;
+
+	if (git_worktree_list(&names, repo->git) < 0)
+		return;
+	for (i = 0; i < names.count; i++) {
+		if (git_worktree_lookup(&wt, repo->git, names.strings[i]) < 0)
+			continue;
+		if (!strcmp(git_worktree_path(wt), path))
+			git_worktree_prune(wt, NULL);
+		git_worktree_free(wt);
+	}
+	git_strarray_dispose(&names);
+}
+
+static int remove_worktree(struct para_repo *repo, const struct para_task *t,
+			   int worktree_gone)
+{
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	int error = 0;
+
+	if (worktree_gone) {
+		forget_worktree(repo, t->worktree);
+		return 0;
+	}
+	if (para_git(NULL, &err, para_repo_git_cwd(repo), "worktree", "remove",
+		     "--force", "--force", t->worktree, NULL)) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR, "cannot remove the worktree "
+				       "of task '%s': %s", t->name, err.buf);
+	}
+	para_strbuf_dispose(&err);
+	return error;
+}
+
+/* Its record goes, its logs move into the attic slot `slot`. */
+static void forget_task(struct para_repo *repo, const char *name,
+			const char *slot)
+{
+	char *free_slot = NULL, *log;
+
+	if (!slot)
+		para_prune_attic_next(&free_slot, repo, name);
+	para_state_remove(repo, name);
+	if (para_prune_attic_keep_log(repo, name, slot ? slot : free_slot) < 0) {
+		/* what cannot be kept does not outlive the task */
+		log = para_xstrfmt("%s/logs/%s.log", para_repo_state_dir(repo),
+				   name);
+		unlink(log);
+		free(log);
+		log = para_xstrfmt("%s/logs/%s.exec.log",
+				   para_repo_state_dir(repo), name);
+		unlink(log);
+		free(log);
+	}
+	para_status_forget(repo, name);
+	free(free_slot);
+}
+
+int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
+		      const struct para_task *t,
+		      const struct para_prune_verdict *v, long long grace_ms)
+{
+	char *slot = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (v->running && t->proc.pid)
+		para_proc_kill_group(t->proc.pid, grace_ms);
+	if (para_prune_keeps_work(v) &&
+	    (error = keep_work(out, &slot, repo, t, v)) < 0)
+		goto out;
+	if ((error = remove_worktree(repo, t, v->worktree_gone)) < 0)
+		goto out;
+	out->branch_deleted = para_prune_deletes_branch(v) &&
+		!para_git(NULL, NULL, para_repo_git_cwd(repo), "branch", "-D",
+			  "-q", t->branch, NULL);
+	forget_task(repo, t->name, slot);
+out:
+	free(slot);
+	return error;
+}
+
+void para_prune_result_dispose(struct para_prune_result *r)
+{
+	free(r->attic);
+	r->attic = NULL;
+}

@@ -1,0 +1,252 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "prune.h"
+#include "repo.h"
+#include "strbuf.h"
+#include "task.h"
+
+/*
+ * The verdict of lib/prune.c on a real repository: a main worktree with
+ * one commit and a task worktree on branch solve/t, rebuilt per test.
+ */
+static char tmpdir[] = "/tmp/para-prune-XXXXXX";
+static char topdir[PATH_MAX];
+
+struct fixture {
+	struct para_repo *repo;
+	struct para_task task;
+	struct para_prune_verdict v;
+};
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void sh(const char *fmt, ...)
+{
+	struct para_strbuf cmd = PARA_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	para_strbuf_addstr(&cmd, "exec >/dev/null 2>&1; ");
+	para_strbuf_vaddf(&cmd, fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd.buf), 0);
+	para_strbuf_dispose(&cmd);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	git_oid base;
+
+	if (!getcwd(topdir, sizeof(topdir)) || !mkdtemp(tmpdir))
+		return -1;
+	sh("cd %s && git init -q -b main r && cd r && "
+	   "git config user.name t && git config user.email t@t && "
+	   "echo a >a && git add a && git commit -q -m a && "
+	   "git worktree add -q -b solve/t ../wt", tmpdir);
+	if (chdir(tmpdir) < 0 || chdir("r") < 0 ||
+	    para_lib_init() < 0 || para_repo_open(&f->repo) < 0)
+		return -1;
+	para_task_init(&f->task);
+	f->task.name = para_strdup("t");
+	f->task.branch = para_strdup("solve/t");
+	f->task.worktree = para_xstrfmt("%s/wt", tmpdir);
+	f->task.base_ref = para_strdup("refs/heads/main");
+	if (para_repo_resolve_commit(&base, f->repo, "HEAD") < 0)
+		return -1;
+	f->task.base = para_strdup(git_oid_tostr_s(&base));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (chdir(topdir) < 0)
+		return -1;
+	para_task_dispose(&f->task);
+	para_repo_free(f->repo);
+	free(f);
+	sh("rm -rf %s", tmpdir);
+	strcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX");
+	return 0;
+}
+
+static void judge(struct fixture *f)
+{
+	assert_int_equal(para_prune_judge(&f->v, f->repo, &f->task,
+					  "refs/heads/para/integration"), 0);
+}
+
+static void no_own_commits_is_kept_unless_named(void **state)
+{
+	struct fixture *f = *state;
+
+	judge(f);
+	assert_false(f->v.own_commits);
+	assert_false(f->v.dirty);
+	assert_false(para_prune_finished_with(&f->v));
+	assert_null(para_prune_refusal(&f->v));
+	assert_false(para_prune_keeps_work(&f->v));
+	assert_true(para_prune_deletes_branch(&f->v));
+}
+
+static void unmerged_commits_are_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b", tmpdir);
+	judge(f);
+	assert_true(f->v.own_commits);
+	assert_false(f->v.merged);
+	assert_false(f->v.elsewhere);
+	assert_false(para_prune_finished_with(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has commits found nowhere else");
+	assert_true(para_prune_keeps_work(&f->v));
+}
+
+static void merged_commits_are_finished_with(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "cd ../r && git merge -q solve/t", tmpdir);
+	judge(f);
+	assert_true(f->v.merged);
+	assert_true(para_prune_finished_with(&f->v));
+	assert_null(para_prune_refusal(&f->v));
+	assert_false(para_prune_keeps_work(&f->v));
+	assert_true(para_prune_deletes_branch(&f->v));
+}
+
+static void integrated_commits_are_finished_with(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "git branch para/integration", tmpdir);
+	judge(f);
+	assert_true(f->v.merged);
+	assert_true(para_prune_finished_with(&f->v));
+}
+
+static void untracked_file_is_dirty(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo new >untracked", tmpdir);
+	judge(f);
+	assert_true(f->v.dirty);
+	assert_false(para_prune_finished_with(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has uncommitted changes");
+	assert_true(para_prune_keeps_work(&f->v));
+}
+
+static void worktree_deleted_by_hand(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("rm -rf %s/wt", tmpdir);
+	judge(f);
+	assert_true(f->v.worktree_gone);
+	assert_false(f->v.dirty);
+	assert_true(para_prune_finished_with(&f->v));
+	assert_null(para_prune_refusal(&f->v));
+}
+
+static void missing_dot_git_is_no_worktree(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("rm %s/wt/.git", tmpdir);
+	judge(f);
+	assert_true(f->v.not_worktree);
+	assert_false(para_prune_finished_with(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "is no longer a git worktree");
+}
+
+static void detached_commits_are_work(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && git checkout -q --detach && echo c >c && "
+	   "git add c && git commit -q -m c", tmpdir);
+	judge(f);
+	assert_true(f->v.head_unique);
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has commits found nowhere else");
+	assert_true(para_prune_keeps_work(&f->v));
+}
+
+static void standing_inside_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char *sub = para_xstrfmt("%s/wt", tmpdir);
+
+	assert_int_equal(chdir(sub), 0);
+	judge(f);
+	assert_true(f->v.cwd_inside);
+	assert_false(para_prune_finished_with(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has the current directory inside its worktree");
+	assert_false(para_prune_keeps_work(&f->v));
+	free(sub);
+}
+
+static void running_is_refused_first(void **state)
+{
+	struct para_prune_verdict v = { 0 };
+
+	(void)state;
+	v.running = v.dirty = v.own_commits = 1;
+	assert_false(para_prune_finished_with(&v));
+	assert_string_equal(para_prune_refusal(&v), "is running");
+	v.not_worktree = 1;
+	assert_string_equal(para_prune_refusal(&v),
+			    "is no longer a git worktree");
+}
+
+static void pushed_with_pr_is_finished_with(void **state)
+{
+	struct para_prune_verdict v = { 0 };
+
+	(void)state;
+	v.own_commits = v.pr = v.elsewhere = 1;
+	assert_true(para_prune_finished_with(&v));
+	assert_null(para_prune_refusal(&v));
+	assert_false(para_prune_keeps_work(&v));
+	assert_false(para_prune_deletes_branch(&v));
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(no_own_commits_is_kept_unless_named),
+		T(unmerged_commits_are_refused),
+		T(merged_commits_are_finished_with),
+		T(integrated_commits_are_finished_with),
+		T(untracked_file_is_dirty),
+		T(worktree_deleted_by_hand),
+		T(missing_dot_git_is_no_worktree),
+		T(detached_commits_are_work),
+		T(standing_inside_is_refused),
+		cmocka_unit_test(running_is_refused_first),
+		cmocka_unit_test(pushed_with_pr_is_finished_with),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
