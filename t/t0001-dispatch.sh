@@ -68,7 +68,7 @@ test_expect_success 'the subcommand is found beside the dispatcher first' '
 	(
 		cd repo &&
 		PATH="$TRASH_DIRECTORY/elsewhere:$PATH" &&
-		"$PARA_BUILD_DIR/bin/git-para" add -h >../out
+		test_expect_code 129 "$PARA_BUILD_DIR/bin/git-para" add -h >../out
 	) &&
 	grep "^usage: git para add" out
 '
@@ -152,10 +152,10 @@ test_expect_success 'a missing manual page is a fatal error, never man'"'"'s own
 	)
 '
 
-test_expect_success 'every program prints its usage for -h on stdout, exit 0' '
+test_expect_success 'every program prints its usage for -h on stdout, exit 129' '
 	for p in "$PARA_BUILD_DIR"/bin/git-para-*; do
 		sub=${p##*/git-para-} &&
-		"$p" -h >out 2>err &&
+		test_expect_code 129 "$p" -h >out 2>err &&
 		test_must_be_empty err &&
 		grep "^usage: git para $sub" out || return 1
 	done
