@@ -24,8 +24,8 @@
 static const char *const collect_usage[] = {
 	"git para collect [--check] [--json] [<task>...]",
 	"git para collect --merge[=<branch>] [<task>...]",
-	"git para collect --push [<task>...]",
-	"git para collect --pr [<task>...]",
+	"git para collect --push [--force] [<task>...]",
+	"git para collect --pr [--force] [<task>...]",
 	"git para collect --report[=<file>] [<task>...]",
 	NULL
 };
@@ -35,7 +35,7 @@ static const char *const collect_usage[] = {
 	"--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\""
 
 struct collect_opts {
-	int check, json, push, pr;
+	int check, json, push, pr, force;
 	const char *merge, *report;
 };
 
@@ -83,6 +83,32 @@ static size_t select_tasks(struct para_task **tasks, int argc,
 	}
 	para_strvec_dispose(&names);
 	return nr;
+}
+
+/*
+ * Drops the named tasks that --push and --pr do not take (failed, never
+ * run, ...), each with an error naming its state; returns how many.
+ */
+static size_t refuse_unpushable(struct para_task *tasks, size_t *nr)
+{
+	size_t i, kept = 0, refused = 0;
+
+	for (i = 0; i < *nr; i++) {
+		if (para_collect_may_push(tasks[i].state)) {
+			tasks[kept++] = tasks[i];
+			continue;
+		}
+		error("not pushing task '%s': it is %s, not succeeded or "
+		      "merged", tasks[i].name,
+		      para_task_state_name(tasks[i].state));
+		para_task_dispose(&tasks[i]);
+		refused++;
+	}
+	if (refused)
+		fprintf(stderr, "hint: use --force to push %s anyway\n",
+			refused > 1 ? "them" : "it");
+	*nr = kept;
+	return refused;
 }
 
 /* Warnings about what the checks found, for the modes that act. */
@@ -282,7 +308,7 @@ static int do_report(const struct para_collect *c, const char *file)
 
 int cmd_main(int argc, const char **argv)
 {
-	struct collect_opts o = { 0, 0, 0, 0, NULL, NULL };
+	struct collect_opts o = { 0, 0, 0, 0, 0, NULL, NULL };
 	struct option options[] = {
 		OPT_BOOL(0, "check", &o.check,
 			 "check the tasks and report problems (default)"),
@@ -293,6 +319,8 @@ int cmd_main(int argc, const char **argv)
 		OPT_BOOL(0, "push", &o.push, "push the task branches"),
 		OPT_BOOL(0, "pr", &o.pr,
 			 "push and open one pull request per task"),
+		OPT_BOOL('f', "force", &o.force,
+			 "push tasks that did not succeed too"),
 		OPT_STRING_OPTARG(0, "report", &o.report, "<file>",
 				  "write a Markdown summary of the tasks", "-"),
 		OPT_END()
@@ -300,7 +328,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_strvec shared = PARA_STRVEC_INIT;
 	struct para_collect c = PARA_COLLECT_INIT;
 	struct para_task *tasks;
-	size_t nr, i;
+	size_t nr, i, refused;
 	int modes, ret;
 
 	argc = parse_options(argc, argv, options, collect_usage, 0);
@@ -311,11 +339,20 @@ int cmd_main(int argc, const char **argv)
 	if (o.json && modes)
 		usage_msg_opt("--json goes only with --check", collect_usage,
 			      options);
+	if (o.force && !o.push && !o.pr)
+		usage_msg_opt("--force goes only with --push or --pr",
+			      collect_usage, options);
 	if (para_lib_init() < 0 || para_repo_open(&repo) < 0 ||
 	    para_config_open(&config, repo) < 0)
 		die_lib();
 	cfg_all(&shared, config, "para.sharedPath");
 	nr = select_tasks(&tasks, argc, argv);
+	refused = (o.push || o.pr) && !o.force ?
+		  refuse_unpushable(tasks, &nr) : 0;
+	if (!nr && refused) {
+		ret = 1;
+		goto out;
+	}
 	if (!nr && !o.json) {
 		printf("no succeeded tasks to collect\n");
 		ret = 0;
@@ -331,6 +368,8 @@ int cmd_main(int argc, const char **argv)
 		char *ok = para_calloc(c.nr ? c.nr : 1, 1);
 
 		ret = o.pr ? do_pr(&c) : do_push(&c, ok);
+		if (refused)
+			ret = 1;
 		free(ok);
 	} else if (o.report)
 		ret = do_report(&c, o.report);
