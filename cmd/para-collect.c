@@ -258,7 +258,9 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 	const char *name = c->items[i].task.name;
 	int ret = para_collect_open_pr(&pr, repo, c, i, remote,
 				       cfg_string(config, "para.prCommand",
-						     DEFAULT_PR_COMMAND));
+						     DEFAULT_PR_COMMAND),
+				       (size_t)cfg_int(config, "para.prLogLines",
+						       0, 100000, 0));
 
 	if (ret < 0) {
 		fputs(pr.output.buf, stderr);

@@ -113,9 +113,34 @@ test_expect_success 'a failing pull request command is reported, the others go o
 	grep "^opened a pull request for task .auth." out &&
 	test "$(collect_get web run.state)" = pushed &&
 	test_must_fail collect_get web collect.prUrl &&
-	grep "^line 3\$" "$GH_BODIES/auth.md" &&
+	! grep "^line" "$GH_BODIES/auth.md" &&
 	git para collect --pr web >out &&
 	grep "^opened a pull request for task .web.: https://example.com/pulls/web\$" out
+'
+
+test_expect_success 'a body has no log by default; para.prLogLines opts in, without local paths' '
+	git para add -p src/l -m "Log me" logged &&
+	collect_commit logged src/l/a "l" &&
+	wt=$(collect_wt logged) &&
+	top=$(pwd) &&
+	log="$(git rev-parse --git-common-dir)/para/logs/logged.log" &&
+	printf "%s\n" "SECRET=1" "built $wt/out.o" "in $top/src" "done" >"$log" &&
+	collect_succeed logged &&
+	git para collect --pr logged >out &&
+	! grep -e SECRET -e "## Log" -e "$top" -e "$wt" "$GH_BODIES/logged.md" &&
+	git config -f "$(collect_state_file logged)" --unset collect.prUrl &&
+	git -c para.prLogLines=3 para collect --pr logged >out &&
+	grep "^opened a pull request for task .logged." out &&
+	sed -n "/^~~~~\$/,/^~~~~\$/p" "$GH_BODIES/logged.md" >actual &&
+	cat >expect <<-\EOF &&
+	~~~~
+	built <worktree>/out.o
+	in <repository>/src
+	done
+	~~~~
+	EOF
+	test_cmp expect actual &&
+	! grep -e SECRET -e "$top" -e "$wt" "$GH_BODIES/logged.md"
 '
 
 test_expect_success 'para.prCommand gets the task in its environment' '
