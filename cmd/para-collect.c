@@ -197,6 +197,48 @@ static int merge_one(struct para_collect *c, const size_t *order, size_t k,
 	return ret;
 }
 
+/* `path` quoted for a POSIX shell when it needs it. */
+static void shell_quote(struct para_strbuf *out, const char *path)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:@%";
+	const char *p;
+
+	if (!path[strspn(path, safe)]) {
+		para_strbuf_addstr(out, path);
+		return;
+	}
+	para_strbuf_addch(out, '\'');
+	for (p = path; *p; p++)
+		if (*p == '\'')
+			para_strbuf_addstr(out, "'\\''");
+		else
+			para_strbuf_addch(out, *p);
+	para_strbuf_addch(out, '\'');
+}
+
+/* The branch is checked out somewhere: say so, and what to run instead. */
+static void __attribute__((noreturn)) die_checked_out(const char *branch)
+{
+	struct para_strbuf dir = PARA_STRBUF_INIT;
+	char *msg = para_strdup(para_error_last()), *where = NULL;
+
+	if (para_merge_checked_out(&where, repo, branch) <= 0 || !where)
+		die("%s", msg);
+	shell_quote(&dir, where);
+	fprintf(stderr, "fatal: %s\n", msg);
+	fprintf(stderr, "hint: collect never changes a worktree's files; "
+		"free the branch there first:\n"
+		"hint:   git -C %s switch --detach\n"
+		"hint: and run 'git para collect --merge=%s' again, or "
+		"merge into\nhint: another branch with "
+		"'git para collect --merge=<branch>'\n", dir.buf, branch);
+	para_strbuf_dispose(&dir);
+	free(where);
+	free(msg);
+	exit(128);
+}
+
 static int do_merge(struct para_collect *c, const char *branch)
 {
 	size_t *order = para_calloc(c->nr, sizeof(*order)), k;
@@ -209,8 +251,11 @@ static int do_merge(struct para_collect *c, const char *branch)
 	if (para_collect_merge_order(order, c) < 0)
 		die_lib();
 	start = c->items[order[0]].task.base;
-	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0)
+	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0) {
+		if (created == PARA_ELOCKED)
+			die_checked_out(branch);
 		die_lib();
+	}
 	if (created)
 		printf("created branch '%s' at %.7s\n", branch, start);
 	for (k = 0; k < c->nr && !ret; k++)

@@ -5,6 +5,8 @@ test_description='git para collect --merge: integration without a worktree'
 . ./test-lib.sh
 . "$T_DIR/lib-collect.sh"
 
+SQ="'"
+
 test_expect_success 'setup' '
 	collect_setup_repo &&
 	cd repo &&
@@ -79,6 +81,26 @@ test_expect_success 'a branch checked out in a worktree is refused' '
 	test_cmp expect actual &&
 	test_expect_code 128 git para collect --merge=solve/mid 2>err &&
 	grep "^fatal: cannot merge into branch .solve/mid.: it is checked out at .*mid" err
+'
+
+test_expect_success 'the refusal names the command that frees the branch' '
+	git branch int/here main &&
+	git worktree add -q "../a here" int/here &&
+	test_when_finished "git worktree remove \"../a here\"" &&
+	git rev-parse int/here >expect &&
+	test_expect_code 128 git para collect --merge=int/here 2>err &&
+	sed -n "s/^hint: *//p" err >../hints &&
+	grep "^git -C ${SQ}$(cd "../a here" && pwd)${SQ} switch --detach\$" ../hints &&
+	grep "run ${SQ}git para collect --merge=int/here${SQ} again" ../hints &&
+	git rev-parse int/here >actual &&
+	test_cmp expect actual &&
+	(
+		cd "../a here" &&
+		git switch -q --detach &&
+		cd ../repo &&
+		git para collect --merge=int/here >../out
+	) &&
+	grep "^merged task" ../out
 '
 
 test_expect_success 'a bad branch name is refused' '
