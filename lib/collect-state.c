@@ -21,8 +21,8 @@ static int set_merged(struct para_task *task, void *payload)
 
 	free(task->merged_into);
 	task->merged_into = para_strdup(branch);
-	if (!para_collect_selected_by_default(task->state) ||
-	    task->state == PARA_STATE_SUCCEEDED)
+	/* a failed task merged by name stays failed, so is never pushed */
+	if (task->state == PARA_STATE_SUCCEEDED)
 		task->state = PARA_STATE_MERGED;
 	return 0;
 }

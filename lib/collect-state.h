@@ -16,7 +16,10 @@ int para_collect_selected_by_default(enum para_task_state state);
  */
 int para_collect_may_push(enum para_task_state state);
 
-/* Records, under the task's lock, that it was merged into `branch`. */
+/*
+ * Records, under the task's lock, that it was merged into `branch`; a
+ * succeeded task becomes `merged`, others keep their state.
+ */
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch);
 

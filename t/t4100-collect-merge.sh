@@ -139,4 +139,19 @@ test_expect_success 'running it again after a fix continues where it stopped' '
 	test "$(collect_get q run.state)" = merged
 '
 
+test_expect_success 'a failed task merged by name stays failed, and is not pushed' '
+	git para add -p src/f broken &&
+	collect_commit broken src/f/a "f" &&
+	git config -f "$(collect_state_file broken)" run.state failed &&
+	git para collect --merge=int/pq broken >out &&
+	grep "^merged task .broken. into .int/pq." out &&
+	echo "failed int/pq" >expect &&
+	echo "$(collect_get broken run.state) $(collect_get broken collect.mergedInto)" >actual &&
+	test_cmp expect actual &&
+	git init -q --bare ../broken-remote.git &&
+	test_expect_code 1 git -c para.remote=../broken-remote.git para collect --push broken 2>err &&
+	grep "^error: not pushing task .broken.: it is failed" err &&
+	test_must_fail git -C ../broken-remote.git rev-parse -q --verify refs/heads/solve/broken
+'
+
 test_done
