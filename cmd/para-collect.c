@@ -25,14 +25,14 @@
 static const char *const collect_usage[] = {
 	"git para collect [--check] [--json] [<task>...]",
 	"git para collect --merge[=<branch>] [<task>...]",
-	"git para collect --push [<task>...]",
-	"git para collect --pr [<task>...]",
+	"git para collect --push [--force] [<task>...]",
+	"git para collect --pr [--force] [<task>...]",
 	"git para collect --report[=<file>] [<task>...]",
 	NULL
 };
 
 struct collect_opts {
-	int check, json, push, pr;
+	int check, json, push, pr, force;
 	const char *merge, *report;
 };
 
@@ -70,6 +70,32 @@ static size_t select_tasks(struct para_task **tasks, int argc,
 	}
 	para_strvec_dispose(&names);
 	return nr;
+}
+
+/*
+ * Drops the named tasks that --push and --pr do not take (failed, never
+ * run, ...), each with an error naming its state; returns how many.
+ */
+static size_t refuse_unpushable(struct para_task *tasks, size_t *nr)
+{
+	size_t i, kept = 0, refused = 0;
+
+	for (i = 0; i < *nr; i++) {
+		if (para_collect_may_push(tasks[i].state)) {
+			tasks[kept++] = tasks[i];
+			continue;
+		}
+		error("not pushing task '%s': it is %s, not succeeded or "
+		      "merged", tasks[i].name,
+		      para_task_state_name(tasks[i].state));
+		para_task_dispose(&tasks[i]);
+		refused++;
+	}
+	if (refused)
+		fprintf(stderr, "hint: use --force to push %s anyway\n",
+			refused > 1 ? "them" : "it");
+	*nr = kept;
+	return refused;
 }
 
 /* Warnings about what the checks found, for the modes that act. */
@@ -158,6 +184,48 @@ static int merge_one(struct para_collect *c, const size_t *order, size_t k,
 	return ret;
 }
 
+/* `path` quoted for a POSIX shell when it needs it. */
+static void shell_quote(struct para_strbuf *out, const char *path)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:@%";
+	const char *p;
+
+	if (!path[strspn(path, safe)]) {
+		para_strbuf_addstr(out, path);
+		return;
+	}
+	para_strbuf_addch(out, '\'');
+	for (p = path; *p; p++)
+		if (*p == '\'')
+			para_strbuf_addstr(out, "'\\''");
+		else
+			para_strbuf_addch(out, *p);
+	para_strbuf_addch(out, '\'');
+}
+
+/* The branch is checked out somewhere: say so, and what to run instead. */
+static void __attribute__((noreturn)) die_checked_out(const char *branch)
+{
+	struct para_strbuf dir = PARA_STRBUF_INIT;
+	char *msg = para_strdup(para_error_last()), *where = NULL;
+
+	if (para_merge_checked_out(&where, repo, branch) <= 0 || !where)
+		die("%s", msg);
+	shell_quote(&dir, where);
+	fprintf(stderr, "fatal: %s\n", msg);
+	fprintf(stderr, "hint: collect never changes a worktree's files; "
+		"free the branch there first:\n"
+		"hint:   git -C %s switch --detach\n"
+		"hint: and run 'git para collect --merge=%s' again, or "
+		"merge into\nhint: another branch with "
+		"'git para collect --merge=<branch>'\n", dir.buf, branch);
+	para_strbuf_dispose(&dir);
+	free(where);
+	free(msg);
+	exit(128);
+}
+
 static int do_merge(struct para_collect *c, const char *branch)
 {
 	size_t *order = para_calloc(c->nr, sizeof(*order)), k;
@@ -169,8 +237,11 @@ static int do_merge(struct para_collect *c, const char *branch)
 	if (para_collect_merge_order(order, c) < 0)
 		die_lib();
 	start = c->items[order[0]].task.base;
-	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0)
+	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0) {
+		if (created == PARA_ELOCKED)
+			die_checked_out(branch);
 		die_lib();
+	}
 	if (created)
 		printf("created branch '%s' at %.7s\n", branch, start);
 	for (k = 0; k < c->nr && !ret; k++)
@@ -217,7 +288,9 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 	struct para_collect_pr pr = PARA_COLLECT_PR_INIT;
 	const char *name = c->items[i].task.name;
 	int ret = para_collect_open_pr(&pr, repo, c, i, remote,
-				       cfg_string(config, "para.prCommand"));
+				       cfg_string(config, "para.prCommand"),
+				       (size_t)cfg_int(config, "para.prLogLines",
+						       0, 100000, 0));
 
 	if (ret < 0) {
 		fputs(pr.output.buf, stderr);
@@ -267,7 +340,7 @@ static int do_report(const struct para_collect *c, const char *file)
 
 int cmd_main(int argc, const char **argv)
 {
-	struct collect_opts o = { 0, 0, 0, 0, NULL, NULL };
+	struct collect_opts o = { 0, 0, 0, 0, 0, NULL, NULL };
 	struct option options[] = {
 		OPT_BOOL(0, "check", &o.check,
 			 "check the tasks and report problems (default)"),
@@ -278,6 +351,8 @@ int cmd_main(int argc, const char **argv)
 		OPT_BOOL(0, "push", &o.push, "push the task branches"),
 		OPT_BOOL(0, "pr", &o.pr,
 			 "push and open one pull request per task"),
+		OPT_BOOL('f', "force", &o.force,
+			 "push tasks that did not succeed too"),
 		OPT_STRING_OPTARG(0, "report", &o.report, "<file>",
 				  "write a Markdown summary of the tasks", "-"),
 		OPT_END()
@@ -285,7 +360,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_strvec shared = PARA_STRVEC_INIT;
 	struct para_collect c = PARA_COLLECT_INIT;
 	struct para_task *tasks;
-	size_t nr, i;
+	size_t nr, i, refused;
 	int modes, ret;
 
 	argc = parse_options(argc, argv, options, collect_usage, 0);
@@ -296,11 +371,20 @@ int cmd_main(int argc, const char **argv)
 	if (o.json && modes)
 		usage_msg_opt("--json goes only with --check", collect_usage,
 			      options);
+	if (o.force && !o.push && !o.pr)
+		usage_msg_opt("--force goes only with --push or --pr",
+			      collect_usage, options);
 	if (para_lib_init() < 0 || para_repo_open(&repo) < 0 ||
 	    para_config_open(&config, repo) < 0)
 		die_lib();
 	cfg_all(&shared, config, "para.sharedPath");
 	nr = select_tasks(&tasks, argc, argv);
+	refused = (o.push || o.pr) && !o.force ?
+		  refuse_unpushable(tasks, &nr) : 0;
+	if (!nr && refused) {
+		ret = 1;
+		goto out;
+	}
 	if (!nr && !o.json) {
 		printf("no succeeded tasks to collect\n");
 		ret = 0;
@@ -316,6 +400,8 @@ int cmd_main(int argc, const char **argv)
 		char *ok = para_calloc(c.nr ? c.nr : 1, 1);
 
 		ret = o.pr ? do_pr(&c) : do_push(&c, ok);
+		if (refused)
+			ret = 1;
 		free(ok);
 	} else if (o.report)
 		ret = do_report(&c, o.report);

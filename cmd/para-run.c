@@ -102,8 +102,9 @@ static int default_jobs(struct para_config *config)
 	long n;
 	int error;
 
-	error = para_config_get_int(&n, config, "para.jobs", 1, 100000);
-	if (error == PARA_ENOTFOUND)
+	/* 0, as for --jobs, is the number of online CPUs */
+	error = para_config_get_int(&n, config, "para.jobs", 0, 100000);
+	if (error == PARA_ENOTFOUND || (!error && !n))
 		n = sysconf(_SC_NPROCESSORS_ONLN);
 	else if (error < 0)
 		die_lib();

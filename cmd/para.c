@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "config-keys.h"
+#include "similar.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -53,6 +54,23 @@ static int known_sub(const char *sub)
 	return 0;
 }
 
+/* "is not a git-para command", and what may have been meant, as git says */
+static int not_a_command(const char *sub)
+{
+	const char *names[COMMANDS_NR + 1], *similar;
+	size_t i;
+
+	for (i = 0; i < COMMANDS_NR; i++)
+		names[i] = commands[i].name;
+	names[COMMANDS_NR] = NULL;
+	fprintf(stderr, "git: 'para %s' is not a git-para command. "
+		"See 'git para -h'.\n", sub);
+	if ((similar = para_most_similar(sub, names)))
+		fprintf(stderr, "\nThe most similar command is\n\t%s\n",
+			similar);
+	return 129;
+}
+
 /* Opens the manual with `git help`; its failure is ours (exit 128). */
 static int run_help(const char *sub)
 {
@@ -61,10 +79,8 @@ static int run_help(const char *sub)
 	int status;
 
 	if (sub && !known_sub(sub)) {
-		fprintf(stderr, "git: 'para %s' is not a git-para command. "
-			"See 'git para -h'.\n", sub);
 		free(page);
-		return 129;
+		return not_a_command(sub);
 	}
 	para_strvec_pushv(&cmd.args,
 			  (const char *const[]){ "git", "help", page, NULL });
@@ -144,7 +160,12 @@ int cmd_main(int argc, const char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
 
-	if (!sub || !strcmp(sub, "-h")) {
+	if (!sub) {
+		/* as `git` alone: the usage, but as a failure */
+		print_usage(stderr);
+		return 1;
+	}
+	if (!strcmp(sub, "-h")) {
 		print_usage(stdout);
 		return 0;
 	}
@@ -167,7 +188,5 @@ int cmd_main(int argc, const char **argv)
 	}
 	if (valid_sub(sub))
 		exec_sub(sub, argc - 1, argv + 1);
-	fprintf(stderr, "git: 'para %s' is not a git-para command. "
-		"See 'git para -h'.\n", sub);
-	return 129;
+	return not_a_command(sub);
 }

@@ -116,9 +116,12 @@ static int get_int(const char *arg, const char *name, int *out)
 
 	errno = 0;
 	n = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || n < 0 || n > INT_MAX)
+	if (*arg < '0' || *arg > '9' || *end)
 		die("option '%s' expects a non-negative whole number, not '%s'",
 		    name, arg);
+	if (errno == ERANGE || n > OPT_INT_MAX)
+		die("option '%s' is out of range: '%s' (expected 0 to %d)",
+		    name, arg, OPT_INT_MAX);
 	*out = (int)n;
 	return 0;
 }
@@ -320,7 +323,7 @@ int parse_options(int argc, const char **argv, const struct option *options,
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help-all")) {
 			print_usage(stdout, usagestr, options);
-			exit(0);
+			exit(129);
 		}
 		if (!strcmp(arg, "--help"))
 			open_manual();

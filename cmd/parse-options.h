@@ -7,7 +7,7 @@
  * Command-line options the way git parses them: `-b x`, `-bx`, `--base x`,
  * `--base=x`, `--no-<bool>`, bundled short booleans, `--` ending the
  * options, options after arguments.  `-h` prints the usage to stdout and
- * exits 0; an unknown option prints "error: unknown option 'x'" and the
+ * exits 129; an unknown option prints "error: unknown option 'x'" and the
  * usage to stderr and exits 129; `--help` opens the man page and
  * `--git-completion-helper` lists the options for bash completion.
  */
@@ -17,9 +17,12 @@ enum opt_type {
 	OPT_BOOL_,		/* int, set to 1 (or 0 for --no-x) */
 	OPT_STRING_,		/* const char *; optional arg with OPT_OPTARG */
 	OPT_LIST_,		/* struct para_strvec, repeatable */
-	OPT_INT_,		/* int, non-negative */
+	OPT_INT_,		/* int, 0 to OPT_INT_MAX */
 	OPT_COUNTUP_		/* int, +1 each time, 0 for --no-x */
 };
+
+/* The largest value an OPT_INT takes: beyond it is "out of range". */
+#define OPT_INT_MAX 100000
 
 enum opt_flags {
 	OPT_OPTARG = 1 << 0,	/* `--x` or `--x=<arg>` only */

@@ -108,6 +108,155 @@ static int dep_tip(char *hex, struct para_repo *repo, const char *name)
 	return error;
 }
 
+/*
+ * 1 if `path` in `tree` (of commit `c`) differs from every parent but
+ * the first: the merge itself wrote it rather than took it from one.
+ */
+static int merge_wrote(git_commit *c, git_tree *tree, const char *path)
+{
+	unsigned int p, n = git_commit_parentcount(c);
+	int differs = 1;
+
+	for (p = 1; p < n && differs > 0; p++) {
+		git_commit *parent = NULL;
+		git_tree *ptree = NULL;
+
+		if (git_commit_parent(&parent, c, p) < 0 ||
+		    git_commit_tree(&ptree, parent) < 0)
+			differs = para_error_git(PARA_ERROR, "cannot read a "
+						 "parent of a merge");
+		else
+			differs = path_differs(tree, ptree, path);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+	}
+	return differs;
+}
+
+/*
+ * Adds to `own` the paths commit `id` changed against its first parent;
+ * of a merge, only those it wrote itself (merge_wrote()).
+ */
+static int add_commit_paths(struct para_strvec *own, git_repository *git,
+			    const git_oid *id)
+{
+	git_commit *c = NULL, *first = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	size_t i;
+	int error, wrote = 1;
+
+	if ((error = git_commit_lookup(&c, git, id)) < 0 ||
+	    (error = git_commit_tree(&tree, c)) < 0 ||
+	    (error = git_commit_parent(&first, c, 0)) < 0 ||
+	    (error = git_commit_tree(&ptree, first)) < 0 ||
+	    (error = git_diff_tree_to_tree(&diff, git, ptree, tree, NULL)) < 0) {
+		error = para_error_git(PARA_ERROR, "cannot compare commit "
+				       "'%s'", git_oid_tostr_s(id));
+		goto out;
+	}
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const char *path = git_diff_get_delta(diff, i)->new_file.path;
+
+		if (git_commit_parentcount(c) > 1 &&
+		    (wrote = merge_wrote(c, tree, path)) < 0) {
+			error = wrote;
+			goto out;
+		}
+		if (wrote)
+			para_strvec_push(own, path);
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(first);
+	git_commit_free(c);
+	return error;
+}
+
+/*
+ * The commits from `tip` back to `base` along first parents, the task's
+ * own line, into `*out` (`*nr` of them); `*merges` counts the merges.
+ */
+static int first_parent_line(git_oid **out, size_t *nr, size_t *merges,
+			     git_repository *git, const char *base,
+			     const char *tip)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid oid;
+	int error;
+
+	*out = NULL;
+	*nr = *merges = 0;
+	if ((error = git_revwalk_new(&walk, git)) < 0 ||
+	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
+	    (error = git_oid_fromstr(&oid, tip)) < 0 ||
+	    (error = git_revwalk_push(walk, &oid)) < 0 ||
+	    (error = git_oid_fromstr(&oid, base)) < 0 ||
+	    (error = git_revwalk_hide(walk, &oid)) < 0)
+		goto out;
+	while (!(error = git_revwalk_next(&oid, walk))) {
+		if ((error = git_commit_lookup(&c, git, &oid)) < 0)
+			goto out;
+		*merges += git_commit_parentcount(c) > 1;
+		/* a root commit has no first parent to compare with */
+		if (git_commit_parentcount(c)) {
+			*out = para_realloc(*out, (*nr + 1) * sizeof(**out));
+			git_oid_cpy(&(*out)[(*nr)++], &oid);
+		}
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+out:
+	if (error < 0)
+		error = para_error_git(PARA_ERROR, "cannot walk the history "
+				       "of '%s'", tip);
+	git_revwalk_free(walk);
+	return error;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int para_changes_keep_written(struct para_strvec *changed,
+			      git_repository *git, const char *base,
+			      const char *tip)
+{
+	struct para_strvec own = PARA_STRVEC_INIT;
+	git_oid *line = NULL;
+	size_t i, nr, merges, kept = 0;
+	int error = 0;
+
+	if (!changed->nr || !base ||
+	    (error = first_parent_line(&line, &nr, &merges, git, base,
+				       tip)) < 0 || !merges)
+		goto out;
+	for (i = 0; i < nr && !error; i++)
+		error = add_commit_paths(&own, git, &line[i]);
+	if (error < 0)
+		goto out;
+	para_strvec_sort(&own);
+	for (i = 0; i < changed->nr; i++) {
+		if (own.nr && bsearch(&changed->v[i], own.v, own.nr,
+				      sizeof(*own.v), cmp_str))
+			changed->v[kept++] = changed->v[i];
+		else
+			free(changed->v[i]);
+	}
+	changed->nr = kept;
+	changed->v[kept] = NULL;
+out:
+	para_strvec_dispose(&own);
+	free(line);
+	return error;
+}
+
 int para_changes_own(struct para_strvec *changed, struct para_repo *repo,
 		     const struct para_task *task, const char *tip)
 {
@@ -123,5 +272,8 @@ int para_changes_own(struct para_strvec *changed, struct para_repo *repo,
 	}
 	if (!error)
 		para_error_clear();	/* of a dependency that was skipped */
+	if (!error)
+		error = para_changes_keep_written(changed, repo->git,
+						  task->base, tip);
 	return error;
 }

@@ -12,7 +12,6 @@
 #include "task-env.h"
 #include "task-state.h"
 
-#define LOG_TAIL_LINES 30
 
 /* Prefixes the last error with `prefix` (which must not be it). */
 static int prefix_error(int code, const char *prefix)
@@ -65,14 +64,42 @@ void para_collect_pr_dispose(struct para_collect_pr *pr)
 	para_strbuf_dispose(&pr->output);
 }
 
-/* The last lines of a task's log, or NULL. */
-static char *log_tail(const struct para_repo *repo, const char *name)
+/* Replaces every `from` in `sb` by `to`. */
+static void replace_all(struct para_strbuf *sb, const char *from,
+			const char *to)
 {
-	char *path = para_state_log_path(repo, name, 0);
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	size_t len = from ? strlen(from) : 0;
+	const char *p = sb->buf, *hit;
+
+	if (!len || !strstr(p, from))
+		return;
+	while ((hit = strstr(p, from))) {
+		para_strbuf_add(&out, p, (size_t)(hit - p));
+		para_strbuf_addstr(&out, to);
+		p = hit + len;
+	}
+	para_strbuf_addstr(&out, p);
+	para_strbuf_dispose(sb);
+	*sb = out;
+}
+
+/*
+ * The last `max` lines of a task's log, or NULL; the local paths a log
+ * shows (of the worktree, of the repository) do not leave the machine.
+ */
+static char *log_tail(const struct para_repo *repo, const struct para_task *t,
+		      size_t max)
+{
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	size_t start, lines = 0;
-	int error = para_strbuf_read_file(&sb, path);
+	char *path;
+	int error;
 
+	if (!max)
+		return NULL;
+	path = para_state_log_path(repo, t->name, 0);
+	error = para_strbuf_read_file(&sb, path);
 	free(path);
 	if (error < 0) {
 		para_error_clear();
@@ -80,10 +107,12 @@ static char *log_tail(const struct para_repo *repo, const char *name)
 	}
 	para_strbuf_rtrim(&sb);
 	for (start = sb.len; start > 0; start--)
-		if (sb.buf[start - 1] == '\n' && ++lines == LOG_TAIL_LINES)
+		if (sb.buf[start - 1] == '\n' && ++lines == max)
 			break;
 	memmove(sb.buf, sb.buf + start, sb.len - start);
 	para_strbuf_setlen(&sb, sb.len - start);
+	replace_all(&sb, t->worktree, "<worktree>");
+	replace_all(&sb, para_repo_git_cwd(repo), "<repository>");
 	return para_strbuf_detach(&sb);
 }
 
@@ -190,10 +219,10 @@ static char *find_url(const char *out)
 
 /* Writes item i's pull request body to a file of its own, `*path_out`. */
 static int write_body(char **path_out, struct para_repo *repo,
-		      const struct para_collect *c, size_t i)
+		      const struct para_collect *c, size_t i, size_t log_lines)
 {
 	struct para_strbuf body = PARA_STRBUF_INIT;
-	char *tail = log_tail(repo, c->items[i].task.name), *dir = NULL;
+	char *tail = log_tail(repo, &c->items[i].task, log_lines), *dir = NULL;
 	FILE *f = NULL;
 	int error;
 
@@ -271,6 +300,7 @@ struct open_pr {
 	const struct para_collect *collect;
 	size_t i;
 	const char *remote, *command;
+	size_t log_lines;
 };
 
 /* Opens the pull request of `task`, loaded under its lock. */
@@ -285,7 +315,8 @@ static int open_locked(struct para_task *task, void *payload)
 		o->out->url = para_strdup(task->pr_url);
 		return 1;
 	}
-	if ((error = write_body(&body, o->repo, o->collect, o->i)) < 0 ||
+	if ((error = write_body(&body, o->repo, o->collect, o->i,
+				o->log_lines)) < 0 ||
 	    (error = run_pr_command(o->out, o->repo,
 				    &o->collect->items[o->i].task, o->remote,
 				    o->command, body)) < 0)
@@ -301,9 +332,10 @@ out:
 
 int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 			 const struct para_collect *c, size_t i,
-			 const char *remote, const char *command)
+			 const char *remote, const char *command,
+			 size_t log_lines)
 {
-	struct open_pr o = { out, repo, c, i, remote, command };
+	struct open_pr o = { out, repo, c, i, remote, command, log_lines };
 
 	return para_state_update(repo, c->items[i].task.name, open_locked, &o);
 }

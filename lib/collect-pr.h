@@ -34,12 +34,14 @@ void para_collect_pr_dispose(struct para_collect_pr *pr);
  * (its environment: PARA_TASK, PARA_BRANCH, PARA_BASE_BRANCH, PARA_BASE,
  * PARA_TITLE, PARA_BODY_FILE, PARA_REMOTE, PARA_WORKTREE, PARA_PROMPT,
  * PARA_ISSUE), whose output's last URL is the pull request's, and
- * records it.  The task's lock is held throughout, so that two collects
+ * records it.  The body ends with the last `log_lines` lines of the
+ * task's log (none for 0), local paths replaced.  The task's lock is held throughout, so that two collects
  * never open two; a task that has one already is left alone, with
  * `out->existed` set.
  */
 int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 			 const struct para_collect *collect, size_t i,
-			 const char *remote, const char *command);
+			 const char *remote, const char *command,
+			 size_t log_lines);
 
 #endif

@@ -79,7 +79,7 @@ static void json_item(struct para_json *j, const struct para_collect_item *it)
 	json_list(j, "domain", &t->paths);
 	json_list(j, "changed", &it->changed);
 	json_list(j, "outside", &it->outside);
-	para_json_string(j, "pr_url", t->pr_url);
+	para_json_string(j, "prUrl", t->pr_url);
 	para_json_object_close(j);
 }
 
@@ -94,7 +94,7 @@ void para_collect_format_json(struct para_strbuf *out,
 	para_json_int(&j, "version", 1);
 	para_json_bool(&j, "ok", !para_collect_problems(c));
 	para_json_int(&j, "pairs", (long long)c->pairs);
-	para_json_int(&j, "pairs_merged", (long long)c->pairs_merged);
+	para_json_int(&j, "pairsMerged", (long long)c->pairs_merged);
 	para_json_array_open(&j, "tasks");
 	for (i = 0; i < c->nr; i++)
 		json_item(&j, &c->items[i]);

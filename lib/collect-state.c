@@ -9,14 +9,20 @@ int para_collect_selected_by_default(enum para_task_state state)
 	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
 }
 
+int para_collect_may_push(enum para_task_state state)
+{
+	/* the tasks collect selects by default are the finished, good ones */
+	return para_collect_selected_by_default(state);
+}
+
 static int set_merged(struct para_task *task, void *payload)
 {
 	const char *branch = payload;
 
 	free(task->merged_into);
 	task->merged_into = para_strdup(branch);
-	if (!para_collect_selected_by_default(task->state) ||
-	    task->state == PARA_STATE_SUCCEEDED)
+	/* a failed task merged by name stays failed, so is never pushed */
+	if (task->state == PARA_STATE_SUCCEEDED)
 		task->state = PARA_STATE_MERGED;
 	return 0;
 }
@@ -27,7 +33,9 @@ static int set_pushed(struct para_task *task, void *payload)
 
 	free(task->pushed_to);
 	task->pushed_to = para_strdup(remote);
-	if (task->state != PARA_STATE_PR_OPEN)
+	/* a task pushed with --force keeps its failure for `run` to see */
+	if (para_collect_may_push(task->state) &&
+	    task->state != PARA_STATE_PR_OPEN)
 		task->state = PARA_STATE_PUSHED;
 	return 0;
 }
@@ -36,7 +44,8 @@ void para_collect_set_pr(struct para_task *task, const char *url)
 {
 	free(task->pr_url);
 	task->pr_url = para_strdup(url);
-	task->state = PARA_STATE_PR_OPEN;
+	if (para_collect_may_push(task->state))
+		task->state = PARA_STATE_PR_OPEN;
 }
 
 int para_collect_mark_merged(struct para_repo *repo, const char *name,

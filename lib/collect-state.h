@@ -9,7 +9,17 @@
 /* 1 for the states collect works on when no task is named. */
 int para_collect_selected_by_default(enum para_task_state state);
 
-/* Records, under the task's lock, that it was merged into `branch`. */
+/*
+ * 1 for the states `--push` and `--pr` take without `--force`: succeeded
+ * or merged (or pushed already).  A task in another state that is pushed
+ * anyway keeps its state: it never becomes `pushed` or `pr-open`.
+ */
+int para_collect_may_push(enum para_task_state state);
+
+/*
+ * Records, under the task's lock, that it was merged into `branch`; a
+ * succeeded task becomes `merged`, others keep their state.
+ */
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch);
 
@@ -17,7 +27,10 @@ int para_collect_mark_merged(struct para_repo *repo, const char *name,
 int para_collect_mark_pushed(struct para_repo *repo, const char *name,
 			     const char *remote);
 
-/* Records the pull request `url` in `task` (saved by the caller). */
+/*
+ * Records the pull request `url` in `task` (saved by the caller), and
+ * makes it `pr-open` when para_collect_may_push() allows.
+ */
 void para_collect_set_pr(struct para_task *task, const char *url);
 
 #endif

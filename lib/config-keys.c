@@ -22,6 +22,7 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.prCommand", PARA_CONFIG_STRING,
 	  "gh pr create --base \"$PARA_BASE_BRANCH\" --head \"$PARA_BRANCH\" "
 	  "--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\"" },
+	{ "para.prLogLines", PARA_CONFIG_INT, "0" },
 	{ "para.launcher", PARA_CONFIG_STRING, NULL },
 	{ "color.para", PARA_CONFIG_STRING, NULL },
 };

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "manifest.h"
+#include "similar.h"
 #include "strbuf.h"
 
 /*
@@ -50,9 +51,9 @@ enum manifest_key {
 	KEY_NR
 };
 
-static const char *const key_names[KEY_NR] = {
+static const char *const key_names[KEY_NR + 1] = {
 	"issue", "paths", "after", "locks", "exclusive", "prompt",
-	"prompt-file", "base", "branch"
+	"prompt-file", "base", "branch", NULL
 };
 
 struct scan_section {
@@ -164,6 +165,30 @@ static int scan_section(struct scan *s, char *line)
 	return 0;
 }
 
+/* "unknown key", naming the key that was probably meant */
+static int unknown_key_guess(const struct scan *s, const char *key,
+			     const struct scan_section *sec)
+{
+	char *lower = para_strdup(key), *p;
+	const char *similar;
+	int error;
+
+	for (p = lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	similar = para_most_similar(lower, key_names);
+	if (similar)
+		error = line_error(s->path, s->line,
+				   "unknown key '%s' in section '%s' "
+				   "(did you mean '%s'?)", key, sec->name,
+				   similar);
+	else
+		error = line_error(s->path, s->line,
+				   "unknown key '%s' in section '%s'", key,
+				   sec->name);
+	free(lower);
+	return error;
+}
+
 static int unknown_key(const struct scan *s, const char *key,
 		       const struct scan_section *sec)
 {
@@ -171,8 +196,7 @@ static int unknown_key(const struct scan *s, const char *key,
 		return line_error(s->path, s->line,
 			"key '%s' is not allowed in a manifest (set para.command or pass --command)",
 			key);
-	return line_error(s->path, s->line, "unknown key '%s' in section '%s'",
-			  key, sec->name);
+	return unknown_key_guess(s, key, sec);
 }
 
 /* iniparser reads `issue = #42` as an empty value: say why. */

@@ -402,7 +402,8 @@ void para_status_porcelain(struct para_strbuf *out, struct para_facts *facts,
 			     (long long)f->outside.nr);
 		add_num(out, para_facts_run_time(f, fmt->now));
 		add_num(out, known ? f->task.exit_code : -1);
-		add_num(out, known && f->task.proc.pid > 0 ?
+		/* a pid to signal only while it is verifiably the task's */
+		add_num(out, known && f->task.proc.pid > 0 && f->proc_alive ?
 			     f->task.proc.pid : -1);
 		para_strbuf_addch(out, '\t');
 		add_flags(out, f);
@@ -411,6 +412,8 @@ void para_status_porcelain(struct para_strbuf *out, struct para_facts *facts,
 			add_quoted_path(out, f->task.worktree);
 		else
 			para_strbuf_addch(out, '-');
+		add_num(out, known && f->task.proc.pid > 0 ?
+			     f->task.proc.pid : -1);
 		para_strbuf_addch(out, '\n');
 	}
 }
@@ -447,7 +450,9 @@ static void json_proc(struct para_json *j, const char *key,
 		return;
 	}
 	para_json_object_open(j, key);
-	para_json_int(j, "pid", proc->pid);
+	/* `pid` only while it is verifiably the process; `lastPid` always */
+	json_count(j, "pid", alive ? proc->pid : -1);
+	para_json_int(j, "lastPid", proc->pid);
 	para_json_int(j, "startTime", (long long)proc->start);
 	para_json_string(j, "bootId", proc->boot_id);
 	para_json_bool(j, "alive", alive);

@@ -423,12 +423,13 @@ static void parse_diff(struct para_facts *f, const struct para_strbuf *out)
 }
 
 /*
- * A task that runs after others counts only its own changes, as collect
- * does; the trees are compared in process, and only for such tasks.
+ * A task counts only its own changes, not what it merged in, as collect
+ * does; the trees are compared in process, and only for tasks whose
+ * branch holds merges.
  */
 static void keep_own_changes(struct para_facts *f, struct para_repo *repo)
 {
-	if (!f->task.after.nr || f->changed <= 0)
+	if (f->changed <= 0)
 		return;
 	if (para_changes_own(&f->changed_files, repo, &f->task, f->tip) < 0)
 		para_error_clear();

@@ -9,9 +9,20 @@ doc_synopsis () {
 	sed -e '/^\[verse\]/d' -e '/^$/d' -e 's/[*\\]//g'
 }
 
+# usage_of <program>: its `-h` output, failing unless it exits as git's
+# programs do: 0 for the dispatcher (as `git -h`), 129 for the others
+usage_of () {
+	"$1" -h
+	usage_rc=$?
+	case "${1##*/}" in
+	git-para) test $usage_rc = 0 ;;
+	*) test $usage_rc = 129 ;;
+	esac
+}
+
 # usage_synopsis <program>: the usage lines of `<program> -h`
 usage_synopsis () {
-	"$1" -h >usage.out &&
+	usage_of "$1" >usage.out &&
 	sed -n -e '/^$/q' -e 's/^usage: //p' -e 's/^   or: //p' usage.out
 }
 

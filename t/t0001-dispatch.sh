@@ -4,22 +4,25 @@ test_description='git para dispatcher: usage, version, help and dispatch'
 
 . ./test-lib.sh
 
+SQ="'"
+
 test_expect_success 'setup' '
 	test_create_repo repo
 '
 
-test_expect_success 'git para alone prints the usage on stdout' '
-	git para >out 2>err &&
-	test_must_be_empty err &&
-	grep "^usage: git para" out &&
+test_expect_success 'git para alone prints the usage on stderr, exit 1' '
+	test_expect_code 1 git para >out 2>err &&
+	test_must_be_empty out &&
+	grep "^usage: git para" err &&
 	for c in add run status collect prune; do
-		grep "^   $c " out || return 1
+		grep "^   $c " err || return 1
 	done
 '
 
-test_expect_success 'git para -h prints the same usage' '
-	git para >expect &&
-	git para -h >actual &&
+test_expect_success 'git para -h prints the same usage on stdout, exit 0' '
+	test_expect_code 1 git para 2>expect &&
+	git para -h >actual 2>err &&
+	test_must_be_empty err &&
 	test_cmp expect actual
 '
 
@@ -27,6 +30,25 @@ test_expect_success 'unknown subcommand exits 129 with a git-style message' '
 	test_expect_code 129 git para frobnicate >out 2>err &&
 	test_must_be_empty out &&
 	grep "^git: .para frobnicate. is not a git-para command" err
+'
+
+test_expect_success 'a mistyped subcommand names the most similar one' '
+	test_expect_code 129 git para stauts >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect <<-EOF &&
+	git: ${SQ}para stauts${SQ} is not a git-para command. See ${SQ}git para -h${SQ}.
+
+	The most similar command is
+	EOF
+	printf "\tstatus\n" >>expect &&
+	test_cmp expect err &&
+	test_expect_code 129 git para help colect 2>err &&
+	grep "^	collect$" err
+'
+
+test_expect_success 'no guess when nothing is close' '
+	test_expect_code 129 git para frobnicate 2>err &&
+	! grep "most similar" err
 '
 
 test_expect_success 'unknown option of the dispatcher exits 129' '
@@ -46,7 +68,7 @@ test_expect_success 'the subcommand is found beside the dispatcher first' '
 	(
 		cd repo &&
 		PATH="$TRASH_DIRECTORY/elsewhere:$PATH" &&
-		"$PARA_BUILD_DIR/bin/git-para" add -h >../out
+		test_expect_code 129 "$PARA_BUILD_DIR/bin/git-para" add -h >../out
 	) &&
 	grep "^usage: git para add" out
 '
@@ -130,10 +152,10 @@ test_expect_success 'a missing manual page is a fatal error, never man'"'"'s own
 	)
 '
 
-test_expect_success 'every program prints its usage for -h on stdout, exit 0' '
+test_expect_success 'every program prints its usage for -h on stdout, exit 129' '
 	for p in "$PARA_BUILD_DIR"/bin/git-para-*; do
 		sub=${p##*/git-para-} &&
-		"$p" -h >out 2>err &&
+		test_expect_code 129 "$p" -h >out 2>err &&
 		test_must_be_empty err &&
 		grep "^usage: git para $sub" out || return 1
 	done

@@ -70,7 +70,21 @@ test_expect_success 'an unknown key names file and line' '
 	paths = lib/one
 	colour = blue
 	EOF
-	grep "bad.ini:3: unknown key .colour." err
+	grep "bad.ini:3: unknown key .colour." err &&
+	! grep "did you mean" err
+'
+
+test_expect_success 'a mistyped key names the key that was meant' '
+	manifest_fails x one <<-\EOF &&
+	[one]
+	path = lib/one
+	EOF
+	grep "bad.ini:2: unknown key .path. in section .one. (did you mean .paths.?)\$" err &&
+	manifest_fails x one <<-\EOF &&
+	[one]
+	Afetr = two
+	EOF
+	grep "bad.ini:2: unknown key .Afetr. in section .one. (did you mean .after.?)\$" err
 '
 
 test_expect_success 'a command key is refused' '

@@ -17,8 +17,8 @@ test_expect_success 'setup' '
 	)
 '
 
-test_expect_success '-h shows the usage' '
-	git para run -h >out &&
+test_expect_success '-h shows the usage on stdout, exit 129' '
+	test_expect_code 129 git para run -h >out &&
 	head -n 2 out >actual &&
 	cat >expect <<-\EOF &&
 	usage: git para run [<options>] [<task>...]

@@ -5,6 +5,8 @@ test_description='git para run: jobs, slots, exclusive tasks and locks'
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
+SQ="'"
+
 # Each task marks itself present in $HOME/now while it runs and records
 # how many tasks were present, and whether its slot was free.  With
 # "<want> <total>" in $HOME/want it stays until <want> tasks are present
@@ -69,6 +71,31 @@ test_expect_success 'para.jobs is the default' '
 	echo 2 >expect && max_seen >actual && test_cmp expect actual &&
 	sort -u slots >actual && printf "0\n1\n" >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'para.jobs=0 means the online CPUs, as -j 0 does' '
+	cpus=$(getconf _NPROCESSORS_ONLN) &&
+	if test $cpus -gt 6; then cpus=6; fi &&
+	rm -f seen-* slots started &&
+	echo $cpus 6 >want &&
+	git -C repo -c para.jobs=0 para run --rerun >out &&
+	echo $cpus >expect && max_seen >actual && test_cmp expect actual &&
+	rm -f seen-* slots started &&
+	git -C repo -c para.jobs=1 para run --rerun -j 0 >out &&
+	max_seen >actual && test_cmp expect actual
+'
+
+test_expect_success '-j beyond its range says so and gives the range' '
+	rm -f seen-* slots started &&
+	test_expect_code 128 git -C repo para run -j 99999999999 t1 >out 2>err &&
+	test_must_be_empty out &&
+	echo "fatal: option ${SQ}j${SQ} is out of range: ${SQ}99999999999${SQ} (expected 0 to 100000)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 128 git -C repo para run --jobs=100001 t1 2>err &&
+	grep "out of range.*expected 0 to 100000" err &&
+	test_expect_code 128 git -C repo para run -j -1 t1 2>err &&
+	grep "expects a non-negative whole number" err &&
+	test_must_fail test -e started
 '
 
 test_expect_success 'an exclusive task runs alone' '

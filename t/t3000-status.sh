@@ -124,7 +124,7 @@ test_expect_success '--porcelain and --json together is a usage error' '
 '
 
 test_expect_success '-h prints the usage' '
-	(cd repo && git para status -h >../out) &&
+	(cd repo && test_expect_code 129 git para status -h >../out) &&
 	grep "^usage: git para status \[-v\] \[--porcelain | --json\] \[--watch\[=<seconds>\]\] \[<task>...\]" out
 '
 

@@ -99,9 +99,47 @@ test_expect_success '--porcelain: one tab-separated line per task' '
 		status_set api run.exitCode 3 &&
 		status_set api run.finished 1700000001500 &&
 		git para status --porcelain >../out) &&
-	printf "api\tfailed\tsolve/api\t1\t0\t1\t2\tok\t0\t1500\t3\t$$\t-\t$TRASH_DIRECTORY/repo-worktrees/api\n" >expect &&
-	printf "web\tnew\tsolve/web\t0\t0\t0\t0\tnone\t-\t-\t-\t-\t-\t$TRASH_DIRECTORY/repo-worktrees/web\n" >>expect &&
+	printf "api\tfailed\tsolve/api\t1\t0\t1\t2\tok\t0\t1500\t3\t$$\t-\t$TRASH_DIRECTORY/repo-worktrees/api\t$$\n" >expect &&
+	printf "web\tnew\tsolve/web\t0\t0\t0\t0\tnone\t-\t-\t-\t-\t-\t$TRASH_DIRECTORY/repo-worktrees/web\t-\n" >>expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'a finished task whose process is gone has no pid, only a last pid' '
+	sh -c "exit 0" &
+	gone=$! &&
+	wait $gone &&
+	(
+		cd repo &&
+		status_set api run.pid $gone &&
+		git para status --porcelain api >../out &&
+		git para status --json api >../json
+	) &&
+	cut -f1,2,12,15 out >actual &&
+	printf "api\tfailed\t-\t$gone\n" >expect &&
+	test_cmp expect actual &&
+	jq -c ".tasks[0].process | [.pid, .lastPid, .alive]" json >actual &&
+	echo "[null,$gone,false]" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a pid now held by another process is not the task'"'"'s pid' '
+	sleep 60 &
+	other=$! &&
+	test_when_finished "kill $other" &&
+	(
+		cd repo &&
+		status_set api run.pid $other &&
+		status_set api run.pidStart 1 &&
+		git para status --porcelain api >../out &&
+		git para status --json api >../json
+	) &&
+	cut -f12,15 out >actual &&
+	printf -- "-\t$other\n" >expect &&
+	test_cmp expect actual &&
+	jq -c ".tasks[0].process | [.pid, .lastPid, .alive]" json >actual &&
+	echo "[null,$other,false]" >expect &&
+	test_cmp expect actual &&
+	kill -0 $other
 '
 
 test_expect_success '--porcelain: a domain violation' '

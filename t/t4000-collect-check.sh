@@ -124,6 +124,18 @@ test_expect_success JQ '--json is valid JSON' '
 	test_cmp expect actual
 '
 
+test_expect_success JQ '--json keys are camelCase, as in status --json' '
+	test_expect_code 1 git para collect --json >out &&
+	jq -r "[paths | .[] | strings] | unique | .[]" out >keys &&
+	! grep "_" keys &&
+	jq -c "[.pairs, .pairsMerged, (.tasks[0] | has(\"prUrl\"))]" out >actual &&
+	echo "[3,3,true]" >expect &&
+	test_cmp expect actual &&
+	(cd .. && git -C repo para status --json >status.json) &&
+	jq -r "[paths | .[] | strings] | unique | .[]" ../status.json >keys &&
+	! grep "_" keys
+'
+
 test_expect_success 'a file in one task where another has a directory conflicts' '
 	git para add clash-file &&
 	git para add clash-dir &&

@@ -5,6 +5,8 @@ test_description='git para collect --merge: integration without a worktree'
 . ./test-lib.sh
 . "$T_DIR/lib-collect.sh"
 
+SQ="'"
+
 test_expect_success 'setup' '
 	collect_setup_repo &&
 	cd repo &&
@@ -81,6 +83,26 @@ test_expect_success 'a branch checked out in a worktree is refused' '
 	grep "^fatal: cannot merge into branch .solve/mid.: it is checked out at .*mid" err
 '
 
+test_expect_success 'the refusal names the command that frees the branch' '
+	git branch int/here main &&
+	git worktree add -q "../a here" int/here &&
+	test_when_finished "git worktree remove \"../a here\"" &&
+	git rev-parse int/here >expect &&
+	test_expect_code 128 git para collect --merge=int/here 2>err &&
+	sed -n "s/^hint: *//p" err >../hints &&
+	grep "^git -C ${SQ}$(cd "../a here" && pwd)${SQ} switch --detach\$" ../hints &&
+	grep "run ${SQ}git para collect --merge=int/here${SQ} again" ../hints &&
+	git rev-parse int/here >actual &&
+	test_cmp expect actual &&
+	(
+		cd "../a here" &&
+		git switch -q --detach &&
+		cd ../repo &&
+		git para collect --merge=int/here >../out
+	) &&
+	grep "^merged task" ../out
+'
+
 test_expect_success 'a bad branch name is refused' '
 	test_expect_code 128 git para collect --merge="a..b" 2>err &&
 	grep "^fatal: .a..b. is not a valid branch name" err
@@ -115,6 +137,21 @@ test_expect_success 'running it again after a fix continues where it stopped' '
 	echo "readme by q" >expect &&
 	test_cmp expect actual &&
 	test "$(collect_get q run.state)" = merged
+'
+
+test_expect_success 'a failed task merged by name stays failed, and is not pushed' '
+	git para add -p src/f broken &&
+	collect_commit broken src/f/a "f" &&
+	git config -f "$(collect_state_file broken)" run.state failed &&
+	git para collect --merge=int/pq broken >out &&
+	grep "^merged task .broken. into .int/pq." out &&
+	echo "failed int/pq" >expect &&
+	echo "$(collect_get broken run.state) $(collect_get broken collect.mergedInto)" >actual &&
+	test_cmp expect actual &&
+	git init -q --bare ../broken-remote.git &&
+	test_expect_code 1 git -c para.remote=../broken-remote.git para collect --push broken 2>err &&
+	grep "^error: not pushing task .broken.: it is failed" err &&
+	test_must_fail git -C ../broken-remote.git rev-parse -q --verify refs/heads/solve/broken
 '
 
 test_done

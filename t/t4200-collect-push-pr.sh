@@ -5,6 +5,8 @@ test_description='git para collect --push and --pr'
 . ./test-lib.sh
 . "$T_DIR/lib-collect.sh"
 
+SQ="'"
+
 # A stand-in for gh: checks its arguments and environment, records each
 # call, prints a URL, and fails for the tasks listed in $GH_FAIL.
 write_gh () {
@@ -111,9 +113,34 @@ test_expect_success 'a failing pull request command is reported, the others go o
 	grep "^opened a pull request for task .auth." out &&
 	test "$(collect_get web run.state)" = pushed &&
 	test_must_fail collect_get web collect.prUrl &&
-	grep "^line 3\$" "$GH_BODIES/auth.md" &&
+	! grep "^line" "$GH_BODIES/auth.md" &&
 	git para collect --pr web >out &&
 	grep "^opened a pull request for task .web.: https://example.com/pulls/web\$" out
+'
+
+test_expect_success 'a body has no log by default; para.prLogLines opts in, without local paths' '
+	git para add -p src/l -m "Log me" logged &&
+	collect_commit logged src/l/a "l" &&
+	wt=$(collect_wt logged) &&
+	top=$(pwd) &&
+	log="$(git rev-parse --git-common-dir)/para/logs/logged.log" &&
+	printf "%s\n" "SECRET=1" "built $wt/out.o" "in $top/src" "done" >"$log" &&
+	collect_succeed logged &&
+	git para collect --pr logged >out &&
+	! grep -e SECRET -e "## Log" -e "$top" -e "$wt" "$GH_BODIES/logged.md" &&
+	git config -f "$(collect_state_file logged)" --unset collect.prUrl &&
+	git -c para.prLogLines=3 para collect --pr logged >out &&
+	grep "^opened a pull request for task .logged." out &&
+	sed -n "/^~~~~\$/,/^~~~~\$/p" "$GH_BODIES/logged.md" >actual &&
+	cat >expect <<-\EOF &&
+	~~~~
+	built <worktree>/out.o
+	in <repository>/src
+	done
+	~~~~
+	EOF
+	test_cmp expect actual &&
+	! grep -e SECRET -e "$top" -e "$wt" "$GH_BODIES/logged.md"
 '
 
 test_expect_success 'para.prCommand gets the task in its environment' '
@@ -135,6 +162,83 @@ test_expect_success 'a command that prints no URL is an error' '
 	test_expect_code 1 git -c para.prCommand=true para collect --pr nourl 2>err &&
 	grep "^error: the pull request command printed no URL for task .nourl." err &&
 	test_must_fail collect_get nourl collect.prUrl
+'
+
+# remote_lacks <branch>: the bare remote has no such branch
+remote_lacks () {
+	test_must_fail git -C ../remote.git rev-parse -q --verify "refs/heads/$1"
+}
+
+test_expect_success 'a named task that did not succeed is not pushed' '
+	git para add -p src/f bad &&
+	collect_commit bad src/f/a "f" &&
+	git config -f "$(collect_state_file bad)" run.state failed &&
+	git para add -p src/t slow &&
+	collect_commit slow src/t/a "t" &&
+	git config -f "$(collect_state_file slow)" run.state timed-out &&
+	git para add -p src/n fresh &&
+	test_expect_code 1 git para collect --push bad slow fresh >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect <<-EOF &&
+	error: not pushing task ${SQ}bad${SQ}: it is failed, not succeeded or merged
+	error: not pushing task ${SQ}slow${SQ}: it is timed-out, not succeeded or merged
+	error: not pushing task ${SQ}fresh${SQ}: it is new, not succeeded or merged
+	hint: use --force to push them anyway
+	EOF
+	test_cmp expect err &&
+	for t in bad slow fresh; do
+		remote_lacks solve/$t &&
+		test_must_fail collect_get $t collect.pushedTo || return 1
+	done &&
+	test "$(collect_get bad run.state)" = failed &&
+	test "$(collect_get slow run.state)" = timed-out &&
+	test "$(collect_get fresh run.state)" = new
+'
+
+test_expect_success 'the others named with it are pushed, the exit status is 1' '
+	test_expect_code 1 git para collect --push bad api >out 2>err &&
+	grep "^pushed task .api. to .origin." out &&
+	! grep bad out &&
+	grep "^error: not pushing task .bad.: it is failed" err &&
+	remote_lacks solve/bad &&
+	test "$(collect_get bad run.state)" = failed
+'
+
+test_expect_success '--pr refuses them too, and runs no pull request command' '
+	: >"$GH_LOG" &&
+	test_expect_code 1 git para collect --pr bad >out 2>err &&
+	test_must_be_empty out &&
+	grep "^error: not pushing task .bad.: it is failed" err &&
+	test_must_be_empty "$GH_LOG" &&
+	remote_lacks solve/bad &&
+	test_must_fail collect_get bad collect.prUrl
+'
+
+test_expect_success 'without names, only succeeded tasks are taken' '
+	git para collect --push >out 2>err &&
+	! grep -e bad -e slow -e fresh out err &&
+	remote_lacks solve/bad && remote_lacks solve/slow
+'
+
+test_expect_success '--force pushes a failed task, which stays failed' '
+	git para collect --push --force bad >out 2>err &&
+	grep "^pushed task .bad. to .origin." out &&
+	git rev-parse solve/bad >expect &&
+	git -C ../remote.git rev-parse refs/heads/solve/bad >actual &&
+	test_cmp expect actual &&
+	echo "failed origin" >expect &&
+	echo "$(collect_get bad run.state) $(collect_get bad collect.pushedTo)" >actual &&
+	test_cmp expect actual &&
+	git para collect --pr -f slow >out &&
+	grep "^opened a pull request for task .slow." out &&
+	echo "timed-out https://example.com/pulls/slow" >expect &&
+	echo "$(collect_get slow run.state) $(collect_get slow collect.prUrl)" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success '--force goes only with --push or --pr' '
+	test_expect_code 129 git para collect --force bad 2>err &&
+	grep "^error: --force goes only with --push or --pr" err
 '
 
 test_done

@@ -44,7 +44,7 @@ for prog in $(built_programs); do
 
 	test_expect_success "$prog: every short option is described" '
 		doc_section "$page" OPTIONS >options &&
-		"$prog" -h >usage &&
+		usage_of "$prog" >usage &&
 		sed -n "s/^    -\\([^-]\\)\\b.*/\\1/p" usage >shorts &&
 		: >missing &&
 		for c in $(cat shorts); do

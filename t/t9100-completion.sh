@@ -154,7 +154,7 @@ for sub in run status collect prune; do
 	prog=$PARA_BUILD_DIR/bin/git-para-$sub
 	test -x "$prog" || continue
 	test_expect_success "no task names as the value of an option of $sub" '
-		"$prog" -h >usage &&
+		test_expect_code 129 "$prog" -h >usage &&
 		sed -n -e "s/^    \\(-[^-]\\), \\(--[a-z-]*\\) <.*/\\1 \\2/p" \
 			-e "s/^    \\(--[a-z-]*\\) <.*/\\1/p" usage >opts &&
 		for o in $(cat opts); do

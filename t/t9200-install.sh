@@ -79,7 +79,7 @@ test_expect_success 'the installed dispatcher runs the installed commands' '
 		cd repo &&
 		for f in $programs; do
 			test "$f" = git-para && continue
-			git para "${f#git-para-}" -h >out &&
+			test_expect_code 129 git para "${f#git-para-}" -h >out &&
 			grep "^usage: git para ${f#git-para-}" out || return 1
 		done
 	)

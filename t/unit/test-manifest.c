@@ -344,7 +344,7 @@ static void test_unknown_key(void **state)
 		     "prompt = x\ncolour = blue\n",
 		     "tasks.ini:7: unknown key 'colour' in section 'backend'");
 	assert_error("[a]\nprompt file = x\n",
-		     "tasks.ini:2: unknown key 'prompt file' in section 'a'");
+		     "tasks.ini:2: unknown key 'prompt file' in section 'a' (did you mean 'prompt-file'?)");
 }
 
 static void test_command_refused(void **state)
