@@ -45,6 +45,7 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 {
 	task->state = PARA_STATE_RUNNING;
 	task->attempt = job->attempt;
+	task->attempts = job->task.attempts;
 	copy_proc(&task->proc, &job->task.proc);
 	copy_proc(&task->runner, &run->self);
 	task->started = job->last.started;
@@ -60,6 +61,7 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	(void)run;
 	task->state = job->last.state;
 	task->attempt = job->attempt;
+	task->attempts = job->task.attempts;
 	task->finished = job->last.finished;
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
@@ -132,6 +134,8 @@ static int judge(struct para_task *task, void *data)
 
 	if (live == PARA_STATE_LOST)
 		note_lost(c->run, task);
+	/* counted on from what the last run left */
+	c->job->task.attempts = task->attempts;
 	if (live == PARA_STATE_ORPHANED) {
 		c->job->note = para_xstrfmt(
 			"still running as pid %ld, orphaned by a 'git para run' that died",

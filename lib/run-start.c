@@ -193,10 +193,10 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 
 static int start_attempt(struct para_run *run, struct para_run_job *job)
 {
-	job->attempt = run->opts.exec_argv ? job->tries + 1
-					   : job->task.attempt + 1;
+	/* numbered within this run; the lifetime count is kept apart */
+	job->attempt = ++job->tries;
 	job->task.attempt = job->attempt;
-	job->tries++;
+	job->task.attempts++;
 	memset(&job->last, 0, sizeof(job->last));
 	job->last.number = job->attempt;
 	job->last.started = para_now_ms();

@@ -1,6 +1,6 @@
 #!/bin/sh
 
-test_description='git para run: sparse autoCommit, dependency merges'
+test_description='git para run: sparse autoCommit, dependency merges, attempt numbers'
 
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
@@ -122,6 +122,50 @@ test_expect_success 'a dependency merge that conflicts is aborted, quietly' '
 	git -C repo-worktrees/c status --porcelain >actual &&
 	test_must_be_empty actual &&
 	test "$(git -C repo rev-parse solve/c)" = "$tip"
+'
+
+test_expect_success 'setup: a task that fails twice, then succeeds' '
+	(
+		cd repo &&
+		test_task flaky -c "echo \"\$PARA_ATTEMPT\" >>\"\$HOME/attempts\"; test -e \"\$HOME/pass\""
+	)
+'
+
+test_expect_success 'PARA_ATTEMPT, the terminal and the log agree within a run' '
+	test_expect_code 1 git -C repo para run --retries 1 flaky >out &&
+	grep "^flaky: failed with exit code 1 in .*; trying again (2 of 2)$" out &&
+	printf "1\n2\n" >expect && test_cmp expect attempts &&
+	grep "^=== git para run: task .flaky., attempt" repo/.git/para/logs/flaky.log |
+		sed "s/.*attempt \([0-9]*\),.*/\1/" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a second run counts from 1 again; the lifetime count is apart' '
+	rm attempts &&
+	test_expect_code 1 git -C repo para run --retries 1 flaky >out &&
+	grep "^flaky: failed with exit code 1 in .*; trying again (2 of 2)$" out &&
+	grep "^flaky: failed with exit code 1 in .* (log: [^;]*)$" out &&
+	printf "1\n2\n" >expect && test_cmp expect attempts &&
+	grep "^=== git para run: task .flaky., attempt" repo/.git/para/logs/flaky.log |
+		sed "s/.*attempt \([0-9]*\),.*/\1/" >actual &&
+	printf "1\n2\n1\n2\n" >expect && test_cmp expect actual &&
+	(cd repo && test_state flaky run.attempt && test_state flaky run.attempts) >actual &&
+	printf "2\n4\n" >expect && test_cmp expect actual &&
+	git -C repo para status --json flaky >json &&
+	grep "\"attempt\":2," json && grep "\"attempts\":4," json
+'
+
+test_expect_success 'a state file from before the lifetime count keeps its number' '
+	(
+		cd repo &&
+		test_task old -c true &&
+		git config -f "$(para_state_file old)" run.attempt 3 &&
+		git para status --json old >../json &&
+		git para run old >../out
+	) &&
+	grep "\"attempts\":3," json &&
+	(cd repo && test_state old run.attempt && test_state old run.attempts) >actual &&
+	printf "1\n4\n" >expect && test_cmp expect actual
 '
 
 test_done
