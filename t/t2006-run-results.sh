@@ -66,6 +66,37 @@ do
 	'
 done
 
+test_expect_success 'without a prompt the autoCommit subject names the task' '
+	git -C repo log -1 --format=%s solve/sp-cone >actual &&
+	echo "git para run: commit what task '"'"'sp-cone'"'"' left uncommitted" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the autoCommit subject is the first line of the prompt' '
+	(
+		cd repo &&
+		test_task msg -c "echo x >made" -m "  Add the orders endpoint
+with its tests" &&
+		git para run msg >../out
+	) &&
+	git -C repo log -1 --format=%B solve/msg >actual &&
+	printf "para: msg: Add the orders endpoint\n\n" >expect &&
+	test_cmp expect actual &&
+	git -C repo show --name-only --format= solve/msg >actual &&
+	echo made >expect && test_cmp expect actual
+'
+
+test_expect_success 'a long first line is cut on a word to fit a subject' '
+	(
+		cd repo &&
+		test_task long -c "echo x >made" -m "Rewrite the scheduler so that every task waits for its dependencies and locks, then report" &&
+		git para run long >../out
+	) &&
+	git -C repo log -1 --format=%s solve/long >actual &&
+	echo "para: long: Rewrite the scheduler so that every task waits for its..." >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a commit that fails says so on one line; git speaks in the log' '
 	(cd repo && git para add -q --allow-overlap --sparse -p src/app/ noid) &&
 	wt=repo-worktrees/noid &&
