@@ -41,8 +41,10 @@ void para_run_finish_job(struct para_run *run, struct para_run_job *job,
 	job->log = -1;
 	para_lock_release(&job->running);
 	para_sched_finish(&run->sched, job->index, ok);
-	if (!ok && run->opts.halt && !run->interrupted)
+	if (!ok && run->opts.halt && !run->interrupted) {
 		para_sched_halt(&run->sched);
+		para_run_report_held(run, "held back by --halt-on-failure");
+	}
 	para_run_report_skipped(run);
 }
 

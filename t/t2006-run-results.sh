@@ -105,7 +105,8 @@ test_expect_success 'a commit that fails says so on one line; git speaks in the 
 		test_expect_code 1 git -C repo -c para.command="echo x >new" \
 			para run noid >out 2>err
 	) &&
-	test $(wc -l <out) = 1 &&
+	test $(wc -l <out) = 2 &&
+	tail -n 1 out >actual && grep "^1 failed in [0-9.]*m*s$" actual &&
 	grep "^noid: failed: cannot commit what was left in .*(git.s output is in the log) in .* (log: .*/noid.log)$" out &&
 	test_must_be_empty err &&
 	grep "empty ident name" repo/.git/para/logs/noid.log &&
@@ -129,7 +130,8 @@ test_expect_success 'a dependency merge git refuses: one line, detail in the log
 		para run a b >out 2>err &&
 	grep "^a: succeeded" out &&
 	grep "^b: failed: cannot merge .solve/a.: The following untracked working tree files would be overwritten by merge (git.s output is in the log) in .* (log: .*/b.log)$" out &&
-	test $(wc -l <out) = 2 &&
+	test $(wc -l <out) = 3 &&
+	tail -n 1 out >actual && grep "^1 succeeded, 1 failed in " actual &&
 	test_must_be_empty err &&
 	log=repo/.git/para/logs/b.log &&
 	head -n 1 $log >actual &&
@@ -148,7 +150,7 @@ test_expect_success 'a dependency merge that conflicts is aborted, quietly' '
 	test_expect_code 1 git -C repo -c para.command=true \
 		para run c >out 2>err &&
 	grep "^c: failed: merging .solve/a. conflicts in README in .* (log: .*/c.log)$" out &&
-	test $(wc -l <out) = 1 &&
+	test $(wc -l <out) = 2 &&
 	test_must_be_empty err &&
 	git -C repo-worktrees/c status --porcelain >actual &&
 	test_must_be_empty actual &&
