@@ -152,32 +152,47 @@ static void load_settings(struct para_run_options *opts,
 
 /* Choosing the tasks. */
 
-/* Is a task that another run is busy with left out quietly? */
+/* Is a task that another run is busy with left out, with a warning? */
 static int busy_elsewhere(const struct para_task *task)
 {
-	if (para_task_live_state(task) == PARA_STATE_RUNNING &&
+	enum para_task_state live = para_task_live_state(task);
+
+	if ((live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED) &&
 	    task->runner.pid != getpid()) {
-		warning("task '%s' is running in another 'git para run' (pid %ld)",
-			task->name, (long)task->runner.pid);
+		warning("task '%s' is %s in another 'git para run' (pid %ld)",
+			task->name, para_task_state_name(live),
+			(long)task->runner.pid);
 		return 1;
 	}
 	return 0;
 }
 
+/* What the selection left out, to say why nothing runs. */
+struct left_out {
+	size_t tasks, done, busy;
+};
+
 /* Without names: the tasks not done yet that no other run holds. */
 static int wanted(const struct para_run_options *opts,
-		  const struct para_task *task)
+		  const struct para_task *task, struct left_out *left)
 {
+	left->tasks++;
 	if (opts->exec_argv)
 		return 1;
-	if (!opts->rerun && para_task_state_done(task->state))
+	if (!opts->rerun && para_task_state_done(task->state)) {
+		left->done++;
 		return 0;
-	return !busy_elsewhere(task);
+	}
+	if (busy_elsewhere(task)) {
+		left->busy++;
+		return 0;
+	}
+	return 1;
 }
 
 static void select_tasks(struct para_run *run, struct para_repo *repo,
 			 const struct para_run_options *opts,
-			 int argc, const char **argv)
+			 struct left_out *left, int argc, const char **argv)
 {
 	struct para_strvec names = PARA_STRVEC_INIT;
 	int named = argc > 0;
@@ -195,7 +210,7 @@ static void select_tasks(struct para_run *run, struct para_repo *repo,
 			para_run_set_failed(run);
 			continue;
 		}
-		if (!named && !wanted(opts, &task)) {
+		if (!named && !wanted(opts, &task, left)) {
 			para_task_dispose(&task);
 			continue;
 		}
@@ -205,6 +220,38 @@ static void select_tasks(struct para_run *run, struct para_repo *repo,
 		para_run_add(run, &task);
 	}
 	para_strvec_dispose(&names);
+}
+
+static void say_nothing_to_run(const struct left_out *left)
+{
+	if (!left->tasks)
+		printf("nothing to run: there are no tasks (see 'git para add')\n");
+	else if (!left->busy)
+		printf("nothing to run: every task has succeeded (use --rerun)\n");
+	else if (!left->done)
+		printf("nothing to run: every task is running in another 'git para run'\n");
+	else
+		printf("nothing to run: every task has succeeded or is running in another 'git para run'\n");
+}
+
+/* The last word: one summary line, or why there was nothing to do. */
+static void say_summary(const struct output *o, const struct para_run *run,
+			const struct left_out *left)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	int failed = para_run_failed(run) || para_run_interrupted(run);
+
+	if (o->quiet && !failed)
+		return;
+	if (!para_run_selected(run)) {
+		if (!failed)
+			say_nothing_to_run(left);
+		return;
+	}
+	para_run_summary(&sb, run);
+	printf("%s\n", sb.buf);
+	fflush(stdout);
+	para_strbuf_dispose(&sb);
 }
 
 /* `-- <command> [<arg>...]` ends the task names. */
@@ -236,6 +283,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_repo *repo = NULL;
 	struct para_config *config = NULL;
 	struct para_run *run = NULL;
+	struct left_out left = { 0, 0, 0 };
 	const char *timeout = NULL;
 	int status;
 	struct option options[] = {
@@ -266,10 +314,11 @@ int cmd_main(int argc, const char **argv)
 		out.tick = draw_progress;
 	if (para_run_new(&run, repo, &opts, &out) < 0)
 		die_lib();
-	select_tasks(run, repo, &opts, argc, argv);
+	select_tasks(run, repo, &opts, &left, argc, argv);
 	if (para_run_execute(run) < 0)
 		die_lib();
 	clear_progress(&o);
+	say_summary(&o, run, &left);
 	status = para_run_interrupted(run) ? 130 : para_run_failed(run) ? 1 : 0;
 	para_run_free(run);
 	para_config_free(config);

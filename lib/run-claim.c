@@ -45,6 +45,7 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 {
 	task->state = PARA_STATE_RUNNING;
 	task->attempt = job->attempt;
+	task->attempts = job->task.attempts;
 	copy_proc(&task->proc, &job->task.proc);
 	copy_proc(&task->runner, &run->self);
 	task->started = job->last.started;
@@ -60,6 +61,7 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	(void)run;
 	task->state = job->last.state;
 	task->attempt = job->attempt;
+	task->attempts = job->task.attempts;
 	task->finished = job->last.finished;
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
@@ -91,6 +93,64 @@ void para_run_mark_skipped(struct para_run *run, struct para_run_job *job)
 		return;
 	para_run_update_state(run, job, set_skipped);
 	para_lock_release(&job->running);
+}
+
+static void note_lost(struct para_run *run, const struct para_task *task);
+
+/* Held by a live run other than this one? */
+static int held_elsewhere(const struct para_task *task,
+			  const struct para_run *run)
+{
+	enum para_task_state live = para_task_live_state(task);
+
+	if (live == PARA_STATE_ORPHANED)
+		return 1;
+	return (live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED) &&
+	       !(task->runner.pid == run->self.pid &&
+		 task->runner.start == run->self.start);
+}
+
+static int set_queued(struct para_task *task, void *data)
+{
+	struct run_update *u = data;
+
+	if (held_elsewhere(task, u->run))
+		return 1;	/* not ours: leave it as it is */
+	if (para_task_live_state(task) == PARA_STATE_LOST)
+		note_lost(u->run, task);
+	task->state = PARA_STATE_QUEUED;
+	copy_proc(&task->runner, &u->run->self);
+	u->job->queued = 1;
+	return 0;
+}
+
+void para_run_mark_queued(struct para_run *run, struct para_run_job *job)
+{
+	struct run_update u = { run, job, NULL };
+
+	if (!run->opts.exec_argv)
+		para_state_update(run->repo, job->task.name, set_queued, &u);
+}
+
+static int set_unqueued(struct para_task *task, void *data)
+{
+	struct run_update *u = data;
+
+	if (task->state != PARA_STATE_QUEUED ||
+	    task->runner.pid != u->run->self.pid ||
+	    task->runner.start != u->run->self.start)
+		return 1;
+	task->state = u->job->task.state;
+	return 0;
+}
+
+void para_run_unqueue(struct para_run *run, struct para_run_job *job)
+{
+	struct run_update u = { run, job, NULL };
+
+	if (job->queued && !job->tries)
+		para_state_update(run->repo, job->task.name, set_unqueued, &u);
+	job->queued = 0;
 }
 
 /* An attempt whose run died with it: say so in the log. */
@@ -132,6 +192,8 @@ static int judge(struct para_task *task, void *data)
 
 	if (live == PARA_STATE_LOST)
 		note_lost(c->run, task);
+	/* counted on from what the last run left */
+	c->job->task.attempts = task->attempts;
 	if (live == PARA_STATE_ORPHANED) {
 		c->job->note = para_xstrfmt(
 			"still running as pid %ld, orphaned by a 'git para run' that died",

@@ -42,8 +42,10 @@ void para_run_finish_job(struct para_run *run, struct para_run_job *job,
 	job->log = -1;
 	para_lock_release(&job->running);
 	para_sched_finish(&run->sched, job->index, ok);
-	if (!ok && run->opts.halt && !run->interrupted)
+	if (!ok && run->opts.halt && !run->interrupted) {
 		para_sched_halt(&run->sched);
+		para_run_report_held(run, "held back by --halt-on-failure");
+	}
 	para_run_report_skipped(run);
 }
 
@@ -136,6 +138,48 @@ static int start_check(struct para_run *run, struct para_run_job *job)
 	return 0;
 }
 
+#define SUBJECT_MAX 72
+
+/*
+ * "para: <task>: <first line of the prompt>", cut on a word (or at
+ * least a character) boundary to fit a subject line; without a prompt,
+ * a sentence saying where the commit came from.
+ */
+static char *commit_message(const struct para_task *task)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	const char *p = task->prompt;
+	size_t len, room, cut;
+
+	while (p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (!p || !*p)
+		return para_xstrfmt("git para run: commit what task '%s' left uncommitted",
+				    task->name);
+	para_strbuf_addf(&sb, "para: %s: ", task->name);
+	len = strcspn(p, "\r\n");
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	room = sb.len < SUBJECT_MAX - 10 ? SUBJECT_MAX - sb.len : 10;
+	if (len <= room) {
+		para_strbuf_add(&sb, p, len);
+		return para_strbuf_detach(&sb);
+	}
+	cut = room - 3;
+	while (cut && ((unsigned char)p[cut] & 0xc0) == 0x80)
+		cut--;
+	len = cut;
+	while (len > cut / 2 && p[len] != ' ')
+		len--;
+	if (p[len] != ' ')
+		len = cut;
+	while (len && p[len - 1] == ' ')
+		len--;
+	para_strbuf_add(&sb, p, len);
+	para_strbuf_addstr(&sb, "...");
+	return para_strbuf_detach(&sb);
+}
+
 /* The check ended: commit what it found, if anything. */
 static void end_check(struct para_run *run, struct para_run_job *job)
 {
@@ -153,8 +197,7 @@ static void end_check(struct para_run *run, struct para_run_job *job)
 	}
 	if (!job->check.len && job->child.code == 0)
 		return;
-	msg = para_xstrfmt("git para run: commit what task '%s' left uncommitted",
-			   job->task.name);
+	msg = commit_message(&job->task);
 	/* A check that listed files needs no second `git status`. */
 	if (job->child.code == 0)
 		error = para_taskgit_commit_all(job->task.worktree, msg,

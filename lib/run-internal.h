@@ -36,6 +36,7 @@ struct para_run_job {
 	long long hunt_kill_at;
 	char *note;			/* why it did not run or failed */
 	int reported;
+	int queued;			/* recorded as queued by this run */
 };
 
 struct para_run {
@@ -51,6 +52,7 @@ struct para_run {
 	int interrupted;
 	long long global_kill_at;
 	int failed;			/* some task did not succeed */
+	long long started_mono;		/* when the run began */
 };
 
 /* run.c: talking to the caller */
@@ -59,6 +61,8 @@ void para_run_say(struct para_run *run, const struct para_run_job *job,
 	__attribute__((format(printf, 4, 5)));
 void para_run_report_attempt(struct para_run *run,
 			     const struct para_run_job *job, const char *then);
+/* One line for each waiting task the run will not start, and why. */
+void para_run_report_held(struct para_run *run, const char *why);
 
 /* run-claim.c: the task's state, always changed under its state lock */
 typedef void (*para_run_update_fn)(struct para_task *task,
@@ -78,6 +82,13 @@ enum para_run_claim para_run_claim(struct para_run *run,
 
 /* Marks a skipped task, unless another run holds it. */
 void para_run_mark_skipped(struct para_run *run, struct para_run_job *job);
+
+/*
+ * A task waiting its turn is recorded `queued`, unless another live run
+ * holds it; one that never started gets its former state back.
+ */
+void para_run_mark_queued(struct para_run *run, struct para_run_job *job);
+void para_run_unqueue(struct para_run *run, struct para_run_job *job);
 
 /* run-start.c: claiming and starting what the scheduler hands out */
 void para_run_start_ready(struct para_run *run);

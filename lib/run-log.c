@@ -87,6 +87,7 @@ void para_attempt_describe(char *buf, unsigned long size,
 			   const struct para_attempt *a)
 {
 	const char *state = para_task_state_name(a->state);
+	char *p;
 
 	if (a->note)
 		snprintf(buf, size, "%s: %s", state, a->note);
@@ -97,6 +98,10 @@ void para_attempt_describe(char *buf, unsigned long size,
 		snprintf(buf, size, "%s with exit code %d", state, a->code);
 	else
 		snprintf(buf, size, "%s", state);
+	/* a result is one line, whatever a note brought in */
+	for (p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 }
 
 void para_runlog_result(int fd, const struct para_attempt *a)

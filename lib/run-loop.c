@@ -22,6 +22,7 @@ static void interrupt(struct para_run *run)
 		run->interrupted = 1;
 		run->global_kill_at = now + run->opts.grace;
 		para_sched_halt(&run->sched);
+		para_run_report_held(run, "the run was interrupted");
 	}
 	for (i = 0; i < run->nr; i++) {
 		struct para_run_job *job = &run->jobs[i];

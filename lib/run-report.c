@@ -41,7 +41,6 @@ void para_run_progress(struct para_strbuf *out, const struct para_run *run,
 {
 	size_t i, done = 0, shown = 0;
 	char took[32];
-	long long oldest = 0;
 
 	for (i = 0; i < run->nr; i++) {
 		enum para_sched_state s = run->sched.jobs[i].state;
@@ -56,16 +55,81 @@ void para_run_progress(struct para_strbuf *out, const struct para_run *run,
 			continue;
 		para_strbuf_addf(out, "%s%s", shown++ ? ", " : "",
 				 job->task.name);
-		if (!oldest || job->started_mono < oldest)
-			oldest = job->started_mono;
 	}
 	if (!shown)
 		para_strbuf_addstr(out, "-");
 	para_duration_format(took, sizeof(took),
-			     oldest ? para_monotonic_ms() - oldest : 0);
-	para_strbuf_addf(out, " (%s)", took);
+			     para_monotonic_ms() - run->started_mono);
+	para_strbuf_addf(out, " (elapsed %s)", took);
 	if (width > 4 && out->len >= width) {
 		para_strbuf_setlen(out, width - 4);
 		para_strbuf_addstr(out, "...");
 	}
+}
+
+void para_run_report_held(struct para_run *run, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		struct para_run_job *job = &run->jobs[i];
+
+		if (job->reported ||
+		    run->sched.jobs[i].state != PARA_SCHED_DROPPED)
+			continue;
+		job->reported = 1;
+		para_run_say(run, job, 1, "not started: %s", why);
+	}
+}
+
+size_t para_run_selected(const struct para_run *run)
+{
+	return run->nr;
+}
+
+/* The summary's words, in the order they are shown. */
+enum outcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, SKIPPED,
+	       NOT_STARTED, OUTCOMES };
+
+static enum outcome outcome_of(const struct para_run *run, size_t i)
+{
+	switch (run->sched.jobs[i].state) {
+	case PARA_SCHED_SUCCEEDED:
+		return SUCCEEDED;
+	case PARA_SCHED_SKIPPED:
+		return SKIPPED;
+	case PARA_SCHED_FAILED:
+		break;
+	default:
+		return NOT_STARTED;
+	}
+	switch (run->jobs[i].last.state) {
+	case PARA_STATE_TIMED_OUT:
+		return TIMED_OUT;
+	case PARA_STATE_CANCELLED:
+		return CANCELLED;
+	default:
+		return FAILED;
+	}
+}
+
+void para_run_summary(struct para_strbuf *out, const struct para_run *run)
+{
+	static const char *const words[OUTCOMES] = {
+		"succeeded", "failed", "timed out", "cancelled", "skipped",
+		"not started"
+	};
+	size_t count[OUTCOMES] = { 0 }, i;
+	char took[32];
+	int k, shown = 0;
+
+	for (i = 0; i < run->nr; i++)
+		count[outcome_of(run, i)]++;
+	for (k = 0; k < OUTCOMES; k++)
+		if (count[k])
+			para_strbuf_addf(out, "%s%zu %s", shown++ ? ", " : "",
+					 count[k], words[k]);
+	para_duration_format(took, sizeof(took),
+			     para_monotonic_ms() - run->started_mono);
+	para_strbuf_addf(out, " in %s", took);
 }

@@ -73,13 +73,26 @@ static void build_argv(struct para_strvec *argv, const struct para_run *run,
 	}
 }
 
-static void describe_argv(struct para_strbuf *out,
-			  const struct para_strvec *argv)
+/* The header line of an attempt, before anything of it reaches the log. */
+static void write_header(const struct para_run *run,
+			 const struct para_run_job *job)
 {
+	struct para_strvec argv = PARA_STRVEC_INIT;
+	struct para_strbuf what = PARA_STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < argv->nr; i++)
-		para_strbuf_addf(out, "%s%s", i ? " " : "", argv->v[i]);
+	if (run->opts.exec_argv) {
+		build_argv(&argv, run, job);
+		for (i = 0; i < argv.nr; i++)
+			para_strbuf_addf(&what, "%s%s", i ? " " : "",
+					 argv.v[i]);
+	}
+	para_runlog_header(job->log, job->task.name, &job->last,
+			   run->opts.exec_argv ? what.buf
+					       : task_command(run, job),
+			   run->sched.jobs[job->index].slot);
+	para_strvec_dispose(&argv);
+	para_strbuf_dispose(&what);
 }
 
 static int is_dir(const char *path)
@@ -141,13 +154,11 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 {
 	struct para_strvec argv = PARA_STRVEC_INIT, env = PARA_STRVEC_INIT;
-	struct para_strbuf what = PARA_STRBUF_INIT;
 	struct para_spawn spawn;
 	int error;
 
 	build_argv(&argv, run, job);
 	build_env(&env, run, job);
-	describe_argv(&what, &argv);
 	/*
 	 * The attempt starts now, for its record and for its timeout
 	 * alike: what follows (the state written and synced before the
@@ -156,10 +167,6 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 	 */
 	job->last.started = para_now_ms();
 	job->started_mono = para_monotonic_ms();
-	para_runlog_header(job->log, job->task.name, &job->last,
-			   run->opts.exec_argv ? what.buf
-					       : task_command(run, job),
-			   run->sched.jobs[job->index].slot);
 	spawn.argv = (const char *const *)argv.v;
 	spawn.env = (const char *const *)env.v;
 	spawn.dir = job->task.worktree;
@@ -168,7 +175,6 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 	error = para_child_spawn(&job->child, &spawn);
 	para_strvec_dispose(&argv);
 	para_strvec_dispose(&env);
-	para_strbuf_dispose(&what);
 	if (error < 0)
 		return error;
 	job->leader = job->child.pid;
@@ -179,16 +185,17 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 
 static int start_attempt(struct para_run *run, struct para_run_job *job)
 {
-	job->attempt = run->opts.exec_argv ? job->tries + 1
-					   : job->task.attempt + 1;
+	/* numbered within this run; the lifetime count is kept apart */
+	job->attempt = ++job->tries;
 	job->task.attempt = job->attempt;
-	job->tries++;
+	job->task.attempts++;
 	memset(&job->last, 0, sizeof(job->last));
 	job->last.number = job->attempt;
 	job->last.started = para_now_ms();
 	job->last.code = -1;
 	job->timed_out = job->cancelled = 0;
 	job->kill_at = 0;
+	write_header(run, job);
 	if (!is_dir(job->task.worktree)) {
 		char *why = para_xstrfmt("worktree '%s' is missing",
 					 job->task.worktree);
@@ -261,8 +268,6 @@ static void start_job(struct para_run *run, struct para_run_job *job)
 		return;
 	para_sched_start(&run->sched, job->index);
 	if (start_attempt(run, job) < 0) {
-		para_runlog_header(job->log, job->task.name, &job->last,
-				   task_command(run, job), -1);
 		para_runlog_result(job->log, &job->last);
 		para_run_update_state(run, job, para_run_set_result);
 		para_run_report_attempt(run, job, NULL);

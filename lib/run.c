@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 #include "run-internal.h"
 #include "task-state.h"
@@ -123,14 +124,24 @@ static void plan(struct para_run *run)
 		}
 	}
 	para_run_report_skipped(run);
+	for (i = 0; i < run->nr; i++)
+		if (run->sched.jobs[i].state == PARA_SCHED_WAITING)
+			para_run_mark_queued(run, &run->jobs[i]);
 }
 
 int para_run_execute(struct para_run *run)
 {
+	size_t i;
+	int error;
+
+	run->started_mono = para_monotonic_ms();
 	if (para_runner_init() < 0 || para_runner_signalfd(&run->sigfd) < 0)
 		return -1;
 	plan(run);
-	return para_run_loop(run);
+	error = para_run_loop(run);
+	for (i = 0; i < run->nr; i++)
+		para_run_unqueue(run, &run->jobs[i]);
+	return error;
 }
 
 int para_run_interrupted(const struct para_run *run)

@@ -80,9 +80,19 @@ int para_run_failed(const struct para_run *run);
 /* Marks the run failed (a task the caller could not select, ...). */
 void para_run_set_failed(struct para_run *run);
 
+/* The number of tasks selected. */
+size_t para_run_selected(const struct para_run *run);
+
 /*
- * The progress line, cut to `width` columns:
- * "[3/10] running: a, b (1m20s)".
+ * After para_run_execute(), what became of the selected tasks, counts
+ * that are not zero only, and the run's duration:
+ * "8 succeeded, 2 failed, 1 timed out in 4m12s".
+ */
+void para_run_summary(struct para_strbuf *out, const struct para_run *run);
+
+/*
+ * The progress line, cut to `width` columns, with the time since the
+ * run began: "[3/10] running: a, b (elapsed 1m20s)".
  */
 void para_run_progress(struct para_strbuf *out, const struct para_run *run,
 		       size_t width);

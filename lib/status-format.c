@@ -525,6 +525,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_time(j, "finished", t->finished);
 	json_count(j, "runTimeMs", para_facts_run_time(f, now));
 	para_json_int(j, "attempt", t->attempt);
+	para_json_int(j, "attempts", t->attempts);
 	json_count(j, "exitCode", t->exit_code);
 	json_count(j, "signal", t->signal > 0 ? t->signal : -1);
 	json_count(j, "slot", t->slot);

@@ -44,6 +44,7 @@ static const struct field fields[] = {
 	FIELD("task.created", "created", F_LL, created),
 	FIELD("run.state", "state", F_STATE, state),
 	FIELD("run.attempt", "attempt", F_INT, attempt),
+	FIELD("run.attempts", "attempts", F_INT, attempts),
 	FIELD("run.pid", "pid", F_PID, proc.pid),
 	FIELD("run.pidstart", "pidStart", F_ULL, proc.start),
 	FIELD("run.bootid", "bootId", F_STR, proc.boot_id),
@@ -463,6 +464,9 @@ int para_state_parse_file(struct para_task *out, const char *path)
 		error = check_loaded(out, version, complete, path);
 	if (error < 0)
 		para_task_dispose(out);
+	/* files written before the lifetime count had only the last number */
+	else if (out->attempts < out->attempt)
+		out->attempts = out->attempt;
 	return error;
 }
 

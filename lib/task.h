@@ -45,7 +45,8 @@ struct para_task {
 	long long created;	/* ms since the epoch */
 
 	enum para_task_state state;
-	int attempt;		/* attempts started so far */
+	int attempt;		/* of its last run: 1 first, 2 for a retry */
+	int attempts;		/* attempts started in all runs together */
 	struct para_proc proc;	/* the task's process group leader */
 	struct para_proc runner;	/* the `git para run` supervising it */
 	long long started;	/* ms since the epoch, 0 when never */

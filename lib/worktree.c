@@ -13,6 +13,36 @@ static void to_log(int log, const struct para_strbuf *sb)
 		return;
 }
 
+/*
+ * git's own words for what went wrong, on one line: its first "error:"
+ * or "fatal:" line without that prefix (else its first line), without
+ * a closing ':' that announced a list.  The rest is for the log.
+ */
+static void git_summary(struct para_strbuf *out, const char *text)
+{
+	const char *line = NULL, *p, *end;
+	size_t len;
+
+	for (p = text; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, '\n');
+		if (!line && end > p)
+			line = p;
+		if (!strncmp(p, "error: ", 7) || !strncmp(p, "fatal: ", 7)) {
+			line = p + 7;
+			break;
+		}
+	}
+	if (!line) {
+		para_strbuf_addstr(out, "git gave no reason");
+		return;
+	}
+	len = strchrnul(line, '\n') - line;
+	while (len && (line[len - 1] == ':' || line[len - 1] == ' ' ||
+		       line[len - 1] == '\r'))
+		len--;
+	para_strbuf_add(out, line, len);
+}
+
 /* Lists the unmerged files, comma-separated, into `out`. */
 static void conflicted_files(struct para_strbuf *out, const char *worktree)
 {
@@ -29,10 +59,47 @@ static void conflicted_files(struct para_strbuf *out, const char *worktree)
 	para_strbuf_dispose(&files);
 }
 
+/*
+ * A merge that stopped half way is aborted; one that never began (git
+ * refused to start it) has nothing to abort.
+ */
+static void abort_merge(const char *worktree, int log)
+{
+	struct para_strbuf out = PARA_STRBUF_INIT;
+
+	if (!para_git(&out, &out, worktree, "rev-parse", "-q", "--verify",
+		      "MERGE_HEAD", NULL)) {
+		para_strbuf_reset(&out);
+		para_git(&out, &out, worktree, "merge", "--abort", NULL);
+		to_log(log, &out);
+	}
+	para_strbuf_dispose(&out);
+}
+
+static int merge_failed(const char *worktree, const char *branch,
+			const struct para_strbuf *out)
+{
+	struct para_strbuf why = PARA_STRBUF_INIT;
+	int error;
+
+	conflicted_files(&why, worktree);
+	if (why.len) {
+		error = para_error_set(PARA_ERROR, "merging '%s' conflicts in %s",
+				       branch, why.buf);
+	} else {
+		git_summary(&why, out->buf);
+		error = para_error_set(PARA_ERROR,
+			"cannot merge '%s': %s (git's output is in the log)",
+			branch, why.buf);
+	}
+	para_strbuf_dispose(&why);
+	return error;
+}
+
 int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
 		       int log)
 {
-	struct para_strbuf out = PARA_STRBUF_INIT, files = PARA_STRBUF_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
 	int error = 0;
 	size_t i;
 
@@ -46,58 +113,57 @@ int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
 		free(msg);
 		to_log(log, &out);
 		if (status) {
-			conflicted_files(&files, worktree);
-			if (files.len)
-				error = para_error_set(PARA_ERROR,
-					"merging '%s' conflicts in %s",
-					branches->v[i], files.buf);
-			else
-				error = para_error_set(PARA_ERROR,
-					"cannot merge '%s': %s", branches->v[i],
-					out.len ? out.buf : "git merge failed");
-			para_git(NULL, NULL, worktree, "merge", "--abort", NULL);
+			error = merge_failed(worktree, branches->v[i], &out);
+			abort_merge(worktree, log);
 		}
 		para_strbuf_reset(&out);
 	}
 	para_strbuf_dispose(&out);
-	para_strbuf_dispose(&files);
 	return error;
 }
 
 int para_taskgit_commit_all(const char *worktree, const char *message,
 			    int log)
 {
-	struct para_strbuf out = PARA_STRBUF_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT, why = PARA_STRBUF_INIT;
 	int error = 0;
 
-	if (para_git(&out, &out, worktree, "add", "-A", NULL) ||
+	/*
+	 * --sparse: what the task wrote outside its sparse patterns is its
+	 * work too (whether it belongs there is for the domain check).
+	 */
+	if (para_git(&out, &out, worktree, "add", "-A", "--sparse", NULL) ||
 	    para_git(&out, &out, worktree, "commit", "-q", "--no-verify", "-m",
 		     message, NULL)) {
-		para_strbuf_rtrim(&out);
+		git_summary(&why, out.buf);
 		error = para_error_set(PARA_ERROR,
-			"cannot commit what was left in '%s': %s", worktree,
-			out.buf);
-	} else {
-		to_log(log, &out);
+			"cannot commit what was left in '%s': %s (git's output is in the log)",
+			worktree, why.buf);
 	}
+	to_log(log, &out);
 	para_strbuf_dispose(&out);
+	para_strbuf_dispose(&why);
 	return error;
 }
 
 int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 				  const char *message, int log)
 {
-	struct para_strbuf out = PARA_STRBUF_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT, why = PARA_STRBUF_INIT;
 	int error = 0;
 
 	*committed = 0;
 	if (para_git(&out, &out, worktree, "status", "--porcelain",
-		     "--untracked-files=all", NULL))
-		error = para_error_set(PARA_ERROR, "cannot read the status of '%s': %s",
-				       worktree, out.buf);
-	else if (out.len && !(error = para_taskgit_commit_all(worktree, message,
+		     "--untracked-files=all", NULL)) {
+		to_log(log, &out);
+		git_summary(&why, out.buf);
+		error = para_error_set(PARA_ERROR,
+			"cannot read the status of '%s': %s (git's output is in the log)",
+			worktree, why.buf);
+	} else if (out.len && !(error = para_taskgit_commit_all(worktree, message,
 							       log)))
 		*committed = 1;
 	para_strbuf_dispose(&out);
+	para_strbuf_dispose(&why);
 	return error;
 }

@@ -71,8 +71,10 @@ test_expect_success 'runs every unfinished task and records it' '
 
 test_expect_success 'a second run resumes: nothing is left to do' '
 	rm ran &&
-	git -C repo para run >out &&
-	test_must_be_empty out &&
+	git -C repo para run >out 2>err &&
+	echo "nothing to run: every task has succeeded (use --rerun)" >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
 	test_must_fail test -e ran
 '
 
@@ -80,8 +82,8 @@ test_expect_success '--rerun runs succeeded tasks again; names select' '
 	git -C repo para run --rerun two >out &&
 	echo "ran two" >expect &&
 	test_cmp expect ran &&
-	(cd repo && test_state two run.attempt) >actual &&
-	echo 2 >expect && test_cmp expect actual &&
+	(cd repo && test_state two run.attempt && test_state two run.attempts) >actual &&
+	printf "1\n2\n" >expect && test_cmp expect actual &&
 	test $(grep -c "^=== git para run: task" repo/.git/para/logs/two.log) = 2
 '
 
@@ -100,7 +102,7 @@ test_expect_success 'the task data reaches the command only through the environm
 	base=$(git -C repo rev-parse HEAD) &&
 	wt=$(cd repo-worktrees/two && pwd) &&
 	cat >expect <<-EOF &&
-	PARA_ATTEMPT=3
+	PARA_ATTEMPT=1
 	PARA_BASE=$base
 	PARA_BRANCH=solve/two
 	PARA_DOMAIN=src/api
@@ -254,13 +256,14 @@ test_expect_success 'a merge conflict fails the task, names the files, skips its
 test_expect_success 'exec mode runs a command in each worktree, no shell, no state change' '
 	(
 		cd repo &&
+		test_state one run.attempts >../attempts &&
 		git para run one two -- sh -c "pwd >\"\$HOME/pwd-\$PARA_TASK\"; echo \"\$1\"" arg "\$HOME" >../out &&
-		test_state one run.attempt >../attempt &&
+		test_state one run.attempts >../attempt &&
 		test_state one >../state
 	) &&
 	echo "$TRASH_DIRECTORY/repo-worktrees/one" >expect &&
 	test_cmp expect pwd-one &&
-	echo 2 >expect && test_cmp expect attempt &&
+	test_cmp attempts attempt &&
 	echo succeeded >expect && test_cmp expect state &&
 	grep "^\$HOME$" repo/.git/para/logs/one.exec.log &&
 	grep "^one: succeeded in .*one.exec.log" out

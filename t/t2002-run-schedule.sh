@@ -120,7 +120,7 @@ test_expect_success 'tasks sharing a lock never overlap' '
 	) &&
 	rm -f seen-* &&
 	git -C repo para run -j4 l1 l2 l3 l4 >out &&
-	test $(grep -c succeeded out) = 4 &&
+	test $(grep -c ": succeeded" out) = 4 &&
 	# l2 shares a lock with each of l1 and l3: it ran when neither did
 	test_must_fail grep 3 seen-l2 &&
 	test_must_fail grep 4 seen-l2

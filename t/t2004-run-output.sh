@@ -26,13 +26,17 @@ test_expect_success 'off a terminal: one plain line per task, no progress' '
 	test_must_be_empty err &&
 	grep "^ok1: succeeded in [0-9.]*m*s (log: .*/ok1.log)$" out &&
 	grep "^bad: failed with exit code 2 in [0-9.]*m*s (log: .*/bad.log)$" out &&
-	test $(wc -l <out) = 2
+	tail -n 1 out >actual &&
+	grep "^1 succeeded, 1 failed in [0-9.]*m*s$" actual &&
+	test $(wc -l <out) = 3
 '
 
 test_expect_success '--quiet shows only failures' '
 	test_expect_code 1 git -C repo para run --rerun --quiet ok1 bad >out 2>err &&
 	grep "^bad: failed" out &&
-	test $(wc -l <out) = 1
+	tail -n 1 out >actual &&
+	grep "^1 succeeded, 1 failed in " actual &&
+	test $(wc -l <out) = 2
 '
 
 test_expect_success '--tag shows the output live, whole lines, prefixed' '
@@ -45,7 +49,7 @@ test_expect_success '--tag shows the output live, whole lines, prefixed' '
 	do
 		grep "^\[chatty\] chatty-$i$" out || return 1
 	done &&
-	test_must_fail grep -v "^\[ok1\] \|^\[slowline\] \|^\[chatty\] \|: succeeded in " out &&
+	test_must_fail grep -v "^\[ok1\] \|^\[slowline\] \|^\[chatty\] \|: succeeded in \|^3 succeeded in " out &&
 	grep "^half line$" repo/.git/para/logs/slowline.log
 '
 
