@@ -22,6 +22,7 @@ int para_domain_checker_new(struct para_domain_checker **out,
 	size_t i;
 	int error;
 
+	*out = NULL;
 	c->repo = repo;
 	c->shared = init;
 	for (i = 0; shared && i < shared->nr; i++) {
