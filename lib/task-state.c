@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include "error-git.h"
+#include "fs.h"
 #include "task-state.h"
 #include "strbuf.h"
 
@@ -488,66 +489,22 @@ int para_state_load(struct para_task *out, const struct para_repo *repo,
 	return error;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	ret = fsync(fd);
-	close(fd);
-	return ret;
-}
-
 int para_state_save(const struct para_repo *repo,
 		    const struct para_task *task)
 {
 	struct para_strbuf data = PARA_STRBUF_INIT;
-	char *dir = NULL, *tmp = NULL, *path = NULL;
-	int fd = -1, error;
+	char *dir = NULL, *path = NULL;
+	int error;
 
 	if ((error = para_repo_state_path(&dir, (struct para_repo *)repo,
 					  PARA_STATE_TASKS)) < 0)
 		goto out;
 	path = para_state_task_path(repo, task->name);
-	tmp = para_xstrfmt("%s/.%s.tmp.%ld", dir, task->name, (long)getpid());
 	para_state_format(&data, task);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write_all(fd, data.buf, data.len) < 0 || fsync(fd) < 0) {
-		error = para_error_errno(PARA_ERROR, "cannot write '%s'", tmp);
-		goto out;
-	}
-	close(fd);
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		error = para_error_errno(PARA_ERROR, "cannot rename '%s'", tmp);
-		goto out;
-	}
-	fsync_dir(dir);
+	error = para_write_file_atomic(path, data.buf, data.len);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (error < 0 && tmp)
-		unlink(tmp);
 	para_strbuf_dispose(&data);
 	free(dir);
-	free(tmp);
 	free(path);
 	return error;
 }

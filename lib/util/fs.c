@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -158,4 +159,62 @@ char *para_path_normalize(const char *path)
 	para_strvec_dispose(&out);
 	free(copy);
 	return para_strbuf_detach(&sb);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	return ret;
+}
+
+int para_write_file_atomic(const char *path, const char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? para_strndup(path, (size_t)(slash - path))
+			  : para_strdup(".");
+	char *tmp = para_xstrfmt("%s/.%s.tmp.%ld", dir, slash ? slash + 1 : path,
+				 (long)getpid());
+	int fd, error = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		error = para_error_errno(PARA_ERROR, "cannot write '%s'", tmp);
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		error = para_error_errno(PARA_ERROR, "cannot rename '%s'", tmp);
+		goto out;
+	}
+	fsync_dir(dir);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (error < 0)
+		unlink(tmp);
+	free(dir);
+	free(tmp);
+	return error;
 }

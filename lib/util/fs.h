@@ -1,6 +1,8 @@
 #ifndef PARA_FS_H
 #define PARA_FS_H
 
+#include <stddef.h>
+
 /*
  * Copies `rel` (a path relative to both trees) from the tree at `from`
  * to the tree at `to`, creating parent directories and keeping the mode;
@@ -16,5 +18,11 @@ int para_mkdir_p(const char *path);
 
 /* Lexically normalises an absolute path ("a/./b/../c" -> "a/c"). */
 char *para_path_normalize(const char *path);
+
+/*
+ * Replaces the file at `path` with `len` bytes of `buf`, atomically: a
+ * temporary file beside it, fsync, rename, fsync of the directory.
+ */
+int para_write_file_atomic(const char *path, const char *buf, size_t len);
 
 #endif
