@@ -10,6 +10,7 @@
 #include "strbuf.h"
 #include "task-env.h"
 #include "task-state.h"
+#include "worktree-provision.h"
 
 static int interrupted(struct para_add *add, const struct para_add_entry *e)
 {
@@ -35,7 +36,10 @@ static void rollback_task(struct para_add *add, struct para_add_entry *e)
 		para_git(&err, &err, top, "branch", "-D", e->task.branch, NULL);
 	if (e->made_state)
 		para_state_remove(add->repo, e->task.name);
+	if (e->made_provision)
+		para_provision_remove(add->repo, e->task.name);
 	e->made_worktree = e->made_branch = e->made_state = 0;
+	e->made_provision = 0;
 	para_strbuf_dispose(&err);
 }
 
@@ -240,13 +244,18 @@ out:
 	return error;
 }
 
-/* The untracked files para.copy names, listed in the main worktree. */
+/*
+ * The untracked files para.copy names, listed in the main worktree; a
+ * pattern that matches none of them is a warning (a typo, or a file the
+ * main worktree lacks).
+ */
 static int copy_list(struct para_strvec *files, struct para_add *add,
 		     const struct para_strvec *patterns)
 {
 	struct para_strbuf out = PARA_STRBUF_INIT;
-	struct para_domain *copy = NULL;
+	struct para_domain *copy = NULL, *one = NULL;
 	const char *top = para_repo_top(add->repo);
+	size_t i;
 	int error;
 	char *p;
 
@@ -263,13 +272,30 @@ static int copy_list(struct para_strvec *files, struct para_add *add,
 	for (p = out.buf; p < out.buf + out.len; p += strlen(p) + 1)
 		if (para_domain_covers(copy, p) > 0)
 			para_strvec_push(files, p);
+	for (i = 0; i < patterns->nr && !add->copy_warned; i++) {
+		int hit = 0;
+
+		if (para_domain_new(&one, (const char *const *)&patterns->v[i],
+				    1) < 0)
+			continue;
+		for (p = out.buf; p < out.buf + out.len && !hit;
+		     p += strlen(p) + 1)
+			hit = para_domain_covers(one, p) > 0;
+		if (!hit)
+			para_strvec_pushf(&add->warnings, "para.copy pattern "
+					  "'%s' matches no untracked file of "
+					  "'%s'", patterns->v[i], top);
+		para_domain_free(one);
+		one = NULL;
+	}
+	add->copy_warned = 1;
 out:
 	para_domain_free(copy);
 	para_strbuf_dispose(&out);
 	return error;
 }
 
-static int copy_files(struct para_add *add, const struct para_add_entry *e)
+static int copy_files(struct para_add *add, struct para_add_entry *e)
 {
 	struct para_strvec patterns = PARA_STRVEC_INIT, files = PARA_STRVEC_INIT;
 	const char *top = para_repo_top(add->repo);
@@ -281,30 +307,69 @@ static int copy_files(struct para_add *add, const struct para_add_entry *e)
 	    !patterns.nr || !top ||
 	    (error = copy_list(&files, add, &patterns)) < 0)
 		goto out;
-	for (i = 0; i < files.nr && !error; i++)
+	for (i = 0; i < files.nr && !error; i++) {
 		if ((error = para_copy_file(top, e->task.worktree,
 					    files.v[i])) < 0)
 			error = para_add_error_prefix(error, "cannot copy '%s' "
 						      "into task '%s'",
 						      files.v[i], e->task.name);
+		else
+			error = para_provision_add(&e->provision,
+						   e->task.worktree, files.v[i],
+						   PARA_PROVISION_COPY);
+	}
 out:
 	para_strvec_dispose(&patterns);
 	para_strvec_dispose(&files);
 	return error;
 }
 
+/*
+ * What para.setup created (untracked or ignored, before the task ever
+ * ran) is provisioned; a tracked file it changed stays visible, as the
+ * task's work, with a warning.
+ */
+static int record_setup(struct para_add *add, struct para_add_entry *e,
+			const struct para_strvec *before)
+{
+	struct para_strvec after = PARA_STRVEC_INIT, changed = PARA_STRVEC_INIT;
+	size_t i;
+	int error;
+
+	if ((error = para_provision_scan(&after, &changed,
+					 e->task.worktree)) < 0)
+		goto out;
+	for (i = 0; i < after.nr && !error; i++)
+		if (!para_strvec_contains(before, after.v[i]) &&
+		    !para_provision_covers(&e->provision, after.v[i]))
+			error = para_provision_add(&e->provision,
+						   e->task.worktree, after.v[i],
+						   PARA_PROVISION_SETUP);
+	for (i = 0; i < changed.nr; i++)
+		para_strvec_pushf(&add->warnings, "task '%s': para.setup "
+				  "changed the tracked file '%s'; that change "
+				  "counts as the task's work", e->task.name,
+				  changed.v[i]);
+out:
+	para_strvec_dispose(&after);
+	para_strvec_dispose(&changed);
+	return error;
+}
+
 /* para.setup, in the new worktree; its output goes to our stderr. */
-static int run_setup(struct para_add *add, const struct para_add_entry *e)
+static int run_setup(struct para_add *add, struct para_add_entry *e)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
+	struct para_strvec before = PARA_STRVEC_INIT;
 	const char *setup = NULL;
 	int error, status;
 
 	error = para_config_get_string(&setup, add->config, "para.setup");
 	if (error == PARA_ENOTFOUND || (!error && !*setup))
 		return 0;
-	if (error < 0)
-		return error;
+	if (error < 0 ||
+	    (error = para_provision_scan(&before, NULL, e->task.worktree)) < 0)
+		goto out;
 	para_strvec_pushv(&cmd.args, (const char *const[]){ "/bin/sh", "-c",
 		setup, NULL });
 	para_task_env_build(&cmd.env, &e->task, PARA_TASK_ENV_DOMAIN, NULL);
@@ -313,13 +378,17 @@ static int run_setup(struct para_add *add, const struct para_add_entry *e)
 	cmd.out_to_err = 1;
 	status = para_command_run(&cmd);
 	if ((error = interrupted(add, e)) < 0)
-		return error;
+		goto out;
 	if (status)
-		return para_error_set(PARA_ERROR, "para.setup failed in '%s' "
-				      "(exit code %d); task '%s' was not "
-				      "created", e->task.worktree, status,
-				      e->task.name);
-	return 0;
+		error = para_error_set(PARA_ERROR, "para.setup failed in '%s' "
+				       "(exit code %d); task '%s' was not "
+				       "created", e->task.worktree, status,
+				       e->task.name);
+	else
+		error = record_setup(add, e, &before);
+out:
+	para_strvec_dispose(&before);
+	return error;
 }
 
 int para_add_create_task(struct para_add *add, struct para_add_entry *e)
@@ -334,7 +403,11 @@ int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 		return error;
 	e->made_state = 1;
 	if ((error = copy_files(add, e)) < 0 ||
-	    (error = interrupted(add, e)) < 0)
+	    (error = interrupted(add, e)) < 0 ||
+	    (error = run_setup(add, e)) < 0 ||
+	    !e->provision.nr)
 		return error;
-	return run_setup(add, e);
+	e->made_provision = 1;
+	return para_provision_save(add->repo, e->task.name, e->task.worktree,
+				   &e->provision);
 }

@@ -4,6 +4,7 @@
 /* Shared by the add transaction's files (add*.c) only. */
 
 #include "add.h"
+#include "worktree-provision.h"
 #include "domain.h"
 #include "lock.h"
 
@@ -12,7 +13,8 @@ struct para_add_entry {
 	struct para_task task;
 	struct para_domain *domain;
 	char *where;		/* "<manifest>:<line>", or NULL */
-	int made_worktree, made_branch, made_state;
+	int made_worktree, made_branch, made_state, made_provision;
+	struct para_provision provision;	/* what git-para put there */
 };
 
 /* The tasks recorded already; damaged ones are left out. */
@@ -31,6 +33,7 @@ struct para_add {
 	struct para_lock lock;
 	struct para_add_existing existing;
 	struct para_strvec warnings;
+	int copy_warned;	/* para.copy patterns checked once */
 	int checked;
 	int interrupted;
 };

@@ -30,6 +30,7 @@ static void entry_dispose(struct para_add_entry *e)
 {
 	para_task_dispose(&e->task);
 	para_domain_free(e->domain);
+	para_provision_dispose(&e->provision);
 	free(e->where);
 }
 

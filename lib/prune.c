@@ -13,6 +13,7 @@
 #include "task-state.h"
 #include "worktree.h"
 #include "worktree-status.h"
+#include "worktree-provision.h"
 
 /* 1 if commit `tip` is `ref`'s commit or one of its ancestors. */
 static int contained_in(struct para_repo *repo, const git_oid *tip,
@@ -273,6 +274,7 @@ static void forget_task(struct para_repo *repo, const char *name,
 	if (!slot)
 		para_prune_attic_next(&free_slot, repo, name);
 	para_state_remove(repo, name);
+	para_provision_remove(repo, name);
 	if (para_prune_attic_keep_log(repo, name, slot ? slot : free_slot) < 0) {
 		/* what cannot be kept does not outlive the task */
 		log = para_xstrfmt("%s/logs/%s.log", para_repo_state_dir(repo),

@@ -7,6 +7,8 @@
 #include "clock.h"
 #include "error.h"
 #include "run-internal.h"
+#include "worktree-provision.h"
+#include "command.h"
 #include "worktree.h"
 #include "worktree-status.h"
 
@@ -211,6 +213,38 @@ static void end_check(struct para_run *run, struct para_run_job *job)
 	free(msg);
 }
 
+/*
+ * A file git-para provisioned (copied, or made by para.setup) is hidden
+ * from git in the task's worktree and never committed, unless the task
+ * changed it: then it is the task's work, staged here for autoCommit,
+ * with a warning (it may hold a secret).
+ */
+static void stage_changed_provisioned(struct para_run *run,
+				      struct para_run_job *job)
+{
+	struct para_provision p = PARA_PROVISION_INIT;
+	struct para_strvec changed = PARA_STRVEC_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	size_t i;
+
+	if (para_provision_load(&p, run->repo, job->task.name) < 0 ||
+	    para_provision_changed(&changed, &p, job->task.worktree) < 0)
+		goto out;
+	for (i = 0; i < changed.nr; i++) {
+		if (para_git(&out, &out, job->task.worktree, "add", "-f",
+			     "--sparse", "--", changed.v[i], NULL))
+			continue;
+		para_run_say(run, job, 1, "warning: the task changed the "
+			     "provisioned file '%s'; it is committed as the "
+			     "task's work", changed.v[i]);
+	}
+out:
+	para_error_clear();
+	para_strbuf_dispose(&out);
+	para_strvec_dispose(&changed);
+	para_provision_dispose(&p);
+}
+
 /* The attempt is over: record it, then try again or finish. */
 static void conclude(struct para_run *run, struct para_run_job *job)
 {
@@ -277,6 +311,9 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	para_child_reap(&job->child);
 	job->active = 0;
 	a->state = outcome(job);
+	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
+	    run->opts.autocommit && !run->interrupted)
+		stage_changed_provisioned(run, job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted &&
 	    !para_worktree_clean_in_process(job->task.worktree)) {

@@ -264,6 +264,10 @@ static void add_verbose(struct para_strbuf *out, const struct para_facts *f,
 				 f->proc_alive ? "alive" : "gone");
 	if (!f->damaged)
 		para_strbuf_addf(out, "    worktree %s\n", f->task.worktree);
+	for (i = 0; i < f->provisioned.nr; i++)
+		para_strbuf_addf(out, "    provisioned %s (%s)\n",
+				 f->provisioned.v[i].path,
+				 para_provision_how_name(f->provisioned.v[i].how));
 	para_strbuf_addf(out, "    log %s\n", f->log_path);
 	para_status_log_tail(&tail, f->log_path, LOG_LINES, LOG_TAIL_BYTES);
 	for (i = 0; i < tail.nr; i++)
@@ -493,6 +497,21 @@ static void json_git(struct para_json *j, const struct para_facts *f)
 	para_json_object_close(j);
 }
 
+/* "provisioned": [{"path": ..., "how": "copy" | "setup"}, ...] */
+static void json_provisioned(struct para_json *j, const struct para_provision *p)
+{
+	size_t i;
+
+	para_json_array_open(j, "provisioned");
+	for (i = 0; i < p->nr; i++) {
+		para_json_object_open(j, NULL);
+		para_json_string(j, "path", p->v[i].path);
+		para_json_string(j, "how", para_provision_how_name(p->v[i].how));
+		para_json_object_close(j);
+	}
+	para_json_array_close(j);
+}
+
 static void json_task(struct para_json *j, const struct para_facts *f,
 		      long long now)
 {
@@ -534,6 +553,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "prUrl", t->pr_url);
 	para_json_string(j, "mergedInto", t->merged_into);
 	para_json_string(j, "pushedTo", t->pushed_to);
+	json_provisioned(j, &f->provisioned);
 	para_json_object_close(j);
 }
 

@@ -40,6 +40,7 @@ static void facts_dispose(struct para_facts *f)
 	free(f->merge_base);
 	para_strvec_dispose(&f->changed_files);
 	para_strvec_dispose(&f->outside);
+	para_provision_dispose(&f->provisioned);
 	free(f->log_path);
 }
 
@@ -634,6 +635,8 @@ int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		load_task(f, repo);
 		if (f->damaged)
 			continue;
+		if (para_provision_load(&f->provisioned, repo, f->name) < 0)
+			para_error_clear();	/* status shows what it can */
 		read_head(f);
 		read_refs(f, repo->git, &memo);
 	}

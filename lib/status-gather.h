@@ -6,6 +6,7 @@
 #include "repo.h"
 #include "strvec.h"
 #include "task.h"
+#include "worktree-provision.h"
 #include "worktree-status.h"
 
 /*
@@ -51,6 +52,8 @@ struct para_facts {
 	long staged, unstaged, untracked, conflicted;
 
 	char *log_path;
+	struct para_provision provisioned;	/* what git-para put into the
+						   worktree (not its work) */
 };
 
 struct para_status_options {

@@ -38,6 +38,37 @@ static void count_entry(struct para_worktree_counts *c, unsigned int st)
 	}
 }
 
+/*
+ * libgit2 reads no config.worktree, so a core.excludesFile set for one
+ * worktree alone (git-para hides the files it provisioned that way) is
+ * given to it as in-memory rules: the worktree's git dir is the index
+ * file's directory.  The rules of a shared repository are reset first.
+ */
+static void worktree_excludes(git_repository *repo, const char *index_path)
+{
+	const char *slash = strrchr(index_path, '/');
+	char *path = slash ? para_xstrfmt("%.*s/config.worktree",
+					  (int)(slash - index_path),
+					  index_path) : NULL;
+	git_config *cfg = NULL;
+	git_buf file = GIT_BUF_INIT;
+	struct para_strbuf rules = PARA_STRBUF_INIT;
+
+	git_ignore_clear_internal_rules(repo);
+	if (!path || access(path, F_OK) < 0 ||
+	    git_config_open_ondisk(&cfg, path) < 0 ||
+	    git_config_get_path(&file, cfg, "core.excludesFile") < 0 ||
+	    para_strbuf_read_file(&rules, file.ptr) < 0)
+		goto out;
+	git_ignore_add_rule(repo, rules.buf);
+out:
+	para_error_clear();
+	para_strbuf_dispose(&rules);
+	git_buf_dispose(&file);
+	git_config_free(cfg);
+	free(path);
+}
+
 /* Way 2: libgit2's status of a small worktree, its index read only. */
 static int count_libgit2(struct para_worktree_counts *out,
 			 git_repository *repo,
@@ -56,6 +87,7 @@ static int count_libgit2(struct para_worktree_counts *out,
 	     git_repository_set_workdir(repo, look->worktree, 0) < 0) ||
 	    git_repository_set_index(repo, index) < 0)
 		goto out;
+	worktree_excludes(repo, look->index_path);
 	git_status_options_init(&sopts, GIT_STATUS_OPTIONS_VERSION);
 	sopts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
