@@ -114,13 +114,13 @@ static void plan(struct para_add *add, const struct add_options *o,
 		die_lib();
 }
 
-static void print_warnings(const struct para_add *add)
+/* The warnings not shown yet: `*shown` of them were. */
+static void print_warnings(const struct para_add *add, size_t *shown)
 {
 	const struct para_strvec *w = para_add_warnings(add);
-	size_t i;
 
-	for (i = 0; i < w->nr; i++)
-		warning("%s", w->v[i]);
+	for (; *shown < w->nr; (*shown)++)
+		warning("%s", w->v[*shown]);
 }
 
 /*
@@ -130,8 +130,9 @@ static void print_warnings(const struct para_add *add)
 static int check_and_create(struct para_add *add, const struct add_options *o)
 {
 	int error = para_add_check(add);
+	size_t shown = 0;
 
-	print_warnings(add);
+	print_warnings(add, &shown);
 	if (error < 0)
 		die_lib();
 	if (o->dry_run) {
@@ -141,7 +142,9 @@ static int check_and_create(struct para_add *add, const struct add_options *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	if (para_add_create(add) < 0) {
+	error = para_add_create(add);
+	print_warnings(add, &shown);
+	if (error < 0) {
 		if (!para_add_interrupted(add))
 			die_lib();
 		error_lib();
