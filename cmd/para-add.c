@@ -8,6 +8,7 @@
 
 #include "add.h"
 #include "config.h"
+#include "domain.h"
 #include "error.h"
 #include "parse-options.h"
 #include "repo.h"
@@ -98,6 +99,24 @@ static void refuse_with_from(const struct add_options *o, int argc)
 		if (used[i])
 			die("options '--from' and '%s' cannot be used together",
 			    names[i]);
+}
+
+/*
+ * -p patterns are relative to the current directory, as git's pathspecs
+ * are ("./x" and "../x" included); a manifest's are relative to the top.
+ */
+static void paths_from_cwd(struct para_strvec *paths, struct para_repo *repo)
+{
+	char *prefix = para_repo_prefix(repo), *p;
+	size_t i;
+
+	for (i = 0; i < paths->nr; i++) {
+		if (para_pattern_from_prefix(&p, prefix, paths->v[i]) < 0)
+			die_lib();
+		free(paths->v[i]);
+		paths->v[i] = p;
+	}
+	free(prefix);
 }
 
 static void plan(struct para_add *add, const struct add_options *o,
@@ -212,6 +231,7 @@ int cmd_main(int argc, const char **argv)
 	ao.interrupted = &interrupted;
 	if (para_add_new(&add, repo, config, &ao) < 0)
 		die_lib();
+	paths_from_cwd(&o.paths, repo);
 	plan(add, &o, argc ? argv[0] : NULL);
 	status = check_and_create(add, &o);
 	para_add_free(add);

@@ -34,6 +34,7 @@ struct para_add {
 	struct para_add_existing existing;
 	struct para_strvec warnings;
 	int copy_warned;	/* para.copy patterns checked once */
+	int base_noticed;	/* the local branch ahead, said once */
 	int checked;
 	int interrupted;
 };

@@ -132,6 +132,74 @@ static int set_branch(struct para_add_entry *e, struct para_add *add,
 	return error;
 }
 
+/*
+ * The base came from the remote's default branch while the local branch
+ * of that name has commits the remote lacks: say once which base was
+ * taken, so that local work is not left out unnoticed.
+ */
+static void notice_base(struct para_add *add, const char *base_ref,
+			const git_oid *base)
+{
+	const char *value, *rest = base_ref;
+	git_repository *git = add->repo->git;
+	git_oid local;
+	size_t ahead = 0, behind = 0;
+	char *ref = NULL, hex[8];
+
+	if (add->base_noticed || strncmp(rest, "refs/remotes/", 13) ||
+	    !para_config_get_string(&value, add->config, "para.base") ||
+	    !(rest = strchr(rest + 13, '/')))
+		goto out;
+	ref = para_xstrfmt("refs/heads/%s", rest + 1);
+	if (git_reference_name_to_id(&local, git, ref) < 0 ||
+	    git_graph_ahead_behind(&ahead, &behind, git, &local, base) < 0 ||
+	    !ahead)
+		goto out;
+	git_oid_tostr(hex, sizeof(hex), base);
+	para_strvec_pushf(&add->warnings, "new tasks start from '%s' (%s); "
+			  "your local '%s' is %zu commit%s ahead of it (use "
+			  "--base %s to start from there)", base_ref + 5, hex,
+			  ref + 11, ahead, ahead == 1 ? "" : "s", ref + 11);
+	add->base_noticed = 1;
+out:
+	git_error_clear();
+	para_error_clear();
+	free(ref);
+}
+
+/* A literal pattern (no wildcard) that names nothing in the base. */
+static void notice_unmatched(struct para_add *add,
+			     const struct para_add_entry *e, const git_oid *base)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry;
+	size_t i;
+
+	if (git_commit_lookup(&commit, add->repo->git, base) < 0 ||
+	    git_commit_tree(&tree, commit) < 0)
+		goto out;
+	for (i = 0; i < e->task.paths.nr; i++) {
+		const char *p = e->task.paths.v[i];
+		char *lit;
+
+		if (strpbrk(p, "*?[\\"))
+			continue;
+		lit = para_strndup(p, strlen(p) - (p[strlen(p) - 1] == '/'));
+		if (git_tree_entry_bypath(&entry, tree, lit) == 0)
+			git_tree_entry_free(entry);
+		else
+			para_strvec_pushf(&add->warnings, "task '%s': path "
+					  "'%s' matches nothing in its base",
+					  e->task.name, p);
+		free(lit);
+	}
+out:
+	git_error_clear();
+	git_tree_free(tree);
+	git_commit_free(commit);
+}
+
 static int set_base(struct para_add_entry *e, struct para_add *add,
 		    const char *rev)
 {
@@ -144,6 +212,9 @@ static int set_base(struct para_add_entry *e, struct para_add *add,
 					     "task '%s'", e->task.name);
 	git_oid_tostr(hex, sizeof(hex), &oid);
 	e->task.base = para_strdup(hex);
+	if (!rev)
+		notice_base(add, e->task.base_ref, &oid);
+	notice_unmatched(add, e, &oid);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "domain-internal.h"
 #include "error.h"
+#include "strvec.h"
 
 /* Parsing: a pattern becomes a list of tokens. */
 
@@ -189,5 +190,75 @@ int para_domain_parse_pattern(struct toklist *tl, const char *pattern)
 
 	if (!error)
 		simplify(tl);
+	return error;
+}
+
+static int has_dot_segment(const char *p)
+{
+	for (;;) {
+		size_t len = strcspn(p, "/");
+
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 1;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/*
+ * Resolves the '.' and '..' segments of `prefix` + `pattern` as git does
+ * for a pathspec given in a subdirectory; everything else is left for
+ * validation to judge.
+ */
+int para_pattern_from_prefix(char **out, const char *prefix,
+			     const char *pattern)
+{
+	struct para_strvec segs = PARA_STRVEC_INIT;
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *joined, *p, *save = NULL;
+	size_t i, len = strlen(pattern);
+	int trailing = len > 1 && pattern[len - 1] == '/', error = 0;
+
+	*out = NULL;
+	if (*pattern == '/' || !*pattern || strstr(pattern, "//") ||
+	    (!(prefix && *prefix) && !has_dot_segment(pattern))) {
+		*out = para_strdup(pattern);	/* validation judges it */
+		return 0;
+	}
+	joined = para_xstrfmt("%s%s", prefix ? prefix : "", pattern);
+	for (p = strtok_r(joined, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(p, "."))
+			continue;
+		if (strcmp(p, "..")) {
+			para_strvec_push(&segs, p);
+			continue;
+		}
+		if (!segs.nr) {
+			error = para_error_set(PARA_EINVALID, "invalid path "
+				"pattern '%s': it is outside the repository",
+				pattern);
+			goto out;
+		}
+		free(segs.v[--segs.nr]);
+		segs.v[segs.nr] = NULL;
+	}
+	for (i = 0; i < segs.nr; i++)
+		para_strbuf_addf(&sb, "%s%s", i ? "/" : "", segs.v[i]);
+	if (!sb.len) {
+		error = para_error_set(PARA_EINVALID, "invalid path pattern "
+				       "'%s': it names the whole repository "
+				       "(a task without --path is unconstrained)",
+				       pattern);
+		goto out;
+	}
+	if (trailing)
+		para_strbuf_addch(&sb, '/');
+	*out = para_strbuf_detach(&sb);
+out:
+	para_strbuf_dispose(&sb);
+	para_strvec_dispose(&segs);
+	free(joined);
 	return error;
 }

@@ -73,4 +73,13 @@ int para_domain_overlap(char **example_out, size_t *index_a, size_t *index_b,
 			const struct para_domain *a,
 			const struct para_domain *b);
 
+/*
+ * A pattern given on the command line in the subdirectory `prefix`
+ * ("" at the top, else "dir/"), made relative to the top: "./x" and
+ * "../x" are resolved as git resolves pathspecs.  Fails for one that
+ * leaves the repository (malloc'd into `*out`).
+ */
+int para_pattern_from_prefix(char **out, const char *prefix,
+			     const char *pattern);
+
 #endif

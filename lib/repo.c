@@ -128,6 +128,22 @@ const char *para_repo_workdir(const struct para_repo *repo)
 	return repo->workdir;
 }
 
+char *para_repo_prefix(const struct para_repo *repo)
+{
+	char *cwd = realpath(".", NULL), *top = NULL, *prefix = NULL;
+	size_t len;
+
+	if (!cwd || !repo->workdir || !(top = realpath(repo->workdir, NULL)))
+		goto out;
+	len = strlen(top);
+	if (!strncmp(cwd, top, len) && cwd[len] == '/')
+		prefix = para_xstrfmt("%s/", cwd + len + 1);
+out:
+	free(cwd);
+	free(top);
+	return prefix ? prefix : para_strdup("");
+}
+
 const char *para_repo_commondir(const struct para_repo *repo)
 {
 	return repo->commondir;

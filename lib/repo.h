@@ -31,6 +31,12 @@ const char *para_repo_commondir(const struct para_repo *repo);
 const char *para_repo_state_dir(const struct para_repo *repo);
 
 /*
+ * Where the current directory is in this worktree, as git's prefix:
+ * "" at the top (or outside it), else "dir/sub/" (malloc'd).
+ */
+char *para_repo_prefix(const struct para_repo *repo);
+
+/*
  * The directory git commands about the repository run in: the main
  * worktree's top, else the common dir (a bare repository).
  */

@@ -112,7 +112,8 @@ test_expect_success 'bad issue numbers are refused' '
 	grep "invalid issue .4x." err
 '
 
-for pat in "/etc:absolute" "src/../x:\.\." "./src:\." "a//b:empty segment" \
+for pat in "/etc:absolute" "../x:outside the repository" \
+	".:names the whole repository" "a//b:empty segment" \
 	"src/[ab:unbalanced" "a**b:\*\*" ":empty"
 do
 	p=${pat%%:*}
