@@ -76,21 +76,33 @@ static size_t select_tasks(struct para_task **tasks, int argc,
  * Drops the named tasks that --push and --pr do not take (failed, never
  * run, ...), each with an error naming its state; returns how many.
  */
-static size_t refuse_unpushable(struct para_task *tasks, size_t *nr)
+static size_t refuse_unpushable(struct para_repo *r,
+				struct para_task *tasks, size_t *nr)
 {
+	struct para_strvec leaked = PARA_STRVEC_INIT;
 	size_t i, kept = 0, refused = 0;
 
 	for (i = 0; i < *nr; i++) {
-		if (para_collect_may_push(tasks[i].state)) {
+		para_strvec_dispose(&leaked);
+		if (!para_collect_may_push(tasks[i].state))
+			error("not pushing task '%s': it is %s, not succeeded "
+			      "or merged", tasks[i].name,
+			      para_task_state_name(tasks[i].state));
+		else if (para_collect_provisioned_in_branch(&leaked, r,
+							    &tasks[i]) < 0)
+			die_lib();
+		else if (leaked.nr)
+			error("not pushing task '%s': its branch commits '%s', "
+			      "which git-para provisioned and the task did not "
+			      "change", tasks[i].name, leaked.v[0]);
+		else {
 			tasks[kept++] = tasks[i];
 			continue;
 		}
-		error("not pushing task '%s': it is %s, not succeeded or "
-		      "merged", tasks[i].name,
-		      para_task_state_name(tasks[i].state));
 		para_task_dispose(&tasks[i]);
 		refused++;
 	}
+	para_strvec_dispose(&leaked);
 	if (refused)
 		fprintf(stderr, "hint: use --force to push %s anyway\n",
 			refused > 1 ? "them" : "it");
@@ -380,7 +392,7 @@ int cmd_main(int argc, const char **argv)
 	cfg_all(&shared, config, "para.sharedPath");
 	nr = select_tasks(&tasks, argc, argv);
 	refused = (o.push || o.pr) && !o.force ?
-		  refuse_unpushable(tasks, &nr) : 0;
+		  refuse_unpushable(repo, tasks, &nr) : 0;
 	if (!nr && refused) {
 		ret = 1;
 		goto out;

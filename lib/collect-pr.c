@@ -11,6 +11,7 @@
 #include "error.h"
 #include "task-env.h"
 #include "task-state.h"
+#include "worktree-provision.h"
 
 
 /* Prefixes the last error with `prefix` (which must not be it). */
@@ -338,4 +339,57 @@ int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 	struct open_pr o = { out, repo, c, i, remote, command, log_lines };
 
 	return para_state_update(repo, c->items[i].task.name, open_locked, &o);
+}
+
+/* The blob id at `path` in `tree`, or 0 when there is none. */
+static int blob_at(char hex[41], git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+
+	hex[0] = '\0';
+	if (!tree || git_tree_entry_bypath(&entry, tree, path) < 0)
+		return 0;
+	git_oid_tostr(hex, 41, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	return 1;
+}
+
+static git_tree *tree_of(struct para_repo *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+
+	if (rev && git_revparse_single(&obj, repo->git, rev) == 0)
+		git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE);
+	git_object_free(obj);
+	return tree;
+}
+
+int para_collect_provisioned_in_branch(struct para_strvec *out,
+				       struct para_repo *repo,
+				       const struct para_task *t)
+{
+	struct para_provision p = PARA_PROVISION_INIT;
+	char *tip_rev = para_xstrfmt("refs/heads/%s", t->branch);
+	git_tree *tip = NULL, *base = NULL;
+	char now[41], then[41];
+	size_t i;
+	int error;
+
+	if ((error = para_provision_load(&p, repo, t->name)) < 0 || !p.nr)
+		goto out;
+	tip = tree_of(repo, tip_rev);
+	base = tree_of(repo, t->base);
+	for (i = 0; i < p.nr; i++)
+		if (p.v[i].hash[0] && blob_at(now, tip, p.v[i].path) &&
+		    !strcmp(now, p.v[i].hash) &&
+		    !(blob_at(then, base, p.v[i].path) && !strcmp(then, now)))
+			para_strvec_push(out, p.v[i].path);
+out:
+	git_error_clear();
+	git_tree_free(tip);
+	git_tree_free(base);
+	para_provision_dispose(&p);
+	free(tip_rev);
+	return error;
 }

@@ -44,4 +44,13 @@ int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 			 const char *remote, const char *command,
 			 size_t log_lines);
 
+/*
+ * The files git-para provisioned into task `t`'s worktree (a copied
+ * .env, say) that its branch commits unchanged (an agent's `git add -f`):
+ * pushing them would publish what was never the task's work.
+ */
+int para_collect_provisioned_in_branch(struct para_strvec *out,
+				       struct para_repo *repo,
+				       const struct para_task *t);
+
 #endif

@@ -136,6 +136,19 @@ test_expect_success 'a provisioned file the task changes is its work, with a war
 	)
 '
 
+test_expect_success 'a branch that commits an unchanged provisioned file is not pushed' '
+	(
+		cd repo &&
+		git para add -p src/leak -m "leak" g &&
+		git para run g -- sh -c "git add -f .env && git commit -q -m oops" &&
+		git config -f .git/para/tasks/g run.state succeeded &&
+		test_expect_code 1 git para collect --push g >out 2>err &&
+		test_grep "not pushing task .g.: its branch commits .\.env., which git-para provisioned and the task did not change" err &&
+		test_must_fail git -C ../origin.git rev-parse --verify -q refs/heads/solve/g &&
+		test "$(git config -f .git/para/tasks/g run.state)" = succeeded
+	)
+'
+
 test_expect_success 'a para.copy pattern that matches nothing warns' '
 	(
 		cd repo &&
