@@ -25,6 +25,12 @@ test_expect_success 'no call circle among the library files' '
 	test_must_be_empty out
 '
 
+test_expect_success 'each test script has a number of its own' '
+	(cd "$SRC_DIR"/t && ls t[0-9][0-9][0-9][0-9]-*.sh) |
+	cut -c2-5 | sort | uniq -d >twice &&
+	test_must_be_empty twice
+'
+
 test_expect_success 'the checks find a breach' '
 	mkdir -p fake/lib/util fake/cmd &&
 	printf "#include \"repo.h\"\n" >fake/lib/util/x.c &&
