@@ -13,7 +13,7 @@ test_expect_success 'setup' '
 test_expect_success 'git para alone prints the usage on stderr, exit 1' '
 	test_expect_code 1 git para >out 2>err &&
 	test_must_be_empty out &&
-	grep "^usage: git para" err &&
+	test_grep "^usage: git para" err &&
 	for c in add run status collect prune; do
 		grep "^   $c " err || return 1
 	done
@@ -29,7 +29,7 @@ test_expect_success 'git para -h prints the same usage on stdout, exit 0' '
 test_expect_success 'unknown subcommand exits 129 with a git-style message' '
 	test_expect_code 129 git para frobnicate >out 2>err &&
 	test_must_be_empty out &&
-	grep "^git: .para frobnicate. is not a git-para command" err
+	test_grep "^git: .para frobnicate. is not a git-para command" err
 '
 
 test_expect_success 'a mistyped subcommand names the most similar one' '
@@ -43,22 +43,22 @@ test_expect_success 'a mistyped subcommand names the most similar one' '
 	printf "\tstatus\n" >>expect &&
 	test_cmp expect err &&
 	test_expect_code 129 git para help colect 2>err &&
-	grep "^	collect$" err
+	test_grep "^	collect$" err
 '
 
 test_expect_success 'no guess when nothing is close' '
 	test_expect_code 129 git para frobnicate 2>err &&
-	! grep "most similar" err
+	test_grep ! "most similar" err
 '
 
 test_expect_success 'unknown option of the dispatcher exits 129' '
 	test_expect_code 129 git para --bogus 2>err &&
-	grep "^error: unknown option .--bogus." err
+	test_grep "^error: unknown option .--bogus." err
 '
 
 test_expect_success '--version prints the version' '
 	git para --version >out &&
-	grep "^git-para version [0-9]" out
+	test_grep "^git-para version [0-9]" out
 '
 
 test_expect_success 'the subcommand is found beside the dispatcher first' '
@@ -70,7 +70,7 @@ test_expect_success 'the subcommand is found beside the dispatcher first' '
 		PATH="$TRASH_DIRECTORY/elsewhere:$PATH" &&
 		test_expect_code 129 "$PARA_BUILD_DIR/bin/git-para" add -h >../out
 	) &&
-	grep "^usage: git para add" out
+	test_grep "^usage: git para add" out
 '
 
 test_expect_success 'a subcommand on PATH extends git para' '
@@ -90,7 +90,7 @@ test_expect_success 'the exit status of the subcommand passes through' '
 		cd repo &&
 		test_expect_code 129 git para add --no-such-option 2>../err
 	) &&
-	grep "^error: unknown option .no-such-option." err
+	test_grep "^error: unknown option .no-such-option." err
 '
 
 test_expect_success 'long options may be abbreviated, as in git' '
@@ -98,8 +98,8 @@ test_expect_success 'long options may be abbreviated, as in git' '
 		cd repo &&
 		git para add --dry --pa src/api --no-allow abbrev >../out
 	) &&
-	grep "^would create task .abbrev." out &&
-	grep "domain: *src/api" out &&
+	test_grep "^would create task .abbrev." out &&
+	test_grep "domain: *src/api" out &&
 	! test -e repo/.git/para/tasks/abbrev
 '
 
@@ -108,13 +108,13 @@ test_expect_success 'an ambiguous abbreviation is a usage error naming both' '
 		cd repo &&
 		test_expect_code 129 git para add --promp x abbrev 2>../err
 	) &&
-	grep "^error: ambiguous option: promp (could be --prompt or --prompt-file)" err &&
+	test_grep "^error: ambiguous option: promp (could be --prompt or --prompt-file)" err &&
 	! test -e repo/.git/para/tasks/abbrev
 '
 
 test_expect_success 'an exact name wins over a longer option it abbreviates' '
 	(cd repo && git para add -n --prompt hello exact >../out) &&
-	grep "^would create task .exact." out
+	test_grep "^would create task .exact." out
 '
 
 test_expect_success 'help runs git help para' '
@@ -131,15 +131,15 @@ test_expect_success 'help runs git help para' '
 		git para add --help >../out3 &&
 		git para --help >../out4
 	) &&
-	grep "viewer git-para$" out1 &&
-	grep "viewer git-para-add$" out2 &&
-	grep "viewer git-para-add$" out3 &&
-	grep "viewer git-para$" out4
+	test_grep "viewer git-para$" out1 &&
+	test_grep "viewer git-para-add$" out2 &&
+	test_grep "viewer git-para-add$" out3 &&
+	test_grep "viewer git-para$" out4
 '
 
 test_expect_success 'help for an unknown command is a usage error' '
 	test_expect_code 129 git para help nosuch 2>err &&
-	grep "^git: .para nosuch. is not a git-para command" err
+	test_grep "^git: .para nosuch. is not a git-para command" err
 '
 
 test_expect_success 'a missing manual page is a fatal error, never man'"'"'s own code' '
@@ -167,7 +167,7 @@ test_expect_success 'every program supports --git-completion-helper' '
 		grep -e "--" out || return 1
 	done &&
 	git para --git-completion-helper >out &&
-	grep "add" out
+	test_grep "add" out
 '
 
 test_expect_success 'outside a repository a command fails with 128' '
@@ -178,7 +178,7 @@ test_expect_success 'outside a repository a command fails with 128' '
 		export GIT_CEILING_DIRECTORIES &&
 		test_expect_code 128 git para add foo 2>../err
 	) &&
-	grep "^fatal: not a git repository" err
+	test_grep "^fatal: not a git repository" err
 '
 
 test_done

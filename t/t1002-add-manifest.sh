@@ -27,15 +27,15 @@ test_expect_success 'setup' '
 
 test_expect_success '--dry-run validates the whole manifest and creates nothing' '
 	(cd repo && git para add --from ../tasks.ini --dry-run >../out) &&
-	grep "would create task .backend." out &&
-	grep "would create task .setup-db." out &&
+	test_grep "would create task .backend." out &&
+	test_grep "would create task .setup-db." out &&
 	test_no_task_at backend && test_no_task_at setup-db
 '
 
 test_expect_success 'a manifest creates every task' '
 	(cd repo && git para add --from ../tasks.ini >../out) &&
-	grep "Created task .backend." out &&
-	grep "Created task .setup-db." out &&
+	test_grep "Created task .backend." out &&
+	test_grep "Created task .setup-db." out &&
 	f=repo/.git/para/tasks/backend &&
 	test "$(git config -f $f task.issue)" = 41 &&
 	test "$(git config -f $f task.after)" = setup-db &&
@@ -70,8 +70,8 @@ test_expect_success 'an unknown key names file and line' '
 	paths = lib/one
 	colour = blue
 	EOF
-	grep "bad.ini:3: unknown key .colour." err &&
-	! grep "did you mean" err
+	test_grep "bad.ini:3: unknown key .colour." err &&
+	test_grep ! "did you mean" err
 '
 
 test_expect_success 'a mistyped key names the key that was meant' '
@@ -79,12 +79,12 @@ test_expect_success 'a mistyped key names the key that was meant' '
 	[one]
 	path = lib/one
 	EOF
-	grep "bad.ini:2: unknown key .path. in section .one. (did you mean .paths.?)\$" err &&
+	test_grep "bad.ini:2: unknown key .path. in section .one. (did you mean .paths.?)\$" err &&
 	manifest_fails x one <<-\EOF &&
 	[one]
 	Afetr = two
 	EOF
-	grep "bad.ini:2: unknown key .Afetr. in section .one. (did you mean .after.?)\$" err
+	test_grep "bad.ini:2: unknown key .Afetr. in section .one. (did you mean .after.?)\$" err
 '
 
 test_expect_success 'a command key is refused' '
@@ -92,7 +92,7 @@ test_expect_success 'a command key is refused' '
 	[one]
 	command = rm -rf /
 	EOF
-	grep "bad.ini:2: key .command. is not allowed in a manifest" err
+	test_grep "bad.ini:2: key .command. is not allowed in a manifest" err
 '
 
 test_expect_success 'a bare key is a syntax error naming the line' '
@@ -101,7 +101,7 @@ test_expect_success 'a bare key is a syntax error naming the line' '
 	paths = lib/one
 	justakey
 	EOF
-	grep "bad.ini:3:" err
+	test_grep "bad.ini:3:" err
 '
 
 test_expect_success 'a duplicate section is refused' '
@@ -111,7 +111,7 @@ test_expect_success 'a duplicate section is refused' '
 	[one]
 	paths = lib/two
 	EOF
-	grep "bad.ini:3: duplicate section .one." err
+	test_grep "bad.ini:3: duplicate section .one." err
 '
 
 test_expect_success 'a line over the limit is refused naming the line' '
@@ -120,7 +120,7 @@ test_expect_success 'a line over the limit is refused naming the line' '
 		printf "prompt = %01100d\n" 0
 	} >long.ini &&
 	(cd repo && test_expect_code 128 git para add --from ../long.ini 2>../err) &&
-	grep "long.ini:2:" err &&
+	test_grep "long.ini:2:" err &&
 	test_no_task_at one
 '
 
@@ -133,7 +133,7 @@ test_expect_success 'a cycle is refused and named, nothing created' '
 	[cc]
 	after = cb
 	EOF
-	grep "^fatal: \.\./bad\.ini: dependency cycle: .*c. -> .*c. -> .*c. -> " err
+	test_grep "^fatal: \.\./bad\.ini: dependency cycle: .*c. -> .*c. -> .*c. -> " err
 '
 
 test_expect_success 'overlap inside the manifest is refused, nothing created' '
@@ -143,7 +143,7 @@ test_expect_success 'overlap inside the manifest is refused, nothing created' '
 	[wb]
 	paths = lib/*.c
 	EOF
-	grep "^fatal: \.\./bad\.ini:3: the domain of task .wb. overlaps task .wa.: .lib/\*\.c. and .lib. both cover .lib/" err
+	test_grep "^fatal: \.\./bad\.ini:3: the domain of task .wb. overlaps task .wa.: .lib/\*\.c. and .lib. both cover .lib/" err
 '
 
 test_expect_success 'overlap with an existing task is refused' '
@@ -151,7 +151,7 @@ test_expect_success 'overlap with an existing task is refused' '
 	[wc]
 	paths = src/api/v2
 	EOF
-	grep "^fatal: \.\./bad\.ini:1: the domain of task .wc. overlaps task .backend." err
+	test_grep "^fatal: \.\./bad\.ini:1: the domain of task .wc. overlaps task .backend." err
 '
 
 test_expect_success 'a bad pattern, lock or dependency names the line of its task' '
@@ -162,21 +162,21 @@ test_expect_success 'a bad pattern, lock or dependency names the line of its tas
 	[pat]
 	paths = lib/../x
 	EOF
-	grep "^fatal: \.\./bad\.ini:4: invalid path pattern .lib/\.\./x." err &&
+	test_grep "^fatal: \.\./bad\.ini:4: invalid path pattern .lib/\.\./x." err &&
 	manifest_fails x ok-two <<-\EOF &&
 	[ok-two]
 	paths = lib/two
 	[lk]
 	locks = a b!
 	EOF
-	grep "^fatal: \.\./bad\.ini:3: invalid lock name .b!." err &&
+	test_grep "^fatal: \.\./bad\.ini:3: invalid lock name .b!." err &&
 	manifest_fails x ok-two <<-\EOF &&
 	[ok-two]
 	paths = lib/two
 	[dep]
 	after = ok-two ghost
 	EOF
-	grep "^fatal: \.\./bad\.ini:3: task .dep. depends on unknown task .ghost." err
+	test_grep "^fatal: \.\./bad\.ini:3: task .dep. depends on unknown task .ghost." err
 '
 
 test_expect_success 'an upper-case section name is refused with its line' '
@@ -187,7 +187,7 @@ test_expect_success 'an upper-case section name is refused with its line' '
 	[Bad]
 	paths = lib/b
 	EOF
-	grep "bad.ini:4: invalid task name .Bad." err &&
+	test_grep "bad.ini:4: invalid task name .Bad." err &&
 	test_no_task_at ok-one
 '
 
@@ -198,7 +198,7 @@ test_expect_success 'a task existing already is refused, nothing created' '
 	[backend]
 	paths = lib/other
 	EOF
-	grep "task .backend. already exists" err
+	test_grep "task .backend. already exists" err
 '
 
 test_expect_success 'a failing setup of the second task removes the first too' '
@@ -213,20 +213,20 @@ test_expect_success 'a failing setup of the second task removes the first too' '
 		test_expect_code 128 git -c para.setup="test \$PARA_TASK != second" \
 			para add --from ../two.ini 2>../err
 	) &&
-	grep "task .second. was not created" err &&
+	test_grep "task .second. was not created" err &&
 	test_no_task_at first && test_no_task_at second
 '
 
 test_expect_success 'a missing manifest is an error' '
 	(cd repo && test_expect_code 128 git para add --from ../nope.ini 2>../err) &&
-	grep "nope.ini" err
+	test_grep "nope.ini" err
 '
 
 test_expect_success '--from with a name or task options is refused' '
 	(cd repo && test_expect_code 128 git para add --from ../two.ini x 2>../err) &&
-	grep "cannot be used together" err &&
+	test_grep "cannot be used together" err &&
 	(cd repo && test_expect_code 128 git para add --from ../two.ini -p lib 2>../err) &&
-	grep "options .--from. and .--path. cannot be used together" err
+	test_grep "options .--from. and .--path. cannot be used together" err
 '
 
 test_done

@@ -84,7 +84,7 @@ test_expect_success 'a bad para.sharedPath is fatal' '
 		test_expect_code 128 git -c para.sharedPath=/abs para status >../out 2>../err
 	) &&
 	test_must_be_empty out &&
-	grep "^fatal: invalid value for .para.sharedPath.: ./abs." err
+	test_grep "^fatal: invalid value for .para.sharedPath.: ./abs." err
 '
 
 test_expect_success 'task names select tasks, in the order given' '
@@ -110,7 +110,7 @@ test_expect_success 'a name that is not a task name is fatal too' '
 		test_expect_code 128 git para status ../../etc >../out 2>../err
 	) &&
 	test_must_be_empty out &&
-	grep "^fatal: no such task ${SQ}../../etc${SQ}" err
+	test_grep "^fatal: no such task ${SQ}../../etc${SQ}" err
 '
 
 test_expect_success '--porcelain and --json together is a usage error' '
@@ -119,13 +119,13 @@ test_expect_success '--porcelain and --json together is a usage error' '
 		test_expect_code 129 git para status --porcelain --json >../out 2>../err
 	) &&
 	test_must_be_empty out &&
-	grep "^error: options .--porcelain. and .--json. cannot be used together" err &&
-	grep "^usage: git para status" err
+	test_grep "^error: options .--porcelain. and .--json. cannot be used together" err &&
+	test_grep "^usage: git para status" err
 '
 
 test_expect_success '-h prints the usage' '
 	(cd repo && test_expect_code 129 git para status -h >../out) &&
-	grep "^usage: git para status \[-v\] \[--porcelain | --json\] \[--watch\[=<seconds>\]\] \[<task>...\]" out
+	test_grep "^usage: git para status \[-v\] \[--porcelain | --json\] \[--watch\[=<seconds>\]\] \[<task>...\]" out
 '
 
 test_expect_success 'status works from inside a task worktree' '

@@ -47,9 +47,9 @@ test_expect_success 'status shows every task, exit 0, warnings on stderr' '
 	truncated	damaged	-	-	damaged
 	EOF
 	test_cmp expect actual &&
-	grep "^warning: damaged state file .*garbage" err &&
-	grep "^warning: damaged state file .*truncated.*: it is truncated" err &&
-	grep "^warning: state file .*newer. has format version 99" err &&
+	test_grep "^warning: damaged state file .*garbage" err &&
+	test_grep "^warning: damaged state file .*truncated.*: it is truncated" err &&
+	test_grep "^warning: state file .*newer. has format version 99" err &&
 	test $(wc -l <err) = 3
 '
 
@@ -61,12 +61,12 @@ test_expect_success 'a deleted branch has no ahead/behind or changes' '
 
 test_expect_success 'the people view names what is wrong' '
 	(cd repo && git para status >../out 2>/dev/null) &&
-	grep "^detached .* detached HEAD$" out &&
-	grep "^elsewhere .* HEAD on ${SQ}other${SQ}$" out &&
-	grep "^gone .* worktree missing$" out &&
-	grep "^nobranch .* branch deleted, detached HEAD$" out &&
-	grep "^truncated  *damaged .*: it is truncated$" out &&
-	grep "^ok  *new  *solve/ok  *+0 -0  *0  *0  *none  *-  *-$" out
+	test_grep "^detached .* detached HEAD$" out &&
+	test_grep "^elsewhere .* HEAD on ${SQ}other${SQ}$" out &&
+	test_grep "^gone .* worktree missing$" out &&
+	test_grep "^nobranch .* branch deleted, detached HEAD$" out &&
+	test_grep "^truncated  *damaged .*: it is truncated$" out &&
+	test_grep "^ok  *new  *solve/ok  *+0 -0  *0  *0  *none  *-  *-$" out
 '
 
 test_expect_success '--json shows damaged tasks with their error' '
@@ -75,7 +75,7 @@ test_expect_success '--json shows damaged tasks with their error' '
 	printf "garbage\nnewer\ntruncated\n" >expect &&
 	test_cmp expect actual &&
 	jq -r ".tasks[] | select(.name == \"truncated\") | .error" out >actual &&
-	grep "it is truncated" actual &&
+	test_grep "it is truncated" actual &&
 	jq -r ".tasks[] | select(.name == \"gone\") | [.worktreeExists, .dirty] | @text" out >actual &&
 	echo "[false,null]" >expect &&
 	test_cmp expect actual

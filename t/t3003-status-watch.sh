@@ -29,7 +29,7 @@ test_expect_success 'a bad interval is a usage error' '
 		test_expect_code 129 git para status --watch=soon >../out 2>../err
 	) &&
 	test_must_be_empty out &&
-	grep "^error: invalid --watch interval ${SQ}soon${SQ}" err
+	test_grep "^error: invalid --watch interval ${SQ}soon${SQ}" err
 '
 
 test_expect_success 'piped, each snapshot follows the last; SIGINT ends it with 130' '

@@ -46,8 +46,8 @@ test_expect_success 'status and collect --check count the same' '
 		git para status >../out &&
 		git para collect --check docs >../collect
 	) &&
-	grep "^docs .* 1 " out &&
-	grep "^task docs: 1 changed" collect
+	test_grep "^docs .* 1 " out &&
+	test_grep "^task docs: 1 changed" collect
 '
 
 test_expect_success 'a file the dependency changed and the task changed again counts' '

@@ -183,9 +183,9 @@ test_expect_success 'git status runs without its own stat threads only when the 
 			git para status -j4 modified >/dev/null
 	) &&
 	grep "start.*status --porcelain" trace.1 >status.1 &&
-	grep core.preloadIndex=false status.1 &&
+	test_grep core.preloadIndex=false status.1 &&
 	grep "start.*status --porcelain" trace.4 >status.4 &&
-	! grep core.preloadIndex status.4
+	test_grep ! core.preloadIndex status.4
 '
 
 test_expect_success 'the check writes nothing into the worktrees' '

@@ -26,7 +26,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'prune without names removes only merged tasks' '
 	(cd repo && git para prune >../out) &&
-	grep "^Removed task .merged. (branch .solve/merged. deleted)" out &&
+	test_grep "^Removed task .merged. (branch .solve/merged. deleted)" out &&
 	! task_exists merged &&
 	! test -e repo-worktrees/merged &&
 	! git -C repo show-ref --verify --quiet refs/heads/solve/merged &&
@@ -36,45 +36,45 @@ test_expect_success 'prune without names removes only merged tasks' '
 
 test_expect_success 'prune -v says why tasks are kept' '
 	(cd repo && git para prune -v >../out) &&
-	grep "Keeping task .empty.: no commits of its own" out &&
-	grep "Keeping task .unmerged.: has commits found nowhere else" out &&
-	grep "Keeping task .dirty.: has uncommitted changes" out
+	test_grep "Keeping task .empty.: no commits of its own" out &&
+	test_grep "Keeping task .unmerged.: has commits found nowhere else" out &&
+	test_grep "Keeping task .dirty.: has uncommitted changes" out
 '
 
 test_expect_success 'a named task with commits found nowhere else is refused' '
 	(cd repo && test_expect_code 1 git para prune unmerged 2>../err) &&
-	grep "^error: task .unmerged. has commits found nowhere else; use --force" err &&
+	test_grep "^error: task .unmerged. has commits found nowhere else; use --force" err &&
 	task_exists unmerged && test -d repo-worktrees/unmerged
 '
 
 test_expect_success 'a named dirty task is refused, its files untouched' '
 	(cd repo && test_expect_code 1 git para prune dirty 2>../err) &&
-	grep "^error: task .dirty. has uncommitted changes" err &&
-	grep change repo-worktrees/dirty/src/auth/login.c
+	test_grep "^error: task .dirty. has uncommitted changes" err &&
+	test_grep change repo-worktrees/dirty/src/auth/login.c
 '
 
 test_expect_success 'an untracked file counts as uncommitted work' '
 	echo new >repo-worktrees/empty/untracked.txt &&
 	(cd repo && test_expect_code 1 git para prune empty 2>../err) &&
-	grep "task .empty. has uncommitted changes" err &&
+	test_grep "task .empty. has uncommitted changes" err &&
 	rm repo-worktrees/empty/untracked.txt
 '
 
 test_expect_success 'a named task with no commits of its own is removed' '
 	(cd repo && git para prune empty >../out) &&
-	grep "Removed task .empty. (branch .solve/empty. deleted)" out &&
+	test_grep "Removed task .empty. (branch .solve/empty. deleted)" out &&
 	! task_exists empty && ! test -e repo-worktrees/empty
 '
 
 test_expect_success 'an unknown task is an error, exit 1' '
 	(cd repo && test_expect_code 1 git para prune ghost 2>../err) &&
-	grep "^error: no such task .ghost." err
+	test_grep "^error: no such task .ghost." err
 '
 
 test_expect_success '--dry-run shows and removes nothing' '
 	(cd repo && git para prune -n --force dirty unmerged >../out) &&
-	grep "Would remove task .dirty. (work kept in refs/para/attic/dirty)" out &&
-	grep "Would remove task .unmerged. (work kept in refs/para/attic/unmerged)" out &&
+	test_grep "Would remove task .dirty. (work kept in refs/para/attic/dirty)" out &&
+	test_grep "Would remove task .unmerged. (work kept in refs/para/attic/unmerged)" out &&
 	task_exists dirty && task_exists unmerged &&
 	! git -C repo show-ref --verify --quiet refs/para/attic/dirty
 '
@@ -82,10 +82,10 @@ test_expect_success '--dry-run shows and removes nothing' '
 test_expect_success '--force keeps uncommitted and untracked work in the attic' '
 	echo brand-new >repo-worktrees/dirty/new-file.txt &&
 	(cd repo && git para prune --force dirty >../out) &&
-	grep "Removed task .dirty. (work kept in refs/para/attic/dirty)" out &&
+	test_grep "Removed task .dirty. (work kept in refs/para/attic/dirty)" out &&
 	! task_exists dirty && ! test -e repo-worktrees/dirty &&
 	git -C repo show refs/para/attic/dirty:src/auth/login.c >login &&
-	grep change login &&
+	test_grep change login &&
 	git -C repo show refs/para/attic/dirty:new-file.txt >new &&
 	echo brand-new >expect && test_cmp expect new
 '
@@ -93,7 +93,7 @@ test_expect_success '--force keeps uncommitted and untracked work in the attic' 
 test_expect_success '--force keeps unique commits in the attic' '
 	tip=$(git -C repo rev-parse solve/unmerged) &&
 	(cd repo && git para prune -f unmerged >../out) &&
-	grep "work kept in refs/para/attic/unmerged" out &&
+	test_grep "work kept in refs/para/attic/unmerged" out &&
 	test "$(git -C repo rev-parse refs/para/attic/unmerged)" = "$tip"
 '
 
@@ -116,7 +116,7 @@ test_expect_success 'a pushed task (found on the remote) is not refused' '
 		git fetch -q "$TRASH_DIRECTORY/remote.git" "+refs/heads/*:refs/remotes/up/*"
 	) &&
 	(cd repo && git para prune pushed >../out) &&
-	grep "Removed task .pushed. (branch .solve/pushed. kept: not merged)" out &&
+	test_grep "Removed task .pushed. (branch .solve/pushed. kept: not merged)" out &&
 	git -C repo show-ref --verify refs/heads/solve/pushed
 '
 
@@ -128,7 +128,7 @@ test_expect_success 'a task merged into the integration branch is pruned' '
 		git branch para/integration solve/integrated &&
 		git para prune >../out
 	) &&
-	grep "Removed task .integrated." out
+	test_grep "Removed task .integrated." out
 '
 
 test_expect_success 'a worktree deleted by hand is cleaned up' '
@@ -138,10 +138,10 @@ test_expect_success 'a worktree deleted by hand is cleaned up' '
 		rm -rf ../repo-worktrees/gone &&
 		git para prune >../out
 	) &&
-	grep "Removed task .gone." out &&
+	test_grep "Removed task .gone." out &&
 	! task_exists gone &&
 	git -C repo worktree list >list &&
-	! grep "worktrees/gone" list
+	test_grep ! "worktrees/gone" list
 '
 
 test_expect_success 'a running task is refused; --force stops it first' '
@@ -163,20 +163,20 @@ test_expect_success 'a running task is refused; --force stops it first' '
 		git config -f $f run.runnerStart $mystart &&
 		git config -f $f run.runnerBootId $boot &&
 		test_expect_code 1 git para prune busy 2>../err &&
-		grep "task .busy. is running" ../err &&
+		test_grep "task .busy. is running" ../err &&
 		git -c para.killGrace=1s para prune --force busy >../out &&
 		! kill -0 $pid 2>/dev/null
 	) &&
-	grep "Removed task .busy." out
+	test_grep "Removed task .busy." out
 '
 
 test_expect_success 'a damaged state file is reported, and --force removes it' '
 	mkdir -p repo/.git/para/tasks &&
 	echo "garbage [" >repo/.git/para/tasks/broken &&
 	(cd repo && test_expect_code 1 git para prune broken 2>../err) &&
-	grep "damaged state file" err &&
+	test_grep "damaged state file" err &&
 	(cd repo && git para prune 2>../err) &&
-	grep "^warning: .*damaged state file.*; skipped" err &&
+	test_grep "^warning: .*damaged state file.*; skipped" err &&
 	task_exists broken &&
 	(cd repo && git para prune --force broken >../out) &&
 	! task_exists broken
@@ -196,12 +196,12 @@ test_expect_success 'commits on a detached HEAD whose branch was deleted are not
 		git para prune -v >../out &&
 		test_expect_code 1 git para prune detached 2>../err
 	) &&
-	grep "Keeping task .detached." out &&
-	grep "task .detached. has commits found nowhere else" err &&
+	test_grep "Keeping task .detached." out &&
+	test_grep "task .detached. has commits found nowhere else" err &&
 	task_exists detached &&
 	test -d repo-worktrees/detached &&
 	(cd repo && git para prune --force detached >../out) &&
-	grep "work kept in refs/para/attic/detached" out &&
+	test_grep "work kept in refs/para/attic/detached" out &&
 	test "$(git -C repo rev-parse refs/para/attic/detached)" = "$(cat head)" &&
 	! task_exists detached
 '
@@ -218,7 +218,7 @@ test_expect_success '--force keeps both the detached HEAD and the branch tip' '
 		git checkout -q --detach HEAD~1
 	) &&
 	(cd repo && git para prune --force behind >../out) &&
-	grep "work kept in refs/para/attic/behind and refs/para/attic/behind-2" out &&
+	test_grep "work kept in refs/para/attic/behind and refs/para/attic/behind-2" out &&
 	test "$(git -C repo rev-parse refs/para/attic/behind)" = "$(cat b1)" &&
 	test "$(git -C repo rev-parse refs/para/attic/behind-2)" = "$(cat b2)" &&
 	! task_exists behind
@@ -236,16 +236,16 @@ test_expect_success 'a task a git para run holds is refused as running' '
 		sleep 0.1
 	done &&
 	(cd repo && test_expect_code 1 git para prune held 2>../err) &&
-	grep "task .held. is running" err &&
+	test_grep "task .held. is running" err &&
 	task_exists held && test -d repo-worktrees/held &&
 	kill $lockpid && wait $lockpid;
 	(cd repo && git para prune held >../out) &&
-	grep "Removed task .held." out
+	test_grep "Removed task .held." out
 '
 
 test_expect_success 'a task name with "/" or ".." is refused, nothing made outside' '
 	(cd repo && test_expect_code 1 git para prune ../../../escape 2>../err) &&
-	grep "invalid task name" err &&
+	test_grep "invalid task name" err &&
 	! test -e escape.lock && ! test -e ../escape.lock &&
 	! test -e repo/.git/escape.lock
 '
@@ -261,23 +261,23 @@ test_expect_success 'a worktree whose .git was removed is refused, even with --f
 		git para prune -v >../out &&
 		git rev-parse HEAD >../head-after
 	) &&
-	grep "task .nogit.: .*/\.wt/nogit. is no longer a git worktree" err &&
-	grep "Keeping task .nogit.: is no longer a git worktree" out &&
+	test_grep "task .nogit.: .*/\.wt/nogit. is no longer a git worktree" err &&
+	test_grep "Keeping task .nogit.: is no longer a git worktree" out &&
 	test_cmp head-before head-after &&
 	test -f repo/.wt/nogit/src/new.c &&
 	task_exists nogit &&
 	rm -rf repo/.wt/nogit &&
 	(cd repo && git para prune nogit >../out) &&
-	grep "Removed task .nogit." out &&
+	test_grep "Removed task .nogit." out &&
 	! task_exists nogit
 '
 
 test_expect_success 'usage errors exit 129' '
 	(cd repo && test_expect_code 129 git para prune --all x 2>../err) &&
-	grep "cannot be used with task names" err &&
+	test_grep "cannot be used with task names" err &&
 	(cd repo && test_expect_code 129 git para prune --list-attic --force 2>../err) &&
 	(cd repo && test_expect_code 129 git para prune --bogus 2>../err) &&
-	grep "unknown option .bogus." err
+	test_grep "unknown option .bogus." err
 '
 
 test_expect_success '--all considers every task' '

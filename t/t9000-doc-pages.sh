@@ -64,7 +64,7 @@ for prog in $(built_programs); do
 
 	test_expect_success "$prog: NAME names the program" '
 		doc_section "$page" NAME | sed -n "/./p" | head -n 1 >name &&
-		grep "^$prog - " name
+		test_grep "^$prog - " name
 	'
 
 	test_expect_success ASCIIDOCTOR "$prog: the page builds without warnings" '

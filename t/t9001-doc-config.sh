@@ -20,7 +20,7 @@ test_expect_success 'list the keys the code reads' '
 	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
 		tr -d "\"" | tr A-Z a-z | sort -u >keys.all &&
 	grep -v -x -F "$not_config" keys.all >keys &&
-	grep "^para\\." keys
+	test_grep "^para\\." keys
 '
 
 test_expect_success 'list the keys that are documented' '
@@ -78,7 +78,7 @@ test_expect_success 'every environment variable read is documented' '
 		sort -u >vars.all &&
 	grep -v -e "^GIT_TEST_" $(printf " -e ^%s\$" $not_documented) \
 		vars.all >vars &&
-	grep -x GIT_CONFIG_COUNT vars &&
+	test_grep -x GIT_CONFIG_COUNT vars &&
 	cat "$DOC_DIR"/includes/*.adoc "$DOC_DIR"/git-para*.adoc >env-doc &&
 	for v in $(cat vars); do
 		grep -q -E "^(.*, )?\\+?$v\\+?(,.*)?::\$" env-doc || {

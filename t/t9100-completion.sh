@@ -43,7 +43,7 @@ test_expect_success 'setup: a repository with three tasks' '
 
 test_expect_success 'git para offers itself among git commands' '
 	run_completion "git pa" >actual &&
-	grep -x "para " actual
+	test_grep -x "para " actual
 '
 
 test_expect_success 'subcommands' '

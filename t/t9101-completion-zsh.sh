@@ -46,7 +46,7 @@ test_expect_success 'the file is valid zsh' '
 
 test_expect_success 'zsh lists git para among git commands' '
 	sed -n 2p "$COMPLETION" >line &&
-	grep "^#description " line
+	test_grep "^#description " line
 '
 
 test_expect_success 'subcommands' '

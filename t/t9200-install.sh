@@ -66,9 +66,9 @@ test_expect_success 'git finds the installed git para through PATH' '
 		cd repo &&
 		test "$(command -v git-para)" = "$(cd .. && pwd)/prefix/bin/git-para" &&
 		git para --version >out &&
-		grep "^git-para version " out &&
+		test_grep "^git-para version " out &&
 		git para -h >usage &&
-		grep "^usage: git para " usage
+		test_grep "^usage: git para " usage
 	)
 '
 

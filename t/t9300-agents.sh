@@ -39,7 +39,7 @@ test_expect_success 'the prompt carries the task and its domain' '
 	test_cmp expect actual &&
 	grep -x -- "- src/api" full &&
 	grep -x -- "- docs/guide.md" full &&
-	grep "task fix .*solve/fix" full
+	test_grep "task fix .*solve/fix" full
 '
 
 test_expect_success 'para-agent-prompt outside git para run' '
@@ -47,7 +47,7 @@ test_expect_success 'para-agent-prompt outside git para run' '
 		unset PARA_TASK &&
 		test_expect_code 2 "$AGENTS/para-agent-prompt" 2>err
 	) &&
-	grep "PARA_TASK is not set" err
+	test_grep "PARA_TASK is not set" err
 '
 
 test_expect_success 'claude-code runs claude --print with the prompt' '
@@ -91,7 +91,7 @@ test_expect_success 'a wrapper whose agent is missing says so' '
 		PATH=/usr/bin:/bin &&
 		test_expect_code 127 "$AGENTS/claude-code" 2>err
 	) &&
-	grep "claude.* not found" err
+	test_grep "claude.* not found" err
 '
 
 test_expect_success 'example-agent edits files of its domain only' '
@@ -109,7 +109,7 @@ src/*.h" "$AGENTS/example-agent" >../agent.out
 	test_cmp expect actual &&
 	grep "fix (attempt 1): Fix \"the\" bug" repo/src/api/orders.c &&
 	test -f repo/notes/fix.md &&
-	grep "nothing matches src/\*.h" agent.out
+	test_grep "nothing matches src/\*.h" agent.out
 '
 
 test_expect_success 'example-agent without a domain writes <task>.md' '

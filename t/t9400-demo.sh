@@ -26,14 +26,14 @@ test_expect_success 'it cleans up after itself' '
 '
 
 test_expect_success 'the overlapping task is refused' '
-	grep "overlaps task" err &&
-	grep "^(exit status 128)" out
+	test_grep "overlaps task" err &&
+	test_grep "^(exit status 128)" out
 '
 
 test_expect_success 'the three tasks ran and were merged' '
 	for t in api auth docs; do
-		grep "^Created task .$t." out &&
-		grep "^$t: succeeded" out &&
+		test_grep "^Created task .$t." out &&
+		test_grep "^$t: succeeded" out &&
 		grep "merged task .$t. into .para/integration." out || return 1
 	done
 '
@@ -49,9 +49,9 @@ test_expect_success 'DEMO_KEEP keeps the repository, with the merged work' '
 		sh "$DEMO" "$PARA_BUILD_DIR/bin" >out 2>err &&
 	repo=$(echo git-para-demo.*/shop) &&
 	git -C "$repo" show para/integration:src/api/orders.c >api &&
-	grep "^api (attempt 1): Add an orders endpoint" api &&
+	test_grep "^api (attempt 1): Add an orders endpoint" api &&
 	git -C "$repo" show para/integration:docs/guide.md >docs &&
-	grep "^docs (attempt 1): Document the orders endpoint" docs
+	test_grep "^docs (attempt 1): Document the orders endpoint" docs
 '
 
 test_done

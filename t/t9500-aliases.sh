@@ -34,7 +34,7 @@ test_expect_success 'included from a config file, the aliases work' '
 	test_create_repo repo &&
 	git -C repo config include.path "$ALIASES" &&
 	test_expect_code 129 git -C repo pprune -h >out &&
-	grep "^usage: git para prune" out
+	test_grep "^usage: git para prune" out
 '
 
 test_done
