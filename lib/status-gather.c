@@ -40,6 +40,7 @@ static void facts_dispose(struct para_facts *f)
 	free(f->merge_base);
 	para_strvec_dispose(&f->changed_files);
 	para_strvec_dispose(&f->outside);
+	para_strvec_dispose(&f->dirty_files);
 	para_provision_dispose(&f->provisioned);
 	free(f->log_path);
 }
@@ -437,6 +438,31 @@ static void keep_own_changes(struct para_facts *f, struct para_repo *repo)
 	f->changed = (long)f->changed_files.nr;
 }
 
+/*
+ * A task's committed changes and what it has not committed yet: an agent
+ * straying outside its domain shows while it runs.
+ */
+static int domain_check_all(struct para_facts *f,
+			    struct para_domain_checker *checker)
+{
+	struct para_strvec all = PARA_STRVEC_INIT;
+	size_t i;
+	int error;
+
+	if (!f->dirty_files.nr)
+		return para_domain_check(&f->domain, &f->outside, checker,
+					 &f->task, &f->changed_files);
+	for (i = 0; i < f->changed_files.nr; i++)
+		para_strvec_push(&all, f->changed_files.v[i]);
+	for (i = 0; i < f->dirty_files.nr; i++)
+		if (!para_strvec_contains(&all, f->dirty_files.v[i]))
+			para_strvec_push(&all, f->dirty_files.v[i]);
+	error = para_domain_check(&f->domain, &f->outside, checker, &f->task,
+				  &all);
+	para_strvec_dispose(&all);
+	return error;
+}
+
 /* The domain check of every task that has a state (domain-check.h). */
 static void check_domains(struct para_facts *facts, size_t nr,
 			  const struct para_repo *repo,
@@ -461,8 +487,7 @@ static void check_domains(struct para_facts *facts, size_t nr,
 		}
 		if (f->changed < 0)
 			continue;
-		if (para_domain_check(&f->domain, &f->outside, checker,
-				      &f->task, &f->changed_files) < 0) {
+		if (domain_check_all(f, checker) < 0) {
 			f->domain = PARA_DOMAIN_UNKNOWN;
 			para_strvec_dispose(&f->outside);
 		}
@@ -528,6 +553,7 @@ static int status_in_process(struct para_facts *f, git_repository *shared,
 	look.hash_racy = hash_racy;
 	look.racy_cache = racy;
 	look.retarget = 1;
+	look.paths = &f->dirty_files;
 	error = para_worktree_count(&counts, shared, &look);
 out:
 	set_counts(f, &counts);
@@ -607,6 +633,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 				struct para_worktree_counts c;
 
 				para_worktree_counts_parse(&c, &jobs[i].out);
+				para_worktree_paths_parse(&owner[i]->dirty_files,
+							  &jobs[i].out);
 				set_counts(owner[i], &c);
 			} else {
 				parse_diff(owner[i], &jobs[i].out);

@@ -49,6 +49,7 @@ struct para_facts {
 	struct para_strvec outside;	/* changed files outside the domain */
 
 	long dirty;		/* uncommitted files, -1 when unknown */
+	struct para_strvec dirty_files;	/* their paths, as far as known */
 	long staged, unstaged, untracked, conflicted;
 
 	char *log_path;

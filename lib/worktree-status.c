@@ -95,8 +95,17 @@ static int count_libgit2(struct para_worktree_counts *out,
 	if (git_status_list_new(&list, repo, &sopts) < 0)
 		goto out;
 	n = git_status_list_entrycount(list);
-	for (i = 0; i < n; i++)
-		count_entry(out, git_status_byindex(list, i)->status);
+	for (i = 0; i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ?
+			e->index_to_workdir : e->head_to_index;
+
+		count_entry(out, e->status);
+		if (look->paths && d && e->status != GIT_STATUS_CURRENT &&
+		    !(e->status & GIT_STATUS_IGNORED))
+			para_strvec_push(look->paths, d->new_file.path ?
+					 d->new_file.path : d->old_file.path);
+	}
 	error = 0;
 out:
 	git_status_list_free(list);
@@ -184,6 +193,20 @@ int para_worktree_is_dirty(const char *worktree)
 	dirty = status != 0 || out.len > 0;
 	para_strbuf_dispose(&out);
 	return dirty;
+}
+
+void para_worktree_paths_parse(struct para_strvec *out,
+			       const struct para_strbuf *porcelain)
+{
+	const char *p = porcelain->buf, *end = porcelain->buf + porcelain->len;
+
+	while (p < end) {
+		size_t len = strlen(p);
+
+		if (len > 3)
+			para_strvec_push(out, p + 3);
+		p += len + 1;
+	}
 }
 
 void para_worktree_counts_parse(struct para_worktree_counts *c,

@@ -46,6 +46,7 @@ struct para_worktree_look {
 	int hash_racy;	/* see para_worktree_proven_clean() */
 	const char *racy_cache;		/* may be NULL */
 	int retarget;	/* `repo` is shared: point it at this worktree */
+	struct para_strvec *paths;	/* if set, gets the dirty paths */
 };
 
 /*
@@ -76,6 +77,10 @@ int para_worktree_is_dirty(const char *worktree);
 void para_worktree_status_args(struct para_strvec *args, const char *worktree);
 
 /* Counts the records of `git status --porcelain -z --no-renames`. */
+/* The paths `git status --porcelain -z` output lists, into `out`. */
+void para_worktree_paths_parse(struct para_strvec *out,
+			       const struct para_strbuf *porcelain);
+
 void para_worktree_counts_parse(struct para_worktree_counts *out,
 				const struct para_strbuf *porcelain);
 

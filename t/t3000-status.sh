@@ -38,7 +38,7 @@ test_expect_success 'one aligned line per task' '
 	(cd repo && git para status >../out) &&
 	cat >expect <<-\EOF &&
 	TASK                              STATE   BRANCH                                  AHEAD  CHANGED  DIRTY  DOMAIN     TIME   EXIT
-	api                               new     solve/api                               +2 -0  2        2      1 outside  -      -
+	api                               new     solve/api                               +2 -0  2        2      3 outside  -      -
 	db                                failed  solve/db                                +0 -0  0        0      ok         1m05s  2
 	docs-and-a-rather-long-task-name  new     solve/docs-and-a-rather-long-task-name  +0 -0  0        0      none       -      -
 	EOF
@@ -71,7 +71,9 @@ test_expect_success 'a change merged from the base is not the task'"'"'s' '
 test_expect_success 'para.sharedPath may be changed by any task' '
 	(
 		cd repo &&
-		git -c para.sharedPath=docs/extra.md para status --porcelain api >../out
+		git -c para.sharedPath=docs/extra.md -c para.sharedPath=README \
+			-c para.sharedPath=untracked.txt \
+			para status --porcelain api >../out
 	) &&
 	cut -f1,8,9 out >actual &&
 	printf "api\tok\t0\n" >expect &&

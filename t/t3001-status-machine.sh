@@ -41,7 +41,7 @@ test_expect_success '--json carries the facts of a task' '
 		.changedFiles, .dirty, .domain, .worktreeExists, .branchExists,
 		.exitCode, .process, .after]" out >actual &&
 	cat >expect <<-\EOF &&
-	["api","new","solve/api",1,0,1,["src/api/new.c"],{"total":2,"staged":1,"unstaged":0,"untracked":1,"conflicted":0},{"check":"ok","patterns":["src/api","src/db/*.sql"],"outside":[]},true,true,null,null,[]]
+	["api","new","solve/api",1,0,1,["src/api/new.c"],{"total":2,"staged":1,"unstaged":0,"untracked":1,"conflicted":0},{"check":"outside","patterns":["src/api","src/db/*.sql"],"outside":["README","stray"]},true,true,null,null,[]]
 	EOF
 	test_cmp expect actual
 '
@@ -99,7 +99,7 @@ test_expect_success '--porcelain: one tab-separated line per task' '
 		status_set api run.exitCode 3 &&
 		status_set api run.finished 1700000001500 &&
 		git para status --porcelain >../out) &&
-	printf "api\tfailed\tsolve/api\t1\t0\t1\t2\tok\t0\t1500\t3\t$$\t-\t$TRASH_DIRECTORY/repo-worktrees/api\t$$\n" >expect &&
+	printf "api\tfailed\tsolve/api\t1\t0\t1\t2\toutside\t2\t1500\t3\t$$\t-\t$TRASH_DIRECTORY/repo-worktrees/api\t$$\n" >expect &&
 	printf "web\tnew\tsolve/web\t0\t0\t0\t0\tnone\t-\t-\t-\t-\t-\t$TRASH_DIRECTORY/repo-worktrees/web\t-\n" >>expect &&
 	test_cmp expect out
 '
@@ -151,11 +151,11 @@ test_expect_success '--porcelain: a domain violation' '
 		git para status --porcelain api >../out
 	) &&
 	cut -f1,6,8,9 out >actual &&
-	printf "api\t2\toutside\t1\n" >expect &&
+	printf "api\t2\toutside\t3\n" >expect &&
 	test_cmp expect actual &&
 	(cd repo && git para status --json api >../out) &&
 	jq -c ".tasks[0].domain.outside" out >actual &&
-	echo "[\"docs/outside.md\"]" >expect &&
+	echo "[\"docs/outside.md\",\"README\",\"stray\"]" >expect &&
 	test_cmp expect actual
 '
 
