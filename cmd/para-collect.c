@@ -246,10 +246,13 @@ static int do_merge(struct para_collect *c, const char *branch)
 
 	if (!*branch)
 		branch = cfg_string(config, "para.integrationBranch");
-	if (para_collect_merge_order(order, c) < 0)
+	if (para_collect_merge_order(order, c) < 0) {
+		free(order);
 		die_lib();
+	}
 	start = c->items[order[0]].task.base;
 	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0) {
+		free(order);	/* what dies here leaks nothing */
 		if (created == PARA_ELOCKED)
 			die_checked_out(branch);
 		die_lib();
