@@ -8,12 +8,12 @@
 #include "error.h"
 #include "fs.h"
 #include "prune-attic.h"
+#include "task-state.h"
 
 static char *log_path(struct para_repo *repo, const char *slot,
 		      const char *suffix)
 {
-	return para_xstrfmt("%s/attic/%s%s", para_repo_state_dir(repo), slot,
-			    suffix);
+	return para_state_attic_path(repo, slot, suffix);
 }
 
 int para_prune_attic_next(char **out, struct para_repo *repo,
@@ -97,10 +97,10 @@ int para_prune_attic_keep(struct para_repo *repo, const char *slot,
 }
 
 static int move_log(struct para_repo *repo, const char *task,
-		    const char *slot, const char *suffix)
+		    const char *slot, int exec)
 {
-	char *from = para_xstrfmt("%s/logs/%s%s", para_repo_state_dir(repo),
-				  task, suffix);
+	const char *suffix = exec ? ".exec.log" : ".log";
+	char *from = para_state_log_path(repo, task, exec);
 	char *to = log_path(repo, slot, suffix);
 	int error = 0;
 
@@ -121,9 +121,9 @@ int para_prune_attic_keep_log(struct para_repo *repo, const char *task,
 	if (error < 0)
 		error = para_error_errno(PARA_ERROR, "cannot create '%s'", dir);
 	if (!error)
-		error = move_log(repo, task, slot, ".log");
+		error = move_log(repo, task, slot, 0);
 	if (!error)
-		error = move_log(repo, task, slot, ".exec.log");
+		error = move_log(repo, task, slot, 1);
 	free(dir);
 	return error;
 }

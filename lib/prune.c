@@ -277,12 +277,10 @@ static void forget_task(struct para_repo *repo, const char *name,
 	para_provision_remove(repo, name);
 	if (para_prune_attic_keep_log(repo, name, slot ? slot : free_slot) < 0) {
 		/* what cannot be kept does not outlive the task */
-		log = para_xstrfmt("%s/logs/%s.log", para_repo_state_dir(repo),
-				   name);
+		log = para_state_log_path(repo, name, 0);
 		unlink(log);
 		free(log);
-		log = para_xstrfmt("%s/logs/%s.exec.log",
-				   para_repo_state_dir(repo), name);
+		log = para_state_log_path(repo, name, 1);
 		unlink(log);
 		free(log);
 	}

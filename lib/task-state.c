@@ -87,6 +87,27 @@ char *para_state_log_path(const struct para_repo *repo, const char *name,
 			    name, exec ? ".exec.log" : ".log");
 }
 
+static char *state_file(const struct para_repo *repo, const char *dir,
+			const char *name, const char *suffix)
+{
+	if (!name)
+		return para_xstrfmt("%s/%s", repo->state_dir, dir);
+	return para_xstrfmt("%s/%s/%s%s", repo->state_dir, dir, name,
+			    suffix ? suffix : "");
+}
+
+char *para_state_attic_path(const struct para_repo *repo, const char *name,
+			    const char *suffix)
+{
+	return state_file(repo, PARA_STATE_ATTIC, name, suffix);
+}
+
+char *para_state_provision_path(const struct para_repo *repo,
+				const char *name, const char *suffix)
+{
+	return state_file(repo, PARA_STATE_PROVISION, name, suffix);
+}
+
 char *para_state_status_cache_path(const struct para_repo *repo,
 				   const char *name, const char *kind)
 {

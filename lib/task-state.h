@@ -32,12 +32,19 @@
 #define PARA_STATE_TASKS "tasks"
 #define PARA_STATE_LOGS "logs"
 #define PARA_STATE_STATUS_CACHE "cache/status"
+#define PARA_STATE_ATTIC "attic"
+#define PARA_STATE_PROVISION "provision"
 
 char *para_state_task_path(const struct para_repo *repo, const char *name);
 char *para_state_tasks_path(const struct para_repo *repo);
 char *para_state_lock_path(const struct para_repo *repo, const char *what);
 char *para_state_log_path(const struct para_repo *repo, const char *name,
 			  int exec);
+/* `name` NULL: the directory; else `name` followed by `suffix`. */
+char *para_state_attic_path(const struct para_repo *repo, const char *name,
+			    const char *suffix);
+char *para_state_provision_path(const struct para_repo *repo,
+				const char *name, const char *suffix);
 /* `name` NULL: the directory; else its file of `kind` ("index", ...). */
 char *para_state_status_cache_path(const struct para_repo *repo,
 				   const char *name, const char *kind);

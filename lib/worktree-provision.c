@@ -11,6 +11,7 @@
 #include "error.h"
 #include "fs.h"
 #include "strbuf.h"
+#include "task-state.h"
 #include "worktree-provision.h"
 
 static const char *const how_names[] = { "copy", "setup" };
@@ -163,8 +164,7 @@ int para_provision_scan(struct para_strvec *out, struct para_strvec *modified,
 static char *record_path(const struct para_repo *repo, const char *name,
 			 const char *suffix)
 {
-	return para_xstrfmt("%s/provision/%s%s", para_repo_state_dir(repo),
-			    name, suffix);
+	return para_state_provision_path(repo, name, suffix);
 }
 
 /* A path as an anchored gitignore pattern that matches only itself. */
@@ -249,7 +249,7 @@ int para_provision_save(struct para_repo *repo, const char *name,
 	struct para_strbuf rec = PARA_STRBUF_INIT, exc = PARA_STRBUF_INIT;
 	char *rec_path = record_path(repo, name, "");
 	char *exc_path = record_path(repo, name, ".exclude");
-	char *dir = para_xstrfmt("%s/provision", para_repo_state_dir(repo));
+	char *dir = para_state_provision_path(repo, NULL, NULL);
 	int error;
 
 	format_record(&rec, p);
