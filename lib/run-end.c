@@ -296,19 +296,17 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 		conclude(run, job);
 		return;
 	}
-	para_child_poll(&job->child);
+	run->backend->poll(run, job);
 	if (run->opts.tag)
 		para_run_pump_output(run, job, 1);
 	if (para_run_has_strays(run)) {
 		/* leftovers of the group, or escaped: hunt them down */
-		para_child_signal(&job->child, SIGTERM);
+		run->backend->signal(run, job, SIGTERM);
 		job->hunting = 1;
 		job->hunt_kill_at = job->kill_at ? job->kill_at
 			: para_monotonic_ms() + run->opts.grace;
 	}
-	a->code = job->child.code;
-	a->signal = job->child.signal;
-	para_child_reap(&job->child);
+	run->backend->reap(run, job);
 	job->active = 0;
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&

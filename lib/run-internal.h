@@ -6,6 +6,7 @@
 #include "lock.h"
 #include "proc.h"
 #include "run.h"
+#include "run-backend.h"
 #include "run-log.h"
 #include "child.h"
 #include "run-sched.h"
@@ -42,6 +43,7 @@ struct para_run_job {
 struct para_run {
 	struct para_repo *repo;
 	struct para_run_options opts;
+	const struct para_run_backend *backend;
 	struct para_run_output out;
 	struct para_run_job *jobs;
 	size_t nr;
@@ -51,6 +53,7 @@ struct para_run {
 	int sigfd;
 	int interrupted;
 	long long global_kill_at;
+	long long backend_due;		/* when to poll the backend next */
 	int failed;			/* some task did not succeed */
 	long long started_mono;		/* when the run began */
 };

@@ -30,7 +30,7 @@ static void interrupt(struct para_run *run)
 		if (!job->active)
 			continue;
 		if (!job->cancelled)
-			para_child_signal(&job->child, SIGTERM);
+			run->backend->signal(run, job, SIGTERM);
 		job->cancelled = 1;
 		if (!job->kill_at || job->kill_at > run->global_kill_at)
 			job->kill_at = run->global_kill_at;
@@ -50,12 +50,24 @@ static void check_deadlines(struct para_run *run)
 		if (job->deadline && now >= job->deadline && !job->timed_out &&
 		    !job->cancelled) {
 			job->timed_out = 1;
-			para_child_signal(&job->child, SIGTERM);
+			run->backend->signal(run, job, SIGTERM);
 			job->kill_at = now + run->opts.grace;
 		}
 		if (job->kill_at && now >= job->kill_at)
-			para_child_signal(&job->child, SIGKILL);
+			run->backend->signal(run, job, SIGKILL);
 	}
+}
+
+/* What tells of a job's end: its backend's descriptor, or -1. */
+static int end_fd(const struct para_run *run, const struct para_run_job *job)
+{
+	return job->checking ? job->child.pidfd : run->backend->fd(job);
+}
+
+/* A job without such a descriptor is asked, when its backend is due. */
+static int polled(const struct para_run *run, const struct para_run_job *job)
+{
+	return job->active && end_fd(run, job) < 0;
 }
 
 /* The next deadline or kill of a job, monotonic ms, or 0 for none. */
@@ -88,6 +100,16 @@ static int poll_timeout(struct para_run *run)
 		next = 50;
 	if (run->out.tick && (next < 0 || next > 1000))
 		next = 1000;
+	for (i = 0; i < run->nr; i++) {
+		long long at = run->backend_due > now ? run->backend_due - now
+						      : 0;
+
+		if (!polled(run, &run->jobs[i]))
+			continue;
+		if (next < 0 || next > at)
+			next = at;
+		break;
+	}
 	return (int)next;
 }
 
@@ -103,7 +125,26 @@ static void read_signals(struct para_run *run, int *chld)
 	}
 }
 
-/* What to poll: our signals, then each active job's pidfd and output. */
+static void poll_backend(struct para_run *run)
+{
+	long long now = para_monotonic_ms();
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < run->nr && !any; i++)
+		any = polled(run, &run->jobs[i]);
+	if (!any || now < run->backend_due)
+		return;
+	run->backend_due = now + run->backend->interval;
+	if (run->backend->refresh)
+		run->backend->refresh(run);
+	for (i = 0; i < run->nr; i++)
+		if (polled(run, &run->jobs[i]) &&
+		    run->backend->poll(run, &run->jobs[i]))
+			para_run_end_attempt(run, &run->jobs[i]);
+}
+
+/* What to poll: our signals, then each active job's end and output. */
 static size_t watch(struct pollfd *pfd, struct para_run_job **owner,
 		    struct para_run *run)
 {
@@ -116,9 +157,11 @@ static size_t watch(struct pollfd *pfd, struct para_run_job **owner,
 
 		if (!job->active)
 			continue;
-		owner[n] = job;
-		pfd[n].fd = job->child.pidfd;
-		pfd[n++].events = POLLIN;
+		if (end_fd(run, job) >= 0) {
+			owner[n] = job;
+			pfd[n].fd = end_fd(run, job);
+			pfd[n++].events = POLLIN;
+		}
 		if (job->child.out >= 0) {
 			owner[n] = job;
 			pfd[n].fd = job->child.out;
@@ -148,8 +191,9 @@ static int wait_for_events(struct para_run *run)
 			para_run_pump_output(run, owner[i], 0);
 	for (i = 1; i < n; i++)
 		if (pfd[i].revents && owner[i]->active &&
-		    pfd[i].fd == owner[i]->child.pidfd)
+		    pfd[i].fd == end_fd(run, owner[i]))
 			para_run_end_attempt(run, owner[i]);
+	poll_backend(run);
 	check_deadlines(run);
 	if (chld || run->interrupted || para_run_hunting(run))
 		para_run_hunt(run);

@@ -141,12 +141,11 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 {
 	int error;
 
-	para_proc_identify(&job->task.proc, job->child.pid);
 	if ((error = para_run_update_state(run, job,
 					   para_run_set_running)) < 0 ||
-	    (error = para_child_release(&job->child)) < 0) {
-		para_child_signal(&job->child, SIGKILL);
-		para_child_reap(&job->child);
+	    (error = run->backend->release(run, job)) < 0) {
+		run->backend->signal(run, job, SIGKILL);
+		run->backend->reap(run, job);
 	}
 	return error;
 }
@@ -172,12 +171,11 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 	spawn.dir = job->task.worktree;
 	spawn.out_fd = run->opts.tag ? -1 : job->log;
 	spawn.gated = !run->opts.exec_argv;
-	error = para_child_spawn(&job->child, &spawn);
+	error = run->backend->start(run, job, &spawn);
 	para_strvec_dispose(&argv);
 	para_strvec_dispose(&env);
 	if (error < 0)
 		return error;
-	job->leader = job->child.pid;
 	if (!run->opts.exec_argv)
 		return record_running(run, job);
 	return 0;

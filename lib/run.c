@@ -17,6 +17,7 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 	run->opts = *opts;
 	run->out = *output;
 	run->sigfd = -1;
+	run->backend = &para_run_local;
 	if (para_proc_identify(&run->self, 0) < 0) {
 		free(run);
 		return -1;
