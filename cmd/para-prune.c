@@ -32,10 +32,19 @@ struct prune_ctx {
 	char *integration;
 };
 
-static void report(struct prune_ctx *ctx, const char *name, const char *note)
+/* -v also says how a merged task was found merged */
+static void report(struct prune_ctx *ctx, const char *name, const char *note,
+		   const struct para_prune_verdict *v)
 {
-	printf("%s task '%s' (%s)\n", ctx->dry_run ? "Would remove" : "Removed",
-	       name, note);
+	struct para_strbuf how = PARA_STRBUF_INIT;
+
+	if (ctx->verbose && v->how.how) {
+		para_merged_describe(&how, &v->how);
+		para_strbuf_addstr(&how, "; ");
+	}
+	printf("%s task '%s' (%s%s)\n", ctx->dry_run ? "Would remove" : "Removed",
+	       name, how.len ? how.buf : "", note);
+	para_strbuf_dispose(&how);
 }
 
 static char *attic_ref(struct prune_ctx *ctx, const char *name)
@@ -74,7 +83,7 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 				     v->branch_gone ? "gone" : "kept: not merged");
 		para_prune_result_dispose(&r);
 	}
-	report(ctx, t->name, note);
+	report(ctx, t->name, note, v);
 	free(note);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "error.h"
+#include "merged.h"
 #include "proc.h"
 #include "prune.h"
 #include "prune-attic.h"
@@ -14,17 +15,6 @@
 #include "worktree.h"
 #include "worktree-status.h"
 #include "worktree-provision.h"
-
-/* 1 if commit `tip` is `ref`'s commit or one of its ancestors. */
-static int contained_in(struct para_repo *repo, const git_oid *tip,
-			const char *ref)
-{
-	git_oid head;
-
-	if (!ref || para_repo_resolve_commit(&head, repo, ref) < 0)
-		return 0;
-	return para_repo_is_ancestor(repo, tip, &head) == 1;
-}
 
 /* 1 if a ref other than `own` (and the attic) contains `tip`. */
 static int found_elsewhere(struct para_repo *repo, const char *own,
@@ -54,6 +44,7 @@ static void judge_commits(struct para_prune_verdict *v,
 			  const char *integration)
 {
 	char *ref = para_xstrfmt("refs/heads/%s", t->branch);
+	const char *targets[2];
 	git_oid tip, base;
 
 	if (para_repo_resolve_commit(&tip, repo, ref) < 0) {
@@ -63,8 +54,13 @@ static void judge_commits(struct para_prune_verdict *v,
 	git_oid_tostr(v->tip, sizeof(v->tip), &tip);
 	v->own_commits = !t->base || git_oid_fromstr(&base, t->base) < 0 ||
 			 !git_oid_equal(&base, &tip);
-	v->merged = !v->own_commits || contained_in(repo, &tip, t->base_ref) ||
-		    contained_in(repo, &tip, integration);
+	targets[0] = t->base_ref;
+	targets[1] = integration && (!t->base_ref ||
+				     strcmp(integration, t->base_ref)) ?
+		     integration : NULL;
+	v->merged = !v->own_commits ||
+		    para_merged_check(&v->how, repo, &tip, targets, 2) == 1;
+	para_error_clear();
 	v->pr = t->pr_url && *t->pr_url;
 	v->elsewhere = v->merged || v->pr || found_elsewhere(repo, ref, v->tip);
 out:

@@ -2,6 +2,7 @@
 #define PARA_PRUNE_H
 
 #include <git2.h>
+#include "merged.h"
 #include "repo.h"
 #include "task.h"
 
@@ -17,7 +18,9 @@ struct para_prune_verdict {
 	int dirty;		/* uncommitted or untracked files */
 	int branch_gone;
 	int own_commits;	/* tip differs from the recorded base */
-	int merged;		/* tip is in its base ref or the integration branch */
+	int merged;		/* its work is in its base ref or the
+				   integration branch */
+	struct para_merged how;	/* how, when it has commits of its own */
 	int pr;			/* pushed with a PR recorded */
 	int elsewhere;		/* tip reachable from another ref */
 	int head_unique;	/* worktree HEAD off the branch, in no ref */
