@@ -4,8 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hook.h"
 #include "usage.h"
 
+static void hook_warning(const char *msg)
+{
+	warning("%s", msg);
+}
 
 /* "git-para-add" or "/x/git-para-add" -> "para-add" */
 static const char *program_name(const char *argv0)
@@ -21,6 +26,7 @@ int main(int argc, char **argv)
 	int status;
 
 	para_program = program_name(argc ? argv[0] : "git-para");
+	para_hook_set_warning(hook_warning);
 	status = cmd_main(argc, (const char **)argv);
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno != EPIPE)

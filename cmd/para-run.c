@@ -13,6 +13,7 @@
 #include "config.h"
 #include "duration.h"
 #include "error.h"
+#include "hook.h"
 #include "parse-options.h"
 #include "proc.h"
 #include "repo.h"
@@ -81,6 +82,16 @@ static void tagged_line(void *data, const char *task, const char *text,
 	clear_progress(data);
 	printf("[%s] %.*s\n", task, (int)len, text);
 	fflush(stdout);
+}
+
+/* Hook warnings come from deep in the library: the progress line goes. */
+static struct output *hook_output;
+
+static void hook_warning(const char *msg)
+{
+	if (hook_output)
+		clear_progress(hook_output);
+	warning("%s", msg);
 }
 
 static void report_error(void *data, const char *msg)
@@ -310,6 +321,8 @@ int cmd_main(int argc, const char **argv)
 	    para_config_open(&config, repo) < 0)
 		die_lib();
 	load_settings(&opts, config, timeout);
+	hook_output = &o;
+	para_hook_set_warning(hook_warning);
 	if (!o.quiet && isatty_fd(2))
 		out.tick = draw_progress;
 	if (para_run_new(&run, repo, &opts, &out) < 0)

@@ -3,6 +3,7 @@
 
 #include "add-internal.h"
 #include "error.h"
+#include "hook.h"
 #include "manifest.h"
 #include "strbuf.h"
 #include "task-base.h"
@@ -405,5 +406,8 @@ int para_add_create(struct para_add *add)
 		para_add_rollback(add);
 	add->checked = 0;
 	para_lock_release(&add->lock);
+	for (i = 0; i < add->nr && !error; i++)
+		para_hook_run(add->repo, PARA_HOOK_ADD, &add->v[i].task,
+			      add->v[i].task.state);
 	return error;
 }

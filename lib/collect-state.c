@@ -1,6 +1,7 @@
 #include <stdlib.h>
 
 #include "collect-state.h"
+#include "hook.h"
 #include "task-state.h"
 
 int para_collect_selected_by_default(enum para_task_state state)
@@ -51,7 +52,14 @@ void para_collect_set_pr(struct para_task *task, const char *url)
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch)
 {
-	return para_state_update(repo, name, set_merged, (void *)branch);
+	struct para_task task;
+	int error = para_state_update(repo, name, set_merged, (void *)branch);
+
+	if (!error && !para_state_load(&task, repo, name)) {
+		para_hook_run(repo, PARA_HOOK_MERGE, &task, task.state);
+		para_task_dispose(&task);
+	}
+	return error;
 }
 
 int para_collect_mark_pushed(struct para_repo *repo, const char *name,

@@ -14,6 +14,8 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.retries", PARA_CONFIG_INT, "0" },
 	{ "para.autoCommit", PARA_CONFIG_BOOL, "true" },
 	{ "para.setup", PARA_CONFIG_STRING, NULL },
+	{ "para.hook.<event>", PARA_CONFIG_MULTI, NULL },
+	{ "para.hookTimeout", PARA_CONFIG_DURATION, "30s" },
 	{ "para.copy", PARA_CONFIG_MULTI, NULL },
 	{ "para.sharedPath", PARA_CONFIG_MULTI, NULL },
 	{ "para.sparseContext", PARA_CONFIG_MULTI, NULL },

@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "error.h"
+#include "hook.h"
 #include "merged.h"
 #include "proc.h"
 #include "prune.h"
@@ -294,6 +295,7 @@ int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 	memset(out, 0, sizeof(*out));
 	if (v->running && t->proc.pid)
 		para_proc_kill_group(t->proc.pid, grace_ms);
+	para_hook_run(repo, PARA_HOOK_PRUNE, t, t->state);
 	if (para_prune_keeps_work(v) &&
 	    (error = keep_work(out, &slot, repo, t, v)) < 0)
 		goto out;

@@ -10,27 +10,10 @@
 #include "task-state.h"
 #include "worktree.h"
 
-extern char **environ;
-
 /* Our environment for the tasks, without what would mislead git in them. */
 void para_run_base_environment(struct para_strvec *out)
 {
-	static const char *const drop[] = {
-		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
-		"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
-		"GIT_NAMESPACE=", "PARA_", NULL
-	};
-	char **e;
-	size_t i;
-
-	for (e = environ; *e; e++) {
-		int keep = 1;
-
-		for (i = 0; drop[i] && keep; i++)
-			keep = strncmp(*e, drop[i], strlen(drop[i])) != 0;
-		if (keep)
-			para_strvec_push(out, *e);
-	}
+	para_task_env_base(out);
 }
 
 static void build_env(struct para_strvec *env, struct para_run *run,

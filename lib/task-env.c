@@ -1,5 +1,29 @@
+#include <string.h>
+
 #include "strbuf.h"
 #include "task-env.h"
+
+extern char **environ;
+
+void para_task_env_base(struct para_strvec *out)
+{
+	static const char *const drop[] = {
+		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
+		"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
+		"GIT_NAMESPACE=", "PARA_", NULL
+	};
+	char **e;
+	size_t i;
+
+	for (e = environ; *e; e++) {
+		int keep = 1;
+
+		for (i = 0; drop[i] && keep; i++)
+			keep = strncmp(*e, drop[i], strlen(drop[i])) != 0;
+		if (keep)
+			para_strvec_push(out, *e);
+	}
+}
 
 static const char *or_empty(const char *s)
 {

@@ -23,4 +23,11 @@ enum para_task_env_flags {
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra);
 
+/*
+ * Appends this process's environment without what would mislead git or
+ * a task in a program started for a task: GIT_DIR and the other
+ * repository variables, and every PARA_* variable.
+ */
+void para_task_env_base(struct para_strvec *out);
+
 #endif

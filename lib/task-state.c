@@ -57,6 +57,8 @@ static const struct field fields[] = {
 	FIELD("run.exitcode", "exitCode", F_INT, exit_code),
 	FIELD("run.signal", "signal", F_INT, signal),
 	FIELD("run.slot", "slot", F_INT, slot),
+	FIELD("run.agentstate", "agentState", F_STR, agent_state),
+	FIELD("run.agentmessage", "agentMessage", F_STR, agent_message),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.mergedinto", "mergedInto", F_STR, merged_into),
 	FIELD("collect.pushedto", "pushedTo", F_STR, pushed_to),
@@ -85,6 +87,12 @@ char *para_state_log_path(const struct para_repo *repo, const char *name,
 {
 	return para_xstrfmt("%s/" PARA_STATE_LOGS "/%s%s", repo->state_dir,
 			    name, exec ? ".exec.log" : ".log");
+}
+
+char *para_state_hooks_log_path(const struct para_repo *repo)
+{
+	return para_xstrfmt("%s/" PARA_STATE_LOGS "/hooks.log",
+			    repo->state_dir);
 }
 
 static char *state_file(const struct para_repo *repo, const char *dir,
@@ -592,23 +600,4 @@ int para_state_lock_remove(struct para_lock *lock,
 
 	free(path);
 	return error;
-}
-
-int para_state_update(const struct para_repo *repo, const char *name,
-		      para_state_update_fn fn, void *data)
-{
-	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task task;
-	int error;
-
-	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
-		return error;
-	if ((error = para_state_load(&task, repo, name)) >= 0) {
-		error = fn(&task, data);
-		if (!error)
-			error = para_state_save(repo, &task);
-		para_task_dispose(&task);
-	}
-	para_lock_release(&lock);
-	return error < 0 ? error : 0;
 }

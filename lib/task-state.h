@@ -26,6 +26,7 @@
  *   locks/<what>.lock            see above
  *   logs/<name>.log              what a task's runs wrote
  *   logs/<name>.exec.log         what `git para run -- <command>` wrote
+ *   logs/hooks.log               what the hooks (hook.h) wrote
  *   cache/status/<name>.<kind>   what `git para status` keeps of a task
  * The helpers return malloc'd paths and create nothing.
  */
@@ -40,6 +41,7 @@ char *para_state_tasks_path(const struct para_repo *repo);
 char *para_state_lock_path(const struct para_repo *repo, const char *what);
 char *para_state_log_path(const struct para_repo *repo, const char *name,
 			  int exec);
+char *para_state_hooks_log_path(const struct para_repo *repo);
 /* `name` NULL: the directory; else `name` followed by `suffix`. */
 char *para_state_attic_path(const struct para_repo *repo, const char *name,
 			    const char *suffix);
@@ -81,7 +83,10 @@ int para_state_lock_remove(struct para_lock *lock,
 /*
  * Changes task `name`'s state under its lock: loads it, passes it to
  * `fn`, and saves it when `fn` returns 0.  `fn` returns 1 to leave the
- * task as it was, or a negative error, which is returned.
+ * task as it was, or a negative error, which is returned.  Every change
+ * of a task's state is written here (task-update.c), and once the lock
+ * is released it runs the `state` hooks when the state or the state the
+ * command reported changed.
  */
 typedef int (*para_state_update_fn)(struct para_task *task, void *data);
 

@@ -49,6 +49,8 @@ void para_task_dispose(struct para_task *task)
 	para_strvec_dispose(&task->locks);
 	proc_dispose(&task->proc);
 	proc_dispose(&task->runner);
+	free(task->agent_state);
+	free(task->agent_message);
 	free(task->pr_url);
 	free(task->merged_into);
 	free(task->pushed_to);
@@ -107,6 +109,9 @@ int para_task_name_validate(const char *name)
 		return name_error(name, "it must not end with '.'");
 	if (len >= 5 && !strcmp(name + len - 5, ".lock"))
 		return name_error(name, "it must not end with '.lock'");
+	/* its log would be logs/hooks.log (task-state.h) */
+	if (!strcmp(name, "hooks"))
+		return name_error(name, "it is reserved for the hooks' log");
 	return 0;
 }
 

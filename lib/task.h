@@ -54,6 +54,8 @@ struct para_task {
 	int exit_code;		/* -1 when none */
 	int signal;		/* terminating signal, 0 when none */
 	int slot;		/* PARA_SLOT of the current attempt, -1 when none */
+	char *agent_state;	/* the word the command reported, or NULL */
+	char *agent_message;	/* what it said with it, or NULL */
 
 	char *pr_url;
 	char *merged_into;	/* integration branch it was merged into */
@@ -74,7 +76,7 @@ int para_task_state_done(enum para_task_state state);
 
 /*
  * Checks a task name against the rule of Documentation/git-para-add.adoc: [a-z0-9][a-z0-9._-]*, at most
- * 64 bytes, not ending in ".lock" or ".", no "..".  Returns 0 or
+ * 64 bytes, not ending in ".lock" or ".", no "..", not "hooks".  Returns 0 or
  * PARA_EINVALID with a message naming the rule.
  */
 int para_task_name_validate(const char *name);

@@ -17,14 +17,14 @@ not_config='para.version'
 test_expect_success 'list the keys the code reads' '
 	cat "$SRC_DIR"/lib/*.c "$SRC_DIR"/lib/*.h \
 		"$SRC_DIR"/cmd/*.c "$SRC_DIR"/cmd/*.h >sources &&
-	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
+	grep -o -E "\"(para\\.[a-zA-Z]+(\\.<[a-z]+>)?|color\\.para)\"" sources |
 		tr -d "\"" | tr A-Z a-z | sort -u >keys.all &&
 	grep -v -x -F "$not_config" keys.all >keys &&
 	test_grep "^para\\." keys
 '
 
 test_expect_success 'list the keys that are documented' '
-	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\)::\$/\\1/p" \
+	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\(\\.<[a-z]*>\\)\\{0,1\\}\\)::\$/\\1/p" \
 		"$DOC_DIR"/config/para.adoc | tr A-Z a-z | sort >documented &&
 	test -s documented
 '
@@ -38,13 +38,13 @@ test_expect_success 'the key table and the page list the same keys' '
 	git para --config-keys >table &&
 	cut -f 1 table | sort >table.keys &&
 	test $(wc -l <table.keys) -gt 10 &&
-	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\)::\$/\\1/p" \
+	sed -n "s/^\\([a-zA-Z]*\\.[a-zA-Z]*\\(\\.<[a-z]*>\\)\\{0,1\\}\\)::\$/\\1/p" \
 		"$DOC_DIR"/config/para.adoc | sort >documented.exact &&
 	test_cmp documented.exact table.keys
 '
 
 test_expect_success 'the code spells every key as the table does' '
-	grep -o -E "\"(para\\.[a-zA-Z]+|color\\.para)\"" sources |
+	grep -o -E "\"(para\\.[a-zA-Z]+(\\.<[a-z]+>)?|color\\.para)\"" sources |
 		tr -d "\"" | sort -u >spelled.all &&
 	grep -v -x -F "$not_config" spelled.all >spelled &&
 	comm -23 spelled table.keys >misspelled &&

@@ -85,6 +85,8 @@ static void test_round_trip_100k(void **st)
 
 	(void)st;
 	fill(&in, "round-trip", prompt);
+	in.agent_state = para_strdup("waiting");
+	in.agent_message = para_strdup("needs \"approval\"\nto run rm");
 	assert_int_equal(para_state_save(&repo, &in), 0);
 	assert_int_equal(para_state_load(&out, &repo, "round-trip"), 0);
 	assert_string_equal(out.prompt, prompt);
@@ -99,6 +101,8 @@ static void test_round_trip_100k(void **st)
 	assert_true(out.proc.start == 123456789ULL);
 	assert_true(out.started == 1700000000123LL);
 	assert_null(out.issue);
+	assert_string_equal(out.agent_state, "waiting");
+	assert_string_equal(out.agent_message, "needs \"approval\"\nto run rm");
 	para_task_dispose(&in);
 	para_task_dispose(&out);
 	free(prompt);

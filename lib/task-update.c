@@ -1,0 +1,48 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "hook.h"
+#include "lock.h"
+#include "strbuf.h"
+#include "task-state.h"
+
+/*
+ * The one place where a task's state changes, above both the store and
+ * the hooks (which read the store's paths): no call circle.
+ */
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+int para_state_update(const struct para_repo *repo, const char *name,
+		      para_state_update_fn fn, void *data)
+{
+	struct para_lock lock = PARA_LOCK_INIT;
+	struct para_task task;
+	enum para_task_state old_state;
+	char *old_agent = NULL;
+	int error, changed = 0;
+
+	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
+		return error;
+	if ((error = para_state_load(&task, repo, name)) < 0) {
+		para_lock_release(&lock);
+		return error;
+	}
+	old_state = task.state;
+	old_agent = task.agent_state ? para_strdup(task.agent_state) : NULL;
+	error = fn(&task, data);
+	if (!error && !(error = para_state_save(repo, &task)))
+		changed = task.state != old_state ||
+			  !same(task.agent_state, old_agent);
+	para_lock_release(&lock);
+	/* outside the lock: a slow hook never holds up the task's writers */
+	if (changed)
+		para_hook_run((struct para_repo *)repo, PARA_HOOK_STATE, &task,
+			      old_state);
+	para_task_dispose(&task);
+	free(old_agent);
+	return error < 0 ? error : 0;
+}
