@@ -9,6 +9,7 @@
 
 #include "cmd-config.h"
 #include "config.h"
+#include "du.h"
 #include "error.h"
 #include "parse-options.h"
 #include "prune.h"
@@ -30,21 +31,47 @@ struct prune_ctx {
 	int dry_run, force, verbose;
 	long long grace_ms;
 	char *integration;
+	struct para_strvec precious;
 };
 
-/* -v also says how a merged task was found merged */
+/*
+ * -v also says how a merged task was found merged, and the space its
+ * worktree took (`freed`, -1 when unknown).
+ */
 static void report(struct prune_ctx *ctx, const char *name, const char *note,
-		   const struct para_prune_verdict *v)
+		   const struct para_prune_verdict *v, long long freed)
 {
-	struct para_strbuf how = PARA_STRBUF_INIT;
+	struct para_strbuf how = PARA_STRBUF_INIT, space = PARA_STRBUF_INIT;
 
 	if (ctx->verbose && v->how.how) {
 		para_merged_describe(&how, &v->how);
 		para_strbuf_addstr(&how, "; ");
 	}
-	printf("%s task '%s' (%s%s)\n", ctx->dry_run ? "Would remove" : "Removed",
-	       name, how.len ? how.buf : "", note);
+	if (ctx->verbose && freed >= 0) {
+		para_strbuf_addstr(&space, "; ");
+		para_strbuf_add_size(&space, (unsigned long long)freed);
+		para_strbuf_addstr(&space, ctx->dry_run ? " to free" : " freed");
+	}
+	printf("%s task '%s' (%s%s%s)\n",
+	       ctx->dry_run ? "Would remove" : "Removed", name,
+	       how.len ? how.buf : "", note, space.len ? space.buf : "");
+	para_strbuf_dispose(&space);
 	para_strbuf_dispose(&how);
+}
+
+/* The space task `t`'s worktree takes, -1 when unknown. */
+static long long space_of(const struct para_task *t,
+			  const struct para_prune_verdict *v)
+{
+	unsigned long long bytes;
+
+	if (v->worktree_gone)
+		return 0;
+	if (para_disk_usage(&bytes, t->worktree) < 0) {
+		para_error_clear();
+		return -1;
+	}
+	return (long long)bytes;
 }
 
 static char *attic_ref(struct prune_ctx *ctx, const char *name)
@@ -62,6 +89,7 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 		       const struct para_prune_verdict *v)
 {
 	struct para_prune_result r;
+	long long freed = ctx->verbose ? space_of(t, v) : -1;
 	char *note, *ref;
 
 	if (ctx->dry_run) {
@@ -83,7 +111,7 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 				     v->branch_gone ? "gone" : "kept: not merged");
 		para_prune_result_dispose(&r);
 	}
-	report(ctx, t->name, note, v);
+	report(ctx, t->name, note, v, freed);
 	free(note);
 	return 0;
 }
@@ -106,12 +134,69 @@ static int unloadable(struct prune_ctx *ctx, const char *name, int named)
 	return 0;
 }
 
+/*
+ * The refusal with what it is about: the lock's reason, the precious
+ * files (the first few).  Malloc'd, or NULL.
+ */
+static char *why_of(const struct para_prune_verdict *v)
+{
+	const char *why = para_prune_refusal(v);
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	size_t i;
+
+	if (!why)
+		return NULL;
+	para_strbuf_addstr(&sb, why);
+	if (v->locked && v->lock_reason)
+		para_strbuf_addf(&sb, " (%s)", v->lock_reason);
+	else if (!v->locked && !v->running && !v->dirty && v->precious.nr) {
+		for (i = 0; i < v->precious.nr && i < 3; i++)
+			para_strbuf_addf(&sb, "%s'%s'", i ? ", " : " (",
+					 v->precious.v[i]);
+		if (v->precious.nr > 3)
+			para_strbuf_addf(&sb, " and %zu more",
+					 v->precious.nr - 3);
+		para_strbuf_addch(&sb, ')');
+	}
+	return para_strbuf_detach(&sb);
+}
+
+/* What --force cannot settle: the worktree is not ours to remove. */
+static int never_removed(const struct para_task *t,
+			 const struct para_prune_verdict *v, const char *why)
+{
+	if (v->not_worktree)
+		return error("task '%s': '%s' is no longer a git worktree (its "
+			     ".git is missing); move its files away, then prune "
+			     "again", t->name, t->worktree);
+	return error("task '%s' %s; a locked worktree is never removed, not "
+		     "even with --force: unlock it first with 'git worktree "
+		     "unlock %s'", t->name, why, t->worktree);
+}
+
+static int refuse(struct prune_ctx *ctx, const struct para_task *t,
+		  const struct para_prune_verdict *v, const char *why)
+{
+	char *ref;
+	int ret;
+
+	if (v->not_worktree || v->locked)
+		return never_removed(t, v, why);
+	if (!para_prune_keeps_work(v))
+		return error("task '%s' %s; use --force to remove it anyway",
+			     t->name, why);
+	ref = attic_ref(ctx, t->name);
+	ret = error("task '%s' %s; use --force to remove it anyway "
+		    "(its work is kept in %s)", t->name, why, ref);
+	free(ref);
+	return ret;
+}
+
 /* Says why a task stays, or removes it; 1 when it was removed. */
 static int decide(struct prune_ctx *ctx, const struct para_task *t,
 		  const struct para_prune_verdict *v, int named)
 {
-	const char *why = para_prune_refusal(v);
-	char *ref;
+	char *why = why_of(v);
 	int ret;
 
 	if (!named && !para_prune_finished_with(v)) {
@@ -119,24 +204,15 @@ static int decide(struct prune_ctx *ctx, const struct para_task *t,
 			printf("Keeping task '%s': %s\n", t->name,
 			       why ? why : v->own_commits ? "not merged" :
 			       "no commits of its own");
-		return 0;
+		ret = 0;
+	} else if (why && (!ctx->force || v->not_worktree || v->locked)) {
+		ret = refuse(ctx, t, v, why);
+	} else {
+		ret = remove_task(ctx, t, v);
+		ret = ret < 0 ? ret : !ctx->dry_run;
 	}
-	if (v->not_worktree)
-		return error("task '%s': '%s' is no longer a git worktree (its "
-			     ".git is missing); move its files away, then prune "
-			     "again", t->name, t->worktree);
-	if (why && !ctx->force && !para_prune_keeps_work(v))
-		return error("task '%s' %s; use --force to remove it anyway",
-			     t->name, why);
-	if (why && !ctx->force) {
-		ref = attic_ref(ctx, t->name);
-		ret = error("task '%s' %s; use --force to remove it anyway "
-			    "(its work is kept in %s)", t->name, why, ref);
-		free(ref);
-		return ret;
-	}
-	ret = remove_task(ctx, t, v);
-	return ret < 0 ? ret : !ctx->dry_run;
+	free(why);
+	return ret;
 }
 
 static int prune_one(struct prune_ctx *ctx, const char *name, int named)
@@ -160,12 +236,13 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 		para_lock_release(&lock);
 		return ret;
 	}
-	para_prune_judge(&v, ctx->repo, &t, ctx->integration);
+	para_prune_judge(&v, ctx->repo, &t, ctx->integration, &ctx->precious);
 	/* a 'git para run' holds this lock while it runs the task */
 	what = para_xstrfmt("running/%s", name);
 	if (para_state_lock(&running, ctx->repo, what, 0) == PARA_ELOCKED)
 		v.running = 1;
 	ret = decide(ctx, &t, &v, named);
+	para_prune_verdict_dispose(&v);
 	para_task_dispose(&t);
 	if (ret > 0) {
 		/* removed: so are its lock files, each while it is held */
@@ -230,6 +307,7 @@ int cmd_main(int argc, const char **argv)
 	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace");
 	ctx.integration = para_xstrfmt("refs/heads/%s",
 		cfg_string(ctx.config, "para.integrationBranch"));
+	cfg_all(&ctx.precious, ctx.config, "para.precious");
 	if (para_state_lock(&lock, ctx.repo, "tasks", PARA_LOCK_WAIT) < 0 ||
 	    para_task_select(&names, ctx.repo, argv, argc, 0) < 0)
 		die_lib();
@@ -239,6 +317,7 @@ int cmd_main(int argc, const char **argv)
 	para_lock_release(&lock);
 out:
 	para_strvec_dispose(&names);
+	para_strvec_dispose(&ctx.precious);
 	free(ctx.integration);
 	para_config_free(ctx.config);
 	para_repo_free(ctx.repo);

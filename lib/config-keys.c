@@ -21,6 +21,7 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.sparseContext", PARA_CONFIG_MULTI, NULL },
 	{ "para.requireDomain", PARA_CONFIG_BOOL, "false" },
 	{ "para.integrationBranch", PARA_CONFIG_STRING, "para/integration" },
+	{ "para.precious", PARA_CONFIG_MULTI, NULL },
 	{ "para.prCommand", PARA_CONFIG_STRING,
 	  "gh pr create --base \"$PARA_BASE_BRANCH\" --head \"$PARA_BRANCH\" "
 	  "--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\"" },

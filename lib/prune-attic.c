@@ -38,11 +38,32 @@ int para_prune_attic_next(char **out, struct para_repo *repo,
 	return 0;
 }
 
+/* `git add -f` of ignored files, in one go */
+static int add_ignored(struct para_strbuf *err, const char *worktree,
+		       const struct para_strvec *ignored)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	size_t i;
+
+	if (!ignored || !ignored->nr)
+		return 0;
+	cmd.git = 1;
+	cmd.dir = worktree;
+	cmd.stdin_null = 1;
+	cmd.err = err;
+	para_strvec_pushv(&cmd.args, (const char *[]){ "--literal-pathspecs",
+			  "add", "-f", "--sparse", "--", NULL });
+	for (i = 0; i < ignored->nr; i++)
+		para_strvec_push(&cmd.args, ignored->v[i]);
+	return para_command_run(&cmd) ? -1 : 0;
+}
+
 /* `git add -A` leaves files outside the sparse patterns out: --sparse */
 static int commit_all(struct para_strbuf *err, const char *worktree,
-		      const char *msg)
+		      const char *msg, const struct para_strvec *ignored)
 {
-	if (para_git(NULL, err, worktree, "add", "-A", "--sparse", NULL))
+	if (para_git(NULL, err, worktree, "add", "-A", "--sparse", NULL) ||
+	    add_ignored(err, worktree, ignored))
 		return -1;
 	if (!para_git(NULL, err, worktree, "commit", "-q", "--no-verify",
 		      "-m", msg, NULL))
@@ -54,14 +75,15 @@ static int commit_all(struct para_strbuf *err, const char *worktree,
 			"--no-verify", "-m", msg, NULL) ? -1 : 0;
 }
 
-int para_prune_attic_commit(const char *worktree, const char *task)
+int para_prune_attic_commit(const char *worktree, const char *task,
+			    const struct para_strvec *ignored)
 {
 	struct para_strbuf err = PARA_STRBUF_INIT, left = PARA_STRBUF_INIT;
 	char *msg = para_xstrfmt("para: save uncommitted work of task '%s'",
 				 task);
 	int error = 0;
 
-	if (commit_all(&err, worktree, msg) < 0) {
+	if (commit_all(&err, worktree, msg, ignored) < 0) {
 		para_strbuf_rtrim(&err);
 		error = para_error_set(PARA_ERROR,
 			"cannot commit the leftovers of task '%s': %s", task,

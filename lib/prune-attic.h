@@ -3,6 +3,7 @@
 
 #include "repo.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "task.h"
 
 /*
@@ -20,9 +21,11 @@ int para_prune_attic_next(char **out, struct para_repo *repo,
 
 /*
  * Commits everything uncommitted in `worktree` onto its HEAD (files
- * outside sparse patterns too), then checks that nothing is left.
+ * outside sparse patterns too, and the ignored files `ignored` names,
+ * which may be NULL), then checks that nothing is left.
  */
-int para_prune_attic_commit(const char *worktree, const char *task);
+int para_prune_attic_commit(const char *worktree, const char *task,
+			    const struct para_strvec *ignored);
 
 /* Points refs/para/attic/`slot` at commit `hex`. */
 int para_prune_attic_keep(struct para_repo *repo, const char *slot,

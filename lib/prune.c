@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "prune.h"
 #include "prune-attic.h"
+#include "prune-precious.h"
 #include "status-gather.h"
 #include "task-state.h"
 #include "worktree.h"
@@ -90,6 +91,29 @@ out:
 	para_strbuf_dispose(&head);
 }
 
+/* git's worktree record for the worktree at `path`, or NULL. */
+static git_worktree *find_worktree(struct para_repo *repo, const char *path)
+{
+	git_strarray names = { NULL, 0 };
+	git_worktree *wt = NULL;
+	size_t i;
+
+	if (git_worktree_list(&names, repo->git) < 0)
+		return NULL;
+	for (i = 0; i < names.count; i++) {
+		if (git_worktree_lookup(&wt, repo->git, names.strings[i]) < 0) {
+			wt = NULL;
+			continue;
+		}
+		if (!strcmp(git_worktree_path(wt), path))
+			break;
+		git_worktree_free(wt);
+		wt = NULL;
+	}
+	git_strarray_dispose(&names);
+	return wt;
+}
+
 /* 1 if the current directory is `dir` or below it. */
 static int cwd_inside(const char *dir)
 {
@@ -102,8 +126,42 @@ static int cwd_inside(const char *dir)
 	return !strncmp(cwd, top, len) && (cwd[len] == '/' || !cwd[len]);
 }
 
+/* `git worktree lock`: git itself will not prune it, nor do we. */
+static void judge_lock(struct para_prune_verdict *v, struct para_repo *repo,
+		       const struct para_task *t)
+{
+	git_worktree *wt = find_worktree(repo, t->worktree);
+	git_buf reason = GIT_BUF_INIT;
+	size_t len;
+
+	if (wt && git_worktree_is_locked(&reason, wt) > 0) {
+		v->locked = 1;
+		len = reason.ptr ? strlen(reason.ptr) : 0;
+		while (len && (reason.ptr[len - 1] == '\n' ||
+			       reason.ptr[len - 1] == ' '))
+			len--;
+		if (len)
+			v->lock_reason = para_xstrfmt("%.*s", (int)len,
+						      reason.ptr);
+	}
+	git_error_clear();
+	git_buf_dispose(&reason);
+	git_worktree_free(wt);
+}
+
+static void judge_precious(struct para_prune_verdict *v,
+			   struct para_repo *repo, const struct para_task *t,
+			   const struct para_strvec *precious)
+{
+	/* what cannot be listed may be work */
+	if (para_prune_precious(&v->precious, repo, t, precious) < 0)
+		v->dirty = 1;
+	para_error_clear();
+}
+
 int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
-		     const struct para_task *t, const char *integration)
+		     const struct para_task *t, const char *integration,
+		     const struct para_strvec *precious)
 {
 	enum para_task_state live = para_task_live_state(t);
 	struct stat st;
@@ -122,15 +180,26 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 	}
 	out->dirty = !out->worktree_gone && !out->not_worktree &&
 		     para_worktree_is_dirty(t->worktree);
+	judge_lock(out, repo, t);
 	judge_commits(out, repo, t, integration);
-	if (!out->worktree_gone && !out->not_worktree)
+	if (!out->worktree_gone && !out->not_worktree) {
 		judge_head(out, repo, t);
+		judge_precious(out, repo, t, precious);
+	}
 	return 0;
+}
+
+void para_prune_verdict_dispose(struct para_prune_verdict *v)
+{
+	para_strvec_dispose(&v->precious);
+	free(v->lock_reason);
+	v->lock_reason = NULL;
 }
 
 int para_prune_finished_with(const struct para_prune_verdict *v)
 {
-	if (v->running || v->dirty || v->not_worktree || v->cwd_inside)
+	if (v->running || v->dirty || v->not_worktree || v->cwd_inside ||
+	    v->locked || v->precious.nr)
 		return 0;
 	if (v->head_unique)
 		return 0;
@@ -141,7 +210,7 @@ int para_prune_finished_with(const struct para_prune_verdict *v)
 
 int para_prune_keeps_work(const struct para_prune_verdict *v)
 {
-	return v->dirty || v->head_unique ||
+	return v->dirty || v->precious.nr || v->head_unique ||
 	       (v->own_commits && !v->elsewhere && !v->branch_gone);
 }
 
@@ -154,10 +223,14 @@ const char *para_prune_refusal(const struct para_prune_verdict *v)
 {
 	if (v->not_worktree)
 		return "is no longer a git worktree";
+	if (v->locked)
+		return "has a locked worktree";
 	if (v->running)
 		return "is running";
 	if (v->dirty)
 		return "has uncommitted changes";
+	if (v->precious.nr)
+		return "holds ignored files that para.precious marks as work";
 	if ((v->own_commits && !v->elsewhere && !v->branch_gone) ||
 	    v->head_unique)
 		return "has commits found nowhere else";
@@ -196,8 +269,9 @@ static int keep_work(struct para_prune_result *out, char **slot,
 	git_oid a, b;
 	int error = 0;
 
-	if (v->dirty && (error = para_prune_attic_commit(t->worktree,
-							 t->name)) < 0)
+	if ((v->dirty || v->precious.nr) &&
+	    (error = para_prune_attic_commit(t->worktree, t->name,
+					     &v->precious)) < 0)
 		goto out;
 	if (!v->worktree_gone &&
 	    !para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
@@ -226,20 +300,12 @@ out:
 /* git's record of a worktree deleted by hand (only an invalid one goes). */
 static void forget_worktree(struct para_repo *repo, const char *path)
 {
-	git_strarray names = { NULL, 0 };
-	git_worktree *wt;
-	size_t i;
+	git_worktree *wt = find_worktree(repo, path);
 
-	if (git_worktree_list(&names, repo->git) < 0)
-		return;
-	for (i = 0; i < names.count; i++) {
-		if (git_worktree_lookup(&wt, repo->git, names.strings[i]) < 0)
-			continue;
-		if (!strcmp(git_worktree_path(wt), path))
-			git_worktree_prune(wt, NULL);
-		git_worktree_free(wt);
-	}
-	git_strarray_dispose(&names);
+	if (wt)
+		git_worktree_prune(wt, NULL);
+	git_error_clear();
+	git_worktree_free(wt);
 }
 
 static int remove_worktree(struct para_repo *repo, const struct para_task *t,

@@ -4,6 +4,7 @@
 #include <git2.h>
 #include "merged.h"
 #include "repo.h"
+#include "strvec.h"
 #include "task.h"
 
 /*
@@ -16,6 +17,10 @@ struct para_prune_verdict {
 	int worktree_gone;	/* deleted by hand */
 	int not_worktree;	/* its .git was removed: git would look above */
 	int dirty;		/* uncommitted or untracked files */
+	struct para_strvec precious;	/* ignored files para.precious
+					   marks as work */
+	int locked;		/* `git worktree lock`ed: never removed */
+	char *lock_reason;	/* the lock's reason, or NULL */
 	int branch_gone;
 	int own_commits;	/* tip differs from the recorded base */
 	int merged;		/* its work is in its base ref or the
@@ -30,18 +35,23 @@ struct para_prune_verdict {
 
 /*
  * Judges task `t`; `integration` is the full name of the integration
- * branch (may be NULL).  Whether a 'git para run' holds the task is the
- * caller's to add (it holds the lock that says so).
+ * branch (may be NULL), `precious` the para.precious patterns (may be
+ * NULL).  Whether a 'git para run' holds the task is the caller's to add
+ * (it holds the lock that says so).  The verdict is disposed of with
+ * para_prune_verdict_dispose().
  */
 int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
-		     const struct para_task *t, const char *integration);
+		     const struct para_task *t, const char *integration,
+		     const struct para_strvec *precious);
+void para_prune_verdict_dispose(struct para_prune_verdict *v);
 
 /* 1 when a task not named is finished with and may go. */
 int para_prune_finished_with(const struct para_prune_verdict *v);
 
 /*
  * Why a named task cannot go without --force, or NULL: a phrase that
- * follows "task '<name>' ".
+ * follows "task '<name>' ".  A locked worktree or one that is no longer
+ * a git worktree cannot go even with --force.
  */
 const char *para_prune_refusal(const struct para_prune_verdict *v);
 

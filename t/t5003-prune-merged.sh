@@ -125,9 +125,9 @@ test_expect_success 'none of them is merged by ancestry' '
 test_expect_success 'prune -v removes the merged ones and says how' '
 	(cd repo/src && git para prune -v >../../out) &&
 	squash=$(git -C repo log --format=%h -1 --grep="^later (#1)" origin/main) &&
-	test_grep "^Removed task .sq. (merging into origin/main changes nothing; branch .solve/sq. deleted)" out &&
-	test_grep "^Removed task .rb. (merging into origin/main changes nothing; branch .solve/rb. deleted)" out &&
-	test_grep "^Removed task .later. (squash-merged as $squash on origin/main; branch .solve/later. deleted)" out &&
+	test_grep "^Removed task .sq. (merging into origin/main changes nothing; branch .solve/sq. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
+	test_grep "^Removed task .rb. (merging into origin/main changes nothing; branch .solve/rb. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
+	test_grep "^Removed task .later. (squash-merged as $squash on origin/main; branch .solve/later. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
 	for t in sq rb later
 	do
 		test_no_task_at $t || return 1
@@ -156,7 +156,7 @@ test_expect_success 'a squash onto an unchanged target: the same tree' '
 	hub_change src/shared.txt 9 "9 after the squash" &&
 	hub_publish &&
 	(cd repo && git para prune -v tree >../out) &&
-	test_grep "^Removed task .tree. (same tree as $(cat squash) on origin/main; branch .solve/tree. deleted)" out &&
+	test_grep "^Removed task .tree. (same tree as $(cat squash) on origin/main; branch .solve/tree. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
 	test_no_task_at tree
 '
 
@@ -167,7 +167,7 @@ test_expect_success 'a true merge: merged by ancestry' '
 	git -C hub merge -q --no-ff --no-edit FETCH_HEAD &&
 	hub_publish &&
 	(cd repo && git para prune -v --dry-run >../out) &&
-	test_grep "^Would remove task .anc. (merged into origin/main; branch .solve/anc. deleted)" out &&
+	test_grep "^Would remove task .anc. (merged into origin/main; branch .solve/anc. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
 	test -d repo-worktrees/anc &&
 	(cd repo && git para prune anc >../out) &&
 	test_no_task_at anc
@@ -203,7 +203,7 @@ test_expect_success 'a task squash-merged into the integration branch' '
 		git para prune -v >../out
 	) &&
 	sq=$(git -C repo log --format=%h -1 --grep="^int\$" para/integration) &&
-	test_grep "^Removed task .int. (squash-merged as $sq on para/integration; branch .solve/int. deleted)" out &&
+	test_grep "^Removed task .int. (squash-merged as $sq on para/integration; branch .solve/int. deleted; [0-9.]* [KM]iB \(freed\|to free\))" out &&
 	test_grep "^Keeping task .int-part.: has commits found nowhere else" out &&
 	test_no_task_at int
 '

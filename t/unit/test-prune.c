@@ -73,6 +73,7 @@ static int teardown(void **state)
 
 	if (chdir(topdir) < 0)
 		return -1;
+	para_prune_verdict_dispose(&f->v);
 	para_task_dispose(&f->task);
 	para_repo_free(f->repo);
 	free(f);
@@ -81,10 +82,17 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void judge_precious(struct fixture *f, const struct para_strvec *precious)
+{
+	para_prune_verdict_dispose(&f->v);
+	assert_int_equal(para_prune_judge(&f->v, f->repo, &f->task,
+					  "refs/heads/para/integration",
+					  precious), 0);
+}
+
 static void judge(struct fixture *f)
 {
-	assert_int_equal(para_prune_judge(&f->v, f->repo, &f->task,
-					  "refs/heads/para/integration"), 0);
+	judge_precious(f, NULL);
 }
 
 static void no_own_commits_is_kept_unless_named(void **state)
@@ -138,6 +146,77 @@ static void integrated_commits_are_finished_with(void **state)
 	judge(f);
 	assert_true(f->v.merged);
 	assert_true(para_prune_finished_with(&f->v));
+}
+
+static void squash_merged_is_finished_with(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "echo c >c && git add c && git commit -q -m c && "
+	   "cd ../r && echo x >x && git add x && git commit -q -m x && "
+	   "git merge -q --squash solve/t && git commit -q -m squash && "
+	   "echo b2 >b && git commit -q -am later", tmpdir);
+	judge(f);
+	assert_true(f->v.merged);
+	assert_int_equal(f->v.how.how, PARA_MERGED_PATCH);
+	assert_string_equal(f->v.how.target, "refs/heads/main");
+	assert_true(para_prune_finished_with(&f->v));
+	assert_true(para_prune_deletes_branch(&f->v));
+}
+
+static void squash_without_a_file_is_not_merged(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "echo c >c && git add c && git commit -q -m c && "
+	   "cd ../r && git merge -q --squash solve/t && "
+	   "git rm -q --cached c && rm c && git commit -q -m squash", tmpdir);
+	judge(f);
+	assert_false(f->v.merged);
+	assert_int_equal(f->v.how.how, PARA_MERGED_NO);
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has commits found nowhere else");
+}
+
+static void precious_ignored_files_are_work(void **state)
+{
+	struct fixture *f = *state;
+	struct para_strvec precious = PARA_STRVEC_INIT;
+
+	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "cd ../r && git merge -q solve/t && "
+	   "printf '*.db\\ncache/\\n' >.git/info/exclude && cd ../wt && "
+	   "echo data >keep.db && mkdir cache && echo x >cache/c", tmpdir);
+	judge(f);
+	assert_true(para_prune_finished_with(&f->v));
+	para_strvec_push(&precious, "*.db");
+	judge_precious(f, &precious);
+	assert_int_equal(f->v.precious.nr, 1);
+	assert_string_equal(f->v.precious.v[0], "keep.db");
+	assert_false(para_prune_finished_with(&f->v));
+	assert_true(para_prune_keeps_work(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v), "holds ignored files "
+			    "that para.precious marks as work");
+	para_strvec_dispose(&precious);
+}
+
+static void locked_worktree_is_never_finished_with(void **state)
+{
+	struct fixture *f = *state;
+
+	sh("cd %s/r && git worktree lock --reason 'away' ../wt", tmpdir);
+	judge(f);
+	assert_true(f->v.locked);
+	assert_string_equal(f->v.lock_reason, "away");
+	assert_false(para_prune_finished_with(&f->v));
+	assert_string_equal(para_prune_refusal(&f->v),
+			    "has a locked worktree");
+	sh("rm -rf %s/wt", tmpdir);
+	judge(f);
+	assert_true(f->v.worktree_gone && f->v.locked);
+	assert_false(para_prune_finished_with(&f->v));
 }
 
 static void untracked_file_is_dirty(void **state)
@@ -239,6 +318,10 @@ int main(void)
 		T(unmerged_commits_are_refused),
 		T(merged_commits_are_finished_with),
 		T(integrated_commits_are_finished_with),
+		T(squash_merged_is_finished_with),
+		T(squash_without_a_file_is_not_merged),
+		T(precious_ignored_files_are_work),
+		T(locked_worktree_is_never_finished_with),
 		T(untracked_file_is_dirty),
 		T(worktree_deleted_by_hand),
 		T(missing_dot_git_is_no_worktree),
