@@ -12,6 +12,7 @@
 #include "collect.h"
 #include "collect-merge.h"
 #include "collect-pr.h"
+#include "collect-queue.h"
 #include "collect-report.h"
 #include "collect-state.h"
 #include "config.h"
@@ -24,7 +25,7 @@
 
 static const char *const collect_usage[] = {
 	"git para collect [--check] [--json] [<task>...]",
-	"git para collect --merge[=<branch>] [<task>...]",
+	"git para collect --merge[=<branch>] [--verify[=<cmd>] [--one-by-one]] [--halt] [--json | --report[=<file>]] [<task>...]",
 	"git para collect --push [--force] [<task>...]",
 	"git para collect --pr [--force] [<task>...]",
 	"git para collect --report[=<file>] [<task>...]",
@@ -32,8 +33,8 @@ static const char *const collect_usage[] = {
 };
 
 struct collect_opts {
-	int check, json, push, pr, force;
-	const char *merge, *report;
+	int check, json, push, pr, force, one_by_one, halt;
+	const char *merge, *report, *verify;
 };
 
 static struct para_repo *repo;
@@ -143,59 +144,6 @@ static int do_check(const struct para_collect *c, int json)
 	return para_collect_problems(c) ? 1 : 0;
 }
 
-static void report_conflict(struct para_collect *c, const size_t *order,
-			    size_t k, const char *branch,
-			    const struct para_strvec *files)
-{
-	const struct para_collect_item *it = &c->items[order[k]];
-	size_t i;
-
-	error("task '%s' does not merge cleanly into '%s'", it->task.name,
-	      branch);
-	for (i = 0; i < files->nr; i++) {
-		struct para_strbuf by = PARA_STRBUF_INIT;
-
-		para_collect_merge_touched_by(&by, c, order, k, files->v[i]);
-		fprintf(stderr, "\t%s%s%s%s\n", files->v[i],
-			by.len ? " (also changed by " : "", by.buf,
-			by.len ? ")" : "");
-		para_strbuf_dispose(&by);
-	}
-	fprintf(stderr, "hint: resolve it on branch '%s' (for example by "
-		"merging '%s' into it),\nhint: then run 'git para collect "
-		"--merge' again: merged tasks are skipped\n", it->task.branch,
-		branch);
-}
-
-static int merge_one(struct para_collect *c, const size_t *order, size_t k,
-		     const char *branch)
-{
-	const struct para_collect_item *it = &c->items[order[k]];
-	struct para_merge_result res = PARA_MERGE_RESULT_INIT;
-	int ret = 0;
-
-	if (para_collect_merge_item(&res, repo, it, branch) < 0)
-		die_lib();
-	if (res.conflicts.nr) {
-		report_conflict(c, order, k, branch, &res.conflicts);
-		ret = 1;
-	} else {
-		if (res.already)
-			printf("task '%s' is in '%s' already\n",
-			       it->task.name, branch);
-		else
-			printf("merged task '%s' into '%s' (%.7s)\n",
-			       it->task.name, branch, res.commit);
-		if (para_collect_mark_merged(repo, it->task.name,
-					     branch) < 0) {
-			error_lib();
-			ret = 1;
-		}
-	}
-	para_merge_result_dispose(&res);
-	return ret;
-}
-
 /* `path` quoted for a POSIX shell when it needs it. */
 static void shell_quote(struct para_strbuf *out, const char *path)
 {
@@ -238,30 +186,182 @@ static void __attribute__((noreturn)) die_checked_out(const char *branch)
 	exit(128);
 }
 
-static int do_merge(struct para_collect *c, const char *branch)
+static int do_report(const struct para_collect *c,
+		     const struct para_queue *q, const char *file)
 {
-	size_t *order = para_calloc(c->nr, sizeof(*order)), k;
-	const char *start;
-	int ret = 0, created;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	FILE *f = stdout;
 
-	if (!*branch)
-		branch = cfg_string(config, "para.integrationBranch");
+	para_collect_format_report(&out, c);
+	if (q)
+		para_queue_format_report(&out, q, c);
+	if (strcmp(file, "-") && !(f = fopen(file, "w")))
+		die("cannot open '%s': %s", file, strerror(errno));
+	fputs(out.buf, f);
+	if (f != stdout && fclose(f))
+		die("cannot write '%s': %s", file, strerror(errno));
+	para_strbuf_dispose(&out);
+	return 0;
+}
+
+static void say_conflict(const struct para_queue *q,
+			 const struct para_collect *c, size_t k)
+{
+	const struct para_queue_entry *e = &q->entries[k];
+	const char *name = c->items[e->item].task.name;
+	size_t i;
+
+	error("task '%s' does not merge cleanly into '%s'", name, q->branch);
+	for (i = 0; i < e->files.nr; i++) {
+		struct para_strbuf by = PARA_STRBUF_INIT;
+		size_t j;
+
+		/* the tasks in the branch before it that changed the file */
+		for (j = 0; j < k; j++)
+			if (q->entries[j].result <= PARA_QUEUE_ALREADY &&
+			    para_strvec_contains(&c->items[q->entries[j].item].touched,
+						 e->files.v[i]))
+				para_strbuf_addf(&by, "%s%s", by.len ? ", " : "",
+						 c->items[q->entries[j].item].task.name);
+		fprintf(stderr, "\t%s%s%s%s\n", e->files.v[i],
+			by.len ? " (also changed by " : "", by.buf ? by.buf : "",
+			by.len ? ")" : "");
+		para_strbuf_dispose(&by);
+	}
+	fprintf(stderr, "hint: set aside as 'conflict'; 'git para resolve %s' "
+		"merges '%s' into its\nhint: worktree for 'git para run' to "
+		"resolve, then collect it again\n", name, q->branch);
+}
+
+static void say_rejected(const struct para_queue *q,
+			 const struct para_collect *c, size_t k)
+{
+	const struct para_queue_entry *e = &q->entries[k];
+	const char *name = c->items[e->item].task.name;
+	const char *tail = para_queue_output_tail(&e->output, 10);
+	char *log = para_state_log_path(repo, name, 0);
+
+	error("task '%s' was rejected: the merge with it fails '%s'", name,
+	      q->verify);
+	if (*tail)
+		fprintf(stderr, "%s%s", tail,
+			tail[strlen(tail) - 1] == '\n' ? "" : "\n");
+	fprintf(stderr, "hint: the whole output is in '%s'\n", log);
+	free(log);
+}
+
+/* What became of each task, in merge order. */
+static void say_queue(const struct para_queue *q, const struct para_collect *c,
+		      int quiet)
+{
+	size_t k;
+
+	for (k = 0; k < q->nr; k++) {
+		const struct para_queue_entry *e = &q->entries[k];
+		const char *name = c->items[e->item].task.name;
+
+		switch (e->result) {
+		case PARA_QUEUE_MERGED:
+			if (!quiet)
+				printf("merged task '%s' into '%s' (%.7s)\n",
+				       name, q->branch, e->commit);
+			break;
+		case PARA_QUEUE_ALREADY:
+			if (!quiet)
+				printf("task '%s' is in '%s' already\n", name,
+				       q->branch);
+			break;
+		case PARA_QUEUE_CONFLICT:
+			say_conflict(q, c, k);
+			break;
+		case PARA_QUEUE_REJECTED:
+			say_rejected(q, c, k);
+			break;
+		case PARA_QUEUE_HELD:
+			error("task '%s' is not merged: it depends on '%s'",
+			      name, e->with);
+			break;
+		case PARA_QUEUE_NOT_TRIED:
+			if (e->with)	/* else the branch failed verify */
+				error("task '%s' is not merged: --halt "
+				      "stopped at '%s'", name, e->with);
+			break;
+		}
+	}
+}
+
+static void say_verify(const struct para_queue *q, int quiet)
+{
+	const char *tail;
+
+	if (q->base_broken) {
+		error("'%s' at %.7s fails '%s' without any task: nothing "
+		      "merged", q->branch, q->old, q->verify);
+		tail = para_queue_output_tail(&q->base_output, 10);
+		if (*tail)
+			fprintf(stderr, "%s%s", tail,
+				tail[strlen(tail) - 1] == '\n' ? "" : "\n");
+		return;
+	}
+	if (quiet)
+		return;
+	printf("verify: %zu run%s, %zu known from before; '%s' is at %.7s\n",
+	       q->verify_runs, q->verify_runs == 1 ? "" : "s",
+	       q->verify_cached, q->branch, q->tip);
+}
+
+struct merge_opts {
+	const char *branch, *verify, *report;
+	int one_by_one, halt, json;
+};
+
+static int do_merge(struct para_collect *c, const struct merge_opts *m)
+{
+	struct para_queue_options qo = { NULL, NULL, 0, 0 };
+	struct para_queue q = PARA_QUEUE_INIT;
+	size_t *order = para_calloc(c->nr, sizeof(*order));
+	const char *start;
+	int created, quiet = m->json || (m->report && !strcmp(m->report, "-"));
+	int ret;
+
+	qo.branch = *m->branch ? m->branch :
+		    cfg_string(config, "para.integrationBranch");
+	qo.verify = m->verify;
+	qo.one_by_one = m->one_by_one;
+	qo.halt = m->halt;
 	if (para_collect_merge_order(order, c) < 0) {
 		free(order);
 		die_lib();
 	}
 	start = c->items[order[0]].task.base;
-	if ((created = para_collect_merge_prepare(repo, branch, start)) < 0) {
+	if ((created = para_collect_merge_prepare(repo, qo.branch,
+						  start)) < 0) {
 		free(order);	/* what dies here leaks nothing */
 		if (created == PARA_ELOCKED)
-			die_checked_out(branch);
+			die_checked_out(qo.branch);
 		die_lib();
 	}
-	if (created)
-		printf("created branch '%s' at %.7s\n", branch, start);
-	for (k = 0; k < c->nr && !ret; k++)
-		ret = merge_one(c, order, k, branch);
+	if (created && !quiet)
+		printf("created branch '%s' at %.7s\n", qo.branch, start);
 	free(order);
+	if (para_queue_run(&q, repo, c, &qo) < 0) {
+		para_queue_dispose(&q);
+		die_lib();
+	}
+	say_queue(&q, c, quiet);
+	if (q.verify)
+		say_verify(&q, quiet);
+	ret = para_queue_problems(&q) ? 1 : 0;
+	if (m->json) {
+		struct para_strbuf out = PARA_STRBUF_INIT;
+
+		para_queue_format_json(&out, &q, c);
+		fputs(out.buf, stdout);
+		para_strbuf_dispose(&out);
+	} else if (m->report) {
+		do_report(c, &q, m->report);
+	}
+	para_queue_dispose(&q);
 	return ret;
 }
 
@@ -338,24 +438,9 @@ static int do_pr(struct para_collect *c)
 	return ret;
 }
 
-static int do_report(const struct para_collect *c, const char *file)
-{
-	struct para_strbuf out = PARA_STRBUF_INIT;
-	FILE *f = stdout;
-
-	para_collect_format_report(&out, c);
-	if (strcmp(file, "-") && !(f = fopen(file, "w")))
-		die("cannot open '%s': %s", file, strerror(errno));
-	fputs(out.buf, f);
-	if (f != stdout && fclose(f))
-		die("cannot write '%s': %s", file, strerror(errno));
-	para_strbuf_dispose(&out);
-	return 0;
-}
-
 int cmd_main(int argc, const char **argv)
 {
-	struct collect_opts o = { 0, 0, 0, 0, 0, NULL, NULL };
+	struct collect_opts o = { 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL };
 	struct option options[] = {
 		OPT_BOOL(0, "check", &o.check,
 			 "check the tasks and report problems (default)"),
@@ -363,6 +448,13 @@ int cmd_main(int argc, const char **argv)
 		OPT_STRING_OPTARG(0, "merge", &o.merge, "<branch>",
 				  "merge the tasks into the integration branch",
 				  ""),
+		OPT_STRING_OPTARG(0, "verify", &o.verify, "<cmd>",
+				  "merge only what passes <cmd> (default: "
+				  "para.verify)", ""),
+		OPT_BOOL(0, "one-by-one", &o.one_by_one,
+			 "verify after each merge instead of in batches"),
+		OPT_BOOL(0, "halt", &o.halt,
+			 "stop at the first task that does not merge"),
 		OPT_BOOL(0, "push", &o.push, "push the task branches"),
 		OPT_BOOL(0, "pr", &o.pr,
 			 "push and open one pull request per task"),
@@ -379,13 +471,22 @@ int cmd_main(int argc, const char **argv)
 	int modes, ret;
 
 	argc = parse_options(argc, argv, options, collect_usage, 0);
-	modes = !!o.merge + o.push + o.pr + !!o.report;
+	modes = !!o.merge + o.push + o.pr + (!!o.report && !o.merge);
 	if (modes > 1 || (modes && o.check))
 		usage_msg_opt("--check, --merge, --push, --pr and --report "
 			      "cannot be used together", collect_usage, options);
-	if (o.json && modes)
-		usage_msg_opt("--json goes only with --check", collect_usage,
-			      options);
+	if (o.json && modes && !o.merge)
+		usage_msg_opt("--json goes only with --check or --merge",
+			      collect_usage, options);
+	if (o.json && o.report)
+		usage_msg_opt("--json and --report cannot be used together",
+			      collect_usage, options);
+	if ((o.verify || o.halt) && !o.merge)
+		usage_msg_opt("--verify and --halt go only with --merge",
+			      collect_usage, options);
+	if (o.one_by_one && !o.verify)
+		usage_msg_opt("--one-by-one goes only with --verify",
+			      collect_usage, options);
 	if (o.force && !o.push && !o.pr)
 		usage_msg_opt("--force goes only with --push or --pr",
 			      collect_usage, options);
@@ -393,6 +494,10 @@ int cmd_main(int argc, const char **argv)
 	    para_config_open(&config, repo) < 0)
 		die_lib();
 	cfg_all(&shared, config, "para.sharedPath");
+	if (o.verify && !*o.verify &&
+	    !*(o.verify = cfg_string(config, "para.verify") ?
+		cfg_string(config, "para.verify") : ""))
+		die("no verify command: give --verify=<cmd> or set para.verify");
 	nr = select_tasks(&tasks, argc, argv);
 	refused = (o.push || o.pr) && !o.force ?
 		  refuse_unpushable(repo, tasks, &nr) : 0;
@@ -400,7 +505,7 @@ int cmd_main(int argc, const char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (!nr && !o.json) {
+	if (!nr && (!o.json || o.merge)) {
 		printf("no succeeded tasks to collect\n");
 		ret = 0;
 		goto out;
@@ -409,8 +514,12 @@ int cmd_main(int argc, const char **argv)
 		die_lib();
 	if (o.merge || o.push || o.pr)
 		warn_problems(&c);
-	if (o.merge)
-		ret = do_merge(&c, o.merge);
+	if (o.merge) {
+		struct merge_opts m = { o.merge, o.verify, o.report,
+					o.one_by_one, o.halt, o.json };
+
+		ret = do_merge(&c, &m);
+	}
 	else if (o.push || o.pr) {
 		char *ok = para_calloc(c.nr ? c.nr : 1, 1);
 
@@ -419,7 +528,7 @@ int cmd_main(int argc, const char **argv)
 			ret = 1;
 		free(ok);
 	} else if (o.report)
-		ret = do_report(&c, o.report);
+		ret = do_report(&c, NULL, o.report);
 	else
 		ret = do_check(&c, o.json);
 out:

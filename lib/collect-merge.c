@@ -63,13 +63,18 @@ int para_collect_merge_prepare(struct para_repo *repo, const char *branch,
 	return para_merge_create_branch(repo, branch, start);
 }
 
+char *para_collect_merge_message(const struct para_collect_item *it)
+{
+	return para_xstrfmt("Merge task '%s' (branch '%s')", it->task.name,
+			    it->task.branch);
+}
+
 int para_collect_merge_item(struct para_merge_result *out,
 			    struct para_repo *repo,
 			    const struct para_collect_item *it,
 			    const char *branch)
 {
-	char *msg = para_xstrfmt("Merge task '%s' (branch '%s')",
-				 it->task.name, it->task.branch);
+	char *msg = para_collect_merge_message(it);
 	int error = para_merge_into(out, repo, branch, it->tip, msg);
 
 	free(msg);

@@ -24,6 +24,9 @@ int para_collect_merge_order(size_t *order, struct para_collect *collect);
 int para_collect_merge_prepare(struct para_repo *repo, const char *branch,
 			       const char *start);
 
+/* The message of the merge commit of an item (malloc'd). */
+char *para_collect_merge_message(const struct para_collect_item *item);
+
 /*
  * Merges the item's tip into `branch` with a message naming the task
  * (see para_merge_into()).  Record the result with

@@ -23,9 +23,61 @@ static int set_merged(struct para_task *task, void *payload)
 	free(task->merged_into);
 	task->merged_into = para_strdup(branch);
 	/* a failed task merged by name stays failed, so is never pushed */
-	if (task->state == PARA_STATE_SUCCEEDED)
+	if (task->state == PARA_STATE_SUCCEEDED ||
+	    task->state == PARA_STATE_CONFLICT ||
+	    task->state == PARA_STATE_REJECTED)
 		task->state = PARA_STATE_MERGED;
+	para_strvec_dispose(&task->conflicts);
+	free(task->conflict_with);
+	task->conflict_with = NULL;
 	return 0;
+}
+
+/* The states collect may turn into `conflict` or `rejected`. */
+static int may_set_aside(enum para_task_state state)
+{
+	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_CONFLICT ||
+	       state == PARA_STATE_REJECTED;
+}
+
+struct conflict {
+	const struct para_strvec *files;
+	const char *with;
+};
+
+static int set_conflict(struct para_task *task, void *payload)
+{
+	const struct conflict *cf = payload;
+
+	para_strvec_dispose(&task->conflicts);
+	para_strvec_pushv(&task->conflicts, (const char *const *)cf->files->v);
+	free(task->conflict_with);
+	task->conflict_with = para_strdup(cf->with);
+	if (may_set_aside(task->state))
+		task->state = PARA_STATE_CONFLICT;
+	return 0;
+}
+
+static int set_rejected(struct para_task *task, void *payload)
+{
+	(void)payload;
+	if (may_set_aside(task->state))
+		task->state = PARA_STATE_REJECTED;
+	return 0;
+}
+
+int para_collect_mark_conflict(struct para_repo *repo, const char *name,
+			       const struct para_strvec *files,
+			       const char *with)
+{
+	struct conflict cf = { files, with };
+
+	return para_state_update(repo, name, set_conflict, &cf);
+}
+
+int para_collect_mark_rejected(struct para_repo *repo, const char *name)
+{
+	return para_state_update(repo, name, set_rejected, NULL);
 }
 
 static int set_pushed(struct para_task *task, void *payload)

@@ -23,6 +23,18 @@ int para_collect_may_push(enum para_task_state state);
 int para_collect_mark_merged(struct para_repo *repo, const char *name,
 			     const char *branch);
 
+/*
+ * Records that the task was set aside: its merge conflicts in `files`
+ * with `with` (tasks, ", "-joined, or a branch).  A succeeded (or
+ * rejected) task becomes `conflict`; others keep their state.
+ */
+int para_collect_mark_conflict(struct para_repo *repo, const char *name,
+			       const struct para_strvec *files,
+			       const char *with);
+
+/* Records that the merge with the task failed verify: `rejected`. */
+int para_collect_mark_rejected(struct para_repo *repo, const char *name);
+
 /* Records, under the task's lock, that it was pushed to `remote`. */
 int para_collect_mark_pushed(struct para_repo *repo, const char *name,
 			     const char *remote);

@@ -126,53 +126,84 @@ static int make_commit(char *hex, struct para_repo *repo, const char *tree,
 	return error;
 }
 
-int para_merge_into(struct para_merge_result *out, struct para_repo *repo,
-		    const char *branch, const char *commit,
-		    const char *message)
+int para_merge_commit(struct para_merge_result *out, struct para_repo *repo,
+		      const char *onto, const char *commit,
+		      const char *message)
 {
-	char *ref = para_xstrfmt("refs/heads/%s", branch);
-	char old[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
+	char tree[GIT_OID_HEXSZ + 1];
 	struct para_strbuf sb = PARA_STRBUF_INIT;
+	const char *args[] = { "merge-tree", "--write-tree", "--name-only",
+			       "--no-messages", "-z", onto, commit, NULL };
 	git_oid tip;
 	int error;
 
-	if (git_reference_name_to_id(&tip, repo->git, ref) < 0) {
-		error = para_error_set(PARA_ENOTFOUND,
-				       "branch '%s' does not exist", branch);
+	if (git_oid_fromstr(&tip, onto) < 0) {
+		error = para_error_set(PARA_EINVALID, "bad commit id '%s'",
+				       onto);
 		goto out;
 	}
-	git_oid_tostr(old, sizeof(old), &tip);
 	if ((error = contains(repo, &tip, commit)) != 0) {
 		out->already = error > 0;
 		error = error > 0 ? 0 : error;
 		goto out;
 	}
-	{
-		const char *args[] = { "merge-tree", "--write-tree",
-				       "--name-only", "--no-messages", "-z",
-				       old, commit, NULL };
-
-		if ((error = run_git(&sb, repo, 1, args)) < 0)
-			goto out;
-	}
+	if ((error = run_git(&sb, repo, 1, args)) < 0)
+		goto out;
 	parse_merge(out, tree, &sb);
 	if (error == 1) {
 		error = 0;
 		goto out;
 	}
-	if ((error = make_commit(out->commit, repo, tree, old, commit,
-				 message)) < 0)
-		goto out;
-	{
-		const char *args[] = { "update-ref", "-m", message, ref,
-				       out->commit, old, NULL };
-
-		if (run_git(NULL, repo, 0, args) < 0)
-			error = para_error_set(PARA_ELOCKED,
-				"branch '%s' moved while merging", branch);
-	}
+	error = make_commit(out->commit, repo, tree, onto, commit, message);
 out:
 	para_strbuf_dispose(&sb);
+	return error;
+}
+
+int para_merge_move(struct para_repo *repo, const char *branch,
+		    const char *commit, const char *old, const char *message)
+{
+	char *ref = para_xstrfmt("refs/heads/%s", branch);
+	const char *args[] = { "update-ref", "-m", message, ref, commit, old,
+			       NULL };
+	int error = 0;
+
+	if (run_git(NULL, repo, 0, args) < 0)
+		error = para_error_set(PARA_ELOCKED,
+				       "branch '%s' moved while merging",
+				       branch);
 	free(ref);
 	return error;
+}
+
+int para_merge_tip(char *hex, struct para_repo *repo, const char *branch)
+{
+	char *ref = para_xstrfmt("refs/heads/%s", branch);
+	git_oid tip;
+	int error = 0;
+
+	if (git_reference_name_to_id(&tip, repo->git, ref) < 0) {
+		git_error_clear();
+		error = para_error_set(PARA_ENOTFOUND,
+				       "branch '%s' does not exist", branch);
+	} else {
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &tip);
+	}
+	free(ref);
+	return error;
+}
+
+int para_merge_into(struct para_merge_result *out, struct para_repo *repo,
+		    const char *branch, const char *commit,
+		    const char *message)
+{
+	char old[GIT_OID_HEXSZ + 1];
+	int error;
+
+	if ((error = para_merge_tip(old, repo, branch)) < 0 ||
+	    (error = para_merge_commit(out, repo, old, commit, message)) < 0)
+		return error;
+	if (out->already || out->conflicts.nr)
+		return 0;
+	return para_merge_move(repo, branch, out->commit, old, message);
 }

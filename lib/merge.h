@@ -44,6 +44,24 @@ int para_merge_create_branch(struct para_repo *repo, const char *branch,
  * new tip otherwise.  Fails with PARA_ELOCKED when the branch moved
  * while the merge was made.
  */
+/*
+ * Merges `commit` into commit `onto` in the object store only: as
+ * para_merge_into(), but no branch moves; `out->commit` is the merge.
+ */
+int para_merge_commit(struct para_merge_result *out, struct para_repo *repo,
+		      const char *onto, const char *commit,
+		      const char *message);
+
+/*
+ * Moves `branch` from `old` to `commit`, compare-and-swap: PARA_ELOCKED
+ * when it is no longer at `old`.
+ */
+int para_merge_move(struct para_repo *repo, const char *branch,
+		    const char *commit, const char *old, const char *message);
+
+/* The commit `branch` (a short name) points at, in hex. */
+int para_merge_tip(char *hex, struct para_repo *repo, const char *branch);
+
 int para_merge_into(struct para_merge_result *out, struct para_repo *repo,
 		    const char *branch, const char *commit,
 		    const char *message);

@@ -53,6 +53,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_FAILED:
 	case PARA_STATE_TIMED_OUT:
 	case PARA_STATE_LOST:
+	case PARA_STATE_REJECTED:
 		return COLOR_RED;
 	case PARA_STATE_RUNNING:
 	case PARA_STATE_QUEUED:
@@ -60,6 +61,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_ORPHANED:
 	case PARA_STATE_CANCELLED:
 	case PARA_STATE_SKIPPED:
+	case PARA_STATE_CONFLICT:
 		return COLOR_MAGENTA;
 	default:
 		return NULL;

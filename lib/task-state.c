@@ -62,6 +62,8 @@ static const struct field fields[] = {
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.mergedinto", "mergedInto", F_STR, merged_into),
 	FIELD("collect.pushedto", "pushedTo", F_STR, pushed_to),
+	FIELD("collect.conflict", "conflict", F_LIST, conflicts),
+	FIELD("collect.conflictwith", "conflictWith", F_STR, conflict_with),
 };
 
 #define MEMBER(task, f, type) ((type *)((char *)(task) + (f)->offset))
@@ -124,6 +126,17 @@ char *para_state_status_cache_path(const struct para_repo *repo,
 				    repo->state_dir);
 	return para_xstrfmt("%s/" PARA_STATE_STATUS_CACHE "/%s.%s",
 			    repo->state_dir, name, kind);
+}
+
+char *para_state_verify_cache_path(const struct para_repo *repo,
+				   const char *name)
+{
+	return state_file(repo, PARA_STATE_VERIFY_CACHE, name, "");
+}
+
+char *para_state_verify_worktree_path(const struct para_repo *repo)
+{
+	return para_xstrfmt("%s/" PARA_STATE_VERIFY_WORKTREE, repo->state_dir);
 }
 
 /*

@@ -28,6 +28,9 @@
  *   logs/<name>.exec.log         what `git para run -- <command>` wrote
  *   logs/hooks.log               what the hooks (hook.h) wrote
  *   cache/status/<name>.<kind>   what `git para status` keeps of a task
+ *   cache/verify/<tree>-<cmd>    a verify result of collect: the tree id
+ *                                and the hash of the verify command
+ *   verify-worktree/             the scratch worktree collect verifies in
  * The helpers return malloc'd paths and create nothing.
  */
 #define PARA_STATE_TASKS "tasks"
@@ -35,6 +38,8 @@
 #define PARA_STATE_STATUS_CACHE "cache/status"
 #define PARA_STATE_ATTIC "attic"
 #define PARA_STATE_PROVISION "provision"
+#define PARA_STATE_VERIFY_CACHE "cache/verify"
+#define PARA_STATE_VERIFY_WORKTREE "verify-worktree"
 
 char *para_state_task_path(const struct para_repo *repo, const char *name);
 char *para_state_tasks_path(const struct para_repo *repo);
@@ -50,6 +55,11 @@ char *para_state_provision_path(const struct para_repo *repo,
 /* `name` NULL: the directory; else its file of `kind` ("index", ...). */
 char *para_state_status_cache_path(const struct para_repo *repo,
 				   const char *name, const char *kind);
+
+/* `name` NULL: the directory; else the file of that verify result. */
+char *para_state_verify_cache_path(const struct para_repo *repo,
+				   const char *name);
+char *para_state_verify_worktree_path(const struct para_repo *repo);
 
 /*
  * Loads a task.  PARA_ENOTFOUND when there is no such task; PARA_ECORRUPT,

@@ -19,6 +19,8 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_MERGED] = "merged",
 	[PARA_STATE_PUSHED] = "pushed",
 	[PARA_STATE_PR_OPEN] = "pr-open",
+	[PARA_STATE_CONFLICT] = "conflict",
+	[PARA_STATE_REJECTED] = "rejected",
 };
 
 void para_task_init(struct para_task *task)
@@ -54,6 +56,8 @@ void para_task_dispose(struct para_task *task)
 	free(task->pr_url);
 	free(task->merged_into);
 	free(task->pushed_to);
+	para_strvec_dispose(&task->conflicts);
+	free(task->conflict_with);
 	para_task_init(task);
 }
 
@@ -76,8 +80,10 @@ int para_task_state_parse(const char *name)
 
 int para_task_state_done(enum para_task_state state)
 {
+	/* a task collect set aside or rejected ran to its end all the same */
 	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
-	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
+	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN ||
+	       state == PARA_STATE_CONFLICT || state == PARA_STATE_REJECTED;
 }
 
 static int name_error(const char *name, const char *rule)

@@ -20,6 +20,8 @@ enum para_task_state {
 	PARA_STATE_MERGED,
 	PARA_STATE_PUSHED,
 	PARA_STATE_PR_OPEN,
+	PARA_STATE_CONFLICT,
+	PARA_STATE_REJECTED,
 	PARA_STATE__COUNT
 };
 
@@ -60,6 +62,8 @@ struct para_task {
 	char *pr_url;
 	char *merged_into;	/* integration branch it was merged into */
 	char *pushed_to;	/* remote it was pushed to */
+	struct para_strvec conflicts;	/* files of its last merge conflict */
+	char *conflict_with;	/* what it conflicted with: a task or branch */
 };
 
 #define PARA_TASK_NAME_MAX 64

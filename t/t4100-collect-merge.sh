@@ -108,7 +108,7 @@ test_expect_success 'a bad branch name is refused' '
 	grep "^fatal: .a..b. is not a valid branch name" err
 '
 
-test_expect_success 'a conflict stops the merge, naming tasks and files' '
+test_expect_success 'a conflict sets the task aside, naming tasks and files' '
 	git para add p &&
 	git para add q &&
 	collect_commit p README "readme by p" &&
@@ -118,11 +118,21 @@ test_expect_success 'a conflict stops the merge, naming tasks and files' '
 	grep "^merged task .p. into .int/pq." out &&
 	grep "^error: task .q. does not merge cleanly into .int/pq." err &&
 	grep "README (also changed by p)" err &&
+	grep "^hint: set aside as .conflict.; .git para resolve q." err &&
 	git merge-base --is-ancestor solve/p int/pq &&
 	! git merge-base --is-ancestor solve/q int/pq &&
-	test "$(collect_get q run.state)" = succeeded &&
+	echo "conflict README p" >expect &&
+	echo "$(collect_get q run.state) $(collect_get q collect.conflict) $(collect_get q collect.conflictWith)" >actual &&
+	test_cmp expect actual &&
 	test_must_fail collect_get q collect.mergedInto &&
 	collect_worktrees_clean
+'
+
+test_expect_success 'a task set aside is not collected again unless named' '
+	git para collect --merge=int/pq >out 2>err &&
+	! grep "task .q." out err &&
+	! git merge-base --is-ancestor solve/q int/pq &&
+	test "$(collect_get q run.state)" = conflict
 '
 
 test_expect_success 'running it again after a fix continues where it stopped' '
@@ -136,7 +146,11 @@ test_expect_success 'running it again after a fix continues where it stopped' '
 	git show int/pq:README >actual &&
 	echo "readme by q" >expect &&
 	test_cmp expect actual &&
-	test "$(collect_get q run.state)" = merged
+	echo merged >expect &&
+	collect_get q run.state >actual &&
+	test_cmp expect actual &&
+	test_must_fail collect_get q collect.conflict &&
+	test_must_fail collect_get q collect.conflictWith
 '
 
 test_expect_success 'a failed task merged by name stays failed, and is not pushed' '
