@@ -6,7 +6,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "clock.h"
 #include "cmd-config.h"
 #include "config.h"
 #include "du.h"
@@ -22,6 +24,8 @@
 static const char *const prune_usage[] = {
 	"git para prune [-n | --dry-run] [-f | --force] [-v] [--all | <task>...]",
 	"git para prune --list-attic",
+	"git para prune [-n | --dry-run] --drop-attic <name>...",
+	"git para prune [-n | --dry-run] --expire-attic=<age>",
 	NULL
 };
 
@@ -270,12 +274,63 @@ static int list_attic(struct para_repo *repo)
 	return ret;
 }
 
+static int drop_one(struct prune_ctx *ctx, const char *slot)
+{
+	char *ref;
+	int found;
+
+	if (para_task_name_validate(slot) < 0)
+		return error("no such attic entry '%s'", slot);
+	if (!ctx->dry_run) {
+		if (para_prune_attic_drop(ctx->repo, slot) < 0)
+			return error_lib();
+		printf("Dropped attic entry '%s'\n", slot);
+		return 0;
+	}
+	/* the next free slot is this one only when nothing holds it */
+	para_prune_attic_next(&ref, ctx->repo, slot);
+	found = strcmp(ref, slot) != 0;
+	free(ref);
+	if (!found)
+		return error("no such attic entry '%s'", slot);
+	printf("Would drop attic entry '%s'\n", slot);
+	return 0;
+}
+
+/* --drop-attic and --expire-attic, under the tasks lock (slots are chosen under it) */
+static int tidy_attic(struct prune_ctx *ctx, const char **argv, int argc,
+		      const char *expire)
+{
+	struct para_strvec slots = PARA_STRVEC_INIT;
+	struct para_lock lock = PARA_LOCK_INIT;
+	long long age;
+	size_t i;
+	int failed = 0;
+
+	if (expire && para_prune_attic_age_parse(&age, expire) < 0)
+		die_lib();
+	if (para_state_lock(&lock, ctx->repo, "tasks", PARA_LOCK_WAIT) < 0)
+		die_lib();
+	if (expire &&
+	    para_prune_attic_expired(&slots, ctx->repo, para_now_ms() - age) < 0)
+		die_lib();
+	for (i = 0; !expire && i < (size_t)argc; i++)
+		para_strvec_push(&slots, argv[i]);
+	for (i = 0; i < slots.nr; i++)
+		if (drop_one(ctx, slots.v[i]) < 0)
+			failed = 1;
+	para_lock_release(&lock);
+	para_strvec_dispose(&slots);
+	return failed;
+}
+
 int cmd_main(int argc, const char **argv)
 {
 	struct prune_ctx ctx = { 0 };
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_lock lock = PARA_LOCK_INIT;
-	int all = 0, list = 0, failed = 0;
+	int all = 0, list = 0, drop = 0, failed = 0;
+	const char *expire = NULL;
 	struct option options[] = {
 		OPT_BOOL('n', "dry-run", &ctx.dry_run,
 			 "show what would be removed"),
@@ -286,6 +341,10 @@ int cmd_main(int argc, const char **argv)
 			 "say why each kept task is kept"),
 		OPT_BOOL(0, "list-attic", &list,
 			 "list the work kept by forced prunes"),
+		OPT_BOOL(0, "drop-attic", &drop,
+			 "remove the named attic entries and their logs"),
+		OPT_STRING(0, "expire-attic", &expire, "<age>",
+			   "remove attic entries kept longer than <age> ago"),
 		OPT_END()
 	};
 	size_t i;
@@ -294,14 +353,27 @@ int cmd_main(int argc, const char **argv)
 	if (all && argc)
 		usage_msg_opt("--all cannot be used with task names",
 			      prune_usage, options);
-	if (list && (all || argc || ctx.force || ctx.dry_run))
+	if (list && (all || argc || ctx.force || ctx.dry_run || drop || expire))
 		usage_msg_opt("--list-attic takes no other option",
+			      prune_usage, options);
+	if ((drop || expire) && (all || ctx.force || (drop && expire)))
+		usage_msg_opt("--drop-attic and --expire-attic take no other "
+			      "option but --dry-run", prune_usage, options);
+	if (drop && !argc)
+		usage_msg_opt("--drop-attic needs the names of attic entries",
+			      prune_usage, options);
+	if (expire && argc)
+		usage_msg_opt("--expire-attic cannot be used with names",
 			      prune_usage, options);
 	if (para_repo_open(&ctx.repo) < 0 ||
 	    para_config_open(&ctx.config, ctx.repo) < 0)
 		die_lib();
 	if (list) {
 		failed = list_attic(ctx.repo);
+		goto out;
+	}
+	if (drop || expire) {
+		failed = tidy_attic(&ctx, argv, argc, expire);
 		goto out;
 	}
 	ctx.grace_ms = cfg_duration(ctx.config, "para.killGrace");

@@ -7,6 +7,7 @@
 #include "command.h"
 #include "error.h"
 #include "fs.h"
+#include "clock.h"
 #include "prune-attic.h"
 #include "task-state.h"
 
@@ -19,7 +20,7 @@ static char *log_path(struct para_repo *repo, const char *slot,
 int para_prune_attic_next(char **out, struct para_repo *repo,
 			  const char *task)
 {
-	char *slot, *ref, *log;
+	char *slot, *ref, *log, *info;
 	int n, taken;
 
 	for (n = 1;; n++) {
@@ -27,9 +28,12 @@ int para_prune_attic_next(char **out, struct para_repo *repo,
 			para_xstrfmt("%s-%d", task, n);
 		ref = para_xstrfmt("refs/para/attic/%s", slot);
 		log = log_path(repo, slot, ".log");
-		taken = para_repo_ref_exists(repo, ref) || !access(log, F_OK);
+		info = log_path(repo, slot, ".info");
+		taken = para_repo_ref_exists(repo, ref) || !access(log, F_OK) ||
+			!access(info, F_OK);
 		free(ref);
 		free(log);
+		free(info);
 		if (!taken)
 			break;
 		free(slot);
@@ -104,8 +108,31 @@ out:
 	return error;
 }
 
+/* What --list-attic shows besides the commit: see prune-attic.h. */
+static int write_info(struct para_repo *repo, const char *slot,
+		      const struct para_task *t)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *dir = para_state_attic_path(repo, NULL, NULL);
+	char *path = para_state_attic_path(repo, slot, ".info");
+	int error;
+
+	para_strbuf_addf(&sb, "kept %lld\n", para_now_ms());
+	if (t && t->branch)
+		para_strbuf_addf(&sb, "branch %s\n", t->branch);
+	if (t && t->base)
+		para_strbuf_addf(&sb, "base %s\n", t->base);
+	if ((error = para_mkdir_p(dir)) < 0 ||
+	    (error = para_write_file_atomic(path, sb.buf, sb.len)) < 0)
+		error = para_error_errno(PARA_ERROR, "cannot write '%s'", path);
+	para_strbuf_dispose(&sb);
+	free(path);
+	free(dir);
+	return error;
+}
+
 int para_prune_attic_keep(struct para_repo *repo, const char *slot,
-			  const char *hex)
+			  const char *hex, const struct para_task *t)
 {
 	char *ref = para_xstrfmt("refs/para/attic/%s", slot);
 	int error = 0;
@@ -114,6 +141,9 @@ int para_prune_attic_keep(struct para_repo *repo, const char *slot,
 	if (para_git(NULL, NULL, para_repo_commondir(repo), "--git-dir=.",
 		     "update-ref", ref, hex, "", NULL))
 		error = para_error_set(PARA_ERROR, "cannot write '%s'", ref);
+	/* without its notes the work is still kept: not an error */
+	else if (write_info(repo, slot, t) < 0)
+		para_error_clear();
 	free(ref);
 	return error;
 }
@@ -147,22 +177,5 @@ int para_prune_attic_keep_log(struct para_repo *repo, const char *task,
 	if (!error)
 		error = move_log(repo, task, slot, 1);
 	free(dir);
-	return error;
-}
-
-int para_prune_attic_list(struct para_strbuf *out, struct para_repo *repo)
-{
-	struct para_strbuf err = PARA_STRBUF_INIT;
-	int error = 0;
-
-	if (para_git(out, &err, para_repo_commondir(repo), "--git-dir=.",
-		     "for-each-ref", "--format=%(refname:lstrip=3)\t"
-		     "%(objectname:short)\t%(subject)", "refs/para/attic/",
-		     NULL)) {
-		para_strbuf_rtrim(&err);
-		error = para_error_set(PARA_ERROR, "cannot list the attic: %s",
-				       err.buf);
-	}
-	para_strbuf_dispose(&err);
 	return error;
 }

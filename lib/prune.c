@@ -241,13 +241,15 @@ const char *para_prune_refusal(const struct para_prune_verdict *v)
 
 /* A new attic slot pointing at `hex`, appended to `refs`. */
 static int keep_one(struct para_strbuf *refs, char **slot_out,
-		    struct para_repo *repo, const char *task, const char *hex)
+		    struct para_repo *repo, const struct para_task *t,
+		    const char *hex)
 {
+	const char *task = t->name;
 	char *slot;
 	int error;
 
 	para_prune_attic_next(&slot, repo, task);
-	if ((error = para_prune_attic_keep(repo, slot, hex)) == 0)
+	if ((error = para_prune_attic_keep(repo, slot, hex, t)) == 0)
 		para_strbuf_addf(refs, "%srefs/para/attic/%s",
 				 refs->len ? " and " : "", slot);
 	if (!error && slot_out && !*slot_out)
@@ -280,11 +282,11 @@ static int keep_work(struct para_prune_result *out, char **slot,
 	if (!head.len)
 		para_strbuf_addstr(&head, v->tip);
 	if (!head.len ||
-	    keep_one(&refs, slot, repo, t->name, head.buf) < 0 ||
+	    keep_one(&refs, slot, repo, t, head.buf) < 0 ||
 	    (*v->tip && !git_oid_fromstr(&a, v->tip) &&
 	     !git_oid_fromstr(&b, head.buf) &&
 	     para_repo_is_ancestor(repo, &a, &b) != 1 &&
-	     keep_one(&refs, NULL, repo, t->name, v->tip) < 0)) {
+	     keep_one(&refs, NULL, repo, t, v->tip) < 0)) {
 		error = para_error_set(PARA_ERROR, "cannot keep the work of "
 				       "task '%s' in refs/para/attic; nothing "
 				       "removed", t->name);

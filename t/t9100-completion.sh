@@ -88,6 +88,18 @@ test_expect_success 'task names where a task is expected' '
 	EOF
 '
 
+test_expect_success 'attic names after prune --drop-attic' '
+	git update-ref refs/para/attic/issue-7 HEAD &&
+	git update-ref refs/para/attic/issue-7-2 HEAD &&
+	test_when_finished "git update-ref -d refs/para/attic/issue-7 &&
+		git update-ref -d refs/para/attic/issue-7-2" &&
+	test_completion "git para prune --drop-attic iss" <<-\EOF &&
+	issue-7 
+	issue-7-2 
+	EOF
+	test_completion "git para prune --expire-attic " ""
+'
+
 test_expect_success 'task names after --after, in both forms' '
 	test_completion "git para add x --after is" <<-\EOF &&
 	issue-41 

@@ -68,6 +68,14 @@ auth" &&
 	zsh_completion "git-para add x --after=d" "--after=docs"
 '
 
+test_expect_success 'attic names after prune --drop-attic' '
+	git update-ref refs/para/attic/api HEAD &&
+	git update-ref refs/para/attic/old-2 HEAD &&
+	zsh_completion "git-para prune --drop-attic " "api
+old-2" &&
+	zsh_completion "git-para prune --expire-attic " "<message:age>"
+'
+
 test_expect_success 'refs after --base and --merge=' '
 	zsh_completion "git-para add x --base ma" "main" &&
 	zsh_completion "git-para collect --merge=ma" "--merge=main"

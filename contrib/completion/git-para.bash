@@ -44,6 +44,13 @@ __git_para_tasks ()
 	done
 }
 
+# The names of the entries in the attic (refs/para/attic/<name>).
+__git_para_attic ()
+{
+	__git for-each-ref --format='%(refname:lstrip=3)' refs/para/attic/ \
+		2>/dev/null
+}
+
 __git_para_complete_tasks ()
 {
 	__gitcomp_nl "$(__git_para_tasks)" "${1-}" "${2-$cur}"
@@ -81,7 +88,8 @@ __git_para_complete_optarg ()
 	-p|--path|--prompt-file|--from)
 		# paths: let readline's filename completion do it
 		return 0 ;;
-	-m|--prompt|--command|--issue|--lock|-j|--jobs|--timeout|--retries)
+	-m|--prompt|--command|--issue|--lock|-j|--jobs|--timeout|--retries|\
+	--expire-attic)
 		return 0 ;;
 	esac
 	return 1
@@ -119,7 +127,13 @@ _git_para ()
 	esac
 
 	case "$sub" in
-	run|status|collect|prune)
+	prune)
+		if [ -n "$(__git_find_on_cmdline "--drop-attic")" ]; then
+			__gitcomp_nl "$(__git_para_attic)"
+		else
+			__git_para_complete_tasks
+		fi ;;
+	run|status|collect)
 		__git_para_complete_tasks ;;
 	esac
 }
