@@ -16,16 +16,17 @@
 
 static const char *const add_usage[] = {
 	"git para add [<options>] [<name>]",
-	"git para add --issue <n> [<options>]",
+	"git para add --issue <n> [--issue <n>...] [--issues <query>] [<options>]",
 	"git para add --from <manifest> [--dry-run]",
 	NULL
 };
 
 struct add_options {
-	const char *issue, *branch, *base, *prompt, *prompt_file, *command;
-	const char *from;
-	struct para_strvec paths, after, locks;
+	const char *branch, *base, *prompt, *prompt_file, *command;
+	const char *from, *query;
+	struct para_strvec issues, paths, after, locks;
 	int exclusive, allow_overlap, reuse_branch, sparse, dry_run, quiet;
+	int offline;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -83,11 +84,12 @@ static void print_created(const struct para_add *add, int quiet)
 static void refuse_with_from(const struct add_options *o, int argc)
 {
 	static const char *const names[] = {
-		"--issue", "--branch", "--prompt", "--prompt-file",
+		"--issue", "--issues", "--branch", "--prompt", "--prompt-file",
 		"--command", "--path", "--after", "--lock", "--exclusive"
 	};
 	int used[] = {
-		!!o->issue, !!o->branch, !!o->prompt, !!o->prompt_file,
+		o->issues.nr > 0, !!o->query, !!o->branch, !!o->prompt,
+		!!o->prompt_file,
 		!!o->command, o->paths.nr > 0, o->after.nr > 0,
 		o->locks.nr > 0, o->exclusive
 	};
@@ -123,14 +125,39 @@ static void plan(struct para_add *add, const struct add_options *o,
 		 const char *name)
 {
 	struct para_add_input in = {
-		name, o->issue, o->branch, o->base, o->prompt,
+		name, NULL, o->branch, o->base, o->prompt,
 		o->prompt_file, o->command, &o->paths, &o->after, &o->locks,
 		o->exclusive
 	};
+	size_t i;
 
-	if (o->from ? para_add_plan_manifest(add, o->from, o->base) < 0
-		    : para_add_plan(add, &in) < 0)
+	if (o->from) {
+		if (para_add_plan_manifest(add, o->from, o->base) < 0)
+			die_lib();
+		return;
+	}
+	for (i = 0; i < o->issues.nr; i++) {
+		in.issue = o->issues.v[i];
+		if (para_add_plan(add, &in) < 0)
+			die_lib();
+	}
+	if (o->query && para_add_plan_query(add, &in, o->query) < 0)
 		die_lib();
+	if (!o->issues.nr && !o->query && para_add_plan(add, &in) < 0)
+		die_lib();
+}
+
+static void refuse_with_issues(const struct add_options *o, int argc)
+{
+	int issues = (int)o->issues.nr + !!o->query;
+
+	if (argc && issues)
+		die("options '--issue' and a task name cannot be used together");
+	if (o->query && o->offline)
+		die("options '--issues' and '--offline' cannot be used together");
+	if (o->branch && (o->issues.nr > 1 || o->query))
+		die("option '--branch' names one branch; it cannot be used "
+		    "with more than one issue");
 }
 
 /* The warnings not shown yet: `*shown` of them were. */
@@ -177,8 +204,12 @@ int cmd_main(int argc, const char **argv)
 {
 	struct add_options o = { 0 };
 	struct option options[] = {
-		OPT_STRING(0, "issue", &o.issue, "<n>",
-			   "name the task issue-<n> and prompt 'Solve issue #<n>'"),
+		OPT_LIST(0, "issue", &o.issues, "<n>",
+			 "add the task of issue <n>, read with para.issueCommand"),
+		OPT_STRING(0, "issues", &o.query, "<query>",
+			   "add a task for each issue para.issueListCommand finds"),
+		OPT_BOOL(0, "offline", &o.offline,
+			 "do not read the issues: prompt 'Solve issue #<n>'"),
 		OPT_STRING('b', "branch", &o.branch, "<branch>",
 			   "branch of the task (default: para.branchPrefix + name)"),
 		OPT_STRING(0, "base", &o.base, "<rev>",
@@ -221,13 +252,13 @@ int cmd_main(int argc, const char **argv)
 		usage_msg_opt("too many arguments", add_usage, options);
 	if (o.from)
 		refuse_with_from(&o, argc);
-	if (argc && o.issue)
-		die("options '--issue' and a task name cannot be used together");
+	refuse_with_issues(&o, argc);
 	if (para_repo_open(&repo) < 0 || para_config_open(&config, repo) < 0)
 		die_lib();
 	ao.sparse = o.sparse;
 	ao.reuse_branch = o.reuse_branch;
 	ao.allow_overlap = o.allow_overlap;
+	ao.offline = o.offline;
 	ao.interrupted = &interrupted;
 	if (para_add_new(&add, repo, config, &ao) < 0)
 		die_lib();
@@ -237,6 +268,7 @@ int cmd_main(int argc, const char **argv)
 	para_add_free(add);
 	para_config_free(config);
 	para_repo_free(repo);
+	para_strvec_dispose(&o.issues);
 	para_strvec_dispose(&o.paths);
 	para_strvec_dispose(&o.after);
 	para_strvec_dispose(&o.locks);

@@ -25,6 +25,12 @@ int para_add_error_prefix(int code, const char *fmt, ...)
 	return code;
 }
 
+/* The last error, after "<where>: " when `where` is not NULL. */
+static int error_in(const char *where, int code)
+{
+	return where ? para_add_error_prefix(code, "%s", where) : code;
+}
+
 /* An error about the planned task `e`, which names its manifest line. */
 static int error_of(const struct para_add_entry *e, int code, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
@@ -37,7 +43,22 @@ static int error_of(const struct para_add_entry *e, int code, const char *fmt,
 	va_start(ap, fmt);
 	para_error_vset(NULL, fmt, ap);
 	va_end(ap);
-	return e->where ? para_add_error_prefix(code, "%s", e->where) : code;
+	return error_in(e->where, code);
+}
+
+/* As error_of(), naming the issue line that declared the dependencies. */
+static int after_error(const struct para_add_entry *e, int code,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int after_error(const struct para_add_entry *e, int code,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	para_error_vset(NULL, fmt, ap);
+	va_end(ap);
+	return error_in(e->where_after ? e->where_after : e->where, code);
 }
 
 int para_add_load_existing(struct para_add *add)
@@ -183,14 +204,15 @@ static int check_after(struct para_add *add)
 		struct para_task *t = &e->task;
 
 		if (para_strvec_contains(&t->after, t->name))
-			return error_of(e, PARA_EINVALID, "task '%s' cannot "
-					"run after itself", t->name);
+			return after_error(e, PARA_EINVALID, "task '%s' cannot "
+					   "run after itself", t->name);
 		for (j = 0; j < t->after.nr; j++)
 			if (!is_planned(add, t->after.v[j], add->nr) &&
 			    !is_existing(&add->existing, t->after.v[j]))
-				return error_of(e, PARA_ENOTFOUND, "task '%s' "
-						"depends on unknown task '%s'",
-						t->name, t->after.v[j]);
+				return after_error(e, PARA_ENOTFOUND, "task '%s' "
+						   "depends on unknown task "
+						   "'%s'", t->name,
+						   t->after.v[j]);
 	}
 	return 0;
 }
@@ -202,12 +224,38 @@ static void graph_node(struct para_graph_node *node, const struct para_task *t)
 	node->after_nr = t->after.nr;
 }
 
+/* 1 when the cycle of the last error ("a -> b -> a") goes through `name`. */
+static int in_cycle(const char *name)
+{
+	const char *msg = para_error_last(), *p = msg;
+	size_t len = strlen(name);
+
+	while ((p = strstr(p, name))) {
+		if ((p == msg || p[-1] == ' ') && (!p[len] || p[len] == ' '))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+/* The issue line declaring a dependency that makes the cycle, or NULL. */
+static const char *cycle_where(const struct para_add *add)
+{
+	size_t i;
+
+	for (i = 0; i < add->nr; i++)
+		if (add->v[i].where_after && in_cycle(add->v[i].task.name))
+			return add->v[i].where_after;
+	return NULL;
+}
+
 /* No cycle among the existing tasks and the new ones. */
 int para_add_check_graph(struct para_add *add)
 {
 	const struct para_add_existing *ex = &add->existing;
 	size_t n = ex->nr + add->nr, i;
 	struct para_graph_node *nodes;
+	const char *where;
 	size_t *order;
 	int error;
 
@@ -224,7 +272,24 @@ int para_add_check_graph(struct para_add *add)
 	free(nodes);
 	if (error < 0 && add->from)
 		para_add_error_prefix(error, "%s", add->from);
+	else if (error < 0 && (where = cycle_where(add)))
+		para_add_error_prefix(error, "%s", where);
 	return error;
+}
+
+/* As error_of(), naming the issue line that declared the domain. */
+static int paths_error(const struct para_add_entry *e, int code,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int paths_error(const struct para_add_entry *e, int code,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	para_error_vset(NULL, fmt, ap);
+	va_end(ap);
+	return error_in(e->where_paths ? e->where_paths : e->where, code);
 }
 
 static int is_active(const struct para_task *t)
@@ -236,14 +301,15 @@ static int is_active(const struct para_task *t)
 static int check_pair(const struct para_add_entry *e, const char *other,
 		      const struct para_domain *od)
 {
+	const char *where = e->where_paths ? e->where_paths : e->where;
 	char *example = NULL;
 	size_t ia = 0, ib = 0;
 	int r = para_domain_overlap(&example, &ia, &ib, e->domain, od);
 
-	if (r < 0 && e->where)
-		r = para_add_error_prefix(r, "%s", e->where);
+	if (r < 0 && where)
+		r = para_add_error_prefix(r, "%s", where);
 	else if (r > 0)
-		r = error_of(e, PARA_EEXISTS, "the domain of task '%s' overlaps "
+		r = paths_error(e, PARA_EEXISTS, "the domain of task '%s' overlaps "
 			     "task '%s': '%s' and '%s' both cover '%s'\n"
 			     "hint: narrow the --path patterns, or use "
 			     "--allow-overlap", e->task.name, other,

@@ -6,6 +6,7 @@
 #include "add.h"
 #include "worktree-provision.h"
 #include "domain.h"
+#include "issue.h"
 #include "lock.h"
 
 /* A planned task, and what this transaction has created for it. */
@@ -13,6 +14,8 @@ struct para_add_entry {
 	struct para_task task;
 	struct para_domain *domain;
 	char *where;		/* "<manifest>:<line>", or NULL */
+	/* "issue #<n>, line <line>" of an issue's declarations, or NULL */
+	char *where_paths, *where_after, *where_locks;
 	int made_worktree, made_branch, made_state, made_provision;
 	struct para_provision provision;	/* what git-para put there */
 };
@@ -38,6 +41,36 @@ struct para_add {
 	int checked;
 	int interrupted;
 };
+
+/* What an issue gives a planned task besides its input (add-issue.c). */
+struct para_add_extra {
+	const char *title;
+	const char *text;	/* the prompt's start */
+	const char *where_paths, *where_after, *where_locks;
+};
+
+/* add.c: plans one task, kept only when the whole of it is valid. */
+int para_add_plan_task(struct para_add *add, const struct para_add_input *in,
+		       const char *where, const struct para_add_extra *x);
+
+/*
+ * add-issue.c: what the issue of `in` gives its task, read with
+ * para.issueCommand: `in` with the issue's declarations where `in` has
+ * none, and the extra.  Disposed of with para_add_issue_dispose().
+ */
+struct para_add_issue {
+	struct para_add_input in;
+	struct para_add_extra x;
+	struct para_issue issue;
+	char *number, *text, *where[3];
+};
+
+int para_add_issue_read(struct para_add_issue *out, struct para_add *add,
+			const struct para_add_input *in);
+void para_add_issue_dispose(struct para_add_issue *ai);
+
+/* add-issue.c: "#<n>" dependencies made the names of issue n's tasks. */
+int para_add_resolve_issues(struct para_add *add);
 
 /* Puts "<fmt...>: " before the last error's message; returns `code`. */
 int para_add_error_prefix(int code, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #include "add-internal.h"
 #include "error.h"
 #include "hook.h"
+#include "issue.h"
 #include "manifest.h"
 #include "strbuf.h"
 #include "task-base.h"
@@ -33,6 +34,9 @@ static void entry_dispose(struct para_add_entry *e)
 	para_domain_free(e->domain);
 	para_provision_dispose(&e->provision);
 	free(e->where);
+	free(e->where_paths);
+	free(e->where_after);
+	free(e->where_locks);
 }
 
 void para_add_free(struct para_add *add)
@@ -232,17 +236,30 @@ static int read_prompt_file(char **out, const char *path)
 	return 0;
 }
 
-static int set_prompt(struct para_add_entry *e, const struct para_add_input *in)
+/* The issue's text first, then what the user gave, when both are there. */
+static int set_prompt(struct para_add_entry *e, const struct para_add_input *in,
+		      const char *issue_text)
 {
+	char *own = NULL;
+	int error;
+
 	if (in->prompt && in->prompt_file)
 		return para_error_set(PARA_EINVALID, "options '--prompt' and "
 				      "'--prompt-file' cannot be used together");
 	if (in->prompt)
-		e->task.prompt = para_strdup(in->prompt);
-	else if (in->prompt_file)
-		return read_prompt_file(&e->task.prompt, in->prompt_file);
+		own = para_strdup(in->prompt);
+	else if (in->prompt_file &&
+		 (error = read_prompt_file(&own, in->prompt_file)) < 0)
+		return error;
+	if (issue_text && own)
+		e->task.prompt = para_xstrfmt("%s\n\n%s", issue_text, own);
+	else if (issue_text)
+		e->task.prompt = para_strdup(issue_text);
+	else if (own)
+		e->task.prompt = own, own = NULL;
 	else if (e->task.issue)
 		e->task.prompt = para_xstrfmt("Solve issue #%s", e->task.issue);
+	free(own);
 	return 0;
 }
 
@@ -256,7 +273,8 @@ static int set_name(struct para_add_entry *e, const struct para_add_input *in)
 }
 
 /* The command, the dependencies, the locks. */
-static int set_running(struct para_add_entry *e, const struct para_add_input *in)
+static int set_running(struct para_add_entry *e, const struct para_add_input *in,
+		       const char *where_locks)
 {
 	const struct para_strvec none = PARA_STRVEC_INIT;
 	const struct para_strvec *after = in->after ? in->after : &none;
@@ -274,7 +292,9 @@ static int set_running(struct para_add_entry *e, const struct para_add_input *in
 			para_strvec_push(&e->task.after, after->v[i]);
 	for (i = 0; i < locks->nr; i++) {
 		if ((error = check_lock_name(locks->v[i])) < 0)
-			return error;
+			return where_locks ? para_add_error_prefix(error, "%s",
+								   where_locks)
+					   : error;
 		para_strvec_push(&e->task.locks, locks->v[i]);
 	}
 	e->task.exclusive = in->exclusive;
@@ -282,7 +302,8 @@ static int set_running(struct para_add_entry *e, const struct para_add_input *in
 }
 
 static int plan_entry(struct para_add_entry *e, struct para_add *add,
-		      const struct para_add_input *in)
+		      const struct para_add_input *in,
+		      const struct para_add_extra *x)
 {
 	const struct para_strvec none = PARA_STRVEC_INIT;
 	int require = 0, error;
@@ -291,26 +312,36 @@ static int plan_entry(struct para_add_entry *e, struct para_add *add,
 				      "para.requireDomain")) < 0)
 		return error;
 	if ((error = set_name(e, in)) < 0 ||
-	    (error = set_branch(e, add, in->branch)) < 0 ||
-	    (error = set_domain(e, in->paths ? in->paths : &none,
-				require)) < 0)
+	    (error = set_branch(e, add, in->branch)) < 0)
 		return error;
+	if ((error = set_domain(e, in->paths ? in->paths : &none,
+				require)) < 0)
+		return x->where_paths && in->paths && in->paths->nr
+			? para_add_error_prefix(error, "%s", x->where_paths)
+			: error;
 	if (add->opts.sparse && !e->task.paths.nr)
 		return para_error_set(PARA_EINVALID, "--sparse needs a domain: "
 				      "task '%s' has no --path", e->task.name);
 	e->task.sparse = add->opts.sparse;
-	if ((error = set_prompt(e, in)) < 0 ||
-	    (error = set_running(e, in)) < 0 ||
+	e->task.title = x->title ? para_strdup(x->title) : NULL;
+	if ((error = set_prompt(e, in, x->text)) < 0 ||
+	    (error = set_running(e, in, x->where_locks)) < 0 ||
 	    (error = para_worktree_path(&e->task.worktree, add->repo,
 					add->config, e->task.name)) < 0)
 		return error;
 	return set_base(e, add, in->base);
 }
 
-/* Plans one task, kept only when the whole of it is valid. */
-static int plan_task(struct para_add *add, const struct para_add_input *in,
-		     const char *where)
+static char *dup_or_null(const char *s)
 {
+	return s ? para_strdup(s) : NULL;
+}
+
+int para_add_plan_task(struct para_add *add, const struct para_add_input *in,
+		       const char *where, const struct para_add_extra *extra)
+{
+	const struct para_add_extra none = { NULL, NULL, NULL, NULL, NULL };
+	const struct para_add_extra *x = extra ? extra : &none;
 	struct para_add_entry *e;
 	int error;
 
@@ -318,13 +349,27 @@ static int plan_task(struct para_add *add, const struct para_add_input *in,
 	e = &add->v[add->nr];
 	memset(e, 0, sizeof(*e));
 	para_task_init(&e->task);
-	if ((error = plan_entry(e, add, in)) < 0) {
+	if ((error = plan_entry(e, add, in, x)) < 0) {
 		entry_dispose(e);
 		return where ? para_add_error_prefix(error, "%s", where) : error;
 	}
-	e->where = where ? para_strdup(where) : NULL;
+	e->where = dup_or_null(where);
+	e->where_paths = dup_or_null(x->where_paths);
+	e->where_after = dup_or_null(x->where_after);
+	e->where_locks = dup_or_null(x->where_locks);
 	add->nr++;
 	return 0;
+}
+
+static int plan_issue(struct para_add *add, const struct para_add_input *in)
+{
+	struct para_add_issue ai;
+	int error = para_add_issue_read(&ai, add, in);
+
+	if (!error)
+		error = para_add_plan_task(add, &ai.in, NULL, &ai.x);
+	para_add_issue_dispose(&ai);
+	return error;
 }
 
 int para_add_plan(struct para_add *add, const struct para_add_input *in)
@@ -332,7 +377,50 @@ int para_add_plan(struct para_add *add, const struct para_add_input *in)
 	if (!in->name && !in->issue)
 		return para_error_set(PARA_EINVALID,
 				      "a task needs a name or --issue <n>");
-	return plan_task(add, in, NULL);
+	if (in->issue && !add->opts.offline)
+		return plan_issue(add, in);
+	return para_add_plan_task(add, in, NULL, NULL);
+}
+
+/* 1 when the plan has the task of issue `digits` already. */
+static int planned_issue(const struct para_add *add, const char *digits)
+{
+	size_t i;
+
+	for (i = 0; i < add->nr; i++)
+		if (add->v[i].task.issue && !strcmp(add->v[i].task.issue, digits))
+			return 1;
+	return 0;
+}
+
+int para_add_plan_query(struct para_add *add, const struct para_add_input *in,
+			const char *query)
+{
+	struct para_strvec numbers = PARA_STRVEC_INIT;
+	struct para_add_input each = *in;
+	size_t i;
+	int error;
+
+	if (add->opts.offline)
+		return para_error_set(PARA_EINVALID, "--issues needs the issue "
+				      "tracker; it cannot be used with "
+				      "--offline");
+	if ((error = para_issue_list(&numbers, add->repo, add->config,
+				     query)) < 0)
+		goto out;
+	if (!numbers.nr)
+		error = para_error_set(PARA_ENOTFOUND, "no issue matches '%s'",
+				       query);
+	for (i = 0; !error && i < numbers.nr; i++) {
+		if (planned_issue(add, numbers.v[i]))
+			continue;
+		each.issue = numbers.v[i];
+		each.name = NULL;
+		error = para_add_plan(add, &each);
+	}
+out:
+	para_strvec_dispose(&numbers);
+	return error;
 }
 
 static int plan_section(struct para_add *add,
@@ -349,7 +437,7 @@ static int plan_section(struct para_add *add,
 	if (error < 0)
 		error = para_add_error_prefix(error, "%s", where);
 	else
-		error = plan_task(add, &in, where);
+		error = para_add_plan_task(add, &in, where, NULL);
 	free(where);
 	return error;
 }
@@ -381,6 +469,7 @@ int para_add_check(struct para_add *add)
 		return error;
 	if ((error = para_add_load_existing(add)) < 0 ||
 	    (error = para_add_check_new(add)) < 0 ||
+	    (error = para_add_resolve_issues(add)) < 0 ||
 	    (error = para_add_check_graph(add)) < 0 ||
 	    (!add->opts.allow_overlap &&
 	     (error = para_add_check_overlaps(add)) < 0))

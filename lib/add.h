@@ -22,7 +22,8 @@
  *           para.setup.  When a step fails, everything this transaction
  *           created is removed again before the call returns.
  *
- * Errors about a manifest's section start with "<manifest>:<line>: ".
+ * Errors about a manifest's section start with "<manifest>:<line>: ",
+ * those about an issue's declaration with "issue #<n>, line <line>: ".
  */
 struct para_add;
 
@@ -35,6 +36,7 @@ struct para_add_options {
 	 * non-zero, create stops and rolls back.  A signal handler sets it.
 	 */
 	volatile sig_atomic_t *interrupted;
+	int offline;		/* do not read issues (para.issueCommand) */
 };
 
 /* One task to add, from the command line or a manifest's section. */
@@ -57,8 +59,24 @@ int para_add_new(struct para_add **out, struct para_repo *repo,
 /* Releases the lock if held; rolls nothing back (create does). */
 void para_add_free(struct para_add *add);
 
-/* Plans one task; on failure the plan is as it was. */
+/*
+ * Plans one task; on failure the plan is as it was.  A task of an issue
+ * (`in->issue`) reads the issue with para.issueCommand unless the
+ * transaction is offline: its title is recorded, its title, body and
+ * URL begin the prompt (`in->prompt` or the prompt file follow them),
+ * and the Paths:, After: and Locks: its body declares are the task's
+ * unless `in` gives paths, dependencies or locks of its own
+ * (lib/issue.h).  An After: "#41" is the task of issue 41.
+ */
 int para_add_plan(struct para_add *add, const struct para_add_input *in);
+
+/*
+ * Plans the task of each issue para.issueListCommand finds for `query`,
+ * with `in` (whose issue is ignored) for each; refused when it finds
+ * none.
+ */
+int para_add_plan_query(struct para_add *add, const struct para_add_input *in,
+			const char *query);
 
 /*
  * Plans every section of the manifest at `path`, in order; `base` (may

@@ -21,6 +21,10 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.sparseContext", PARA_CONFIG_MULTI, NULL },
 	{ "para.requireDomain", PARA_CONFIG_BOOL, "false" },
 	{ "para.integrationBranch", PARA_CONFIG_STRING, "para/integration" },
+	{ "para.issueCommand", PARA_CONFIG_STRING,
+	  "gh issue view \"$PARA_ISSUE\" --json number,title,body,labels,url" },
+	{ "para.issueListCommand", PARA_CONFIG_STRING,
+	  "gh issue list --search \"$PARA_QUERY\" --json number" },
 	{ "para.precious", PARA_CONFIG_MULTI, NULL },
 	{ "para.prCommand", PARA_CONFIG_STRING,
 	  "gh pr create --base \"$PARA_BASE_BRANCH\" --head \"$PARA_BRANCH\" "

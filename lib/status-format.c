@@ -254,6 +254,17 @@ void para_status_log_tail(struct para_strvec *out, const char *path,
 	free(buf);
 }
 
+/* The issue's title on one line, its control characters made harmless. */
+static void add_title(struct para_strbuf *out, const struct para_task *t)
+{
+	const unsigned char *p;
+
+	para_strbuf_addf(out, "    issue #%s: ", t->issue ? t->issue : "?");
+	for (p = (const unsigned char *)t->title; *p; p++)
+		para_strbuf_addch(out, *p < 0x20 || *p == 0x7f ? '?' : *p);
+	para_strbuf_addch(out, '\n');
+}
+
 static void add_verbose(struct para_strbuf *out, const struct para_facts *f,
 			int color)
 {
@@ -264,6 +275,8 @@ static void add_verbose(struct para_strbuf *out, const struct para_facts *f,
 		para_strbuf_addf(out, "    pid %ld (%s)\n",
 				 (long)f->task.proc.pid,
 				 f->proc_alive ? "alive" : "gone");
+	if (!f->damaged && f->task.title)
+		add_title(out, &f->task);
 	if (!f->damaged)
 		para_strbuf_addf(out, "    worktree %s\n", f->task.worktree);
 	for (i = 0; i < f->provisioned.nr; i++)
@@ -535,6 +548,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "baseRef", t->base_ref);
 	json_git(j, f);
 	para_json_string(j, "issue", t->issue);
+	para_json_string(j, "title", t->title);
 	para_json_string(j, "prompt", t->prompt);
 	para_json_string(j, "command", t->command);
 	json_list(j, "after", &t->after);

@@ -34,6 +34,7 @@ static const struct field fields[] = {
 	FIELD("task.base", "base", F_STR, base),
 	FIELD("task.baseref", "baseRef", F_STR, base_ref),
 	FIELD("task.issue", "issue", F_STR, issue),
+	FIELD("task.title", "title", F_STR, title),
 	FIELD("task.prompt", "prompt", F_STR, prompt),
 	FIELD("task.command", "command", F_STR, command),
 	FIELD("task.path", "path", F_LIST, paths),

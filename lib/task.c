@@ -44,6 +44,7 @@ void para_task_dispose(struct para_task *task)
 	free(task->base);
 	free(task->base_ref);
 	free(task->issue);
+	free(task->title);
 	free(task->prompt);
 	free(task->command);
 	para_strvec_dispose(&task->paths);

@@ -36,6 +36,7 @@ struct para_task {
 	char *base;		/* commit id, hex */
 	char *base_ref;		/* what the base was resolved from */
 	char *issue;		/* digits, or NULL */
+	char *title;		/* the issue's title, or NULL */
 	char *prompt;
 	char *command;		/* --command, or NULL for para.command */
 	struct para_strvec paths;	/* domain patterns, normalised */

@@ -12,10 +12,10 @@ test_expect_success 'setup' '
 	test_create_repo repo
 '
 
-test_expect_success 'add --issue creates branch, worktree and state' '
+test_expect_success 'add --offline --issue creates branch, worktree and state' '
 	(
 		cd repo &&
-		git para add --issue 42 -p src/api >../out &&
+		git para add --offline --issue 42 -p src/api >../out &&
 		git show-ref --verify refs/heads/solve/issue-42 &&
 		test -f ../repo-worktrees/issue-42/src/api/orders.c &&
 		git -C ../repo-worktrees/issue-42 symbolic-ref HEAD >../head &&
@@ -42,14 +42,14 @@ test_expect_success 'the worktree is a normal git worktree' '
 '
 
 test_expect_success 'add "#7" names the task issue-7' '
-	(cd repo && git para add --issue "#7" -q) &&
+	(cd repo && git para add --offline --issue "#7" -q) &&
 	test -d repo-worktrees/issue-7
 '
 
 test_expect_success 'an existing task is refused, nothing changes' '
 	(
 		cd repo &&
-		test_expect_code 128 git para add --issue 42 2>../err
+		test_expect_code 128 git para add --offline --issue 42 2>../err
 	) &&
 	grep "^fatal: task .issue-42. already exists" err
 '

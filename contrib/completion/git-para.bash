@@ -88,8 +88,8 @@ __git_para_complete_optarg ()
 	-p|--path|--prompt-file|--from)
 		# paths: let readline's filename completion do it
 		return 0 ;;
-	-m|--prompt|--command|--issue|--lock|-j|--jobs|--timeout|--retries|\
-	--expire-attic)
+	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
+	--retries|--expire-attic)
 		return 0 ;;
 	esac
 	return 1

@@ -146,12 +146,14 @@ static void test_plan_from_issue(void **state)
 {
 	struct para_strvec paths = PARA_STRVEC_INIT;
 	struct para_add_input in = { 0 };
+	struct para_add_options offline = { 0 };
 	struct fixture fx;
 	const struct para_task *t;
 	char *head = head_hex(), *wt;
 
 	(void)state;
-	open_add(&fx, NULL, NULL);
+	offline.offline = 1;
+	open_add(&fx, NULL, &offline);
 	para_strvec_split(&paths, "src/api/ src/api lib");
 	in.issue = "#42";
 	in.paths = &paths;
@@ -201,7 +203,7 @@ static void test_plan_branch_and_base(void **state)
 /* Each refusal names the rule, and leaves the plan as it was. */
 static void test_plan_refusals(void **state)
 {
-	struct para_add_options sparse = { 1, 0, 0, NULL };
+	struct para_add_options sparse = { 1, 0, 0, NULL, 0 };
 	struct para_add_input in = { 0 };
 	struct fixture fx;
 
@@ -239,7 +241,7 @@ static void assert_lock_free(struct fixture *fx)
 
 static void test_check_overlap(void **state)
 {
-	struct para_add_options allow = { 0, 0, 1, NULL };
+	struct para_add_options allow = { 0, 0, 1, NULL, 0 };
 	struct fixture fx;
 
 	(void)state;
@@ -391,7 +393,7 @@ static void on_signal(int sig)
 /* A signal while para.setup runs: what was made by then is removed. */
 static void test_rollback_interrupted(void **state)
 {
-	struct para_add_options opts = { 0, 0, 0, &stop };
+	struct para_add_options opts = { 0, 0, 0, &stop, 0 };
 	struct fixture fx;
 
 	(void)state;
