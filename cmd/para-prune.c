@@ -16,13 +16,14 @@
 #include "parse-options.h"
 #include "prune.h"
 #include "prune-attic.h"
+#include "prune-remote.h"
 #include "repo.h"
 #include "task-select.h"
 #include "task-state.h"
 #include "usage.h"
 
 static const char *const prune_usage[] = {
-	"git para prune [-n | --dry-run] [-f | --force] [-v] [--all | <task>...]",
+	"git para prune [-n | --dry-run] [-f | --force] [-v] [--remote] [--all | <task>...]",
 	"git para prune --list-attic",
 	"git para prune [-n | --dry-run] --drop-attic <name>...",
 	"git para prune [-n | --dry-run] --expire-attic=<age>",
@@ -36,6 +37,7 @@ struct prune_ctx {
 	long long grace_ms;
 	char *integration;
 	struct para_strvec precious;
+	const char *remote;	/* --remote: para.remote, else NULL */
 };
 
 /*
@@ -89,13 +91,40 @@ static char *attic_ref(struct prune_ctx *ctx, const char *name)
 }
 
 /* Removes one task whose verdict allows it (or under --force). */
+/* --remote: ask first, delete before anything local goes */
+static int remote_step(struct prune_ctx *ctx, struct para_strbuf *note,
+		       const struct para_task *t,
+		       const struct para_prune_verdict *v)
+{
+	struct para_prune_remote r;
+	const char *remote = t->pushed_to && *t->pushed_to ? t->pushed_to :
+			     ctx->remote;
+
+	if (!ctx->remote)
+		return 0;
+	if (para_prune_remote_check(&r, ctx->repo, t, v, remote) < 0 ||
+	    (!ctx->dry_run && r.state == PARA_PRUNE_REMOTE_DELETE &&
+	     para_prune_remote_delete(ctx->repo, t, &r) < 0)) {
+		error_lib();
+		return error("task '%s' was not removed", t->name);
+	}
+	if (r.state != PARA_PRUNE_REMOTE_NONE)
+		para_strbuf_addstr(note, "; ");
+	para_prune_remote_describe(note, &r);
+	return 0;
+}
+
+/* Removes one task whose verdict allows it (or under --force). */
 static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 		       const struct para_prune_verdict *v)
 {
+	struct para_strbuf remote = PARA_STRBUF_INIT;
 	struct para_prune_result r;
 	long long freed = ctx->verbose ? space_of(t, v) : -1;
 	char *note, *ref;
 
+	if (remote_step(ctx, &remote, t, v) < 0)
+		return -1;
 	if (ctx->dry_run) {
 		if (para_prune_keeps_work(v)) {
 			ref = attic_ref(ctx, t->name);
@@ -107,16 +136,21 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 					    "deleted" : "kept: not merged");
 		}
 	} else {
-		if (para_prune_remove(&r, ctx->repo, t, v, ctx->grace_ms) < 0)
+		if (para_prune_remove(&r, ctx->repo, t, v, ctx->grace_ms) < 0) {
+			para_strbuf_dispose(&remote);
 			return error_lib();
+		}
 		note = r.attic ? para_xstrfmt("work kept in %s", r.attic) :
 			para_xstrfmt("branch '%s' %s", t->branch,
 				     r.branch_deleted ? "deleted" :
 				     v->branch_gone ? "gone" : "kept: not merged");
 		para_prune_result_dispose(&r);
 	}
-	report(ctx, t->name, note, v, freed);
+	ref = para_xstrfmt("%s%s", note, remote.len ? remote.buf : "");
+	report(ctx, t->name, ref, v, freed);
+	free(ref);
 	free(note);
+	para_strbuf_dispose(&remote);
 	return 0;
 }
 
@@ -329,7 +363,7 @@ int cmd_main(int argc, const char **argv)
 	struct prune_ctx ctx = { 0 };
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_lock lock = PARA_LOCK_INIT;
-	int all = 0, list = 0, drop = 0, failed = 0;
+	int all = 0, list = 0, drop = 0, remote = 0, failed = 0;
 	const char *expire = NULL;
 	struct option options[] = {
 		OPT_BOOL('n', "dry-run", &ctx.dry_run,
@@ -337,6 +371,8 @@ int cmd_main(int argc, const char **argv)
 		OPT_BOOL('f', "force", &ctx.force,
 			 "remove refused tasks too, keeping their work in refs/para/attic"),
 		OPT_BOOL(0, "all", &all, "consider every task"),
+		OPT_BOOL(0, "remote", &remote,
+			 "also delete the branches of merged tasks on para.remote"),
 		OPT_BOOL('v', "verbose", &ctx.verbose,
 			 "say why each kept task is kept"),
 		OPT_BOOL(0, "list-attic", &list,
@@ -353,10 +389,11 @@ int cmd_main(int argc, const char **argv)
 	if (all && argc)
 		usage_msg_opt("--all cannot be used with task names",
 			      prune_usage, options);
-	if (list && (all || argc || ctx.force || ctx.dry_run || drop || expire))
+	if (list && (all || argc || ctx.force || ctx.dry_run || drop || expire ||
+		     remote))
 		usage_msg_opt("--list-attic takes no other option",
 			      prune_usage, options);
-	if ((drop || expire) && (all || ctx.force || (drop && expire)))
+	if ((drop || expire) && (all || ctx.force || remote || (drop && expire)))
 		usage_msg_opt("--drop-attic and --expire-attic take no other "
 			      "option but --dry-run", prune_usage, options);
 	if (drop && !argc)
@@ -380,6 +417,8 @@ int cmd_main(int argc, const char **argv)
 	ctx.integration = para_xstrfmt("refs/heads/%s",
 		cfg_string(ctx.config, "para.integrationBranch"));
 	cfg_all(&ctx.precious, ctx.config, "para.precious");
+	if (remote)
+		ctx.remote = cfg_string(ctx.config, "para.remote");
 	if (para_state_lock(&lock, ctx.repo, "tasks", PARA_LOCK_WAIT) < 0 ||
 	    para_task_select(&names, ctx.repo, argv, argc, 0) < 0)
 		die_lib();
