@@ -26,6 +26,7 @@ static const struct {
 	{ "run", "Run the tasks' commands in parallel, in dependency order" },
 	{ "status", "Show the tasks, their progress and their changes" },
 	{ "collect", "Check, merge, push and open pull requests for tasks" },
+	{ "resolve", "Send a task set aside by a conflict back to resolve it" },
 	{ "prune", "Remove finished tasks without losing work" },
 };
 

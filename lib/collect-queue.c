@@ -332,7 +332,8 @@ static int record(struct ctx *x)
 		case PARA_QUEUE_CONFLICT:
 			e2 = para_collect_mark_conflict(x->repo, name,
 							&e->files, e->with ?
-							e->with : x->q->branch);
+							e->with : x->q->branch,
+							x->q->branch);
 			break;
 		case PARA_QUEUE_REJECTED:
 			write_rejection(x, e);

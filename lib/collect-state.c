@@ -27,10 +27,17 @@ static int set_merged(struct para_task *task, void *payload)
 	    task->state == PARA_STATE_CONFLICT ||
 	    task->state == PARA_STATE_REJECTED)
 		task->state = PARA_STATE_MERGED;
+	para_collect_clear_conflict(task);
+	return 0;
+}
+
+void para_collect_clear_conflict(struct para_task *task)
+{
 	para_strvec_dispose(&task->conflicts);
 	free(task->conflict_with);
-	task->conflict_with = NULL;
-	return 0;
+	free(task->conflict_branch);
+	free(task->resolving);
+	task->conflict_with = task->conflict_branch = task->resolving = NULL;
 }
 
 /* The states collect may turn into `conflict` or `rejected`. */
@@ -42,17 +49,17 @@ static int may_set_aside(enum para_task_state state)
 
 struct conflict {
 	const struct para_strvec *files;
-	const char *with;
+	const char *with, *branch;
 };
 
 static int set_conflict(struct para_task *task, void *payload)
 {
 	const struct conflict *cf = payload;
 
-	para_strvec_dispose(&task->conflicts);
+	para_collect_clear_conflict(task);
 	para_strvec_pushv(&task->conflicts, (const char *const *)cf->files->v);
-	free(task->conflict_with);
 	task->conflict_with = para_strdup(cf->with);
+	task->conflict_branch = para_strdup(cf->branch);
 	if (may_set_aside(task->state))
 		task->state = PARA_STATE_CONFLICT;
 	return 0;
@@ -68,9 +75,9 @@ static int set_rejected(struct para_task *task, void *payload)
 
 int para_collect_mark_conflict(struct para_repo *repo, const char *name,
 			       const struct para_strvec *files,
-			       const char *with)
+			       const char *with, const char *branch)
 {
-	struct conflict cf = { files, with };
+	struct conflict cf = { files, with, branch };
 
 	return para_state_update(repo, name, set_conflict, &cf);
 }

@@ -25,12 +25,16 @@ int para_collect_mark_merged(struct para_repo *repo, const char *name,
 
 /*
  * Records that the task was set aside: its merge conflicts in `files`
- * with `with` (tasks, ", "-joined, or a branch).  A succeeded (or
+ * with `with` (tasks, ", "-joined, or a branch) when merged into
+ * `branch`.  A succeeded (or
  * rejected) task becomes `conflict`; others keep their state.
  */
 int para_collect_mark_conflict(struct para_repo *repo, const char *name,
 			       const struct para_strvec *files,
-			       const char *with);
+			       const char *with, const char *branch);
+
+/* Forgets the task's last conflict and any resolve of it. */
+void para_collect_clear_conflict(struct para_task *task);
 
 /* Records that the merge with the task failed verify: `rejected`. */
 int para_collect_mark_rejected(struct para_repo *repo, const char *name);

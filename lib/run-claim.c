@@ -66,6 +66,11 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
 	task->slot = -1;
+	/* a resolve that succeeded is over: the next run is the task's own */
+	if (task->state == PARA_STATE_SUCCEEDED) {
+		free(task->resolving);
+		task->resolving = NULL;
+	}
 }
 
 static void set_skipped(struct para_task *task, const struct para_run *run,

@@ -30,6 +30,24 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
+/* What a task that `git para resolve` sent back to run is asked to do. */
+static void resolve_prompt(struct para_strbuf *out, const struct para_task *task)
+{
+	size_t i;
+
+	para_strbuf_addf(out, "Resolve the merge conflicts in this worktree: "
+			 "'%s' was merged into the branch '%s' of task '%s' "
+			 "and these files conflict:\n", task->resolving,
+			 task->branch, task->name);
+	for (i = 0; i < task->conflicts.nr; i++)
+		para_strbuf_addf(out, "\t%s\n", task->conflicts.v[i]);
+	para_strbuf_addstr(out, "Edit them so that the changes of both sides "
+			   "work together and no conflict markers are left; "
+			   "the merge is committed when you are done.\n");
+	if (task->prompt && *task->prompt)
+		para_strbuf_addf(out, "\nThe task was:\n%s", task->prompt);
+}
+
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra)
 {
@@ -38,7 +56,19 @@ void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 
 	para_strvec_pushf(out, "PARA_TASK=%s", task->name);
 	para_strvec_pushf(out, "PARA_ISSUE=%s", or_empty(task->issue));
-	para_strvec_pushf(out, "PARA_PROMPT=%s", or_empty(task->prompt));
+	if (task->resolving) {
+		struct para_strbuf sb = PARA_STRBUF_INIT;
+
+		resolve_prompt(&sb, task);
+		para_strvec_pushf(out, "PARA_PROMPT=%s", sb.buf);
+		para_strbuf_reset(&sb);
+		for (i = 0; i < task->conflicts.nr; i++)
+			para_strbuf_addf(&sb, "%s\n", task->conflicts.v[i]);
+		para_strvec_pushf(out, "PARA_CONFLICTS=%s", sb.buf ? sb.buf : "");
+		para_strbuf_dispose(&sb);
+	} else {
+		para_strvec_pushf(out, "PARA_PROMPT=%s", or_empty(task->prompt));
+	}
 	para_strvec_pushf(out, "PARA_BRANCH=%s", or_empty(task->branch));
 	para_strvec_pushf(out, "PARA_BASE=%s", or_empty(task->base));
 	para_strvec_pushf(out, "PARA_WORKTREE=%s", or_empty(task->worktree));

@@ -16,6 +16,8 @@ enum para_task_env_flags {
 /*
  * Appends "K=V" entries to `out`: PARA_TASK, PARA_ISSUE and PARA_PROMPT
  * (empty when the task has none), PARA_BRANCH, PARA_BASE, PARA_WORKTREE,
+ * for a task `git para resolve` sent back PARA_CONFLICTS (the files,
+ * one a line) and a PARA_PROMPT that asks to resolve them,
  * with PARA_TASK_ENV_DOMAIN also PARA_DOMAIN (the patterns, one a line),
  * and then the caller's own `extra` entries ("K=V", NULL-terminated; may
  * be NULL), which must not repeat a name.

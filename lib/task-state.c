@@ -65,6 +65,9 @@ static const struct field fields[] = {
 	FIELD("collect.pushedto", "pushedTo", F_STR, pushed_to),
 	FIELD("collect.conflict", "conflict", F_LIST, conflicts),
 	FIELD("collect.conflictwith", "conflictWith", F_STR, conflict_with),
+	FIELD("collect.conflictbranch", "conflictBranch", F_STR,
+	      conflict_branch),
+	FIELD("collect.resolving", "resolving", F_STR, resolving),
 };
 
 #define MEMBER(task, f, type) ((type *)((char *)(task) + (f)->offset))

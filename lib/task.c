@@ -59,6 +59,8 @@ void para_task_dispose(struct para_task *task)
 	free(task->pushed_to);
 	para_strvec_dispose(&task->conflicts);
 	free(task->conflict_with);
+	free(task->conflict_branch);
+	free(task->resolving);
 	para_task_init(task);
 }
 

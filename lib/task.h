@@ -65,6 +65,8 @@ struct para_task {
 	char *pushed_to;	/* remote it was pushed to */
 	struct para_strvec conflicts;	/* files of its last merge conflict */
 	char *conflict_with;	/* what it conflicted with: a task or branch */
+	char *conflict_branch;	/* the branch it did not merge into */
+	char *resolving;	/* what `git para resolve` merged, for run */
 };
 
 #define PARA_TASK_NAME_MAX 64

@@ -52,6 +52,7 @@ test_expect_success 'subcommands' '
 	run 
 	status 
 	collect 
+	resolve 
 	prune 
 	help 
 	EOF

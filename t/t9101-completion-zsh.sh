@@ -54,6 +54,7 @@ test_expect_success 'subcommands' '
 run
 status
 collect
+resolve
 prune
 help" &&
 	zsh_completion "git-para co" "collect"

@@ -19,7 +19,7 @@ __git_para_subcommands ()
 	local w list
 	list=$(__git para --git-completion-helper 2>/dev/null)
 	if [ -z "$list" ]; then
-		list="add run status collect prune help"
+		list="add run status collect resolve sync prune help"
 	fi
 	for w in $list; do
 		case "$w" in
@@ -64,7 +64,7 @@ __git_para_complete_optarg ()
 	local sub="$1"
 
 	case "$cur" in
-	--after=*)
+	--after=*|--with=*)
 		__git_para_complete_tasks "" "${cur#*=}"
 		return 0 ;;
 	--base=*|--merge=*)
@@ -76,7 +76,7 @@ __git_para_complete_optarg ()
 	esac
 
 	case "$prev" in
-	--after)
+	--after|--with)
 		__git_para_complete_tasks
 		return 0 ;;
 	--base)
@@ -133,7 +133,7 @@ _git_para ()
 		else
 			__git_para_complete_tasks
 		fi ;;
-	run|status|collect)
+	run|status|collect|resolve|sync)
 		__git_para_complete_tasks ;;
 	esac
 }
