@@ -65,13 +65,16 @@ int para_changes_keep_differing(struct para_strvec *changed,
 	size_t i, kept = 0;
 	int error = 0, differs;
 
-	if (!changed->nr || !strcmp(tip, other))
+	if (!changed->nr)
 		goto out;
-	if ((error = commit_tree(&a, git, tip)) < 0 ||
-	    (error = commit_tree(&b, git, other)) < 0)
+	/* the same commit: nothing differs */
+	if (strcmp(tip, other) &&
+	    ((error = commit_tree(&a, git, tip)) < 0 ||
+	     (error = commit_tree(&b, git, other)) < 0))
 		goto out;
 	for (i = 0; i < changed->nr; i++) {
-		if ((differs = path_differs(a, b, changed->v[i])) < 0)
+		differs = a ? path_differs(a, b, changed->v[i]) : 0;
+		if (differs < 0)
 			error = differs;
 		if (differs)
 			changed->v[kept++] = changed->v[i];

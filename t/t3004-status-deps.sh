@@ -82,4 +82,18 @@ test_expect_success 'a dependency whose state is gone is ignored' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a branch that is its dependency'\''s tip has no change of its own' '
+	(
+		cd repo &&
+		status_task same docs/same &&
+		status_set same task.after api &&
+		cd ../repo-worktrees/same &&
+		git merge -q --ff-only solve/api
+	) &&
+	(cd repo && git para status --json >../out) &&
+	echo "0 " >expect &&
+	changed same >actual &&
+	test_cmp expect actual
+'
+
 test_done
