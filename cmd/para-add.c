@@ -23,7 +23,7 @@ static const char *const add_usage[] = {
 
 struct add_options {
 	const char *branch, *base, *prompt, *prompt_file, *command;
-	const char *from, *query;
+	const char *verify, *from, *query;
 	struct para_strvec issues, paths, after, locks;
 	int exclusive, allow_overlap, reuse_branch, sparse, dry_run, quiet;
 	int offline;
@@ -85,12 +85,13 @@ static void refuse_with_from(const struct add_options *o, int argc)
 {
 	static const char *const names[] = {
 		"--issue", "--issues", "--branch", "--prompt", "--prompt-file",
-		"--command", "--path", "--after", "--lock", "--exclusive"
+		"--command", "--verify", "--path", "--after", "--lock",
+		"--exclusive"
 	};
 	int used[] = {
 		o->issues.nr > 0, !!o->query, !!o->branch, !!o->prompt,
-		!!o->prompt_file,
-		!!o->command, o->paths.nr > 0, o->after.nr > 0,
+		!!o->prompt_file, !!o->command, !!o->verify,
+		o->paths.nr > 0, o->after.nr > 0,
 		o->locks.nr > 0, o->exclusive
 	};
 	size_t i;
@@ -126,7 +127,8 @@ static void plan(struct para_add *add, const struct add_options *o,
 {
 	struct para_add_input in = {
 		name, NULL, o->branch, o->base, o->prompt,
-		o->prompt_file, o->command, &o->paths, &o->after, &o->locks,
+		o->prompt_file, o->command, o->verify, &o->paths, &o->after,
+		&o->locks,
 		o->exclusive
 	};
 	size_t i;
@@ -228,6 +230,8 @@ int cmd_main(int argc, const char **argv)
 			   "read the task's prompt from <file>"),
 		OPT_STRING(0, "command", &o.command, "<cmd>",
 			   "run <cmd> for this task instead of para.command"),
+		OPT_STRING(0, "verify", &o.verify, "<cmd>",
+			   "check the task's work with <cmd> instead of para.verify"),
 		OPT_BOOL(0, "allow-overlap", &o.allow_overlap,
 			 "accept a domain that overlaps another task's"),
 		OPT_BOOL(0, "reuse-branch", &o.reuse_branch,

@@ -47,8 +47,27 @@ static void add_task(struct para_task **tasks, size_t *nr,
 	(*tasks)[(*nr)++] = *task;
 }
 
+/*
+ * A task collect leaves out whatever it is asked: says so; a named
+ * unverified one is an error, counted in `*refused`.
+ */
+static int skipped(const struct para_task *task, int named, size_t *refused)
+{
+	const char *why = para_collect_skip_reason(task->state);
+
+	if (!why)
+		return 0;
+	if (named && task->state == PARA_STATE_UNVERIFIED) {
+		error("not collecting task '%s': %s", task->name, why);
+		(*refused)++;
+	} else {
+		fprintf(stderr, "skipping task '%s': %s\n", task->name, why);
+	}
+	return 1;
+}
+
 static size_t select_tasks(struct para_task **tasks, int argc,
-			   const char **argv)
+			   const char **argv, size_t *refused)
 {
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_task task;
@@ -64,7 +83,9 @@ static size_t select_tasks(struct para_task **tasks, int argc,
 			warning("%s", para_error_last());
 			continue;
 		}
-		if (argc || para_collect_selected_by_default(task.state))
+		if (skipped(&task, argc > 0, refused))
+			para_task_dispose(&task);
+		else if (argc || para_collect_selected_by_default(task.state))
 			add_task(tasks, &nr, &task);
 		else
 			para_task_dispose(&task);
@@ -467,7 +488,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_strvec shared = PARA_STRVEC_INIT;
 	struct para_collect c = PARA_COLLECT_INIT;
 	struct para_task *tasks;
-	size_t nr, i, refused;
+	size_t nr, i, refused, unverified = 0;
 	int modes, ret;
 
 	argc = parse_options(argc, argv, options, collect_usage, 0);
@@ -498,9 +519,10 @@ int cmd_main(int argc, const char **argv)
 	    !*(o.verify = cfg_string(config, "para.verify") ?
 		cfg_string(config, "para.verify") : ""))
 		die("no verify command: give --verify=<cmd> or set para.verify");
-	nr = select_tasks(&tasks, argc, argv);
+	nr = select_tasks(&tasks, argc, argv, &unverified);
 	refused = (o.push || o.pr) && !o.force ?
 		  refuse_unpushable(repo, tasks, &nr) : 0;
+	refused += unverified;
 	if (!nr && refused) {
 		ret = 1;
 		goto out;
@@ -531,6 +553,8 @@ int cmd_main(int argc, const char **argv)
 		ret = do_report(&c, NULL, o.report);
 	else
 		ret = do_check(&c, o.json);
+	if (unverified)
+		ret = 1;
 out:
 	for (i = 0; i < nr; i++)
 		para_task_dispose(&tasks[i]);

@@ -153,12 +153,18 @@ static void load_settings(struct para_run_options *opts,
 	}
 	config_or_die(para_config_bool(&opts->autocommit, config,
 				       "para.autoCommit"));
+	if (opts->retry_fresh < 0)
+		config_or_die(para_config_bool(&opts->retry_fresh, config,
+					       "para.retryFresh"));
+	config_or_die(para_config_get_string(&opts->verify, config,
+					     "para.verify"));
 	config_or_die(para_config_get_string(&opts->command, config,
 					     "para.command"));
 	config_or_die(para_config_get_string(&opts->launcher, config,
 					     "para.launcher"));
 	opts->command = nonempty(opts->command);
 	opts->launcher = nonempty(opts->launcher);
+	opts->verify = nonempty(opts->verify);
 }
 
 /* Choosing the tasks. */
@@ -287,7 +293,8 @@ static int split_command(int argc, const char **argv,
 
 int cmd_main(int argc, const char **argv)
 {
-	struct para_run_options opts = { .jobs = -1, .retries = -1 };
+	struct para_run_options opts = { .jobs = -1, .retries = -1,
+					 .retry_fresh = -1 };
 	struct output o = { 0, 0 };
 	struct para_run_output out = { report, tagged_line, report_error,
 				       NULL, &o };
@@ -304,6 +311,8 @@ int cmd_main(int argc, const char **argv)
 			   "stop a task that runs longer (e.g. 90s, 30m, 2h)"),
 		OPT_INT(0, "retries", &opts.retries, "<n>",
 			"try a failed task again up to <n> times"),
+		OPT_BOOL(0, "retry-fresh", &opts.retry_fresh,
+			 "start a retry from where the failed attempt began"),
 		OPT_BOOL(0, "halt-on-failure", &opts.halt,
 			 "start no new task after a failure"),
 		OPT_BOOL(0, "rerun", &opts.rerun,

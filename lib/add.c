@@ -287,6 +287,11 @@ static int set_running(struct para_add_entry *e, const struct para_add_input *in
 				      "leave it out to use para.command");
 	if (in->command)
 		e->task.command = para_strdup(in->command);
+	if (in->verify && !*in->verify)
+		return para_error_set(PARA_EINVALID, "--verify needs a command; "
+				      "leave it out to use para.verify");
+	if (in->verify)
+		e->task.verify = para_strdup(in->verify);
 	for (i = 0; i < after->nr; i++)
 		if (!para_strvec_contains(&e->task.after, after->v[i]))
 			para_strvec_push(&e->task.after, after->v[i]);
@@ -428,8 +433,8 @@ static int plan_section(struct para_add *add,
 {
 	struct para_add_input in = {
 		mt->name, mt->issue, mt->branch, mt->base ? mt->base : base,
-		mt->prompt, mt->prompt_file, NULL, &mt->paths, &mt->after,
-		&mt->locks, mt->exclusive
+		mt->prompt, mt->prompt_file, NULL, NULL, &mt->paths,
+		&mt->after, &mt->locks, mt->exclusive
 	};
 	char *where = para_xstrfmt("%s:%d", add->from, mt->line);
 	int error = para_task_name_validate(mt->name);

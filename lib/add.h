@@ -48,6 +48,7 @@ struct para_add_input {
 	const char *prompt;
 	const char *prompt_file;	/* read at once */
 	const char *command;	/* NULL: para.command */
+	const char *verify;	/* NULL: para.verify */
 	const struct para_strvec *paths, *after, *locks;	/* may be NULL */
 	int exclusive;
 };

@@ -280,3 +280,58 @@ int para_changes_own(struct para_strvec *changed, struct para_repo *repo,
 						  task->base, tip);
 	return error;
 }
+
+/* The paths that differ between commits `a` and `b`, into `out`. */
+static int differing_paths(struct para_strvec *out, git_repository *git,
+			   const char *a, const char *b)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	size_t i;
+	int error;
+
+	if ((error = commit_tree(&ta, git, a)) < 0 ||
+	    (error = commit_tree(&tb, git, b)) < 0)
+		goto out;
+	if ((error = git_diff_tree_to_tree(&diff, git, ta, tb, NULL)) < 0) {
+		error = para_error_git(PARA_ERROR, "cannot compare '%s' with "
+				       "'%s'", a, b);
+		goto out;
+	}
+	for (i = 0; i < git_diff_num_deltas(diff); i++)
+		para_strvec_push(out, git_diff_get_delta(diff, i)->new_file.path);
+out:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return error;
+}
+
+int para_changes_task_has_own(int *out, struct para_repo *repo,
+			      const struct para_task *task)
+{
+	struct para_strvec changed = PARA_STRVEC_INIT;
+	char tip[GIT_OID_HEXSZ + 1];
+	char *ref = para_xstrfmt("refs/heads/%s", task->branch);
+	git_oid oid;
+	int error;
+
+	*out = 0;
+	if ((error = git_reference_name_to_id(&oid, repo->git, ref)) < 0) {
+		error = para_error_git(PARA_ENOTFOUND, "cannot read branch "
+				       "'%s'", task->branch);
+		goto out;
+	}
+	git_oid_tostr(tip, sizeof(tip), &oid);
+	if (!strcmp(tip, task->base))
+		goto out;
+	if ((error = differing_paths(&changed, repo->git, task->base,
+				     tip)) < 0 ||
+	    (error = para_changes_own(&changed, repo, task, tip)) < 0)
+		goto out;
+	*out = changed.nr > 0;
+out:
+	para_strvec_dispose(&changed);
+	free(ref);
+	return error;
+}

@@ -36,6 +36,15 @@ int para_changes_keep_written(struct para_strvec *changed,
 			      git_repository *git, const char *base,
 			      const char *tip);
 
+/*
+ * Whether the branch of `task` holds work of its own: `*out` is 1 when
+ * some path differs between the task's base and its branch tip and the
+ * task changed it itself (para_changes_own()); 0 when the tip is the
+ * base, or brings only what its dependencies or merges brought.
+ */
+int para_changes_task_has_own(int *out, struct para_repo *repo,
+			      const struct para_task *task);
+
 /* Keeps in `changed` the paths whose entries differ in the two commits. */
 int para_changes_keep_differing(struct para_strvec *changed,
 				git_repository *git, const char *tip,

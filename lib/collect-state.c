@@ -10,6 +10,15 @@ int para_collect_selected_by_default(enum para_task_state state)
 	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
 }
 
+const char *para_collect_skip_reason(enum para_task_state state)
+{
+	if (state == PARA_STATE_EMPTY)
+		return "it is empty: its branch has no work of its own";
+	if (state == PARA_STATE_UNVERIFIED)
+		return "it is unverified: its verify command failed";
+	return NULL;
+}
+
 int para_collect_may_push(enum para_task_state state)
 {
 	/* the tasks collect selects by default are the finished, good ones */

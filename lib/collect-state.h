@@ -10,6 +10,13 @@
 int para_collect_selected_by_default(enum para_task_state state);
 
 /*
+ * Why collect leaves out a task in `state` even when it is named, or
+ * NULL: an empty task has nothing to collect, an unverified one failed
+ * its verify (and is refused).
+ */
+const char *para_collect_skip_reason(enum para_task_state state);
+
+/*
  * 1 for the states `--push` and `--pr` take without `--force`: succeeded
  * or merged (or pushed already).  A task in another state that is pushed
  * anyway keeps its state: it never becomes `pushed` or `pr-open`.

@@ -31,6 +31,7 @@ const struct para_config_key para_config_keys[] = {
 	  "--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\"" },
 	{ "para.prLogLines", PARA_CONFIG_INT, "0" },
 	{ "para.launcher", PARA_CONFIG_STRING, NULL },
+	{ "para.retryFresh", PARA_CONFIG_BOOL, "false" },
 	{ "para.verify", PARA_CONFIG_STRING, NULL },
 	{ "color.para", PARA_CONFIG_STRING, NULL },
 };

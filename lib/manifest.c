@@ -196,6 +196,10 @@ static int unknown_key(const struct scan *s, const char *key,
 		return line_error(s->path, s->line,
 			"key '%s' is not allowed in a manifest (set para.command or pass --command)",
 			key);
+	if (!strcasecmp(key, "verify"))
+		return line_error(s->path, s->line,
+			"key '%s' is not allowed in a manifest (set para.verify or pass --verify)",
+			key);
 	return unknown_key_guess(s, key, sec);
 }
 

@@ -62,6 +62,26 @@ static int add_ignored(struct para_strbuf *err, const char *worktree,
 	return para_command_run(&cmd) ? -1 : 0;
 }
 
+int para_prune_attic_attempt_slot(char **out, struct para_repo *repo,
+				  const char *task, int n)
+{
+	char *slot, *ref;
+	int k, taken;
+
+	for (k = 1;; k++) {
+		slot = k == 1 ? para_xstrfmt("%s-attempt-%d", task, n) :
+			para_xstrfmt("%s-attempt-%d-%d", task, n, k);
+		ref = para_xstrfmt("refs/para/attic/%s", slot);
+		taken = para_repo_ref_exists(repo, ref);
+		free(ref);
+		if (!taken)
+			break;
+		free(slot);
+	}
+	*out = slot;
+	return 0;
+}
+
 /* `git add -A` leaves files outside the sparse patterns out: --sparse */
 static int commit_all(struct para_strbuf *err, const char *worktree,
 		      const char *msg, const struct para_strvec *ignored)
@@ -149,10 +169,11 @@ int para_prune_attic_keep(struct para_repo *repo, const char *slot,
 }
 
 static int move_log(struct para_repo *repo, const char *task,
-		    const char *slot, int exec)
+		    const char *slot, int kind)
 {
-	const char *suffix = exec ? ".exec.log" : ".log";
-	char *from = para_state_log_path(repo, task, exec);
+	const char *suffix = kind == PARA_STATE_LOG_EXEC ? ".exec.log" :
+		kind == PARA_STATE_LOG_VERIFY ? ".verify.log" : ".log";
+	char *from = para_state_log_path(repo, task, kind);
 	char *to = log_path(repo, slot, suffix);
 	int error = 0;
 
@@ -173,9 +194,11 @@ int para_prune_attic_keep_log(struct para_repo *repo, const char *task,
 	if (error < 0)
 		error = para_error_errno(PARA_ERROR, "cannot create '%s'", dir);
 	if (!error)
-		error = move_log(repo, task, slot, 0);
+		error = move_log(repo, task, slot, PARA_STATE_LOG_TASK);
 	if (!error)
-		error = move_log(repo, task, slot, 1);
+		error = move_log(repo, task, slot, PARA_STATE_LOG_EXEC);
+	if (!error)
+		error = move_log(repo, task, slot, PARA_STATE_LOG_VERIFY);
 	free(dir);
 	return error;
 }

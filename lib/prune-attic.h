@@ -11,7 +11,9 @@
  * refs/para/attic/<slot>, and the logs of removed tasks as
  * <state_dir>/attic/<slot>.log, where a slot is <task> or <task>-<n>.
  * Beside a ref, <slot>.info says when it was kept, from which branch and
- * base ("kept <ms>", "branch <name>", "base <commit>" lines).
+ * base ("kept <ms>", "branch <name>", "base <commit>" lines).  The work
+ * of failed attempts that `git para run --retry-fresh` put aside goes to
+ * refs/para/attic/<task>-attempt-<n>.
  */
 
 /*
@@ -20,6 +22,13 @@
  */
 int para_prune_attic_next(char **out, struct para_repo *repo,
 			  const char *task);
+
+/*
+ * The first free slot for attempt `n` of `task` that a fresh retry
+ * keeps (malloc'd): <task>-attempt-<n>, else <task>-attempt-<n>-2, ...
+ */
+int para_prune_attic_attempt_slot(char **out, struct para_repo *repo,
+				  const char *task, int n);
 
 /*
  * Commits everything uncommitted in `worktree` onto its HEAD (files

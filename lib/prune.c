@@ -348,6 +348,9 @@ static void forget_task(struct para_repo *repo, const char *name,
 		log = para_state_log_path(repo, name, 1);
 		unlink(log);
 		free(log);
+		log = para_state_log_path(repo, name, PARA_STATE_LOG_VERIFY);
+		unlink(log);
+		free(log);
 	}
 	para_status_forget(repo, name);
 	free(free_slot);

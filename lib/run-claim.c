@@ -53,6 +53,9 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	task->exit_code = -1;
 	task->signal = 0;
 	task->slot = run->sched.jobs[job->index].slot;
+	free(task->start_commit);
+	task->start_commit = job->task.start_commit ?
+		para_strdup(job->task.start_commit) : NULL;
 }
 
 void para_run_set_result(struct para_task *task, const struct para_run *run,

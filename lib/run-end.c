@@ -4,12 +4,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "changes.h"
 #include "clock.h"
 #include "error.h"
+#include "fs.h"
 #include "run-internal.h"
 #include "worktree-provision.h"
 #include "command.h"
 #include "worktree.h"
+#include "task-state.h"
 #include "worktree-status.h"
 
 void para_run_report_skipped(struct para_run *run)
@@ -93,14 +96,18 @@ void para_run_pump_output(struct para_run *run, struct para_run_job *job,
 			para_strbuf_add(&job->check, buf, (size_t)n);
 			continue;
 		}
+		if (job->verifying)
+			para_strbuf_add(&job->verify_out, buf, (size_t)n);
 		/* the log is best effort; the output goes on */
 		if (write(job->log, buf, (size_t)n) < 0)
 			job->log_failed = 1;
+		if (!run->opts.tag)
+			continue;
 		para_strbuf_add(&job->partial, buf, (size_t)n);
 		flush_tagged(run, job, 0);
 	} while (drain);
 	if (n == 0 || drain) {
-		if (!job->checking)
+		if (!job->checking && run->opts.tag)
 			flush_tagged(run, job, 1);
 		close(job->child.out);
 		job->child.out = -1;
@@ -254,7 +261,8 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 	a->finished = para_now_ms();
 	para_runlog_result(job->log, a);
 	retry = (a->state == PARA_STATE_FAILED ||
-		 a->state == PARA_STATE_TIMED_OUT) &&
+		 a->state == PARA_STATE_TIMED_OUT ||
+		 a->state == PARA_STATE_UNVERIFIED) &&
 		job->tries <= run->opts.retries && !run->interrupted &&
 		!job->note;
 	if (para_run_update_state(run, job, para_run_set_result) < 0) {
@@ -275,7 +283,7 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 		return;
 	}
 	para_run_report_attempt(run, job, NULL);
-	para_run_finish_job(run, job, a->state == PARA_STATE_SUCCEEDED);
+	para_run_finish_job(run, job, para_task_state_ok(a->state));
 }
 
 static enum para_task_state outcome(const struct para_run_job *job)
@@ -287,18 +295,14 @@ static enum para_task_state outcome(const struct para_run_job *job)
 	return job->last.code == 0 ? PARA_STATE_SUCCEEDED : PARA_STATE_FAILED;
 }
 
-void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
+/*
+ * The child of the attempt ended: reap it, after its output and any
+ * process of its group left behind.
+ */
+static void reap(struct para_run *run, struct para_run_job *job)
 {
-	struct para_attempt *a = &job->last;
-
-	if (job->checking) {
-		end_check(run, job);
-		conclude(run, job);
-		return;
-	}
 	run->backend->poll(run, job);
-	if (run->opts.tag)
-		para_run_pump_output(run, job, 1);
+	para_run_pump_output(run, job, 1);
 	if (para_run_has_strays(run)) {
 		/* leftovers of the group, or escaped: hunt them down */
 		run->backend->signal(run, job, SIGTERM);
@@ -308,6 +312,153 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	}
 	run->backend->reap(run, job);
 	job->active = 0;
+}
+
+static void set_proc(struct para_task *task, const struct para_run *run,
+		     const struct para_run_job *job)
+{
+	(void)run;
+	task->proc.pid = job->task.proc.pid;
+	task->proc.start = job->task.proc.start;
+}
+
+/*
+ * Runs the task's verify command in its worktree, with the task's
+ * environment, its output into the log and kept for PARA_VERIFY_LOG,
+ * under the attempt's own deadline.
+ */
+static int start_verify(struct para_run *run, struct para_run_job *job,
+			const char *verify)
+{
+	int error;
+
+	para_runlog_verify_header(job->log, job->task.name, job->attempt,
+				  verify);
+	if ((error = para_run_spawn(run, job, verify, -1, 1)) < 0)
+		return error;
+	/* a run that dies now leaves the verify to be found */
+	para_run_update_state(run, job, set_proc);
+	if ((error = run->backend->release(run, job)) < 0) {
+		run->backend->signal(run, job, SIGKILL);
+		run->backend->reap(run, job);
+		return error;
+	}
+	job->verifying = 1;
+	job->active = 1;
+	job->deadline = job->timeout_at;
+	job->command_code = job->last.code;
+	job->command_signal = job->last.signal;
+	para_strbuf_reset(&job->verify_out);
+	return 0;
+}
+
+/* A failed verify's output is the next attempt's PARA_VERIFY_LOG. */
+static void keep_verify_log(struct para_run *run, struct para_run_job *job,
+			    int failed)
+{
+	char *path = para_state_log_path(run->repo, job->task.name,
+					 PARA_STATE_LOG_VERIFY);
+
+	if (!failed)
+		unlink(path);
+	else if (para_write_file_atomic(path, job->verify_out.buf,
+					job->verify_out.len) < 0)
+		para_run_say(run, job, 1, "warning: %s", para_error_last());
+	free(path);
+	para_strbuf_dispose(&job->verify_out);
+}
+
+static void end_verify(struct para_run *run, struct para_run_job *job)
+{
+	struct para_attempt *a = &job->last;
+	int code, sig;
+
+	reap(run, job);
+	job->verifying = 0;
+	/* the attempt's exit code stays the command's */
+	code = a->code;
+	sig = a->signal;
+	a->code = job->command_code;
+	a->signal = job->command_signal;
+	if (job->cancelled) {
+		a->state = PARA_STATE_CANCELLED;
+		return;
+	}
+	if (job->timed_out) {
+		free(job->verdict);
+		job->verdict = para_strdup("its verify outlived the timeout");
+		a->note = job->verdict;
+		a->state = PARA_STATE_TIMED_OUT;
+		return;
+	}
+	if (code == 0 && !sig) {
+		keep_verify_log(run, job, 0);
+		return;
+	}
+	free(job->verdict);
+	job->verdict = sig ?
+		para_xstrfmt("verify killed by signal %d", sig) :
+		para_xstrfmt("verify failed with exit code %d", code);
+	a->note = job->verdict;
+	a->state = PARA_STATE_UNVERIFIED;
+	keep_verify_log(run, job, 1);
+}
+
+/*
+ * A branch with nothing of its own, committed or not, is an `empty`
+ * success (changes.h says what is the task's own).
+ */
+static int is_empty(struct para_run *run, const struct para_run_job *job)
+{
+	int own = 1;
+
+	if (para_changes_task_has_own(&own, run->repo, &job->task) < 0) {
+		para_error_clear();
+		return 0;
+	}
+	return !own && !para_worktree_is_dirty(job->task.worktree);
+}
+
+/* The command succeeded and autoCommit is done: judge the work. */
+static void judge_work(struct para_run *run, struct para_run_job *job)
+{
+	struct para_attempt *a = &job->last;
+	const char *verify = job->task.verify ? job->task.verify
+					      : run->opts.verify;
+
+	if (a->state != PARA_STATE_SUCCEEDED || run->opts.exec_argv ||
+	    run->interrupted) {
+		conclude(run, job);
+		return;
+	}
+	if (is_empty(run, job)) {
+		a->state = PARA_STATE_EMPTY;
+		conclude(run, job);
+		return;
+	}
+	if (verify) {
+		if (start_verify(run, job, verify) == 0)
+			return;
+		fail_commit(job, para_error_last());
+	}
+	conclude(run, job);
+}
+
+void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
+{
+	struct para_attempt *a = &job->last;
+
+	if (job->checking) {
+		end_check(run, job);
+		judge_work(run, job);
+		return;
+	}
+	if (job->verifying) {
+		end_verify(run, job);
+		conclude(run, job);
+		return;
+	}
+	reap(run, job);
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted)
@@ -319,5 +470,5 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 			return;
 		fail_commit(job, para_error_last());
 	}
-	conclude(run, job);
+	judge_work(run, job);
 }

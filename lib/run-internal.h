@@ -21,11 +21,17 @@ struct para_run_job {
 	int active;			/* child is running (not yet reaped) */
 	int checking;			/* child is the leftovers check */
 	struct para_strbuf check;	/* its output */
+	int verifying;			/* child is the verify command */
+	struct para_strbuf verify_out;	/* its output */
+	char *verdict;			/* why the attempt is unverified */
+	int command_code;		/* the command's, while it verifies */
+	int command_signal;
 	int attempt;			/* number of the current attempt */
 	int tries;			/* attempts made by this run */
 	struct para_attempt last;	/* outcome of the last attempt */
 	long long started_mono;
 	long long deadline;		/* timeout, monotonic ms, 0 for none */
+	long long timeout_at;		/* the attempt's own deadline */
 	long long kill_at;		/* SIGKILL due, monotonic ms, 0 for none */
 	int timed_out, cancelled;
 	int log;
@@ -96,6 +102,37 @@ void para_run_unqueue(struct para_run *run, struct para_run_job *job);
 /* run-start.c: claiming and starting what the scheduler hands out */
 void para_run_start_ready(struct para_run *run);
 void para_run_base_environment(struct para_strvec *out);
+
+/* run-env.c: what a job's programs get */
+
+/* The task's own command, else para.command. */
+const char *para_run_task_command(const struct para_run *run,
+				  const struct para_run_job *job);
+
+/*
+ * The environment of a program run for a job's attempt: the task's
+ * (lib/task-env.h) with PARA_SLOT, PARA_ATTEMPT and PARA_LOG; for the
+ * task's command (`command` set) also PARA_VERIFY_LOG while its last
+ * verify failed.
+ */
+void para_run_build_env(struct para_strvec *env, struct para_run *run,
+			const struct para_run_job *job, int command);
+
+/*
+ * The argv of `shell` (a shell command) as a job's program, under
+ * para.launcher when there is one; `shell` NULL: the task's command.
+ */
+void para_run_build_argv(struct para_strvec *argv, const struct para_run *run,
+			 const struct para_run_job *job, const char *shell);
+
+/*
+ * Starts a program of the job's attempt in the task's worktree through
+ * the run's backend: `shell` (a shell command), or the task's command
+ * when NULL, with the argv and environment above, its output to
+ * `out_fd` (-1: a pipe), `gated` as in struct para_spawn.
+ */
+int para_run_spawn(struct para_run *run, struct para_run_job *job,
+		   const char *shell, int out_fd, int gated);
 
 /* run-end.c: output, the end of attempts and of jobs */
 void para_run_pump_output(struct para_run *run, struct para_run_job *job,

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,22 +64,69 @@ static void write_line(int fd, struct para_strbuf *sb)
 	}
 }
 
+/* Our lines start a line of their own: the output may have stopped mid-line. */
+static void start_line(struct para_strbuf *sb, int fd)
+{
+	struct stat st;
+	char last = '\n';
+
+	if (!fstat(fd, &st) && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	if (last != '\n')
+		para_strbuf_addch(sb, '\n');
+}
+
+/* A command on one line, whatever it holds, cut at 200 bytes. */
+static void add_command(struct para_strbuf *sb, const char *command)
+{
+	const char *p;
+
+	for (p = command; *p && p - command < 200; p++)
+		para_strbuf_addch(sb, *p == '\n' || *p == '\r' ? ' ' : *p);
+	if (*p)
+		para_strbuf_addstr(sb, "...");
+	para_strbuf_addch(sb, '\n');
+}
+
 void para_runlog_header(int fd, const char *name, const struct para_attempt *a,
 			const char *command, int slot)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char when[32];
-	const char *p;
 
 	para_format_time(when, sizeof(when), a->started);
 	para_strbuf_addf(&sb, "=== git para run: task '%s', attempt %d, started %s, slot %d: ",
 			 name, a->number, when, slot);
-	/* one line whatever the command holds */
-	for (p = command; *p && p - command < 200; p++)
-		para_strbuf_addch(&sb, *p == '\n' || *p == '\r' ? ' ' : *p);
-	if (*p)
-		para_strbuf_addstr(&sb, "...");
+	add_command(&sb, command);
+	write_line(fd, &sb);
+	para_strbuf_dispose(&sb);
+}
+
+void para_runlog_note(int fd, const char *fmt, ...)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	va_list ap;
+
+	start_line(&sb, fd);
+	para_strbuf_addstr(&sb, "=== git para run: ");
+	va_start(ap, fmt);
+	para_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
 	para_strbuf_addch(&sb, '\n');
+	write_line(fd, &sb);
+	para_strbuf_dispose(&sb);
+}
+
+void para_runlog_verify_header(int fd, const char *name, int number,
+			       const char *command)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+
+	start_line(&sb, fd);
+	para_strbuf_addf(&sb, "=== git para run: task '%s', attempt %d, verify: ",
+			 name, number);
+	add_command(&sb, command);
 	write_line(fd, &sb);
 	para_strbuf_dispose(&sb);
 }
@@ -94,7 +142,7 @@ void para_attempt_describe(char *buf, unsigned long size,
 	else if (a->signal)
 		snprintf(buf, size, "%s (killed by signal %d)", state,
 			 a->signal);
-	else if (a->state != PARA_STATE_SUCCEEDED && a->code >= 0)
+	else if (!para_task_state_ok(a->state) && a->code >= 0)
 		snprintf(buf, size, "%s with exit code %d", state, a->code);
 	else
 		snprintf(buf, size, "%s", state);
@@ -108,15 +156,8 @@ void para_runlog_result(int fd, const struct para_attempt *a)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char what[512], when[32], took[32];
-	struct stat st;
-	char last = '\n';
 
-	/* the output may have stopped mid-line */
-	if (!fstat(fd, &st) && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) != 1)
-		last = '\n';
-	if (last != '\n')
-		para_strbuf_addch(&sb, '\n');
+	start_line(&sb, fd);
 	para_attempt_describe(what, sizeof(what), a);
 	para_format_time(when, sizeof(when), a->finished);
 	para_duration_format(took, sizeof(took), a->finished - a->started);

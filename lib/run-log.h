@@ -14,7 +14,7 @@
 /* The outcome of one attempt. */
 struct para_attempt {
 	int number;
-	enum para_task_state state;	/* succeeded, failed, timed-out, cancelled */
+	enum para_task_state state;	/* succeeded, empty, failed, ... */
 	int code;			/* exit code, or -1 */
 	int signal;			/* terminating signal, or 0 */
 	long long started;		/* ms since the epoch */
@@ -32,6 +32,14 @@ int para_runlog_open(int *out, const char *path);
 /* Appends the header line of an attempt. */
 void para_runlog_header(int fd, const char *name, const struct para_attempt *a,
 			const char *command, int slot);
+
+/* Appends the header of an attempt's verify, before its output. */
+void para_runlog_verify_header(int fd, const char *name, int number,
+			       const char *command);
+
+/* Appends a line of ours: "=== git para run: " and the text. */
+void para_runlog_note(int fd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Appends the result line of an attempt. */
 void para_runlog_result(int fd, const struct para_attempt *a);

@@ -31,7 +31,7 @@ void para_run_report_attempt(struct para_run *run,
 
 	para_attempt_describe(what, sizeof(what), a);
 	para_duration_format(took, sizeof(took), a->finished - a->started);
-	para_run_say(run, job, a->state != PARA_STATE_SUCCEEDED,
+	para_run_say(run, job, !para_task_state_ok(a->state),
 		     "%s in %s (log: %s)%s", what, took, job->log_path,
 		     then ? then : "");
 }
@@ -88,14 +88,15 @@ size_t para_run_selected(const struct para_run *run)
 }
 
 /* The summary's words, in the order they are shown. */
-enum outcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, SKIPPED,
-	       NOT_STARTED, OUTCOMES };
+enum outcome { SUCCEEDED, EMPTY, FAILED, UNVERIFIED, TIMED_OUT, CANCELLED,
+	       SKIPPED, NOT_STARTED, OUTCOMES };
 
 static enum outcome outcome_of(const struct para_run *run, size_t i)
 {
 	switch (run->sched.jobs[i].state) {
 	case PARA_SCHED_SUCCEEDED:
-		return SUCCEEDED;
+		return run->jobs[i].last.state == PARA_STATE_EMPTY ? EMPTY
+								   : SUCCEEDED;
 	case PARA_SCHED_SKIPPED:
 		return SKIPPED;
 	case PARA_SCHED_FAILED:
@@ -108,6 +109,8 @@ static enum outcome outcome_of(const struct para_run *run, size_t i)
 		return TIMED_OUT;
 	case PARA_STATE_CANCELLED:
 		return CANCELLED;
+	case PARA_STATE_UNVERIFIED:
+		return UNVERIFIED;
 	default:
 		return FAILED;
 	}
@@ -116,8 +119,8 @@ static enum outcome outcome_of(const struct para_run *run, size_t i)
 void para_run_summary(struct para_strbuf *out, const struct para_run *run)
 {
 	static const char *const words[OUTCOMES] = {
-		"succeeded", "failed", "timed out", "cancelled", "skipped",
-		"not started"
+		"succeeded", "empty", "failed", "unverified", "timed out",
+		"cancelled", "skipped", "not started"
 	};
 	size_t count[OUTCOMES] = { 0 }, i;
 	char took[32];

@@ -2,58 +2,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "command.h"
 #include "error.h"
+#include "error-git.h"
+#include "prune-attic.h"
 #include "run-internal.h"
 #include "task-env.h"
 #include "task-state.h"
 #include "worktree.h"
+#include "worktree-status.h"
 
 /* Our environment for the tasks, without what would mislead git in them. */
 void para_run_base_environment(struct para_strvec *out)
 {
 	para_task_env_base(out);
-}
-
-static void build_env(struct para_strvec *env, struct para_run *run,
-		      const struct para_run_job *job)
-{
-	struct para_strvec extra = PARA_STRVEC_INIT;
-
-	para_strvec_pushv(env, (const char *const *)run->base_env.v);
-	para_strvec_pushf(&extra, "PARA_SLOT=%d",
-			  run->sched.jobs[job->index].slot);
-	para_strvec_pushf(&extra, "PARA_ATTEMPT=%d", job->attempt);
-	para_strvec_pushf(&extra, "PARA_LOG=%s", job->log_path);
-	para_task_env_build(env, &job->task, PARA_TASK_ENV_DOMAIN,
-			    (const char *const *)extra.v);
-	para_strvec_dispose(&extra);
-}
-
-static const char *task_command(const struct para_run *run,
-				const struct para_run_job *job)
-{
-	return job->task.command ? job->task.command : run->opts.command;
-}
-
-static void build_argv(struct para_strvec *argv, const struct para_run *run,
-		       const struct para_run_job *job)
-{
-	if (run->opts.launcher) {
-		/* the launcher is a shell prefix: `srun --ntasks=1 --` */
-		para_strvec_push(argv, "/bin/sh");
-		para_strvec_push(argv, "-c");
-		para_strvec_pushf(argv, "%s \"$@\"", run->opts.launcher);
-		para_strvec_push(argv, "para-launcher");
-	}
-	if (run->opts.exec_argv) {
-		para_strvec_pushv(argv, run->opts.exec_argv);
-	} else {
-		para_strvec_push(argv, "/bin/sh");
-		para_strvec_push(argv, "-c");
-		para_strvec_push(argv, task_command(run, job));
-	}
 }
 
 /* The header line of an attempt, before anything of it reaches the log. */
@@ -65,14 +30,14 @@ static void write_header(const struct para_run *run,
 	size_t i;
 
 	if (run->opts.exec_argv) {
-		build_argv(&argv, run, job);
+		para_run_build_argv(&argv, run, job, NULL);
 		for (i = 0; i < argv.nr; i++)
 			para_strbuf_addf(&what, "%s%s", i ? " " : "",
 					 argv.v[i]);
 	}
 	para_runlog_header(job->log, job->task.name, &job->last,
 			   run->opts.exec_argv ? what.buf
-					       : task_command(run, job),
+					       : para_run_task_command(run, job),
 			   run->sched.jobs[job->index].slot);
 	para_strvec_dispose(&argv);
 	para_strbuf_dispose(&what);
@@ -119,6 +84,22 @@ static int merge_dependencies(struct para_run *run, struct para_run_job *job)
 	return error;
 }
 
+/* Where the attempt's command begins: the tip of the task's branch. */
+static void note_start_commit(struct para_run *run, struct para_run_job *job)
+{
+	char *ref = para_xstrfmt("refs/heads/%s", job->task.branch);
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
+
+	free(job->task.start_commit);
+	job->task.start_commit = NULL;
+	if (!git_reference_name_to_id(&oid, run->repo->git, ref))
+		job->task.start_commit = para_strdup(git_oid_tostr(hex,
+							sizeof(hex), &oid));
+	git_error_clear();
+	free(ref);
+}
+
 /* Recorded before the command may run: a crash never hides it. */
 static int record_running(struct para_run *run, struct para_run_job *job)
 {
@@ -135,12 +116,6 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 
 static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 {
-	struct para_strvec argv = PARA_STRVEC_INIT, env = PARA_STRVEC_INIT;
-	struct para_spawn spawn;
-	int error;
-
-	build_argv(&argv, run, job);
-	build_env(&env, run, job);
 	/*
 	 * The attempt starts now, for its record and for its timeout
 	 * alike: what follows (the state written and synced before the
@@ -149,19 +124,89 @@ static int spawn_attempt(struct para_run *run, struct para_run_job *job)
 	 */
 	job->last.started = para_now_ms();
 	job->started_mono = para_monotonic_ms();
-	spawn.argv = (const char *const *)argv.v;
-	spawn.env = (const char *const *)env.v;
-	spawn.dir = job->task.worktree;
-	spawn.out_fd = run->opts.tag ? -1 : job->log;
-	spawn.gated = !run->opts.exec_argv;
-	error = run->backend->start(run, job, &spawn);
-	para_strvec_dispose(&argv);
-	para_strvec_dispose(&env);
-	if (error < 0)
-		return error;
+	if (para_run_spawn(run, job, NULL, run->opts.tag ? -1 : job->log,
+			   !run->opts.exec_argv) < 0)
+		return -1;
 	if (!run->opts.exec_argv)
 		return record_running(run, job);
 	return 0;
+}
+
+/*
+ * Is this attempt a retry, of one that did not succeed?  In this run,
+ * or after a run whose last attempt failed (a task still recorded
+ * `running` when claimed is one whose run died: lost).
+ */
+static int is_retry(const struct para_run_job *job)
+{
+	if (job->tries > 1)
+		return 1;
+	switch (job->task.state) {
+	case PARA_STATE_FAILED:
+	case PARA_STATE_TIMED_OUT:
+	case PARA_STATE_UNVERIFIED:
+	case PARA_STATE_CANCELLED:
+	case PARA_STATE_RUNNING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int branch_tip(char *hex, struct para_run *run,
+		      const struct para_run_job *job)
+{
+	char *ref = para_xstrfmt("refs/heads/%s", job->task.branch);
+	git_oid oid;
+	int error = git_reference_name_to_id(&oid, run->repo->git, ref);
+
+	if (error < 0)
+		error = para_error_git(PARA_ERROR, "cannot read branch '%s'",
+				       job->task.branch);
+	else
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &oid);
+	free(ref);
+	return error;
+}
+
+/*
+ * --retry-fresh: what the failed attempt left, committed or not, goes
+ * to the attic, and the worktree back to where that attempt began.
+ */
+static int fresh_start(struct para_run *run, struct para_run_job *job)
+{
+	const char *start = job->task.start_commit;
+	const char *wt = job->task.worktree;
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	char tip[GIT_OID_HEXSZ + 1], *slot = NULL;
+	int error = 0, failed = job->task.attempts - 1;
+
+	if (!run->opts.retry_fresh || run->opts.exec_argv || !start ||
+	    !is_retry(job))
+		return 0;
+	if ((para_worktree_is_dirty(wt) &&
+	     (error = para_prune_attic_commit(wt, job->task.name,
+						  NULL)) < 0) ||
+	    (error = branch_tip(tip, run, job)) < 0 || !strcmp(tip, start))
+		goto out;
+	if ((error = para_prune_attic_attempt_slot(&slot, run->repo,
+						   job->task.name,
+						   failed)) < 0 ||
+	    (error = para_prune_attic_keep(run->repo, slot, tip,
+						&job->task)) < 0)
+		goto out;
+	if (para_git(NULL, &err, wt, "reset", "-q", "--hard", start, NULL)) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR, "cannot reset to %.12s: %s",
+				       start, err.buf);
+		goto out;
+	}
+	para_runlog_note(job->log, "attempt %d kept as refs/para/attic/%s; "
+			 "starting again from %.12s", failed, slot, start);
+out:
+	para_strbuf_dispose(&err);
+	free(slot);
+	return error;
 }
 
 static int start_attempt(struct para_run *run, struct para_run_job *job)
@@ -185,15 +230,22 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 		free(why);
 		return -1;
 	}
-	if ((!run->opts.exec_argv && job->task.after.nr &&
-	     merge_dependencies(run, job) < 0) ||
-	    spawn_attempt(run, job) < 0) {
+	if (fresh_start(run, job) < 0 ||
+	    (!run->opts.exec_argv && job->task.after.nr &&
+	     merge_dependencies(run, job) < 0)) {
+		fail_early(job, para_error_last());
+		return -1;
+	}
+	if (!run->opts.exec_argv)
+		note_start_commit(run, job);
+	if (spawn_attempt(run, job) < 0) {
 		fail_early(job, para_error_last());
 		return -1;
 	}
 	job->active = 1;
 	job->deadline = run->opts.timeout ? job->started_mono + run->opts.timeout
 					  : 0;
+	job->timeout_at = job->deadline;
 	return 0;
 }
 

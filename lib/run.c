@@ -44,8 +44,10 @@ void para_run_free(struct para_run *run)
 		para_task_dispose(&job->task);
 		para_strbuf_dispose(&job->partial);
 		para_strbuf_dispose(&job->check);
+		para_strbuf_dispose(&job->verify_out);
 		free(job->log_path);
 		free(job->note);
+		free(job->verdict);
 	}
 	if (run->sigfd >= 0)
 		close(run->sigfd);
@@ -66,6 +68,7 @@ void para_run_add(struct para_run *run, struct para_task *task)
 	job->task = *task;
 	job->partial = (struct para_strbuf)PARA_STRBUF_INIT;
 	job->check = (struct para_strbuf)PARA_STRBUF_INIT;
+	job->verify_out = (struct para_strbuf)PARA_STRBUF_INIT;
 	job->running.fd = -1;
 	job->log = -1;
 	job->child.pidfd = job->child.out = job->child.gate = -1;

@@ -27,10 +27,12 @@ struct para_run_options {
 	int rerun;			/* run tasks that succeeded already */
 	int tag;			/* pass the output on, line by line */
 	int autocommit;			/* commit what a task left behind */
+	int retry_fresh;		/* a retry starts where the attempt did */
 	long long timeout;		/* ms, 0 for none */
 	long long grace;		/* ms between SIGTERM and SIGKILL */
 	const char *command;		/* para.command, or NULL */
 	const char *launcher;		/* para.launcher, or NULL */
+	const char *verify;		/* para.verify, or NULL */
 	const char *const *exec_argv;	/* `-- <command>`, or NULL */
 };
 

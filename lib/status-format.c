@@ -52,12 +52,14 @@ static const char *state_color(const struct para_facts *f)
 		return COLOR_GREEN;
 	case PARA_STATE_FAILED:
 	case PARA_STATE_TIMED_OUT:
+	case PARA_STATE_UNVERIFIED:
 	case PARA_STATE_LOST:
 	case PARA_STATE_REJECTED:
 		return COLOR_RED;
 	case PARA_STATE_RUNNING:
 	case PARA_STATE_QUEUED:
 		return COLOR_YELLOW;
+	case PARA_STATE_EMPTY:
 	case PARA_STATE_ORPHANED:
 	case PARA_STATE_CANCELLED:
 	case PARA_STATE_SKIPPED:
@@ -551,6 +553,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "title", t->title);
 	para_json_string(j, "prompt", t->prompt);
 	para_json_string(j, "command", t->command);
+	para_json_string(j, "verify", t->verify);
 	json_list(j, "after", &t->after);
 	json_list(j, "locks", &t->locks);
 	para_json_bool(j, "exclusive", t->exclusive);
@@ -564,6 +567,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_count(j, "exitCode", t->exit_code);
 	json_count(j, "signal", t->signal > 0 ? t->signal : -1);
 	json_count(j, "slot", t->slot);
+	para_json_string(j, "startCommit", t->start_commit);
 	json_proc(j, "process", &t->proc, f->proc_alive);
 	json_proc(j, "runner", &t->runner, f->runner_alive);
 	para_json_string(j, "prUrl", t->pr_url);

@@ -37,6 +37,7 @@ static const struct field fields[] = {
 	FIELD("task.title", "title", F_STR, title),
 	FIELD("task.prompt", "prompt", F_STR, prompt),
 	FIELD("task.command", "command", F_STR, command),
+	FIELD("task.verify", "verify", F_STR, verify),
 	FIELD("task.path", "path", F_LIST, paths),
 	FIELD("task.after", "after", F_LIST, after),
 	FIELD("task.lock", "lock", F_LIST, locks),
@@ -60,6 +61,7 @@ static const struct field fields[] = {
 	FIELD("run.slot", "slot", F_INT, slot),
 	FIELD("run.agentstate", "agentState", F_STR, agent_state),
 	FIELD("run.agentmessage", "agentMessage", F_STR, agent_message),
+	FIELD("run.startcommit", "startCommit", F_STR, start_commit),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.mergedinto", "mergedInto", F_STR, merged_into),
 	FIELD("collect.pushedto", "pushedTo", F_STR, pushed_to),
@@ -89,10 +91,16 @@ char *para_state_lock_path(const struct para_repo *repo, const char *what)
 }
 
 char *para_state_log_path(const struct para_repo *repo, const char *name,
-			  int exec)
+			  int kind)
 {
+	static const char *const suffix[] = {
+		[PARA_STATE_LOG_TASK] = ".log",
+		[PARA_STATE_LOG_EXEC] = ".exec.log",
+		[PARA_STATE_LOG_VERIFY] = ".verify.log",
+	};
+
 	return para_xstrfmt("%s/" PARA_STATE_LOGS "/%s%s", repo->state_dir,
-			    name, exec ? ".exec.log" : ".log");
+			    name, suffix[kind]);
 }
 
 char *para_state_hooks_log_path(const struct para_repo *repo)

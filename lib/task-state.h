@@ -27,6 +27,8 @@
  *   logs/<name>.log              what a task's runs wrote
  *   logs/<name>.exec.log         what `git para run -- <command>` wrote
  *   logs/hooks.log               what the hooks (hook.h) wrote
+ *   logs/<name>.verify.log       the output of the task's last verify,
+ *                                while it failed (PARA_VERIFY_LOG)
  *   cache/status/<name>.<kind>   what `git para status` keeps of a task
  *   cache/verify/<tree>-<cmd>    a verify result of collect: the tree id
  *                                and the hash of the verify command
@@ -44,8 +46,14 @@
 char *para_state_task_path(const struct para_repo *repo, const char *name);
 char *para_state_tasks_path(const struct para_repo *repo);
 char *para_state_lock_path(const struct para_repo *repo, const char *what);
+/* The kinds of log a task has, for para_state_log_path(). */
+enum para_state_log {
+	PARA_STATE_LOG_TASK = 0,	/* <name>.log */
+	PARA_STATE_LOG_EXEC = 1,	/* <name>.exec.log */
+	PARA_STATE_LOG_VERIFY = 2	/* <name>.verify.log */
+};
 char *para_state_log_path(const struct para_repo *repo, const char *name,
-			  int exec);
+			  int kind);
 char *para_state_hooks_log_path(const struct para_repo *repo);
 /* `name` NULL: the directory; else `name` followed by `suffix`. */
 char *para_state_attic_path(const struct para_repo *repo, const char *name,

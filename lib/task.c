@@ -10,8 +10,10 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_QUEUED] = "queued",
 	[PARA_STATE_RUNNING] = "running",
 	[PARA_STATE_SUCCEEDED] = "succeeded",
+	[PARA_STATE_EMPTY] = "empty",
 	[PARA_STATE_FAILED] = "failed",
 	[PARA_STATE_TIMED_OUT] = "timed-out",
+	[PARA_STATE_UNVERIFIED] = "unverified",
 	[PARA_STATE_CANCELLED] = "cancelled",
 	[PARA_STATE_SKIPPED] = "skipped",
 	[PARA_STATE_ORPHANED] = "orphaned",
@@ -47,6 +49,7 @@ void para_task_dispose(struct para_task *task)
 	free(task->title);
 	free(task->prompt);
 	free(task->command);
+	free(task->verify);
 	para_strvec_dispose(&task->paths);
 	para_strvec_dispose(&task->after);
 	para_strvec_dispose(&task->locks);
@@ -54,6 +57,7 @@ void para_task_dispose(struct para_task *task)
 	proc_dispose(&task->runner);
 	free(task->agent_state);
 	free(task->agent_message);
+	free(task->start_commit);
 	free(task->pr_url);
 	free(task->merged_into);
 	free(task->pushed_to);
@@ -84,9 +88,15 @@ int para_task_state_parse(const char *name)
 int para_task_state_done(enum para_task_state state)
 {
 	/* a task collect set aside or rejected ran to its end all the same */
-	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
-	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN ||
-	       state == PARA_STATE_CONFLICT || state == PARA_STATE_REJECTED;
+	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_EMPTY ||
+	       state == PARA_STATE_MERGED || state == PARA_STATE_PUSHED ||
+	       state == PARA_STATE_PR_OPEN || state == PARA_STATE_CONFLICT ||
+	       state == PARA_STATE_REJECTED;
+}
+
+int para_task_state_ok(enum para_task_state state)
+{
+	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_EMPTY;
 }
 
 static int name_error(const char *name, const char *rule)

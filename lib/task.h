@@ -11,8 +11,10 @@ enum para_task_state {
 	PARA_STATE_QUEUED,
 	PARA_STATE_RUNNING,
 	PARA_STATE_SUCCEEDED,
+	PARA_STATE_EMPTY,
 	PARA_STATE_FAILED,
 	PARA_STATE_TIMED_OUT,
+	PARA_STATE_UNVERIFIED,
 	PARA_STATE_CANCELLED,
 	PARA_STATE_SKIPPED,
 	PARA_STATE_ORPHANED,
@@ -39,6 +41,7 @@ struct para_task {
 	char *title;		/* the title, or NULL */
 	char *prompt;
 	char *command;		/* --command, or NULL for para.command */
+	char *verify;		/* --verify, or NULL for para.verify */
 	struct para_strvec paths;	/* domain patterns, normalised */
 	struct para_strvec after;	/* dependencies */
 	struct para_strvec locks;
@@ -59,6 +62,7 @@ struct para_task {
 	int slot;		/* PARA_SLOT of the current attempt, -1 when none */
 	char *agent_state;	/* the word the command reported, or NULL */
 	char *agent_message;	/* what it said with it, or NULL */
+	char *start_commit;	/* HEAD when the last attempt's command began */
 
 	char *pr_url;
 	char *merged_into;	/* integration branch it was merged into */
@@ -78,8 +82,18 @@ void para_task_dispose(struct para_task *task);
 const char *para_task_state_name(enum para_task_state state);
 int para_task_state_parse(const char *name);
 
-/* 1 for states after which `run` does not select the task by default. */
+/*
+ * 1 for states after which `run` does not select the task by default:
+ * succeeded, empty (succeeded with nothing of its own) and what collect
+ * made of them.
+ */
 int para_task_state_done(enum para_task_state state);
+
+/*
+ * 1 for the outcomes of `run` after which the task's dependents may
+ * start: succeeded and empty.
+ */
+int para_task_state_ok(enum para_task_state state);
 
 /*
  * Checks a task name against the rule of Documentation/git-para-add.adoc: [a-z0-9][a-z0-9._-]*, at most

@@ -13,7 +13,7 @@ test_expect_success 'setup' '
 		test_task two -i 7 -p src/api -p docs/ \
 			-m "hi \"; rm -rf ~; echo \"\$(touch pwned)" &&
 		test_task three &&
-		git config para.command "echo \"ran \$PARA_TASK\" >>\"\$HOME/ran\""
+		git config para.command "echo \"ran \$PARA_TASK\" >>\"\$HOME/ran\"; echo \$PARA_TASK >>work.\$PARA_TASK"
 	)
 '
 
@@ -186,7 +186,7 @@ test_expect_success 'a failing task: exit 1, recorded, dependents skipped, other
 test_expect_success '--retries tries a failed task again' '
 	(
 		cd repo &&
-		test_task flaky -c "test -e \"\$HOME/second\" || { touch \"\$HOME/second\"; exit 1; }" &&
+		test_task flaky -c "echo work >>work.flaky; test -e \"\$HOME/second\" || { touch \"\$HOME/second\"; exit 1; }" &&
 		git para run --retries 2 flaky >../out
 	) &&
 	grep "^flaky: failed with exit code 1 in .*; trying again (2 of 3)" out &&

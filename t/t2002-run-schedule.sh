@@ -40,6 +40,7 @@ test_expect_success 'setup' '
 	rm "$HOME/now/$PARA_TASK"
 	rmdir "$HOME/now/slot-$PARA_SLOT"
 	echo "$PARA_SLOT" >>"$HOME/slots"
+	echo "$PARA_TASK" >>work
 	EOF
 	(
 		cd repo &&

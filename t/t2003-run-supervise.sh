@@ -53,7 +53,7 @@ test_expect_success 'para.timeout is the default; a task ignoring SIGTERM gets S
 test_expect_success 'a timed-out attempt is kept when the task is retried' '
 	(
 		cd repo &&
-		test_task slow-once -c "test -e \"\$HOME/slow-once\" || { touch \"\$HOME/slow-once\"; sleep 30; }" &&
+		test_task slow-once -c "echo work >work; test -e \"\$HOME/slow-once\" || { touch \"\$HOME/slow-once\"; sleep 30; }" &&
 		git para run --timeout 1s --retries 1 slow-once >../out
 	) &&
 	grep "^=== attempt 1 timed-out" repo/.git/para/logs/slow-once.log &&
@@ -63,7 +63,7 @@ test_expect_success 'a timed-out attempt is kept when the task is retried' '
 test_expect_success 'background children of a finished task are not left behind' '
 	(
 		cd repo &&
-		test_task spawner -c "sleep 60 & setsid sleep 61 & (sleep 62 &); (trap \"\" TERM; exec sleep 63) & echo spawned" &&
+		test_task spawner -c "echo work >work; sleep 60 & setsid sleep 61 & (sleep 62 &); (trap \"\" TERM; exec sleep 63) & echo spawned" &&
 		git para run spawner >../out
 	) &&
 	grep "^spawner: succeeded" out &&
@@ -177,7 +177,7 @@ test_expect_success 'two runs started at once run each task exactly once' '
 		cd repo &&
 		for t in p1 p2 p3 p4 p5 p6
 		do
-			test_task $t -c "echo \$PARA_TASK >>\"\$HOME/runs\"; sleep 0.2" || return 1
+			test_task $t -c "echo \$PARA_TASK >>\"\$HOME/runs\"; echo work >work; sleep 0.2" || return 1
 		done &&
 		{ git-para-run -j2 p1 p2 p3 p4 p5 p6 >../outa 2>&1 & } &&
 		{ git-para-run -j2 p6 p5 p4 p3 p2 p1 >../outb 2>&1 & } &&

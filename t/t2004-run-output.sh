@@ -14,10 +14,10 @@ test_expect_success 'setup' '
 	test_create_repo repo &&
 	(
 		cd repo &&
-		test_task ok1 -c "echo one; echo two >&2" &&
+		test_task ok1 -c "echo work >ok1.work; echo one; echo two >&2" &&
 		test_task bad -c "echo broken; exit 2" &&
-		test_task slowline -c "printf hal; $wait_ok1; sleep 0.3; printf \"f line\\nlast\"" &&
-		test_task chatty -c "for i in 1 2 3 4 5; do echo chatty-\$i; sleep 0.05; done"
+		test_task slowline -c "echo work >slowline.work; printf hal; $wait_ok1; sleep 0.3; printf \"f line\\nlast\"" &&
+		test_task chatty -c "echo work >chatty.work; for i in 1 2 3 4 5; do echo chatty-\$i; sleep 0.05; done"
 	)
 '
 

@@ -26,8 +26,8 @@ test_expect_success 'no tasks at all: nothing to run, exit 0' '
 test_expect_success 'setup tasks' '
 	(
 		cd repo &&
-		test_task ok1 -c true &&
-		test_task ok2 -c true &&
+		test_task ok1 -c "echo work >work" &&
+		test_task ok2 -c "echo work >work" &&
 		test_task bad -c "exit 3" &&
 		test_task slow -c "sleep 5"
 	)
@@ -91,8 +91,8 @@ test_expect_success 'setup: a task waits for one that runs until told' '
 	(
 		cd repo &&
 		rm -f "$(para_state_file h1)" "$(para_state_file h2)" "$(para_state_file h3)" &&
-		test_task gate -c "touch \"\$HOME/started\"; n=0; while ! test -e \"\$HOME/go\" && test \$n -lt 300; do sleep 0.05; n=\$((n + 1)); done" &&
-		test_task waits -a gate -c true
+		test_task gate -c "echo work >work; touch \"\$HOME/started\"; n=0; while ! test -e \"\$HOME/go\" && test \$n -lt 300; do sleep 0.05; n=\$((n + 1)); done" &&
+		test_task waits -a gate -c "echo waits >waits.work"
 	)
 '
 

@@ -19,7 +19,7 @@ test_expect_success 'setup' '
 		cd repo &&
 		test_task one -i 7 -p src/api &&
 		test_task two -c "exit 3" &&
-		git config para.command true
+		git config para.command "echo \$PARA_TASK >>work"
 	)
 '
 

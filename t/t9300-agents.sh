@@ -42,6 +42,19 @@ test_expect_success 'the prompt carries the task and its domain' '
 	test_grep "task fix .*solve/fix" full
 '
 
+test_expect_success 'the prompt carries what the last verify said, if it failed' '
+	"$AGENTS/para-agent-prompt" >without &&
+	test_grep ! "check failed" without &&
+	seq 1 300 | sed "s/^/line /" >verify.log &&
+	PARA_VERIFY_LOG=$PWD/verify.log "$AGENTS/para-agent-prompt" >with &&
+	test_grep "check failed" with &&
+	test_grep -x "line 300" with &&
+	test_grep -x "line 101" with &&
+	test_grep ! -x "line 100" with &&
+	PARA_VERIFY_LOG=$PWD/missing.log "$AGENTS/para-agent-prompt" >gone &&
+	test_cmp without gone
+'
+
 test_expect_success 'para-agent-prompt outside git para run' '
 	(
 		unset PARA_TASK &&

@@ -88,6 +88,10 @@ __git_para_complete_optarg ()
 	-p|--path|--prompt-file|--from)
 		# paths: let readline's filename completion do it
 		return 0 ;;
+	--verify)
+		# add takes a command; collect's --verify[=<cmd>] is a flag
+		test "$sub" = add
+		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
 	--retries|--expire-attic)
 		return 0 ;;

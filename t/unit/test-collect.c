@@ -7,6 +7,7 @@
 
 #include "collect.h"
 #include "collect-report.h"
+#include "collect-state.h"
 #include "json.h"
 #include "strbuf.h"
 #include "task.h"
@@ -119,6 +120,26 @@ static void test_pr_title(void **state)
 	para_task_dispose(&task);
 }
 
+/* What collect leaves out even when named, and why. */
+static void test_skip_reason(void **state)
+{
+	int i;
+
+	(void)state;
+	assert_non_null(strstr(para_collect_skip_reason(PARA_STATE_EMPTY),
+			       "empty"));
+	assert_non_null(strstr(para_collect_skip_reason(PARA_STATE_UNVERIFIED),
+			       "verify"));
+	for (i = 0; i < PARA_STATE__COUNT; i++) {
+		if (i == PARA_STATE_EMPTY || i == PARA_STATE_UNVERIFIED)
+			continue;
+		assert_null(para_collect_skip_reason((enum para_task_state)i));
+	}
+	assert_false(para_collect_selected_by_default(PARA_STATE_EMPTY));
+	assert_false(para_collect_selected_by_default(PARA_STATE_UNVERIFIED));
+	assert_false(para_collect_may_push(PARA_STATE_UNVERIFIED));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_dirs_unique),
 		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_pr_title),
+		cmocka_unit_test(test_skip_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

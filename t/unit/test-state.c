@@ -108,6 +108,64 @@ static void test_round_trip_100k(void **st)
 	free(prompt);
 }
 
+/* The states of verify and of empty work, and the fields they need. */
+static void test_verify_fields_and_states(void **st)
+{
+	struct para_repo repo = fake_repo();
+	struct para_task in, out;
+	int i;
+
+	(void)st;
+	fill(&in, "verified", "p");
+	in.verify = para_strdup("make test && echo \"ok\"\nsecond line");
+	in.start_commit = para_strdup("89abcdef0123456789abcdef0123456789abcdef");
+	in.state = PARA_STATE_UNVERIFIED;
+	assert_int_equal(para_state_save(&repo, &in), 0);
+	assert_int_equal(para_state_load(&out, &repo, "verified"), 0);
+	assert_string_equal(out.verify, in.verify);
+	assert_string_equal(out.start_commit, in.start_commit);
+	assert_int_equal(out.state, PARA_STATE_UNVERIFIED);
+	para_task_dispose(&out);
+	in.state = PARA_STATE_EMPTY;
+	assert_int_equal(para_state_save(&repo, &in), 0);
+	assert_int_equal(para_state_load(&out, &repo, "verified"), 0);
+	assert_int_equal(out.state, PARA_STATE_EMPTY);
+	para_task_dispose(&out);
+	para_task_dispose(&in);
+
+	assert_string_equal(para_task_state_name(PARA_STATE_UNVERIFIED),
+			    "unverified");
+	assert_string_equal(para_task_state_name(PARA_STATE_EMPTY), "empty");
+	for (i = 0; i < PARA_STATE__COUNT; i++)
+		assert_int_equal(para_task_state_parse(
+			para_task_state_name((enum para_task_state)i)), i);
+	/* empty is done and lets dependents go on; unverified is neither */
+	assert_true(para_task_state_done(PARA_STATE_EMPTY));
+	assert_true(para_task_state_ok(PARA_STATE_EMPTY));
+	assert_true(para_task_state_ok(PARA_STATE_SUCCEEDED));
+	assert_false(para_task_state_done(PARA_STATE_UNVERIFIED));
+	assert_false(para_task_state_ok(PARA_STATE_UNVERIFIED));
+	assert_false(para_task_state_ok(PARA_STATE_MERGED));
+	assert_false(para_task_state_ok(PARA_STATE_FAILED));
+}
+
+static void test_log_paths(void **st)
+{
+	struct para_repo repo = fake_repo();
+	char *p;
+
+	(void)st;
+	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_VERIFY);
+	assert_string_equal(p + strlen(tmpdir), "/logs/t.verify.log");
+	free(p);
+	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_EXEC);
+	assert_string_equal(p + strlen(tmpdir), "/logs/t.exec.log");
+	free(p);
+	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_TASK);
+	assert_string_equal(p + strlen(tmpdir), "/logs/t.log");
+	free(p);
+}
+
 static void write_file(const char *path, const char *data)
 {
 	FILE *f = fopen(path, "w");
@@ -220,6 +278,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_100k),
+		cmocka_unit_test(test_verify_fields_and_states),
+		cmocka_unit_test(test_log_paths),
 		cmocka_unit_test(test_damaged_and_truncated),
 		cmocka_unit_test(test_hand_written),
 		cmocka_unit_test(test_missing_and_list),

@@ -1,0 +1,79 @@
+/*
+ * What a job's programs get: their argv (under para.launcher) and their
+ * environment.  Below run-start.c and run-end.c, which start them.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "run-internal.h"
+#include "task-env.h"
+#include "task-state.h"
+
+void para_run_build_env(struct para_strvec *env, struct para_run *run,
+			const struct para_run_job *job, int command)
+{
+	struct para_strvec extra = PARA_STRVEC_INIT;
+	char *verify_log = NULL;
+
+	para_strvec_pushv(env, (const char *const *)run->base_env.v);
+	para_strvec_pushf(&extra, "PARA_SLOT=%d",
+			  run->sched.jobs[job->index].slot);
+	para_strvec_pushf(&extra, "PARA_ATTEMPT=%d", job->attempt);
+	para_strvec_pushf(&extra, "PARA_LOG=%s", job->log_path);
+	if (command && !run->opts.exec_argv) {
+		verify_log = para_state_log_path(run->repo, job->task.name,
+						 PARA_STATE_LOG_VERIFY);
+		if (!access(verify_log, F_OK))
+			para_strvec_pushf(&extra, "PARA_VERIFY_LOG=%s",
+					  verify_log);
+	}
+	para_task_env_build(env, &job->task, PARA_TASK_ENV_DOMAIN,
+			    (const char *const *)extra.v);
+	para_strvec_dispose(&extra);
+	free(verify_log);
+}
+
+const char *para_run_task_command(const struct para_run *run,
+				  const struct para_run_job *job)
+{
+	return job->task.command ? job->task.command : run->opts.command;
+}
+
+void para_run_build_argv(struct para_strvec *argv, const struct para_run *run,
+			 const struct para_run_job *job, const char *shell)
+{
+	if (run->opts.launcher) {
+		/* the launcher is a shell prefix: `srun --ntasks=1 --` */
+		para_strvec_push(argv, "/bin/sh");
+		para_strvec_push(argv, "-c");
+		para_strvec_pushf(argv, "%s \"$@\"", run->opts.launcher);
+		para_strvec_push(argv, "para-launcher");
+	}
+	if (run->opts.exec_argv && !shell) {
+		para_strvec_pushv(argv, run->opts.exec_argv);
+	} else {
+		para_strvec_push(argv, "/bin/sh");
+		para_strvec_push(argv, "-c");
+		para_strvec_push(argv, shell ? shell : para_run_task_command(run, job));
+	}
+}
+
+int para_run_spawn(struct para_run *run, struct para_run_job *job,
+		   const char *shell, int out_fd, int gated)
+{
+	struct para_strvec argv = PARA_STRVEC_INIT, env = PARA_STRVEC_INIT;
+	struct para_spawn spawn;
+	int error;
+
+	para_run_build_argv(&argv, run, job, shell);
+	para_run_build_env(&env, run, job, !shell);
+	spawn.argv = (const char *const *)argv.v;
+	spawn.env = (const char *const *)env.v;
+	spawn.dir = job->task.worktree;
+	spawn.out_fd = out_fd;
+	spawn.gated = gated;
+	error = run->backend->start(run, job, &spawn);
+	para_strvec_dispose(&argv);
+	para_strvec_dispose(&env);
+	return error;
+}
