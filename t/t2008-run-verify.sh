@@ -482,4 +482,15 @@ test_expect_success 'prune of a task keeps its verify log in the attic' '
 	test_path_is_file repo/.git/para/attic/pv.verify.log
 '
 
+test_expect_success 'the state hook sees unverified and empty' '
+	(cd repo && git para add -q --verify false hk1 && git para add -q hk2) &&
+	git -C repo config para.hook.state \
+		"echo \"\$PARA_TASK \$PARA_OLD_STATE>\$PARA_STATE \$PARA_EXIT_CODE\" >>\"$TRASH_DIRECTORY/hook-calls\"" &&
+	test_when_finished "git -C repo config --unset para.hook.state" &&
+	test_expect_code 1 git -C repo -c para.command="echo x >x" para run hk1 &&
+	git -C repo -c para.command=true para run hk2 &&
+	test_grep "^hk1 running>unverified 0$" hook-calls &&
+	test_grep "^hk2 running>empty 0$" hook-calls
+'
+
 test_done
