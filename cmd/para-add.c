@@ -26,7 +26,7 @@ struct add_options {
 	const char *verify, *from, *query;
 	struct para_strvec issues, paths, after, locks;
 	int exclusive, allow_overlap, reuse_branch, sparse, dry_run, quiet;
-	int offline;
+	int offline, no_copy, no_setup;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -238,6 +238,9 @@ int cmd_main(int argc, const char **argv)
 			 "start the task on an existing branch"),
 		OPT_BOOL(0, "sparse", &o.sparse,
 			 "check out only the domain and para.sparseContext"),
+		OPT_BOOL(0, "no-copy", &o.no_copy,
+			 "bring nothing from the main worktree (para.copy, .worktreeinclude, para.symlink)"),
+		OPT_BOOL(0, "no-setup", &o.no_setup, "do not run para.setup"),
 		OPT_STRING(0, "from", &o.from, "<manifest>",
 			   "add the tasks declared in <manifest>"),
 		OPT_BOOL('n', "dry-run", &o.dry_run,
@@ -260,6 +263,8 @@ int cmd_main(int argc, const char **argv)
 	if (para_repo_open(&repo) < 0 || para_config_open(&config, repo) < 0)
 		die_lib();
 	ao.sparse = o.sparse;
+	ao.no_copy = o.no_copy;
+	ao.no_setup = o.no_setup;
 	ao.reuse_branch = o.reuse_branch;
 	ao.allow_overlap = o.allow_overlap;
 	ao.offline = o.offline;

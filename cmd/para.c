@@ -28,6 +28,7 @@ static const struct {
 	{ "collect", "Check, merge, push and open pull requests for tasks" },
 	{ "resolve", "Send a task set aside by a conflict back to resolve it" },
 	{ "prune", "Remove finished tasks without losing work" },
+	{ "sync-files", "Copy and link files from the main worktree again" },
 };
 
 #define COMMANDS_NR (sizeof(commands) / sizeof(*commands))

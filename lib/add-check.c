@@ -370,3 +370,20 @@ int para_add_check_overlaps(struct para_add *add)
 	free(od);
 	return error;
 }
+
+int para_add_check_links(struct para_add *add)
+{
+	struct para_strvec links = PARA_STRVEC_INIT;
+	size_t i;
+	int error;
+
+	if (add->opts.no_copy ||
+	    (error = para_include_links(&links, add->config)) < 0)
+		return add->opts.no_copy ? 0 : error;
+	for (i = 0; i < add->nr && !error; i++)
+		if ((error = para_include_check_domain(&links, add->v[i].domain,
+						       add->v[i].task.name)) < 0)
+			error = error_in(add->v[i].where, error);
+	para_strvec_dispose(&links);
+	return error;
+}

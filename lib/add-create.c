@@ -245,82 +245,34 @@ out:
 }
 
 /*
- * The untracked files para.copy names, listed in the main worktree; a
- * pattern that matches none of them is a warning (a typo, or a file the
- * main worktree lacks).
+ * What the main worktree gives every new worktree (worktree-include.h),
+ * listed once per transaction.
  */
-static int copy_list(struct para_strvec *files, struct para_add *add,
-		     const struct para_strvec *patterns)
-{
-	struct para_strbuf out = PARA_STRBUF_INIT;
-	struct para_domain *copy = NULL, *one = NULL;
-	const char *top = para_repo_top(add->repo);
-	size_t i;
-	int error;
-	char *p;
-
-	if ((error = para_domain_new(&copy, (const char *const *)patterns->v,
-				     patterns->nr)) < 0) {
-		error = para_add_error_prefix(error, "bad para.copy");
-		goto out;
-	}
-	if (para_git(&out, NULL, top, "ls-files", "-z", "--others", NULL)) {
-		error = para_error_set(PARA_ERROR, "cannot list the untracked "
-				       "files of '%s'", top);
-		goto out;
-	}
-	for (p = out.buf; p < out.buf + out.len; p += strlen(p) + 1)
-		if (para_domain_covers(copy, p) > 0)
-			para_strvec_push(files, p);
-	for (i = 0; i < patterns->nr && !add->copy_warned; i++) {
-		int hit = 0;
-
-		if (para_domain_new(&one, (const char *const *)&patterns->v[i],
-				    1) < 0)
-			continue;
-		for (p = out.buf; p < out.buf + out.len && !hit;
-		     p += strlen(p) + 1)
-			hit = para_domain_covers(one, p) > 0;
-		if (!hit)
-			para_strvec_pushf(&add->warnings, "para.copy pattern "
-					  "'%s' matches no untracked file of "
-					  "'%s'", patterns->v[i], top);
-		para_domain_free(one);
-		one = NULL;
-	}
-	add->copy_warned = 1;
-out:
-	para_domain_free(copy);
-	para_strbuf_dispose(&out);
-	return error;
-}
-
 static int copy_files(struct para_add *add, struct para_add_entry *e)
 {
-	struct para_strvec patterns = PARA_STRVEC_INIT, files = PARA_STRVEC_INIT;
 	const char *top = para_repo_top(add->repo);
+	struct para_include *inc = &add->include;
 	size_t i;
-	int error;
+	int error = 0, link;
 
-	if ((error = para_config_get_all(&patterns, add->config,
-					 "para.copy")) < 0 ||
-	    !patterns.nr || !top ||
-	    (error = copy_list(&files, add, &patterns)) < 0)
-		goto out;
-	for (i = 0; i < files.nr && !error; i++) {
-		if ((error = para_copy_file(top, e->task.worktree,
-					    files.v[i])) < 0)
-			error = para_add_error_prefix(error, "cannot copy '%s' "
-						      "into task '%s'",
-						      files.v[i], e->task.name);
-		else
-			error = para_provision_add(&e->provision,
-						   e->task.worktree, files.v[i],
-						   PARA_PROVISION_COPY);
+	if (add->opts.no_copy || !top)
+		return 0;
+	if (!add->include_listed &&
+	    (error = para_include_plan(inc, add->repo, add->config,
+				       &add->warnings)) < 0)
+		return error;
+	add->include_listed = 1;
+	for (link = 0; link < 2 && !error; link++) {
+		const struct para_strvec *list = link ? &inc->link : &inc->copy;
+
+		for (i = 0; i < list->nr && !error; i++)
+			if ((error = para_include_apply(&e->provision, inc, top,
+							e->task.worktree,
+							list->v[i], link)) < 0)
+				error = para_add_error_prefix(error, "cannot %s "
+					"'%s' into task '%s'", link ? "link" :
+					"copy", list->v[i], e->task.name);
 	}
-out:
-	para_strvec_dispose(&patterns);
-	para_strvec_dispose(&files);
 	return error;
 }
 
@@ -364,6 +316,8 @@ static int run_setup(struct para_add *add, struct para_add_entry *e)
 	const char *setup = NULL;
 	int error, status;
 
+	if (add->opts.no_setup)
+		return 0;
 	error = para_config_get_string(&setup, add->config, "para.setup");
 	if (error == PARA_ENOTFOUND || (!error && !*setup))
 		return 0;

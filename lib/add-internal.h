@@ -4,6 +4,7 @@
 /* Shared by the add transaction's files (add*.c) only. */
 
 #include "add.h"
+#include "worktree-include.h"
 #include "worktree-provision.h"
 #include "domain.h"
 #include "issue.h"
@@ -36,7 +37,8 @@ struct para_add {
 	struct para_lock lock;
 	struct para_add_existing existing;
 	struct para_strvec warnings;
-	int copy_warned;	/* para.copy patterns checked once */
+	struct para_include include;	/* what new worktrees get */
+	int include_listed;
 	int base_noticed;	/* the local branch ahead, said once */
 	int checked;
 	int interrupted;
@@ -82,6 +84,8 @@ void para_add_existing_dispose(struct para_add_existing *ex);
 int para_add_check_new(struct para_add *add);
 int para_add_check_graph(struct para_add *add);
 int para_add_check_overlaps(struct para_add *add);
+/* para.symlink paths inside a planned task's domain are refused. */
+int para_add_check_links(struct para_add *add);
 
 /* add-create.c: one task's creation, and its undoing. */
 int para_add_create_task(struct para_add *add, struct para_add_entry *e);

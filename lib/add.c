@@ -52,6 +52,7 @@ void para_add_free(struct para_add *add)
 	free(add->from);
 	para_add_existing_dispose(&add->existing);
 	para_strvec_dispose(&add->warnings);
+	para_include_dispose(&add->include);
 	free(add);
 }
 
@@ -476,6 +477,7 @@ int para_add_check(struct para_add *add)
 	    (error = para_add_check_new(add)) < 0 ||
 	    (error = para_add_resolve_issues(add)) < 0 ||
 	    (error = para_add_check_graph(add)) < 0 ||
+	    (error = para_add_check_links(add)) < 0 ||
 	    (!add->opts.allow_overlap &&
 	     (error = para_add_check_overlaps(add)) < 0))
 		goto out;

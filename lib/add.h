@@ -37,6 +37,8 @@ struct para_add_options {
 	 */
 	volatile sig_atomic_t *interrupted;
 	int offline;		/* do not read issues (para.issueCommand) */
+	int no_copy;		/* no para.copy, .worktreeinclude, para.symlink */
+	int no_setup;		/* no para.setup */
 };
 
 /* One task to add, from the command line or a manifest's section. */

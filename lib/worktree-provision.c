@@ -14,7 +14,7 @@
 #include "task-state.h"
 #include "worktree-provision.h"
 
-static const char *const how_names[] = { "copy", "setup" };
+static const char *const how_names[] = { "copy", "setup", "link" };
 
 const char *para_provision_how_name(enum para_provision_how how)
 {
@@ -42,8 +42,7 @@ static int find(const struct para_provision *p, const char *path)
 	return -1;
 }
 
-/* The blob id of the file (or symbolic link) at `full`, or "" if none. */
-static int hash_file(char hash[41], const char *full)
+int para_provision_hash(char hash[41], const char *full)
 {
 	git_oid oid;
 	struct stat st;
@@ -105,7 +104,7 @@ int para_provision_add(struct para_provision *p, const char *worktree,
 	if (path[len - 1] == '/')
 		return 0;
 	full = para_xstrfmt("%s/%s", worktree, path);
-	error = hash_file(e->hash, full);
+	error = para_provision_hash(e->hash, full);
 	free(full);
 	return error;
 }
@@ -280,6 +279,8 @@ static int parse_line(struct para_provision *out, const char *line)
 		how = PARA_PROVISION_COPY;
 	else if (!strncmp(line, "setup ", 6))
 		how = PARA_PROVISION_SETUP;
+	else if (!strncmp(line, "link ", 5))
+		how = PARA_PROVISION_LINK;
 	else
 		return -1;
 	if (sp2 - sp1 - 1 != 40 && !(sp2 - sp1 == 2 && sp1[1] == '-'))
@@ -339,7 +340,7 @@ int para_provision_changed(struct para_strvec *out,
 		if (!p->v[i].hash[0])
 			continue;
 		full = para_xstrfmt("%s/%s", worktree, p->v[i].path);
-		error = hash_file(now, full);
+		error = para_provision_hash(now, full);
 		free(full);
 		if (!error && now[0] && strcmp(now, p->v[i].hash))
 			para_strvec_push(out, p->v[i].path);
@@ -360,4 +361,30 @@ int para_provision_covers(const struct para_provision *p, const char *path)
 			return 1;
 	}
 	return 0;
+}
+
+const struct para_provision_entry *para_provision_find(
+	const struct para_provision *p, const char *path)
+{
+	int i = find(p, path);
+
+	return i < 0 ? NULL : &p->v[i];
+}
+
+int para_provision_update(struct para_provision *p, const char *worktree,
+			  const char *path, enum para_provision_how how)
+{
+	int i = find(p, path);
+	char *full;
+	int error;
+
+	if (i < 0)
+		return para_provision_add(p, worktree, path, how);
+	p->v[i].how = how;
+	if (path[strlen(path) - 1] == '/')
+		return 0;
+	full = para_xstrfmt("%s/%s", worktree, path);
+	error = para_provision_hash(p->v[i].hash, full);
+	free(full);
+	return error;
 }

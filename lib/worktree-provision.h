@@ -17,7 +17,9 @@
 
 enum para_provision_how {
 	PARA_PROVISION_COPY = 0,	/* copied by git-para */
-	PARA_PROVISION_SETUP		/* created by para.setup */
+	PARA_PROVISION_SETUP,		/* created by para.setup */
+	PARA_PROVISION_LINK		/* a symbolic link to the main
+					   worktree's (para.symlink) */
 };
 
 struct para_provision_entry {
@@ -37,7 +39,7 @@ struct para_provision {
 
 void para_provision_dispose(struct para_provision *p);
 
-/* "copy" or "setup". */
+/* "copy", "setup" or "link". */
 const char *para_provision_how_name(enum para_provision_how how);
 
 /*
@@ -79,6 +81,20 @@ void para_provision_remove(const struct para_repo *repo, const char *name);
  */
 int para_provision_changed(struct para_strvec *out,
 			   const struct para_provision *p, const char *worktree);
+
+/*
+ * The blob id of the file (or symbolic link: of its target) at `full`,
+ * or "" when there is none there or it is something else.
+ */
+int para_provision_hash(char hash[41], const char *full);
+
+/* As para_provision_add(), but a recorded path is hashed anew. */
+int para_provision_update(struct para_provision *p, const char *worktree,
+			  const char *path, enum para_provision_how how);
+
+/* The entry recorded for `path`, or NULL. */
+const struct para_provision_entry *para_provision_find(
+	const struct para_provision *p, const char *path);
 
 /* 1 if `path` is recorded, or lies under a recorded directory. */
 int para_provision_covers(const struct para_provision *p, const char *path);

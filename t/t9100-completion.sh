@@ -54,6 +54,7 @@ test_expect_success 'subcommands' '
 	collect 
 	resolve 
 	prune 
+	sync-files 
 	help 
 	EOF
 '
@@ -68,7 +69,8 @@ test_expect_success 'options of git para itself' '
 '
 
 test_expect_success 'help completes the subcommands' '
-	test_completion "git para help s" "status " &&
+	test_completion "git para help st" "status " &&
+	test_completion "git para help sy" "sync-files " &&
 	test_completion "git para help h" ""
 '
 

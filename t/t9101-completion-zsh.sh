@@ -56,6 +56,7 @@ status
 collect
 resolve
 prune
+sync-files
 help" &&
 	zsh_completion "git-para co" "collect"
 '

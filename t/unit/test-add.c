@@ -203,7 +203,7 @@ static void test_plan_branch_and_base(void **state)
 /* Each refusal names the rule, and leaves the plan as it was. */
 static void test_plan_refusals(void **state)
 {
-	struct para_add_options sparse = { 1, 0, 0, NULL, 0 };
+	struct para_add_options sparse = { .sparse = 1 };
 	struct para_add_input in = { 0 };
 	struct fixture fx;
 
@@ -241,7 +241,7 @@ static void assert_lock_free(struct fixture *fx)
 
 static void test_check_overlap(void **state)
 {
-	struct para_add_options allow = { 0, 0, 1, NULL, 0 };
+	struct para_add_options allow = { .allow_overlap = 1 };
 	struct fixture fx;
 
 	(void)state;
@@ -393,7 +393,7 @@ static void on_signal(int sig)
 /* A signal while para.setup runs: what was made by then is removed. */
 static void test_rollback_interrupted(void **state)
 {
-	struct para_add_options opts = { 0, 0, 0, &stop, 0 };
+	struct para_add_options opts = { .interrupted = &stop };
 	struct fixture fx;
 
 	(void)state;
