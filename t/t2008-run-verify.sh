@@ -176,6 +176,16 @@ test_expect_success 'add --verify: the task'\''s own verify, recorded' '
 	test_grep ! "verify of own" repo/.git/para/logs/own.log
 '
 
+test_expect_success 'a verify killed by a signal is unverified and says so' '
+	(cd repo && git para add -q --verify "kill -KILL \$\$" killed) &&
+	test_expect_code 1 git -C repo -c para.command="echo x >x" \
+		para run killed >out &&
+	test_grep "^killed: unverified: verify killed by signal 9 in " out &&
+	(cd repo && test_state killed && test_state killed run.exitCode) >actual &&
+	printf "unverified\n0\n" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'add --verify with an empty command is refused' '
 	test_expect_code 128 git -C repo para add --verify "" novf 2>err &&
 	test_grep "^fatal: --verify needs a command; leave it out to use para.verify$" err &&
