@@ -503,4 +503,35 @@ test_expect_success 'the state hook sees unverified and empty' '
 	test_grep "^hk2 running>empty 0$" hook-calls
 '
 
+test_expect_success 'a run that dies while verifying leaves the task orphaned, then lost' '
+	(cd repo && git para add -q --command "echo x >crashed.txt" \
+		--verify "sleep 30" vcrash) &&
+	(
+		cd repo &&
+		{ git-para-run vcrash >../out 2>&1 & } &&
+		echo $! >../pid &&
+		test_wait_for 10 grep -q "verify: sleep 30" .git/para/logs/vcrash.log &&
+		kill -KILL $(cat ../pid) &&
+		wait $(cat ../pid)
+		test $? = 137
+	) &&
+	git -C repo para status --porcelain vcrash >st &&
+	test "$(cut -f2 st)" = orphaned &&
+	test_marked_pids $TEST_MARK >left &&
+	test -s left &&
+	kill -KILL $(cat left) &&
+	test_wait_for 10 test_no_process_left &&
+	git -C repo para status --porcelain vcrash >st &&
+	test "$(cut -f2 st)" = lost
+'
+
+test_expect_success 'a fresh retry of the lost task keeps what it left' '
+	git config -f repo/.git/para/tasks/vcrash task.verify true &&
+	git -C repo para run --retry-fresh vcrash >out &&
+	test_grep "^vcrash: succeeded" out &&
+	git -C repo cat-file -e refs/para/attic/vcrash-attempt-1:crashed.txt &&
+	test_grep "^=== git para run: attempt 1 kept as refs/para/attic/vcrash-attempt-1" \
+		repo/.git/para/logs/vcrash.log
+'
+
 test_done
