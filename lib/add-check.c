@@ -375,7 +375,7 @@ int para_add_check_links(struct para_add *add)
 {
 	struct para_strvec links = PARA_STRVEC_INIT;
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (add->opts.no_copy ||
 	    (error = para_include_links(&links, add->config)) < 0)
