@@ -18,6 +18,7 @@
 #include "config.h"
 #include "error.h"
 #include "parse-options.h"
+#include "pr-state.h"
 #include "repo.h"
 #include "task-select.h"
 #include "task-state.h"
@@ -27,13 +28,15 @@ static const char *const collect_usage[] = {
 	"git para collect [--check] [--json] [<task>...]",
 	"git para collect --merge[=<branch>] [--verify[=<cmd>] [--one-by-one]] [--halt] [--json | --report[=<file>]] [<task>...]",
 	"git para collect --push [--force] [<task>...]",
-	"git para collect --pr [--force] [<task>...]",
+	"git para collect --pr [--force] [--stack] [--draft] [<task>...]",
+	"git para collect --refresh [<task>...]",
 	"git para collect --report[=<file>] [<task>...]",
 	NULL
 };
 
 struct collect_opts {
 	int check, json, push, pr, force, one_by_one, halt;
+	int stack, draft, refresh;
 	const char *merge, *report, *verify;
 };
 
@@ -419,14 +422,12 @@ static int do_push(struct para_collect *c, char *ok)
 	return ret;
 }
 
-static int open_pr(struct para_collect *c, size_t i, const char *remote)
+static int open_pr(struct para_collect *c, size_t i,
+		   const struct para_collect_pr_options *po)
 {
 	struct para_collect_pr pr = PARA_COLLECT_PR_INIT;
 	const char *name = c->items[i].task.name;
-	int ret = para_collect_open_pr(&pr, repo, c, i, remote,
-				       cfg_string(config, "para.prCommand"),
-				       (size_t)cfg_int(config, "para.prLogLines",
-						       0, 100000, 0));
+	int ret = para_collect_open_pr(&pr, repo, c, i, po);
 
 	if (ret < 0) {
 		fputs(pr.output.buf, stderr);
@@ -442,26 +443,115 @@ static int open_pr(struct para_collect *c, size_t i, const char *remote)
 	return ret;
 }
 
-static int do_pr(struct para_collect *c)
+/* The item of task `name` among the first `upto` of `order`, or -1. */
+static long item_in(const struct para_collect *c, const size_t *order,
+		    size_t upto, const char *name)
 {
-	const char *remote = cfg_string(config, "para.remote");
-	char *pushed = para_calloc(c->nr, 1);
-	size_t i;
-	int ret = do_push(c, pushed);
+	size_t k;
 
-	for (i = 0; i < c->nr; i++) {
-		if (!pushed[i])
+	for (k = 0; k < upto; k++)
+		if (!strcmp(c->items[order[k]].task.name, name))
+			return (long)order[k];
+	return -1;
+}
+
+/*
+ * Opens the pull requests in dependency order, so that a stacked one
+ * finds the branch it goes into; one whose base did not make it is not
+ * opened.
+ */
+static int do_pr(struct para_collect *c, int stack, int draft)
+{
+	struct para_collect_pr_options po = { NULL, NULL, NULL, 0, 1, 0, 0 };
+	size_t *order = para_calloc(c->nr, sizeof(*order));
+	char *ok = para_calloc(c->nr, 1);
+	size_t k;
+	int ret, closes = 1;
+
+	po.remote = cfg_string(config, "para.remote");
+	po.command = cfg_string(config, "para.prCommand");
+	po.title = cfg_string(config, "para.prTitle");
+	po.log_lines = (size_t)cfg_int(config, "para.prLogLines", 0, 100000, 0);
+	if (para_config_bool(&closes, config, "para.prCloses") < 0)
+		die_lib();
+	po.closes = closes;
+	po.stack = stack;
+	po.draft = draft;
+	if (para_collect_merge_order(order, c) < 0)
+		die_lib();
+	ret = do_push(c, ok);
+	for (k = 0; k < c->nr; k++) {
+		size_t i = order[k];
+		const char *on = stack ? para_collect_pr_stacked_on(repo, c, i)
+				       : NULL;
+		long dep = on ? item_in(c, order, k, on) : -1;
+
+		if (!ok[i])
 			continue;
-		if (open_pr(c, i, remote) < 0)
+		if (dep >= 0 && !ok[dep]) {
+			error("not opening a pull request for task '%s': the "
+			      "one of '%s' it is stacked on failed",
+			      c->items[i].task.name, on);
+			ok[i] = 0;
 			ret = 1;
+		} else if (open_pr(c, i, &po) < 0) {
+			ok[i] = 0;
+			ret = 1;
+		}
 	}
-	free(pushed);
+	free(order);
+	free(ok);
+	return ret;
+}
+
+/* What the pull request of `name` came to, in one line. */
+static void say_pr_state(const char *name, const struct para_pr_state *st)
+{
+	printf("task '%s': pull request %s, checks %s\n", name, st->state,
+	       st->checks);
+}
+
+/*
+ * --refresh: asks the forge about every selected task's pull request;
+ * without names, about every task that has one.
+ */
+static int do_refresh(int argc, const char **argv)
+{
+	struct para_strvec names = PARA_STRVEC_INIT;
+	size_t i, asked = 0;
+	int ret = 0;
+
+	if (para_task_select(&names, repo, argv, argc,
+			     PARA_SELECT_EXISTING) < 0)
+		die_lib();
+	for (i = 0; i < names.nr; i++) {
+		struct para_pr_state st = PARA_PR_STATE_INIT;
+		int error = para_pr_state_refresh(&st, repo, config,
+						  names.v[i]);
+
+		if (error == PARA_ENOTFOUND && !argc) {
+			para_error_clear();
+			continue;
+		}
+		asked++;
+		if (error < 0) {
+			error_lib();
+			ret = 1;
+		} else {
+			say_pr_state(names.v[i], &st);
+		}
+		para_pr_state_dispose(&st);
+	}
+	if (!asked)
+		printf("no pull requests to refresh\n");
+	para_strvec_dispose(&names);
 	return ret;
 }
 
 int cmd_main(int argc, const char **argv)
 {
-	struct collect_opts o = { 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL };
+	struct collect_opts o = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,
+				  NULL };
 	struct option options[] = {
 		OPT_BOOL(0, "check", &o.check,
 			 "check the tasks and report problems (default)"),
@@ -481,6 +571,11 @@ int cmd_main(int argc, const char **argv)
 			 "push and open one pull request per task"),
 		OPT_BOOL('f', "force", &o.force,
 			 "push tasks that did not succeed too"),
+		OPT_BOOL(0, "stack", &o.stack,
+			 "base each pull request on its dependency's branch"),
+		OPT_BOOL(0, "draft", &o.draft, "open draft pull requests"),
+		OPT_BOOL(0, "refresh", &o.refresh,
+			 "record the state and checks of the pull requests"),
 		OPT_STRING_OPTARG(0, "report", &o.report, "<file>",
 				  "write a Markdown summary of the tasks", "-"),
 		OPT_END()
@@ -492,10 +587,15 @@ int cmd_main(int argc, const char **argv)
 	int modes, ret;
 
 	argc = parse_options(argc, argv, options, collect_usage, 0);
-	modes = !!o.merge + o.push + o.pr + (!!o.report && !o.merge);
+	modes = !!o.merge + o.push + o.pr + (!!o.report && !o.merge) +
+		o.refresh;
 	if (modes > 1 || (modes && o.check))
-		usage_msg_opt("--check, --merge, --push, --pr and --report "
-			      "cannot be used together", collect_usage, options);
+		usage_msg_opt("--check, --merge, --push, --pr, --report and "
+			      "--refresh cannot be used together",
+			      collect_usage, options);
+	if ((o.stack || o.draft) && !o.pr)
+		usage_msg_opt("--stack and --draft go only with --pr",
+			      collect_usage, options);
 	if (o.json && modes && !o.merge)
 		usage_msg_opt("--json goes only with --check or --merge",
 			      collect_usage, options);
@@ -514,6 +614,12 @@ int cmd_main(int argc, const char **argv)
 	if (para_lib_init() < 0 || para_repo_open(&repo) < 0 ||
 	    para_config_open(&config, repo) < 0)
 		die_lib();
+	if (o.refresh) {
+		ret = do_refresh(argc, argv);
+		nr = 0;
+		tasks = NULL;
+		goto out;
+	}
 	cfg_all(&shared, config, "para.sharedPath");
 	if (o.verify && !*o.verify &&
 	    !*(o.verify = cfg_string(config, "para.verify") ?
@@ -545,7 +651,7 @@ int cmd_main(int argc, const char **argv)
 	else if (o.push || o.pr) {
 		char *ok = para_calloc(c.nr ? c.nr : 1, 1);
 
-		ret = o.pr ? do_pr(&c) : do_push(&c, ok);
+		ret = o.pr ? do_pr(&c, o.stack, o.draft) : do_push(&c, ok);
 		if (refused)
 			ret = 1;
 		free(ok);

@@ -17,6 +17,7 @@
 #include "status-gather.h"
 #include "json.h"
 #include "parse-options.h"
+#include "pr-state.h"
 #include "proc.h"
 #include "repo.h"
 #include "task-select.h"
@@ -26,7 +27,7 @@
 #include "usage.h"
 
 static const char *const status_usage[] = {
-	"git para status [-v] [--porcelain | --json] [--watch[=<seconds>]] [<task>...]",
+	"git para status [-v] [--porcelain | --json] [--watch[=<seconds>]] [--refresh] [<task>...]",
 	NULL
 };
 
@@ -70,6 +71,27 @@ static void select_tasks(struct para_strvec *out, struct para_repo *repo,
 		die_lib();
 }
 
+/*
+ * --refresh: the state of each selected task's pull request, recorded
+ * before the tasks are shown; a forge that cannot be asked is a warning.
+ */
+static void refresh_prs(struct para_repo *repo, struct para_config *config,
+			int argc, const char **argv)
+{
+	struct para_strvec names = PARA_STRVEC_INIT;
+	size_t i;
+	int error;
+
+	select_tasks(&names, repo, argc, argv);
+	/* no pull request, or a damaged state file that status reports */
+	for (i = 0; i < names.nr; i++)
+		if ((error = para_pr_state_refresh(NULL, repo, config,
+						   names.v[i])) < 0 &&
+		    error != PARA_ENOTFOUND && error != PARA_ECORRUPT)
+			warning("%s", para_error_last());
+	para_strvec_dispose(&names);
+}
+
 static void read_shared_paths(struct para_status_options *opts,
 			      struct para_config *config)
 {
@@ -91,6 +113,7 @@ struct status_opts {
 	int color;
 	const char *watch;
 	long long interval;
+	int refresh;
 };
 
 static void render(struct para_strbuf *out, struct para_facts *facts,
@@ -223,7 +246,7 @@ static void parse_interval(struct status_opts *o)
 
 int cmd_main(int argc, const char **argv)
 {
-	struct status_opts o = { 0, 0, 0, 0, NULL, 0 };
+	struct status_opts o = { 0, 0, 0, 0, NULL, 0, 0 };
 	struct para_status_options fopts = PARA_STATUS_OPTIONS_INIT;
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_strbuf out = PARA_STRBUF_INIT;
@@ -241,6 +264,8 @@ int cmd_main(int argc, const char **argv)
 				  "2"),
 		OPT_INT('j', "jobs", &jobs, "<n>",
 			"git processes to run at once (default: online CPUs)"),
+		OPT_BOOL(0, "refresh", &o.refresh,
+			 "first ask the forge about the tasks' pull requests"),
 		OPT_END()
 	};
 
@@ -258,6 +283,8 @@ int cmd_main(int argc, const char **argv)
 	read_shared_paths(&fopts, config);
 	fopts.config = config;
 	o.color = !o.json && !o.porcelain && want_color(config);
+	if (o.refresh)
+		refresh_prs(repo, config, argc, argv);
 	if (o.watch) {
 		ret = watch(repo, argc, argv, &fopts, &o);
 		goto out;

@@ -218,17 +218,91 @@ static char *find_url(const char *out)
 	return url;
 }
 
+/* The dependency a stacked pull request goes into. */
+struct stack {
+	char *task, *branch, *pr_url;
+};
+
+static void stack_dispose(struct stack *s)
+{
+	free(s->task);
+	free(s->branch);
+	free(s->pr_url);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *para_collect_pr_stacked_on(struct para_repo *repo,
+				       const struct para_collect *c, size_t i)
+{
+	const struct para_task *t = &c->items[i].task;
+	struct para_task dep;
+	int pushed;
+	size_t j;
+
+	if (t->after.nr != 1)
+		return NULL;
+	for (j = 0; j < c->nr; j++)
+		if (!strcmp(c->items[j].task.name, t->after.v[0]))
+			return t->after.v[0];
+	para_task_init(&dep);
+	if (para_state_load(&dep, repo, t->after.v[0]) < 0) {
+		para_error_clear();
+		return NULL;
+	}
+	pushed = (dep.pushed_to && *dep.pushed_to) ||
+		 (dep.pr_url && *dep.pr_url);
+	para_task_dispose(&dep);
+	return pushed ? t->after.v[0] : NULL;
+}
+
+/* Fills `s` for item i when it is stacked; 0 either way. */
+static int stack_of(struct stack *s, struct para_repo *repo,
+		    const struct para_collect *c, size_t i)
+{
+	const char *name = para_collect_pr_stacked_on(repo, c, i);
+	struct para_task dep;
+	int error;
+
+	if (!name)
+		return 0;
+	para_task_init(&dep);
+	/* read now: its pull request may have been opened a moment ago */
+	if ((error = para_state_load(&dep, repo, name)) < 0)
+		return error;
+	s->task = para_strdup(dep.name);
+	s->branch = para_strdup(dep.branch);
+	s->pr_url = dep.pr_url ? para_strdup(dep.pr_url) : NULL;
+	para_task_dispose(&dep);
+	return 0;
+}
+
+static void add_stack_note(struct para_strbuf *body, const struct stack *s)
+{
+	para_strbuf_addf(body, "Stacked on %s%stask `%s`: this pull request "
+			 "goes into its branch `%s` and shows only this "
+			 "task's changes. Merge that one first.\n\n",
+			 s->pr_url ? s->pr_url : "", s->pr_url ? ", " : "",
+			 s->task, s->branch);
+}
+
 /* Writes item i's pull request body to a file of its own, `*path_out`. */
 static int write_body(char **path_out, struct para_repo *repo,
-		      const struct para_collect *c, size_t i, size_t log_lines)
+		      const struct para_collect *c, size_t i,
+		      const struct para_collect_pr_options *opts,
+		      const struct stack *stack)
 {
 	struct para_strbuf body = PARA_STRBUF_INIT;
-	char *tail = log_tail(repo, &c->items[i].task, log_lines), *dir = NULL;
+	const struct para_task *t = &c->items[i].task;
+	char *tail = log_tail(repo, t, opts->log_lines), *dir = NULL;
 	FILE *f = NULL;
 	int error;
 
 	*path_out = NULL;
+	if (stack->task)
+		add_stack_note(&body, stack);
 	para_collect_format_pr_body(&body, c, i, tail);
+	if (opts->closes && t->issue && *t->issue)
+		para_strbuf_addf(&body, "\nFixes #%s\n", t->issue);
 	if ((error = para_repo_state_path(&dir, repo, "tmp")) < 0)
 		goto out;
 	*path_out = para_xstrfmt("%s/pr-body-%s.md", dir, c->items[i].task.name);
@@ -247,25 +321,28 @@ out:
 
 static void pr_env(struct para_strvec *env, const struct para_task *t,
 		   const char *base, const char *title, const char *body_file,
-		   const char *remote)
+		   const struct para_collect_pr_options *opts)
 {
 	struct para_strvec extra = PARA_STRVEC_INIT;
 
 	para_strvec_pushf(&extra, "PARA_BASE_BRANCH=%s", base);
 	para_strvec_pushf(&extra, "PARA_TITLE=%s", title);
 	para_strvec_pushf(&extra, "PARA_BODY_FILE=%s", body_file);
-	para_strvec_pushf(&extra, "PARA_REMOTE=%s", remote);
+	para_strvec_pushf(&extra, "PARA_REMOTE=%s", opts->remote);
+	para_strvec_pushf(&extra, "PARA_DRAFT=%s", opts->draft ? "1" : "");
 	para_task_env_build(env, t, 0, (const char *const *)extra.v);
 	para_strvec_dispose(&extra);
 }
 
 static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,
-			  const struct para_task *t, const char *remote,
-			  const char *command, const char *body_file)
+			  const struct para_task *t,
+			  const struct para_collect_pr_options *opts,
+			  const struct stack *stack, const char *body_file)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
-	char *title = para_collect_pr_title(t);
-	char *base = base_branch(repo, t, remote);
+	char *title = para_collect_pr_title(t, opts->title);
+	char *base = stack->branch ? para_strdup(stack->branch)
+				   : base_branch(repo, t, opts->remote);
 	int status;
 
 	cmd.dir = para_repo_git_cwd(repo);
@@ -273,8 +350,8 @@ static int run_pr_command(struct para_collect_pr *out, struct para_repo *repo,
 	cmd.stdin_null = 1;
 	para_strvec_push(&cmd.args, "/bin/sh");
 	para_strvec_push(&cmd.args, "-c");
-	para_strvec_push(&cmd.args, command);
-	pr_env(&cmd.env, t, base, title, body_file, remote);
+	para_strvec_push(&cmd.args, opts->command);
+	pr_env(&cmd.env, t, base, title, body_file, opts);
 	status = para_command_run(&cmd);
 	out->url = find_url(out->output.buf);
 	if (status < 0) {
@@ -300,14 +377,14 @@ struct open_pr {
 	struct para_repo *repo;
 	const struct para_collect *collect;
 	size_t i;
-	const char *remote, *command;
-	size_t log_lines;
+	const struct para_collect_pr_options *opts;
 };
 
 /* Opens the pull request of `task`, loaded under its lock. */
 static int open_locked(struct para_task *task, void *payload)
 {
 	struct open_pr *o = payload;
+	struct stack stack = { NULL, NULL, NULL };
 	char *body = NULL;
 	int error;
 
@@ -316,11 +393,13 @@ static int open_locked(struct para_task *task, void *payload)
 		o->out->url = para_strdup(task->pr_url);
 		return 1;
 	}
-	if ((error = write_body(&body, o->repo, o->collect, o->i,
-				o->log_lines)) < 0 ||
+	if ((o->opts->stack &&
+	     (error = stack_of(&stack, o->repo, o->collect, o->i)) < 0) ||
+	    (error = write_body(&body, o->repo, o->collect, o->i, o->opts,
+				&stack)) < 0 ||
 	    (error = run_pr_command(o->out, o->repo,
-				    &o->collect->items[o->i].task, o->remote,
-				    o->command, body)) < 0)
+				    &o->collect->items[o->i].task, o->opts,
+				    &stack, body)) < 0)
 		goto out;
 	para_strbuf_reset(&o->out->output);
 	para_collect_set_pr(task, o->out->url);
@@ -328,15 +407,15 @@ out:
 	if (body)
 		unlink(body);
 	free(body);
+	stack_dispose(&stack);
 	return error;
 }
 
 int para_collect_open_pr(struct para_collect_pr *out, struct para_repo *repo,
 			 const struct para_collect *c, size_t i,
-			 const char *remote, const char *command,
-			 size_t log_lines)
+			 const struct para_collect_pr_options *opts)
 {
-	struct open_pr o = { out, repo, c, i, remote, command, log_lines };
+	struct open_pr o = { out, repo, c, i, opts };
 
 	return para_state_update(repo, c->items[i].task.name, open_locked, &o);
 }

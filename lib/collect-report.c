@@ -299,7 +299,8 @@ void para_collect_format_pr_body(struct para_strbuf *out,
 			 "git para.</sub>\n", it->task.name, it->task.branch);
 }
 
-char *para_collect_pr_title(const struct para_task *task)
+/* The prompt's first line, cut to TITLE_MAX bytes. */
+static char *prompt_subject(const struct para_task *task)
 {
 	const char *p = task->prompt;
 	size_t len;
@@ -320,4 +321,60 @@ char *para_collect_pr_title(const struct para_task *task)
 		       p[len - 1] == '\r'))
 		len--;
 	return para_strndup(p, len);
+}
+
+static const char *atom_value(const struct para_task *t, const char *atom,
+			      size_t len, const char *subject)
+{
+	if (len == 5 && !strncmp(atom, "title", 5))
+		return t->title ? t->title : subject;
+	if (len == 5 && !strncmp(atom, "issue", 5))
+		return t->issue ? t->issue : "";
+	if (len == 4 && !strncmp(atom, "task", 4))
+		return t->name;
+	if (len == 6 && !strncmp(atom, "branch", 6))
+		return t->branch ? t->branch : "";
+	if (len == 7 && !strncmp(atom, "subject", 7))
+		return subject;
+	return NULL;
+}
+
+/* `format` with its %(atom)s replaced; an unknown one stays as it is. */
+static void expand_title(struct para_strbuf *out, const struct para_task *t,
+			 const char *format, const char *subject)
+{
+	const char *p = format, *end, *value;
+
+	while (*p) {
+		if (p[0] == '%' && p[1] == '%') {
+			para_strbuf_addch(out, '%');
+			p += 2;
+		} else if (p[0] == '%' && p[1] == '(' && (end = strchr(p, ')')) &&
+			   (value = atom_value(t, p + 2,
+					       (size_t)(end - p - 2), subject))) {
+			para_strbuf_addstr(out, value);
+			p = end + 1;
+		} else {
+			para_strbuf_addch(out, *p++);
+		}
+	}
+}
+
+char *para_collect_pr_title(const struct para_task *task, const char *format)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *subject = prompt_subject(task), *p;
+
+	if (format && *format)
+		expand_title(&sb, task, format, subject);
+	else
+		para_strbuf_addstr(&sb, task->title && *task->title
+					? task->title : subject);
+	free(subject);
+	/* one line: what an issue's title holds is not trusted */
+	for (p = sb.buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	para_strbuf_rtrim(&sb);
+	return para_strbuf_detach(&sb);
 }

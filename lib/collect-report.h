@@ -29,8 +29,14 @@ void para_collect_format_pr_body(struct para_strbuf *out,
 				 const struct para_collect *collect, size_t i,
 				 const char *log_tail);
 
-/* The title of a task's pull request: its prompt's first line, or so. */
-char *para_collect_pr_title(const struct para_task *task);
+/*
+ * The title of a task's pull request: with `format` (para.prTitle, may
+ * be NULL), that with %(title) (the issue's title, else the prompt's
+ * first line), %(issue), %(task), %(branch), %(subject) (the prompt's
+ * first line) and %% replaced; else the issue's title, or the prompt's
+ * first line, or so.  Control characters become spaces.
+ */
+char *para_collect_pr_title(const struct para_task *task, const char *format);
 
 
 #endif

@@ -28,10 +28,15 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.issueListCommand", PARA_CONFIG_STRING,
 	  "gh issue list --search \"$PARA_QUERY\" --json number" },
 	{ "para.precious", PARA_CONFIG_MULTI, NULL },
+	{ "para.prCloses", PARA_CONFIG_BOOL, "true" },
 	{ "para.prCommand", PARA_CONFIG_STRING,
 	  "gh pr create --base \"$PARA_BASE_BRANCH\" --head \"$PARA_BRANCH\" "
-	  "--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\"" },
+	  "--title \"$PARA_TITLE\" --body-file \"$PARA_BODY_FILE\" "
+	  "${PARA_DRAFT:+--draft}" },
 	{ "para.prLogLines", PARA_CONFIG_INT, "0" },
+	{ "para.prStateCommand", PARA_CONFIG_STRING,
+	  "gh pr view \"$PARA_PR_URL\" --json state,mergedAt,statusCheckRollup" },
+	{ "para.prTitle", PARA_CONFIG_STRING, NULL },
 	{ "para.launcher", PARA_CONFIG_STRING, NULL },
 	{ "para.retryFresh", PARA_CONFIG_BOOL, "false" },
 	{ "para.verify", PARA_CONFIG_STRING, NULL },

@@ -3,14 +3,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "command.h"
 #include "error.h"
 #include "issue.h"
 #include "json-read.h"
 #include "strbuf.h"
-
-/* What is shown of a failing command's stderr, at most. */
-#define STDERR_SHOWN 2000
+#include "tracker.h"
 
 void para_issue_dispose(struct para_issue *issue)
 {
@@ -33,6 +30,8 @@ char *para_issue_where(const struct para_issue *issue, int line)
 	return para_xstrfmt("issue #%s", issue->number);
 }
 
+#define OFFLINE_HINT "use --offline to go without the issue tracker"
+
 /* Sets "<prefix>: <the last error>"; returns `code`. */
 static int prefix_error(int code, const char *prefix, const char *middle)
 {
@@ -41,50 +40,6 @@ static int prefix_error(int code, const char *prefix, const char *middle)
 	para_error_set(code, "%s: %s%s", prefix, middle, cause);
 	free(cause);
 	return code;
-}
-
-/*
- * Runs the user's `command` with `env_var` set, from where git would run
- * for the user; `what` names the purpose in errors ("cannot read issue
- * #42").
- */
-static int run_reader(struct para_strbuf *out, struct para_repo *repo,
-		      const char *key, const char *command,
-		      const char *env_var, const char *what)
-{
-	struct para_command cmd = PARA_COMMAND_INIT;
-	struct para_strbuf err = PARA_STRBUF_INIT;
-	int status;
-
-	cmd.dir = para_repo_git_cwd(repo);
-	cmd.out = out;
-	cmd.err = &err;
-	cmd.stdin_null = 1;
-	para_strvec_push(&cmd.args, "/bin/sh");
-	para_strvec_push(&cmd.args, "-c");
-	para_strvec_push(&cmd.args, command);
-	para_strvec_push(&cmd.env, env_var);
-	status = para_command_run(&cmd);
-	para_strbuf_rtrim(&err);
-	if (err.len > STDERR_SHOWN) {
-		para_strbuf_setlen(&err, STDERR_SHOWN);
-		para_strbuf_addstr(&err, "...");
-	}
-	if (status < 0) {
-		char *prefix = para_xstrfmt("%s: %s '%s' could not be run",
-					    what, key, command);
-
-		prefix_error(status, prefix, "");
-		free(prefix);
-	}
-	else if (status)
-		status = para_error_set(PARA_ERROR, "%s: %s '%s' failed (exit "
-					"status %d)%s%s\nhint: use --offline "
-					"to go without the issue tracker",
-					what, key, command, status,
-					err.len ? ": " : "", err.buf);
-	para_strbuf_dispose(&err);
-	return status;
 }
 
 /* A declaration's name at the start of `line`, or NULL. */
@@ -241,23 +196,25 @@ int para_issue_read(struct para_issue *out, struct para_repo *repo,
 		    struct para_config *config, const char *number)
 {
 	struct para_strbuf json = PARA_STRBUF_INIT;
+	struct para_strvec env = PARA_STRVEC_INIT;
 	const char *command = NULL;
-	char *env = para_xstrfmt("PARA_ISSUE=%s", number);
 	char *what = para_xstrfmt("cannot read issue #%s", number);
 	int error;
+
+	para_strvec_pushf(&env, "PARA_ISSUE=%s", number);
 
 	if (!number[0] || number[strspn(number, "0123456789")])
 		error = para_error_set(PARA_EINVALID, "invalid issue '%s'",
 				       number);
 	else if ((error = para_config_string(&command, config,
 					     "para.issueCommand")) < 0 ||
-		 (error = run_reader(&json, repo, "para.issueCommand",
-				     command, env, what)) < 0)
+		 (error = para_tracker_run(&json, repo, "para.issueCommand",
+					   command, &env, what, OFFLINE_HINT)) < 0)
 		;
 	else
 		error = para_issue_parse(out, number, json.buf, json.len);
 	para_strbuf_dispose(&json);
-	free(env);
+	para_strvec_dispose(&env);
 	free(what);
 	return error;
 }
@@ -296,22 +253,24 @@ int para_issue_list(struct para_strvec *out, struct para_repo *repo,
 		    struct para_config *config, const char *query)
 {
 	struct para_strbuf json = PARA_STRBUF_INIT;
+	struct para_strvec env = PARA_STRVEC_INIT;
 	const char *command = NULL;
-	char *env = para_xstrfmt("PARA_QUERY=%s", query);
 	char *what = para_xstrfmt("cannot list the issues for '%s'", query);
 	int error;
 
+	para_strvec_pushf(&env, "PARA_QUERY=%s", query);
+
 	if ((error = para_config_string(&command, config,
 					"para.issueListCommand")) < 0 ||
-	    (error = run_reader(&json, repo, "para.issueListCommand", command,
-				env, what)) < 0)
+	    (error = para_tracker_run(&json, repo, "para.issueListCommand",
+				      command, &env, what, NULL)) < 0)
 		goto out;
 	if ((error = para_issue_parse_list(out, json.buf, json.len)) < 0)
 		prefix_error(error, what, "para.issueListCommand printed no "
 			     "list of issues: ");
 out:
 	para_strbuf_dispose(&json);
-	free(env);
+	para_strvec_dispose(&env);
 	free(what);
 	return error;
 }

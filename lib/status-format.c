@@ -153,6 +153,27 @@ static char *note_text(const struct para_facts *f)
 	return para_strbuf_detach(&sb);
 }
 
+static int pr_failing(const struct para_facts *f)
+{
+	return !f->damaged && f->task.pr_checks &&
+	       !strcmp(f->task.pr_checks, "failing");
+}
+
+/* "PR merged, checks passing", as the last refresh found it. */
+static void add_pr_note(char **note, const struct para_facts *f)
+{
+	char *joined;
+
+	if (f->damaged || !f->task.pr_state)
+		return;
+	joined = para_xstrfmt("%s%sPR %s%s%s", *note, **note ? ", " : "",
+			      f->task.pr_state,
+			      f->task.pr_checks ? ", checks " : "",
+			      f->task.pr_checks ? f->task.pr_checks : "");
+	free(*note);
+	*note = joined;
+}
+
 static void fill_row(struct cell *row, const struct para_facts *f,
 		     long long now)
 {
@@ -175,8 +196,9 @@ static void fill_row(struct cell *row, const struct para_facts *f,
 	if (known && (f->task.exit_code > 0 || f->task.signal > 0))
 		row[COL_EXIT].color = COLOR_RED;
 	row[COL_NOTE].text = note_text(f);
-	if (*row[COL_NOTE].text)
+	if (*row[COL_NOTE].text || pr_failing(f))
 		row[COL_NOTE].color = COLOR_RED;
+	add_pr_note(&row[COL_NOTE].text, f);
 }
 
 /* Columns of a UTF-8 string, counting each character as one. */
@@ -281,6 +303,11 @@ static void add_verbose(struct para_strbuf *out, const struct para_facts *f,
 		add_title(out, &f->task);
 	if (!f->damaged)
 		para_strbuf_addf(out, "    worktree %s\n", f->task.worktree);
+	if (!f->damaged && f->task.pr_url)
+		para_strbuf_addf(out, "    pr %s%s%s%s\n", f->task.pr_url,
+				 f->task.pr_state ? " (" : "",
+				 f->task.pr_state ? f->task.pr_state : "",
+				 f->task.pr_state ? ")" : "");
 	for (i = 0; i < f->provisioned.nr; i++)
 		para_strbuf_addf(out, "    provisioned %s (%s)\n",
 				 f->provisioned.v[i].path,
@@ -571,6 +598,10 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_proc(j, "process", &t->proc, f->proc_alive);
 	json_proc(j, "runner", &t->runner, f->runner_alive);
 	para_json_string(j, "prUrl", t->pr_url);
+	para_json_string(j, "prState", t->pr_state);
+	para_json_string(j, "prChecks", t->pr_checks);
+	para_json_string(j, "prMergedAt", t->pr_merged_at);
+	json_time(j, "prRefreshed", t->pr_refreshed);
 	para_json_string(j, "mergedInto", t->merged_into);
 	para_json_string(j, "pushedTo", t->pushed_to);
 	json_provisioned(j, &f->provisioned);

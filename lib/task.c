@@ -59,6 +59,9 @@ void para_task_dispose(struct para_task *task)
 	free(task->agent_message);
 	free(task->start_commit);
 	free(task->pr_url);
+	free(task->pr_state);
+	free(task->pr_checks);
+	free(task->pr_merged_at);
 	free(task->merged_into);
 	free(task->pushed_to);
 	para_strvec_dispose(&task->conflicts);

@@ -65,6 +65,10 @@ struct para_task {
 	char *start_commit;	/* HEAD when the last attempt's command began */
 
 	char *pr_url;
+	char *pr_state;		/* open, closed, merged (lib/pr-state.h) */
+	char *pr_checks;	/* passing, failing, pending, none */
+	char *pr_merged_at;	/* as the forge said it, or NULL */
+	long long pr_refreshed;	/* ms since the epoch, 0 when never */
 	char *merged_into;	/* integration branch it was merged into */
 	char *pushed_to;	/* remote it was pushed to */
 	struct para_strvec conflicts;	/* files of its last merge conflict */

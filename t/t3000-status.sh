@@ -127,7 +127,7 @@ test_expect_success '--porcelain and --json together is a usage error' '
 
 test_expect_success '-h prints the usage' '
 	(cd repo && test_expect_code 129 git para status -h >../out) &&
-	test_grep "^usage: git para status \[-v\] \[--porcelain | --json\] \[--watch\[=<seconds>\]\] \[<task>...\]" out
+	test_grep "^usage: git para status \[-v\] \[--porcelain | --json\] \[--watch\[=<seconds>\]\] \[--refresh\] \[<task>...\]" out
 '
 
 test_expect_success 'status works from inside a task worktree' '

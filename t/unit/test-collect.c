@@ -93,11 +93,11 @@ static void test_pr_title(void **state)
 	(void)state;
 	para_task_init(&task);
 	task.name = strdup("api");
-	title = para_collect_pr_title(&task);
+	title = para_collect_pr_title(&task, NULL);
 	assert_string_equal(title, "Task api");
 	free(title);
 	task.prompt = strdup("\n  Add the API  \nmore text");
-	title = para_collect_pr_title(&task);
+	title = para_collect_pr_title(&task, NULL);
 	assert_string_equal(title, "Add the API");
 	free(title);
 	/* 70 ASCII bytes, then two-byte characters: never cut one in half */
@@ -105,7 +105,7 @@ static void test_pr_title(void **state)
 	strcpy(long_prompt + 70, "\xc3\xa9\xc3\xa9\xc3\xa9");
 	free(task.prompt);
 	task.prompt = strdup(long_prompt);
-	title = para_collect_pr_title(&task);
+	title = para_collect_pr_title(&task, NULL);
 	assert_int_equal(strlen(title), 72);
 	free(title);
 	long_prompt[71] = '\0';
@@ -114,7 +114,7 @@ static void test_pr_title(void **state)
 	strcpy(long_prompt + 71, "\xc3\xa9\xc3\xa9");
 	free(task.prompt);
 	task.prompt = strdup(long_prompt);
-	title = para_collect_pr_title(&task);
+	title = para_collect_pr_title(&task, NULL);
 	assert_int_equal(strlen(title), 71);
 	free(title);
 	para_task_dispose(&task);
@@ -140,10 +140,37 @@ static void test_skip_reason(void **state)
 	assert_false(para_collect_may_push(PARA_STATE_UNVERIFIED));
 }
 
+static void test_pr_title_of_issue(void **state)
+{
+	struct para_task task;
+	char *title;
+
+	(void)state;
+	para_task_init(&task);
+	task.name = strdup("issue-42");
+	task.branch = strdup("solve/issue-42");
+	task.issue = strdup("42");
+	task.prompt = strdup("Solve issue #42: Orders\n\nbody");
+	task.title = strdup("Orders\tfail\r\n");
+	title = para_collect_pr_title(&task, NULL);
+	assert_string_equal(title, "Orders fail");
+	free(title);
+	title = para_collect_pr_title(&task, "[%(issue)] %(title) %(task) "
+				      "%(branch) %(subject) %% %(x) %( % ");
+	assert_string_equal(title, "[42] Orders fail   issue-42 "
+			    "solve/issue-42 Solve issue #42: Orders % %(x) %( %");
+	free(title);
+	title = para_collect_pr_title(&task, "");
+	assert_string_equal(title, "Orders fail");
+	free(title);
+	para_task_dispose(&task);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disjoint),
+		cmocka_unit_test(test_pr_title_of_issue),
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_file_against_directory),
 		cmocka_unit_test(test_dirs_unique),
