@@ -145,5 +145,11 @@ void para_domain_matcher_free(struct matcher *m);
 /* The NFA accepts what the pattern covers. */
 void para_glob_nfa_build(struct glob_nfa *nfa, const struct toklist *tl);
 void para_glob_nfa_dispose(struct glob_nfa *nfa);
+/*
+ * 1 if the NFA accepts `path`: slower than the regex on many paths, but
+ * linear in the path whatever the pattern, where a backtracking regex
+ * can take exponential time (several '*' in one segment, a long name).
+ */
+int para_glob_nfa_accepts(const struct glob_nfa *nfa, const char *path);
 
 #endif

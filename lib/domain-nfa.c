@@ -260,3 +260,33 @@ void para_glob_nfa_dispose(struct glob_nfa *nfa)
 	free(nfa->segs);
 	free(nfa->lits);
 }
+
+int para_glob_nfa_accepts(const struct glob_nfa *nfa, const char *path)
+{
+	unsigned char *cur = para_calloc(nfa->nstates, 1);
+	unsigned char *next = para_calloc(nfa->nstates, 1), *swap;
+	const unsigned char *p = (const unsigned char *)path;
+	unsigned s, e;
+	int live = 1, accepted = 0;
+
+	cur[0] = 1;
+	for (; *p && live; p++) {
+		memset(next, 0, nfa->nstates);
+		live = 0;
+		for (s = 0; s < nfa->nstates; s++) {
+			if (!cur[s])
+				continue;
+			for (e = nfa->first[s]; e < nfa->first[s + 1]; e++)
+				if (byteset_has(&nfa->edges[e].on, *p))
+					live = next[nfa->edges[e].to] = 1;
+		}
+		swap = cur;
+		cur = next;
+		next = swap;
+	}
+	for (s = 0; live && s < nfa->nstates && !accepted; s++)
+		accepted = cur[s] && nfa->accept[s];
+	free(cur);
+	free(next);
+	return accepted;
+}

@@ -128,6 +128,9 @@ static int tokenize(struct toklist *tl, const char *pattern)
 		return invalid(pattern, "empty patterns are not allowed");
 	if (*pattern == '/')
 		return invalid(pattern, "absolute paths are not allowed");
+	/* PARA_DOMAIN holds one pattern a line */
+	if (strchr(pattern, '\n'))
+		return invalid(pattern, "a newline is not allowed");
 	end = pattern + para_domain_pattern_len(pattern);
 	for (;;) {
 		seg_end = memchr(p, '/', end - p);

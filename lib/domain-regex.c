@@ -85,7 +85,15 @@ struct matcher {
 	char *source;
 	pcre2_code *code;
 	pcre2_match_data *match;
+	pcre2_match_context *context;
 };
+
+/*
+ * Past this many steps a match is left to the NFAs, which answer
+ * exactly in time linear in the path: '*' after '*' in one segment
+ * makes the regex backtrack in polynomial time on long names.
+ */
+#define MATCH_LIMIT 100000
 
 struct matcher *para_domain_matcher_new(struct para_strbuf *re)
 {
@@ -103,6 +111,7 @@ void para_domain_matcher_free(struct matcher *m)
 		return;
 	free(m->source);
 	pcre2_match_data_free(m->match);
+	pcre2_match_context_free(m->context);
 	pcre2_code_free(m->code);
 	free(m);
 }
@@ -124,8 +133,20 @@ static int matcher_compile(struct matcher *m)
 	/* without JIT (e.g. no executable memory) the interpreter still works */
 	pcre2_jit_compile(m->code, PCRE2_JIT_COMPLETE);
 	m->match = pcre2_match_data_create_from_pattern(m->code, NULL);
-	if (!m->match)
+	m->context = pcre2_match_context_create(NULL);
+	if (!m->match || !m->context)
 		return para_error_set(PARA_ERROR, "out of memory");
+	pcre2_set_match_limit(m->context, MATCH_LIMIT);
+	return 0;
+}
+
+static int nfa_covers(const struct para_domain *domain, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < domain->nr; i++)
+		if (para_glob_nfa_accepts(&domain->nfas[i], path))
+			return 1;
 	return 0;
 }
 
@@ -140,11 +161,14 @@ int para_domain_covers(const struct para_domain *domain, const char *path)
 	if (!m->code && (rc = matcher_compile(m)) < 0)
 		return rc;
 	rc = pcre2_match(m->code, (PCRE2_SPTR)path, PCRE2_ZERO_TERMINATED, 0,
-			 0, m->match, NULL);
+			 0, m->match, m->context);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return nfa_covers(domain, path);
 	pcre2_get_error_message(rc, message, sizeof(message));
 	return para_error_set(PARA_ERROR, "cannot match path '%s': %s", path,
 			      (char *)message);

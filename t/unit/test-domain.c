@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "domain.h"
+#include "domain-internal.h"
 #include "error.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -147,6 +148,9 @@ static const struct {
 	{ "src/**.c", "'**' must be a whole segment" },
 	{ "a/***/b", "'**' must be a whole segment" },
 	{ "a/b**/", "'**' must be a whole segment" },
+	{ "a\nb", "a newline is not allowed" },
+	{ "src/\n", "a newline is not allowed" },
+	{ "[\n]", "a newline is not allowed" },
 };
 
 static void test_validate_invalid(void **state)
@@ -327,8 +331,42 @@ static void test_covers(void **state)
 				 want);
 		if (!strchr(path, '\n') && ref_covers(pattern, path) != want)
 			fail_msg("reference disagrees: '%s' '%s'", pattern, path);
+		/* the NFAs answer where the regex gives up */
+		if (para_glob_nfa_accepts(&d->nfas[0], path) != want)
+			fail_msg("the NFA disagrees: '%s' '%s'", pattern, path);
 		para_domain_free(d);
 	}
+}
+
+/*
+ * '*' after '*' in one segment against a long name backtracks far past
+ * pcre2's match limit: the answer must still be exact, and quick.
+ */
+static void test_covers_explosive(void **state)
+{
+	const char *patterns[] = { "*a*a*a*a*a*a*b", "x/*a*a*a*a*c*" };
+	struct para_domain *d = NULL;
+	char name[260], path[270];
+	int i;
+
+	memset(name, 'a', 200);
+	name[200] = '\0';
+	assert_int_equal(para_domain_new(&d, patterns, 2), 0);
+	for (i = 0; i < 50; i++)
+		assert_int_equal(para_domain_covers(d, name), 0);
+	snprintf(path, sizeof(path), "%sb", name);
+	assert_int_equal(para_domain_covers(d, path), 1);
+	snprintf(path, sizeof(path), "%sb/below", name);
+	assert_int_equal(para_domain_covers(d, path), 1);
+	snprintf(path, sizeof(path), "%sbx", name);
+	assert_int_equal(para_domain_covers(d, path), 0);
+	snprintf(path, sizeof(path), "x/%s", name);
+	assert_int_equal(para_domain_covers(d, path), 0);
+	snprintf(path, sizeof(path), "x/%sc", name);
+	assert_int_equal(para_domain_covers(d, path), 1);
+	snprintf(path, sizeof(path), "x/%s/c", name);
+	assert_int_equal(para_domain_covers(d, path), 0);
+	para_domain_free(d);
 }
 
 static void test_covers_domain(void **state)
@@ -850,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_domain_new),
 		cmocka_unit_test(test_covers),
+		cmocka_unit_test(test_covers_explosive),
 		cmocka_unit_test(test_covers_domain),
 		cmocka_unit_test(test_overlap_table),
 		cmocka_unit_test(test_overlap_examples),
