@@ -414,6 +414,8 @@ static int do_push(struct para_collect *c, char *ok)
 	size_t i;
 	int ret = 0;
 
+	if (para_collect_remote_check(remote) < 0)
+		die_lib();
 	for (i = 0; i < c->nr; i++) {
 		ok[i] = !push_one(&c->items[i], remote);
 		if (!ok[i])

@@ -326,7 +326,8 @@ static int run_setup(struct para_add *add, struct para_add_entry *e)
 		goto out;
 	para_strvec_pushv(&cmd.args, (const char *const[]){ "/bin/sh", "-c",
 		setup, NULL });
-	para_task_env_build(&cmd.env, &e->task, PARA_TASK_ENV_DOMAIN, NULL);
+	para_task_env_build(&cmd.env, &e->task,
+			    PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_UNSET, NULL);
 	cmd.dir = e->task.worktree;
 	cmd.stdin_null = 1;
 	cmd.out_to_err = 1;

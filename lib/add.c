@@ -8,6 +8,7 @@
 #include "manifest.h"
 #include "strbuf.h"
 #include "task-base.h"
+#include "task-env.h"
 #include "task-state.h"
 
 static const char lock_chars[] = "abcdefghijklmnopqrstuvwxyz"
@@ -261,7 +262,7 @@ static int set_prompt(struct para_add_entry *e, const struct para_add_input *in,
 	else if (e->task.issue)
 		e->task.prompt = para_xstrfmt("Solve issue #%s", e->task.issue);
 	free(own);
-	return 0;
+	return para_task_env_check(&e->task);
 }
 
 static int set_name(struct para_add_entry *e, const struct para_add_input *in)

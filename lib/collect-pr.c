@@ -24,12 +24,23 @@ static int prefix_error(int code, const char *prefix)
 	return code;
 }
 
+int para_collect_remote_check(const char *remote)
+{
+	if (!*remote || *remote == '-')
+		return para_error_set(PARA_EINVALID, "invalid remote '%s' in "
+				      "para.remote: a remote name is not empty "
+				      "and never starts with '-'", remote);
+	return 0;
+}
+
 int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
 		      const struct para_collect_item *it, const char *remote)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
 	int status;
 
+	if ((status = para_collect_remote_check(remote)) < 0)
+		return status;
 	cmd.git = 1;
 	/* relative remote URLs and `gh` resolve from there */
 	cmd.dir = para_repo_git_cwd(repo);
@@ -37,6 +48,7 @@ int para_collect_push(struct para_strbuf *output, struct para_repo *repo,
 	cmd.err_to_out = 1;
 	para_strvec_pushf(&cmd.args, "--git-dir=%s", repo->commondir);
 	para_strvec_push(&cmd.args, "push");
+	para_strvec_push(&cmd.args, "--");
 	para_strvec_push(&cmd.args, remote);
 	para_strvec_pushf(&cmd.args, "refs/heads/%s:refs/heads/%s",
 			  it->task.branch, it->task.branch);
@@ -330,7 +342,8 @@ static void pr_env(struct para_strvec *env, const struct para_task *t,
 	para_strvec_pushf(&extra, "PARA_BODY_FILE=%s", body_file);
 	para_strvec_pushf(&extra, "PARA_REMOTE=%s", opts->remote);
 	para_strvec_pushf(&extra, "PARA_DRAFT=%s", opts->draft ? "1" : "");
-	para_task_env_build(env, t, 0, (const char *const *)extra.v);
+	para_task_env_build(env, t, PARA_TASK_ENV_UNSET,
+			    (const char *const *)extra.v);
 	para_strvec_dispose(&extra);
 }
 

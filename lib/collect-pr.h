@@ -10,6 +10,12 @@
  */
 
 /*
+ * Fails unless `remote` can be a remote (a name or URL): never an option
+ * of `git push`.
+ */
+int para_collect_remote_check(const char *remote);
+
+/*
  * Pushes the item's branch to `remote` with git, which runs where git
  * would run for the user (relative remote URLs resolve from there).
  * On failure `output` holds what git printed.  Record success with

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "error.h"
 #include "strbuf.h"
 #include "task-env.h"
 
@@ -25,6 +26,12 @@ void para_task_env_base(struct para_strvec *out)
 	}
 }
 
+/*
+ * Linux holds one environment string ("K=V" and its NUL) to 32 pages
+ * (MAX_ARG_STRLEN): a longer one makes exec fail with E2BIG.
+ */
+#define ENV_STRING_MAX (32 * 4096)
+
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -48,12 +55,39 @@ static void resolve_prompt(struct para_strbuf *out, const struct para_task *task
 		para_strbuf_addf(out, "\nThe task was:\n%s", task->prompt);
 }
 
+/* "K" entries that unset every PARA_* variable of our caller. */
+static void unset_callers(struct para_strvec *out)
+{
+	char **e;
+
+	for (e = environ; *e; e++)
+		if (!strncmp(*e, "PARA_", 5) && strchr(*e, '='))
+			para_strvec_pushf(out, "%.*s",
+					  (int)(strchr(*e, '=') - *e), *e);
+}
+
+int para_task_env_check(const struct para_task *task)
+{
+	size_t len = strlen("PARA_PROMPT=") + strlen(or_empty(task->prompt)) + 1;
+
+	if (len > ENV_STRING_MAX)
+		return para_error_set(PARA_EINVALID, "the prompt of task '%s' "
+			"is %zu bytes, more than the %zu that PARA_PROMPT can "
+			"hold (an environment variable is limited to %d KiB)",
+			or_empty(task->name), strlen(task->prompt),
+			(size_t)ENV_STRING_MAX - strlen("PARA_PROMPT=") - 1,
+			ENV_STRING_MAX / 1024);
+	return 0;
+}
+
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra)
 {
 	struct para_strbuf domain = PARA_STRBUF_INIT;
 	size_t i;
 
+	if (flags & PARA_TASK_ENV_UNSET)
+		unset_callers(out);
 	para_strvec_pushf(out, "PARA_TASK=%s", task->name);
 	para_strvec_pushf(out, "PARA_ISSUE=%s", or_empty(task->issue));
 	if (task->resolving) {

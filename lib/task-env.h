@@ -10,8 +10,20 @@
  * these variables, never spliced into a command string.
  */
 enum para_task_env_flags {
-	PARA_TASK_ENV_DOMAIN = 1 << 0	/* add PARA_DOMAIN */
+	PARA_TASK_ENV_DOMAIN = 1 << 0,	/* add PARA_DOMAIN */
+	/*
+	 * start with a "K" entry (unset, for para_command) for each PARA_*
+	 * variable of our own environment: a program started for a task
+	 * sees the task's values, never our caller's
+	 */
+	PARA_TASK_ENV_UNSET = 1 << 1
 };
+
+/*
+ * Fails, naming the limit, when the task's values cannot all reach its
+ * programs (an environment variable holds at most 128 KiB on Linux).
+ */
+int para_task_env_check(const struct para_task *task);
 
 /*
  * Appends "K=V" entries to `out`: PARA_TASK, PARA_ISSUE and PARA_PROMPT

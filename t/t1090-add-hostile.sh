@@ -1,0 +1,52 @@
+#!/bin/sh
+
+test_description='git para add: hostile input and a hostile environment'
+
+. ./test-lib.sh
+
+test_expect_success 'setup' '
+	test_create_repo repo
+'
+
+test_expect_success 'a pattern with a newline is refused: PARA_DOMAIN holds one a line' '
+	test_must_fail git -C repo para add -p "src/api
+src/db" nl 2>err &&
+	cat >expect <<-\EOF &&
+	fatal: invalid path pattern '\''src/api
+	src/db'\'': a newline is not allowed
+	EOF
+	test_cmp expect err &&
+	(cd repo && test_no_task nl)
+'
+
+test_expect_success 'a prompt longer than an environment variable can hold is refused, the limit named' '
+	printf "%131059s" "" | tr " " x >fits &&
+	printf "%131060s" "" | tr " " x >toolong &&
+	test_must_fail git -C repo para add --prompt-file ../toolong long 2>err &&
+	echo "fatal: the prompt of task '\''long'\'' is 131060 bytes, more than the 131059 that PARA_PROMPT can hold (an environment variable is limited to 128 KiB)" >expect &&
+	test_cmp expect err &&
+	(cd repo && test_no_task long)
+'
+
+test_expect_success 'the longest prompt that fits reaches the task whole' '
+	git -C repo para add --prompt-file ../fits fits 2>err &&
+	git -C repo para run fits -- sh -c "printf %s \"\$PARA_PROMPT\" >\"\$TRASH_DIRECTORY/got\"" &&
+	test_cmp fits got
+'
+
+test_expect_success 'para.setup sees the task, not what the caller had in PARA_*' '
+	cat >setup.sh <<-\EOF &&
+	env | grep "^PARA_" | sort >"$TRASH_DIRECTORY/setup-env"
+	EOF
+	git -C repo config para.setup "sh \"$TRASH_DIRECTORY/setup.sh\"" &&
+	PARA_TASK=evil PARA_DOMAIN=/ PARA_SLOT=7 PARA_EXTRA=x \
+		git -C repo para add -p src/api env1 2>err &&
+	git -C repo config --unset para.setup &&
+	test_grep "^PARA_TASK=env1\$" setup-env &&
+	test_grep "^PARA_DOMAIN=src/api\$" setup-env &&
+	test_grep ! "PARA_SLOT" setup-env &&
+	test_grep ! "PARA_EXTRA" setup-env &&
+	test_grep ! "evil" setup-env
+'
+
+test_done
