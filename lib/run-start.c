@@ -12,6 +12,7 @@
 #include "run-internal.h"
 #include "task-env.h"
 #include "task-state.h"
+#include "testpoint.h"
 #include "worktree.h"
 #include "worktree-status.h"
 
@@ -105,7 +106,8 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 {
 	int error;
 
-	if ((error = para_run_update_state(run, job,
+	if ((error = para_test_fail("run-running")) < 0 ||
+	    (error = para_run_update_state(run, job,
 					   para_run_set_running)) < 0 ||
 	    (error = run->backend->release(run, job)) < 0) {
 		run->backend->signal(run, job, SIGKILL);

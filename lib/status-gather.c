@@ -75,7 +75,9 @@ static void load_task(struct para_facts *f, const struct para_repo *repo)
 		return;
 	}
 	f->state = para_task_live_state(&f->task);
-	f->proc_alive = para_proc_alive(&f->task.proc);
+	/* orphaned: a process of the task's session lives, leader or not */
+	f->proc_alive = f->state == PARA_STATE_ORPHANED ||
+			para_proc_alive(&f->task.proc);
 	f->runner_alive = para_proc_alive(&f->task.runner);
 }
 

@@ -160,6 +160,6 @@ enum para_task_state para_task_live_state(const struct para_task *task)
 		return task->state;
 	if (task->state == PARA_STATE_QUEUED)
 		return PARA_STATE_LOST;
-	return para_proc_alive(&task->proc) ? PARA_STATE_ORPHANED
+	return para_proc_session_alive(&task->proc) ? PARA_STATE_ORPHANED
 					    : PARA_STATE_LOST;
 }

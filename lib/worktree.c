@@ -106,11 +106,13 @@ int para_taskgit_merge(const char *worktree, const struct para_strvec *branches,
 	for (i = 0; i < branches->nr && !error; i++) {
 		char *msg = para_xstrfmt("Merge branch '%s' (a dependency)",
 					 branches->v[i]);
+		/* the full name: a tag or commit id spelt alike never wins */
+		char *ref = para_xstrfmt("refs/heads/%s", branches->v[i]);
 		int status = para_git(&out, &out, worktree, "merge",
-				      "--no-edit", "-m", msg, branches->v[i],
-				      NULL);
+				      "--no-edit", "-m", msg, ref, NULL);
 
 		free(msg);
+		free(ref);
 		to_log(log, &out);
 		if (status) {
 			error = merge_failed(worktree, branches->v[i], &out);

@@ -173,12 +173,17 @@ int para_child_poll(struct para_child *child)
 
 void para_child_signal(const struct para_child *child, int sig)
 {
-	if (child->pid > 1)
-		kill(-child->pid, sig);
+	if (child->pid <= 1)
+		return;
+	/* a child that has not made its group yet is reached by its pid */
+	if (kill(-child->pid, sig) < 0 && errno == ESRCH)
+		kill(child->pid, sig);
 }
 
 void para_child_reap(struct para_child *child)
 {
+	/* a gated child that reads EOF exits before it runs anything */
+	close_fd(&child->gate);
 	if (child->pid > 0)
 		while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
 			;

@@ -59,7 +59,10 @@ int para_child_poll(struct para_child *child);
 /* Sends `sig` to the child's whole process group (while unreaped). */
 void para_child_signal(const struct para_child *child, int sig);
 
-/* Reaps the leader and closes its descriptors. */
+/*
+ * Reaps the leader and closes its descriptors; a gated child not yet
+ * released is let go to exit, never waited on while it waits on us.
+ */
 void para_child_reap(struct para_child *child);
 
 /* Our direct children, living or zombie (malloc'd array in `*out`). */

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +83,60 @@ int para_proc_alive(const struct para_proc *proc)
 	if (start_time(&start, proc->pid) < 0)
 		return 0;
 	return start == proc->start;
+}
+
+/*
+ * Whether `/proc/<pid>/stat` (`name` the pid) shows a live process of
+ * session or group `id` that started at `start` or later.
+ */
+static int member_of(const char *name, pid_t id, unsigned long long start)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("/proc/%s/stat", name);
+	unsigned long long began;
+	long pgrp, session;
+	const char *p;
+	char state;
+	int found = 0;
+
+	if (para_strbuf_read_file(&sb, path) < 0 ||
+	    !(p = strrchr(sb.buf, ')')) ||
+	    sscanf(p + 1, " %c %*d %ld %ld", &state, &pgrp, &session) != 3 ||
+	    state == 'Z' || state == 'X' || (pgrp != id && session != id))
+		goto out;
+	/* after ") " comes field 3 (state); field 22 is 19 fields on */
+	for (found = 2; p && found < 22; found++)
+		p = strchr(p + 1, ' ');
+	found = p && sscanf(p + 1, "%llu", &began) == 1 && began >= start;
+out:
+	free(path);
+	para_strbuf_dispose(&sb);
+	return found;
+}
+
+int para_proc_session_alive(const struct para_proc *proc)
+{
+	struct dirent *de;
+	DIR *dir;
+	int alive = 0;
+
+	if (para_proc_alive(proc))
+		return 1;
+	if (proc->pid <= 1 || !proc->boot_id ||
+	    strcmp(proc->boot_id, para_proc_boot_id()))
+		return 0;
+	/*
+	 * The leader is gone; its pid names the group and the session as
+	 * long as one member lives (the kernel reuses no pid still in use
+	 * as either), and members start no earlier than their leader.
+	 */
+	if (!(dir = opendir("/proc")))
+		return 0;
+	while (!alive && (de = readdir(dir)))
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+			alive = member_of(de->d_name, proc->pid, proc->start);
+	closedir(dir);
+	return alive;
 }
 
 static int group_exists(pid_t pgid)

@@ -22,6 +22,13 @@ int para_proc_identify(struct para_proc *out, pid_t pid);
 /* 1 if the recorded process is alive and is still the same process. */
 int para_proc_alive(const struct para_proc *proc);
 
+/*
+ * 1 if the recorded process lives, or, once it is gone, a process of the
+ * process group or session it led (a background job left behind by a
+ * task's shell).
+ */
+int para_proc_session_alive(const struct para_proc *proc);
+
 /* This machine's boot id (static storage), or "" if unknown. */
 const char *para_proc_boot_id(void);
 
