@@ -4,7 +4,7 @@
 
 packages="build-essential pkg-config git libgit2-dev libpcre2-dev \
 libiniparser-dev libcmocka-dev sharness asciidoctor jq tmux man-db zsh \
-bsdutils procps python3"
+bsdutils procps python3 xfsprogs e2fsprogs"
 
 missing=
 for p in $packages; do

@@ -126,6 +126,35 @@ test_expect_success 'para.copyMode: hardlink links, copy copies, reflink falls b
 	test_cmp repo/.env repo-worktrees/h3/.env
 '
 
+# an XFS image, loop-mounted in the trash directory, clones files
+if test "$(id -u)" = 0 && command -v mkfs.xfs >/dev/null &&
+   command -v filefrag >/dev/null &&
+   truncate -s 400M xfs.img && mkfs.xfs -q xfs.img 2>/dev/null &&
+   mkdir xfs && mount -o loop xfs.img xfs 2>/dev/null
+then
+	test_set_prereq REFLINK_FS
+	umount xfs
+fi
+
+test_expect_success REFLINK_FS 'reflink shares the blocks where the filesystem clones' '
+	mount -o loop xfs.img xfs &&
+	test_when_finished "umount \"$TRASH_DIRECTORY/xfs\"" &&
+	test_create_repo xfs/r &&
+	(
+		cd xfs/r &&
+		echo "big/" >.gitignore && echo "big/" >.worktreeinclude &&
+		git add . && git commit -q -m include &&
+		mkdir big && head -c 1048576 /dev/urandom >big/blob &&
+		git para add -q -p src t
+	) &&
+	test_cmp xfs/r/big/blob xfs/r-worktrees/t/big/blob &&
+	filefrag -v xfs/r-worktrees/t/big/blob >frag &&
+	test_grep shared frag &&
+	(cd xfs/r && git -c para.copyMode=copy para add -q -p docs u) &&
+	filefrag -v xfs/r-worktrees/u/big/blob >frag &&
+	test_grep ! shared frag
+'
+
 test_expect_success 'a bad para.copyMode is fatal, nothing created' '
 	git -C repo config para.copyMode fast &&
 	(cd repo && test_expect_code 128 git para add -p src/h4 h4 2>../err) &&

@@ -48,20 +48,25 @@ static int fail(const struct copier *c, const char *what, const char *rel)
 				c->from, rel);
 }
 
-static int copy_bytes(int in, int out, off_t size)
+/*
+ * In the kernel where it can be (which may share blocks, as a clone
+ * does), with read and write where not or when `plain`.
+ */
+static int copy_bytes(int in, int out, off_t size, int plain)
 {
 	char buf[131072];
 	ssize_t n;
-	off_t left = size;
+	off_t left = plain ? 0 : size;
 
-	/* in-kernel where it can be, plain read and write where not */
 	while (left > 0) {
 		n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
 		if (n <= 0)
 			break;
 		left -= n;
 	}
-	if (left <= 0)
+	if (plain)
+		left = size;
+	else if (left <= 0)
 		return 0;
 	if (lseek(in, size - left, SEEK_SET) < 0 ||
 	    lseek(out, size - left, SEEK_SET) < 0)
@@ -84,7 +89,7 @@ static int clone_or_copy(struct copier *c, int in, int out,
 		    errno == ENOTTY || errno == ENOSYS)
 			c->no_clone = 1;
 	}
-	return copy_bytes(in, out, st->st_size);
+	return copy_bytes(in, out, st->st_size, c->mode == PARA_COPY_PLAIN);
 }
 
 static int try_link(struct copier *c, int sdir, int ddir, const char *name)
