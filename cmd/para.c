@@ -27,6 +27,7 @@ static const struct {
 	{ "status", "Show the tasks, their progress and their changes" },
 	{ "collect", "Check, merge, push and open pull requests for tasks" },
 	{ "resolve", "Send a task set aside by a conflict back to resolve it" },
+	{ "sync", "Move idle tasks onto the current tip of their base" },
 	{ "prune", "Remove finished tasks without losing work" },
 	{ "sync-files", "Copy and link files from the main worktree again" },
 };

@@ -53,6 +53,7 @@ test_expect_success 'subcommands' '
 	status 
 	collect 
 	resolve 
+	sync 
 	prune 
 	sync-files 
 	help 
@@ -70,7 +71,7 @@ test_expect_success 'options of git para itself' '
 
 test_expect_success 'help completes the subcommands' '
 	test_completion "git para help st" "status " &&
-	test_completion "git para help sy" "sync-files " &&
+	test_completion "git para help sync-" "sync-files " &&
 	test_completion "git para help h" ""
 '
 

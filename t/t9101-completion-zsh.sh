@@ -55,6 +55,7 @@ run
 status
 collect
 resolve
+sync
 prune
 sync-files
 help" &&
