@@ -36,25 +36,25 @@ static int wanted(struct para_repo *repo, const char *name)
 	return want;
 }
 
-static int say(const struct para_sync *s, const char *name)
+static int say(const struct para_collect_sync *s, const char *name)
 {
 	size_t i;
 
 	switch (s->result) {
-	case PARA_SYNC_UP_TO_DATE:
+	case PARA_COLLECT_SYNC_UP_TO_DATE:
 		printf("task '%s' is up to date with '%s' (%.7s)\n", name,
 		       s->onto_ref, s->onto);
 		return 0;
-	case PARA_SYNC_MERGED:
+	case PARA_COLLECT_SYNC_MERGED:
 		printf("merged '%s' (%.7s) into task '%s' (%.7s)\n",
 		       s->onto_ref, s->onto, name, s->new_tip);
 		return 0;
-	case PARA_SYNC_REBASED:
+	case PARA_COLLECT_SYNC_REBASED:
 		printf("rebased task '%s' onto '%s' (%.7s); its old tip %.7s "
 		       "is kept as refs/para/attic/%s\n", name, s->onto_ref,
 		       s->onto, s->old_tip, s->attic);
 		return 0;
-	case PARA_SYNC_CONFLICT:
+	case PARA_COLLECT_SYNC_CONFLICT:
 		break;
 	}
 	if (s->conflict_subject)
@@ -90,17 +90,17 @@ int cmd_main(int argc, const char **argv)
 			     PARA_SELECT_EXISTING) < 0)
 		die_lib();
 	for (i = 0; i < names.nr; i++) {
-		struct para_sync s = PARA_SYNC_INIT;
+		struct para_collect_sync s = PARA_COLLECT_SYNC_INIT;
 
 		if (!argc && !wanted(repo, names.v[i]))
 			continue;
 		synced++;
-		if (para_collect_sync(&s, repo, names.v[i], rebase) < 0) {
+		if (para_collect_sync_task(&s, repo, names.v[i], rebase) < 0) {
 			error_lib();
 			ret = 1;
 		} else
 			ret |= say(&s, names.v[i]);
-		para_sync_dispose(&s);
+		para_collect_sync_dispose(&s);
 	}
 	if (!synced)
 		printf("no tasks to sync\n");

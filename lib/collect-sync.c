@@ -12,9 +12,9 @@
 #include "task-state.h"
 #include "worktree-status.h"
 
-void para_sync_dispose(struct para_sync *s)
+void para_collect_sync_dispose(struct para_collect_sync *s)
 {
-	struct para_sync init = PARA_SYNC_INIT;
+	struct para_collect_sync init = PARA_COLLECT_SYNC_INIT;
 
 	free(s->onto_ref);
 	para_strvec_dispose(&s->conflicts);
@@ -102,7 +102,7 @@ static int sig_for(git_signature **out, struct para_repo *repo,
 }
 
 /* One replayed commit of the rebase: 1 when it conflicts. */
-static int rebase_step(struct para_sync *out, struct para_repo *repo,
+static int rebase_step(struct para_collect_sync *out, struct para_repo *repo,
 		       git_rebase *rebase, git_rebase_operation *op)
 {
 	git_commit *c = NULL;
@@ -141,7 +141,7 @@ out:
 }
 
 /* The task's commits replayed onto `out->onto`, in the object store. */
-static int rebase_in_memory(struct para_sync *out, struct para_repo *repo)
+static int rebase_in_memory(struct para_collect_sync *out, struct para_repo *repo)
 {
 	git_rebase_options opts;
 	git_annotated_commit *branch = NULL, *onto = NULL;
@@ -178,7 +178,7 @@ out:
 	return error;
 }
 
-static int merge_in_memory(struct para_sync *out, struct para_repo *repo,
+static int merge_in_memory(struct para_collect_sync *out, struct para_repo *repo,
 			   const struct para_task *t)
 {
 	struct para_merge_result res = PARA_MERGE_RESULT_INIT;
@@ -199,13 +199,13 @@ static int merge_in_memory(struct para_sync *out, struct para_repo *repo,
 }
 
 /* The worktree and branch to the result, the old tip to the attic. */
-static int move(struct para_sync *out, struct para_repo *repo,
+static int move(struct para_collect_sync *out, struct para_repo *repo,
 		const struct para_task *t)
 {
 	struct para_strbuf err = PARA_STRBUF_INIT;
 	int error = 0;
 
-	if (out->result == PARA_SYNC_REBASED &&
+	if (out->result == PARA_COLLECT_SYNC_REBASED &&
 	    ((error = para_prune_attic_next(&out->attic, repo, t->name)) < 0 ||
 	     (error = para_prune_attic_keep(repo, out->attic, out->old_tip,
 					    t)) < 0))
@@ -221,14 +221,14 @@ out:
 
 static int set_base(struct para_task *task, void *payload)
 {
-	const struct para_sync *s = payload;
+	const struct para_collect_sync *s = payload;
 
 	free(task->base);
 	task->base = para_strdup(s->onto);
 	return 0;
 }
 
-static int sync_task(struct para_sync *out, struct para_repo *repo,
+static int sync_task(struct para_collect_sync *out, struct para_repo *repo,
 		     const struct para_task *t, int rebase)
 {
 	git_oid tip, onto;
@@ -242,12 +242,12 @@ static int sync_task(struct para_sync *out, struct para_repo *repo,
 	git_oid_fromstr(&onto, out->onto);
 	if ((error = para_repo_is_ancestor(repo, &onto, &tip)) != 0)
 		return error < 0 ? error : 0;
-	out->result = rebase ? PARA_SYNC_REBASED : PARA_SYNC_MERGED;
+	out->result = rebase ? PARA_COLLECT_SYNC_REBASED : PARA_COLLECT_SYNC_MERGED;
 	error = rebase ? rebase_in_memory(out, repo) :
 			 merge_in_memory(out, repo, t);
 	if (error) {
 		if (error > 0)
-			out->result = PARA_SYNC_CONFLICT;
+			out->result = PARA_COLLECT_SYNC_CONFLICT;
 		return error < 0 ? error : 0;
 	}
 	if ((error = move(out, repo, t)) < 0)
@@ -255,10 +255,10 @@ static int sync_task(struct para_sync *out, struct para_repo *repo,
 	return para_state_update(repo, t->name, set_base, out);
 }
 
-int para_collect_sync(struct para_sync *out, struct para_repo *repo,
+int para_collect_sync_task(struct para_collect_sync *out, struct para_repo *repo,
 		      const char *name, int rebase)
 {
-	struct para_sync init = PARA_SYNC_INIT;
+	struct para_collect_sync init = PARA_COLLECT_SYNC_INIT;
 	struct para_lock lock = PARA_LOCK_INIT;
 	struct para_task task;
 	char *what = para_xstrfmt("running/%s", name);

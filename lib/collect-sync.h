@@ -13,15 +13,15 @@
  * branch move to that result, and its base becomes the new tip.
  */
 
-enum para_sync_result {
-	PARA_SYNC_UP_TO_DATE = 0,	/* the branch has the tip already */
-	PARA_SYNC_MERGED,
-	PARA_SYNC_REBASED,
-	PARA_SYNC_CONFLICT		/* nothing was changed */
+enum para_collect_sync_result {
+	PARA_COLLECT_SYNC_UP_TO_DATE = 0,	/* the branch has the tip already */
+	PARA_COLLECT_SYNC_MERGED,
+	PARA_COLLECT_SYNC_REBASED,
+	PARA_COLLECT_SYNC_CONFLICT		/* nothing was changed */
 };
 
-struct para_sync {
-	enum para_sync_result result;
+struct para_collect_sync {
+	enum para_collect_sync_result result;
 	char *onto_ref;			/* the base ref followed */
 	char onto[GIT_OID_HEXSZ + 1];	/* its tip */
 	char old_tip[GIT_OID_HEXSZ + 1];
@@ -31,7 +31,7 @@ struct para_sync {
 	char *attic;			/* REBASED: where the old tip is kept */
 };
 
-#define PARA_SYNC_INIT { PARA_SYNC_UP_TO_DATE, NULL, "", "", "", \
+#define PARA_COLLECT_SYNC_INIT { PARA_COLLECT_SYNC_UP_TO_DATE, NULL, "", "", "", \
 			 PARA_STRVEC_INIT, NULL, NULL }
 
 /*
@@ -39,9 +39,9 @@ struct para_sync {
  * PARA_EINVALID one whose worktree has uncommitted or untracked files
  * or that records no base ref.
  */
-int para_collect_sync(struct para_sync *out, struct para_repo *repo,
+int para_collect_sync_task(struct para_collect_sync *out, struct para_repo *repo,
 		      const char *name, int rebase);
 
-void para_sync_dispose(struct para_sync *sync);
+void para_collect_sync_dispose(struct para_collect_sync *sync);
 
 #endif
