@@ -117,7 +117,7 @@ test_expect_success 'a running task is refused by name' '
 	git para add --base main s4 >/dev/null &&
 	test_when_finished "touch \"\$TRASH_DIRECTORY/go\"" &&
 	{
-		git -c para.command="while ! test -f \"\$TRASH_DIRECTORY/go\"; do sleep 0.1; done" \
+		git -c para.command="while ! test -f \"\$TRASH_DIRECTORY/go\"; do sleep 0.1; done; echo s4 >s4.txt" \
 			para run s4 >../run.out 2>&1 &
 	} &&
 	test_wait_for 10 state_is s4 running &&
