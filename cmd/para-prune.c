@@ -205,7 +205,9 @@ static int never_removed(const struct para_task *t,
 {
 	if (v->not_worktree)
 		return error("task '%s': '%s' is no longer a git worktree (its "
-			     ".git is missing); move its files away, then prune "
+			     ".git is missing, or it is not the worktree git "
+			     "registered for the task, e.g. a symlink put in "
+			     "its place); move its files away, then prune "
 			     "again", t->name, t->worktree);
 	return error("task '%s' %s; a locked worktree is never removed, not "
 		     "even with --force: unlock it first with 'git worktree "

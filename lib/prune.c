@@ -174,7 +174,9 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 	out->worktree_gone = stat(t->worktree, &st) < 0;
 	if (!out->worktree_gone) {
 		dotgit = para_xstrfmt("%s/.git", t->worktree);
-		out->not_worktree = lstat(dotgit, &st) < 0;
+		out->not_worktree = lstat(dotgit, &st) < 0 ||
+			!para_worktree_registered(repo->commondir,
+						  t->worktree);
 		out->cwd_inside = cwd_inside(t->worktree);
 		free(dotgit);
 	}

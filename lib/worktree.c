@@ -1,5 +1,7 @@
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -168,4 +170,50 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 	para_strbuf_dispose(&out);
 	para_strbuf_dispose(&why);
 	return error;
+}
+
+/* The first line of the small file `path`, trimmed, or NULL. */
+static char *first_line(const char *path)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+
+	if (para_strbuf_read_file(&sb, path) < 0) {
+		para_strbuf_dispose(&sb);
+		return NULL;
+	}
+	sb.buf[strcspn(sb.buf, "\n")] = '\0';
+	return para_strbuf_detach(&sb);
+}
+
+int para_worktree_registered(const char *commondir, const char *path)
+{
+	char real[PATH_MAX], common[PATH_MAX], gitdir[PATH_MAX];
+	char *dotgit = para_xstrfmt("%s/.git", path), *line = NULL;
+	char *back = NULL, *back_line = NULL, *expect = NULL;
+	struct stat st;
+	size_t len;
+	int ok = 0;
+
+	/* a symlink put in its place leads elsewhere: never follow it */
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    lstat(dotgit, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !realpath(path, real) || !realpath(commondir, common) ||
+	    !(line = first_line(dotgit)) || strncmp(line, "gitdir: ", 8) ||
+	    !realpath(line + 8, gitdir))
+		goto out;
+	len = strlen(common);
+	if (strncmp(gitdir, common, len) || strncmp(gitdir + len, "/worktrees/", 11))
+		goto out;
+	/* and git's record of that worktree points back at this directory */
+	back = para_xstrfmt("%s/gitdir", gitdir);
+	expect = para_xstrfmt("%s/.git", real);
+	if ((back_line = first_line(back)) && realpath(back_line, gitdir))
+		ok = !strcmp(gitdir, expect);
+out:
+	free(dotgit);
+	free(line);
+	free(back);
+	free(back_line);
+	free(expect);
+	return ok;
 }

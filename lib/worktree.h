@@ -30,6 +30,14 @@ int para_taskgit_commit_leftovers(int *committed, const char *worktree,
 int para_taskgit_commit_all(const char *worktree, const char *message,
 			    int log);
 
+/*
+ * 1 if `path` is a worktree of the repository whose common directory is
+ * `commondir`, as git registered it: a directory (not a symlink) whose
+ * `.git` file names a `worktrees/<id>` of that repository, whose record
+ * names this directory back.  Only there may git-para commit or remove.
+ */
+int para_worktree_registered(const char *commondir, const char *path);
+
 /* Whether a worktree is clean: worktree-status.h. */
 
 #endif
