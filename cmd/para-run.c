@@ -18,6 +18,8 @@
 #include "proc.h"
 #include "repo.h"
 #include "run.h"
+#include "size.h"
+#include "sysinfo.h"
 #include "task-select.h"
 #include "task-state.h"
 #include "usage.h"
@@ -125,6 +127,41 @@ static int default_jobs(struct para_config *config)
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
+}
+
+/* What the command line gave for the machine's limits, unparsed. */
+struct admission {
+	const char *memfree, *load, *delay;
+};
+
+static void load_admission(struct para_run_options *opts,
+			   struct para_config *config,
+			   const struct admission *a)
+{
+	const char *load = a->load;
+
+	if (a->memfree) {
+		if (para_size_parse(&opts->memfree, a->memfree) < 0)
+			die("invalid size '%s' for '--memfree': expected e.g. 512M or 2G",
+			    a->memfree);
+	} else {
+		config_or_die(para_config_get_size(&opts->memfree, config,
+						   "para.memFree"));
+	}
+	if (!load)
+		config_or_die(para_config_get_string(&load, config,
+						     "para.maxLoad"));
+	if (load && para_sysinfo_parse_load(&opts->load, load) < 0)
+		die("invalid load '%s' for '%s': expected e.g. 2.5 or 80%%",
+		    load, a->load ? "--load" : "para.maxLoad");
+	if (a->delay) {
+		if (para_duration_parse(&opts->delay, a->delay) < 0)
+			die("invalid duration '%s' for '--delay': expected e.g. 90s, 30m or 2h",
+			    a->delay);
+	} else {
+		config_or_die(para_config_get_duration(&opts->delay, config,
+						       "para.startDelay"));
+	}
 }
 
 static void load_settings(struct para_run_options *opts,
@@ -303,12 +340,19 @@ int cmd_main(int argc, const char **argv)
 	struct para_run *run = NULL;
 	struct left_out left = { 0, 0, 0 };
 	const char *timeout = NULL;
+	struct admission admission = { NULL, NULL, NULL };
 	int status;
 	struct option options[] = {
 		OPT_INT('j', "jobs", &opts.jobs, "<n>",
 			"run at most <n> tasks at a time"),
 		OPT_STRING(0, "timeout", &timeout, "<duration>",
 			   "stop a task that runs longer (e.g. 90s, 30m, 2h)"),
+		OPT_STRING(0, "memfree", &admission.memfree, "<size>",
+			   "start a task only while more memory is available"),
+		OPT_STRING(0, "load", &admission.load, "<n>|<n>%",
+			   "start no task while the load is above it"),
+		OPT_STRING(0, "delay", &admission.delay, "<duration>",
+			   "wait at least this long between two starts"),
 		OPT_INT(0, "retries", &opts.retries, "<n>",
 			"try a failed task again up to <n> times"),
 		OPT_BOOL(0, "retry-fresh", &opts.retry_fresh,
@@ -332,6 +376,7 @@ int cmd_main(int argc, const char **argv)
 	load_settings(&opts, config, timeout);
 	hook_output = &o;
 	para_hook_set_warning(hook_warning);
+	load_admission(&opts, config, &admission);
 	if (!o.quiet && isatty_fd(2))
 		out.tick = draw_progress;
 	if (para_run_new(&run, repo, &opts, &out) < 0)

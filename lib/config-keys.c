@@ -8,6 +8,9 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.branchPrefix", PARA_CONFIG_STRING, "solve/" },
 	{ "para.worktreeDir", PARA_CONFIG_STRING, NULL },
 	{ "para.jobs", PARA_CONFIG_INT, NULL },
+	{ "para.maxLoad", PARA_CONFIG_STRING, NULL },
+	{ "para.memFree", PARA_CONFIG_SIZE, NULL },
+	{ "para.startDelay", PARA_CONFIG_DURATION, NULL },
 	{ "para.command", PARA_CONFIG_STRING, NULL },
 	{ "para.timeout", PARA_CONFIG_DURATION, NULL },
 	{ "para.killGrace", PARA_CONFIG_DURATION, "10s" },
@@ -63,6 +66,7 @@ const char *para_config_type_name(enum para_config_type type)
 	case PARA_CONFIG_BOOL: return "bool";
 	case PARA_CONFIG_INT: return "int";
 	case PARA_CONFIG_DURATION: return "duration";
+	case PARA_CONFIG_SIZE: return "size";
 	case PARA_CONFIG_MULTI: return "multi";
 	}
 	return "?";

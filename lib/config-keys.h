@@ -14,6 +14,7 @@ enum para_config_type {
 	PARA_CONFIG_BOOL,
 	PARA_CONFIG_INT,
 	PARA_CONFIG_DURATION,
+	PARA_CONFIG_SIZE,	/* an amount of memory: 512M, 2G */
 	PARA_CONFIG_MULTI	/* multi-valued: a list of strings */
 };
 

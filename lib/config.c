@@ -7,6 +7,7 @@
 #include "config.h"
 #include "config-keys.h"
 #include "duration.h"
+#include "size.h"
 #include "error-git.h"
 #include "strbuf.h"
 
@@ -331,6 +332,21 @@ int para_config_get_duration(long long *out, struct para_config *config,
 	if (para_duration_parse(out, value) < 0)
 		return para_error_set(PARA_EINVALID,
 			"bad duration config value '%s' for '%s': expected e.g. 90s, 30m or 2h",
+			value, key);
+	return 0;
+}
+
+int para_config_get_size(long long *out, struct para_config *config,
+			 const char *key)
+{
+	const char *value = NULL;
+	int error = para_config_get_string(&value, config, key);
+
+	if (error < 0)
+		return error;
+	if (para_size_parse(out, value) < 0)
+		return para_error_set(PARA_EINVALID,
+			"bad size config value '%s' for '%s': expected e.g. 512M or 2G",
 			value, key);
 	return 0;
 }

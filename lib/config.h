@@ -29,6 +29,9 @@ int para_config_get_int(long *out, struct para_config *config,
 /* A duration in milliseconds (see duration.h). */
 int para_config_get_duration(long long *out, struct para_config *config,
 			     const char *key);
+/* An amount of memory in bytes (see size.h). */
+int para_config_get_size(long long *out, struct para_config *config,
+			 const char *key);
 /* Appends every value of a multi-valued key, files first, then `-c`. */
 int para_config_get_all(struct para_strvec *out, struct para_config *config,
 			const char *key);

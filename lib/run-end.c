@@ -260,11 +260,15 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 
 	a->finished = para_now_ms();
 	para_runlog_result(job->log, a);
-	retry = (a->state == PARA_STATE_FAILED ||
-		 a->state == PARA_STATE_TIMED_OUT ||
-		 a->state == PARA_STATE_UNVERIFIED) &&
-		job->tries <= run->opts.retries && !run->interrupted &&
-		!job->note;
+	/* a task stopped for the machine's sake is no failure of its own */
+	if (a->state == PARA_STATE_PREEMPTED)
+		job->free_tries++;
+	retry = (a->state == PARA_STATE_PREEMPTED ||
+		 ((a->state == PARA_STATE_FAILED ||
+		   a->state == PARA_STATE_TIMED_OUT ||
+		   a->state == PARA_STATE_UNVERIFIED) &&
+		  job->tries - job->free_tries <= run->opts.retries)) &&
+		!run->interrupted && !job->note;
 	if (para_run_update_state(run, job, para_run_set_result) < 0) {
 		char *msg = para_xstrfmt("cannot record the result of task '%s': %s",
 					 job->task.name, para_error_last());
@@ -273,9 +277,11 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 		free(msg);
 	}
 	if (retry) {
-		char *then = para_xstrfmt("; trying again (%d of %d)",
-					  job->tries + 1,
-					  run->opts.retries + 1);
+		char *then = a->state == PARA_STATE_PREEMPTED
+			? para_run_preempted_why(run, job)
+			: para_xstrfmt("; trying again (%d of %d)",
+				       job->tries - job->free_tries + 1,
+				       run->opts.retries + 1);
 
 		para_run_report_attempt(run, job, then);
 		free(then);
@@ -290,6 +296,8 @@ static enum para_task_state outcome(const struct para_run_job *job)
 {
 	if (job->cancelled)
 		return PARA_STATE_CANCELLED;
+	if (job->preempted)
+		return PARA_STATE_PREEMPTED;
 	if (job->timed_out)
 		return PARA_STATE_TIMED_OUT;
 	return job->last.code == 0 ? PARA_STATE_SUCCEEDED : PARA_STATE_FAILED;

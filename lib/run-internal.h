@@ -34,6 +34,9 @@ struct para_run_job {
 	long long timeout_at;		/* the attempt's own deadline */
 	long long kill_at;		/* SIGKILL due, monotonic ms, 0 for none */
 	int timed_out, cancelled;
+	int preempted;			/* stopped to free memory */
+	long long preempted_at;		/* MemAvailable then, bytes */
+	int free_tries;			/* attempts not counted as retries */
 	int log;
 	int log_failed;
 	char *log_path;
@@ -146,6 +149,20 @@ void para_run_report_skipped(struct para_run *run);
 int para_run_has_strays(struct para_run *run);
 void para_run_hunt(struct para_run *run);
 int para_run_hunting(struct para_run *run);
+
+/* run-admit.c: what the machine has to spare */
+void para_run_admit_init(struct para_run *run);
+void para_run_observe(struct para_run *run);
+void para_run_preempt(struct para_run *run);
+/* A start is over: --delay counts from now, not from before it. */
+void para_run_admit_started(struct para_run *run);
+/* Why a preempted task was stopped, to follow its result (malloc'd). */
+char *para_run_preempted_why(const struct para_run *run,
+			     const struct para_run_job *job);
+/* ms until admission should be looked at again, or -1. */
+long long para_run_admit_due(const struct para_run *run);
+/* Are ready tasks held back by the machine (so the run goes on)? */
+int para_run_admit_holding(const struct para_run *run);
 
 /* run-loop.c: waiting for and acting on events */
 int para_run_loop(struct para_run *run);

@@ -84,7 +84,8 @@ static long long next_due(const struct para_run_job *job)
 
 static int poll_timeout(struct para_run *run)
 {
-	long long now = para_monotonic_ms(), next = -1;
+	long long now = para_monotonic_ms(), next = -1,
+		  admit = para_run_admit_due(run);
 	size_t i;
 
 	for (i = 0; i < run->nr; i++) {
@@ -110,6 +111,8 @@ static int poll_timeout(struct para_run *run)
 			next = at;
 		break;
 	}
+	if (admit >= 0 && (next < 0 || admit < next))
+		next = admit;
 	return (int)next;
 }
 
@@ -218,8 +221,11 @@ int para_run_loop(struct para_run *run)
 	int error = 0;
 
 	for (;;) {
+		para_run_observe(run);
+		para_run_preempt(run);
 		para_run_start_ready(run);
-		if (!any_active(run) && !para_run_hunting(run))
+		if (!any_active(run) && !para_run_hunting(run) &&
+		    !para_run_admit_holding(run))
 			break;
 		if (run->out.tick)
 			run->out.tick(run->out.data, run);

@@ -9,6 +9,37 @@ void para_sched_init(struct para_sched *sched, int max)
 	memset(sched, 0, sizeof(*sched));
 	sched->max = max > 0 ? max : 1;
 	sched->slots = para_calloc((size_t)sched->max, 1);
+	sched->mem_available = sched->mem_base = -1;
+	sched->load = -1;
+	sched->last_start = -1;
+}
+
+void para_sched_set_limits(struct para_sched *sched,
+			   const struct para_sched_limits *limits)
+{
+	sched->limits = *limits;
+}
+
+void para_sched_observe(struct para_sched *sched, long long mem_available,
+			double load, long long now)
+{
+	sched->mem_available = mem_available;
+	if (sched->mem_base < 0)
+		sched->mem_base = mem_available;
+	sched->load = load;
+	sched->now = now;
+}
+
+void para_sched_restamp(struct para_sched *sched, long long now)
+{
+	sched->now = now;
+	if (sched->last_start >= 0)
+		sched->last_start = now;
+}
+
+void para_sched_set_mem(struct para_sched *sched, size_t job, long long mem)
+{
+	sched->jobs[job].mem = mem > 0 ? mem : 0;
 }
 
 void para_sched_dispose(struct para_sched *sched)
@@ -92,19 +123,96 @@ static int may_start(const struct para_sched *sched,
 	return 1;
 }
 
+/* What the machine's state holds back, whichever job it would be. */
+static enum para_sched_hold machine_hold(const struct para_sched *sched)
+{
+	const struct para_sched_limits *l = &sched->limits;
+
+	if (l->delay && sched->last_start >= 0 &&
+	    sched->now - sched->last_start < l->delay)
+		return PARA_SCHED_HOLD_DELAY;
+	if (l->memfree && sched->mem_available >= 0 &&
+	    sched->mem_available <= l->memfree)
+		return PARA_SCHED_HOLD_MEMORY;
+	if (l->load > 0 && sched->load >= 0 && sched->load > l->load)
+		return PARA_SCHED_HOLD_LOAD;
+	return PARA_SCHED_GO;
+}
+
+static int fits(const struct para_sched *sched,
+		const struct para_sched_job *job)
+{
+	if (!job->mem || sched->mem_base < 0 || !sched->running)
+		return 1;
+	return sched->mem_running + job->mem <=
+	       sched->mem_base - sched->limits.memfree;
+}
+
 int para_sched_next(size_t *out, struct para_sched *sched)
 {
+	enum para_sched_hold hold;
 	size_t i;
 
+	sched->hold = PARA_SCHED_GO;
 	if (sched->halted || sched->exclusive_running ||
 	    sched->running >= sched->max)
 		return 0;
-	for (i = 0; i < sched->nr; i++)
-		if (may_start(sched, &sched->jobs[i])) {
-			*out = i;
-			return 1;
+	hold = machine_hold(sched);
+	for (i = 0; i < sched->nr; i++) {
+		if (!may_start(sched, &sched->jobs[i]))
+			continue;
+		if (hold) {
+			sched->hold = hold;
+			return 0;
 		}
+		if (!fits(sched, &sched->jobs[i])) {
+			sched->hold = PARA_SCHED_HOLD_FIT;
+			continue;
+		}
+		*out = i;
+		return 1;
+	}
 	return 0;
+}
+
+long long para_sched_delay_left(const struct para_sched *sched)
+{
+	long long left;
+
+	if (sched->hold != PARA_SCHED_HOLD_DELAY)
+		return 0;
+	left = sched->last_start + sched->limits.delay - sched->now;
+	return left > 0 ? left : 1;
+}
+
+int para_sched_victim(size_t *out, struct para_sched *sched)
+{
+	const struct para_sched_limits *l = &sched->limits;
+	size_t i, found = 0;
+	int any = 0;
+
+	if (!l->memfree || sched->mem_available < 0 ||
+	    sched->mem_available >= l->memfree / 2)
+		return 0;
+	for (i = 0; i < sched->nr; i++) {
+		const struct para_sched_job *job = &sched->jobs[i];
+
+		if (job->state != PARA_SCHED_RUNNING)
+			continue;
+		if (job->stopping)
+			return 0;
+		if (!any || job->started > sched->jobs[found].started)
+			found = i;
+		any = 1;
+	}
+	if (any)
+		*out = found;
+	return any;
+}
+
+void para_sched_stopping(struct para_sched *sched, size_t job)
+{
+	sched->jobs[job].stopping = 1;
 }
 
 void para_sched_start(struct para_sched *sched, size_t job)
@@ -117,7 +225,11 @@ void para_sched_start(struct para_sched *sched, size_t job)
 	sched->slots[slot] = 1;
 	j->slot = slot;
 	j->state = PARA_SCHED_RUNNING;
+	j->started = ++sched->starts;
+	j->stopping = 0;
 	sched->running++;
+	sched->mem_running += j->mem;
+	sched->last_start = sched->now;
 	if (j->exclusive)
 		sched->exclusive_running = 1;
 }
@@ -129,7 +241,9 @@ static void stop(struct para_sched *sched, struct para_sched_job *job)
 	if (job->slot >= 0)
 		sched->slots[job->slot] = 0;
 	job->slot = -1;
+	job->stopping = 0;
 	sched->running--;
+	sched->mem_running -= job->mem;
 	if (job->exclusive)
 		sched->exclusive_running = 0;
 }
@@ -215,7 +329,8 @@ int para_sched_stuck(struct para_sched *sched)
 {
 	size_t dummy;
 
+	/* a job that the machine holds back is ready, not stuck */
 	return !sched->halted && !sched->running &&
 	       para_sched_count(sched, PARA_SCHED_WAITING) &&
-	       !para_sched_next(&dummy, sched);
+	       !para_sched_next(&dummy, sched) && !sched->hold;
 }

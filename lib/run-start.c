@@ -221,7 +221,7 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 	job->last.number = job->attempt;
 	job->last.started = para_now_ms();
 	job->last.code = -1;
-	job->timed_out = job->cancelled = 0;
+	job->timed_out = job->cancelled = job->preempted = 0;
 	job->kill_at = 0;
 	write_header(run, job);
 	if (!is_dir(job->task.worktree)) {
@@ -314,8 +314,10 @@ void para_run_start_ready(struct para_run *run)
 {
 	size_t i;
 
-	while (!run->interrupted && para_sched_next(&i, &run->sched))
+	while (!run->interrupted && para_sched_next(&i, &run->sched)) {
 		start_job(run, &run->jobs[i]);
+		para_run_admit_started(run);
+	}
 	if (!para_sched_stuck(&run->sched))
 		return;
 	for (i = 0; i < run->nr; i++) {

@@ -25,6 +25,7 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 	run->base_env = (struct para_strvec)PARA_STRVEC_INIT;
 	para_run_base_environment(&run->base_env);
 	para_sched_init(&run->sched, opts->jobs);
+	para_run_admit_init(run);
 	*out = run;
 	return 0;
 }

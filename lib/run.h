@@ -30,6 +30,9 @@ struct para_run_options {
 	int retry_fresh;		/* a retry starts where the attempt did */
 	long long timeout;		/* ms, 0 for none */
 	long long grace;		/* ms between SIGTERM and SIGKILL */
+	long long memfree;		/* bytes of MemAvailable to keep, 0 off */
+	double load;			/* most 1-minute load for a start, 0 off */
+	long long delay;		/* ms between two starts, 0 off */
 	const char *command;		/* para.command, or NULL */
 	const char *launcher;		/* para.launcher, or NULL */
 	const char *verify;		/* para.verify, or NULL */

@@ -62,6 +62,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_EMPTY:
 	case PARA_STATE_ORPHANED:
 	case PARA_STATE_CANCELLED:
+	case PARA_STATE_PREEMPTED:
 	case PARA_STATE_SKIPPED:
 	case PARA_STATE_CONFLICT:
 		return COLOR_MAGENTA;

@@ -15,6 +15,7 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_TIMED_OUT] = "timed-out",
 	[PARA_STATE_UNVERIFIED] = "unverified",
 	[PARA_STATE_CANCELLED] = "cancelled",
+	[PARA_STATE_PREEMPTED] = "preempted",
 	[PARA_STATE_SKIPPED] = "skipped",
 	[PARA_STATE_ORPHANED] = "orphaned",
 	[PARA_STATE_LOST] = "lost",
