@@ -56,6 +56,8 @@ static void print_dry_run(const struct para_add *add)
 		const struct para_task *t = para_add_task(add, i);
 
 		printf("would create task '%s'\n", t->name);
+		if (t->title)
+			printf("  issue:    #%s %s\n", t->issue, t->title);
 		printf("  branch:   %s (%s, from %s at %.12s)\n", t->branch,
 		       t->reused_branch ? "existing" : "new", t->base_ref,
 		       t->base);

@@ -197,21 +197,16 @@ int para_issue_read(struct para_issue *out, struct para_repo *repo,
 {
 	struct para_strbuf json = PARA_STRBUF_INIT;
 	struct para_strvec env = PARA_STRVEC_INIT;
-	const char *command = NULL;
 	char *what = para_xstrfmt("cannot read issue #%s", number);
 	int error;
 
 	para_strvec_pushf(&env, "PARA_ISSUE=%s", number);
-
 	if (!number[0] || number[strspn(number, "0123456789")])
 		error = para_error_set(PARA_EINVALID, "invalid issue '%s'",
 				       number);
-	else if ((error = para_config_string(&command, config,
-					     "para.issueCommand")) < 0 ||
-		 (error = para_tracker_run(&json, repo, "para.issueCommand",
-					   command, &env, what, OFFLINE_HINT)) < 0)
-		;
-	else
+	else if ((error = para_tracker_run(&json, repo, config,
+					   "para.issueCommand", &env, what,
+					   OFFLINE_HINT)) == 0)
 		error = para_issue_parse(out, number, json.buf, json.len);
 	para_strbuf_dispose(&json);
 	para_strvec_dispose(&env);
@@ -234,8 +229,8 @@ int para_issue_parse_list(struct para_strvec *out, const char *json,
 		long long n = 0;
 		char digits[32];
 
-		if (para_json_value_int(&n, para_json_get(&doc->v[i], "number"), 1,
-				  999999999999LL) < 0) {
+		if (para_json_value_int(&n, para_json_get(&doc->v[i], "number"),
+					1, 999999999999LL) < 0) {
 			error = para_error_set(PARA_EINVALID, "item %zu has no "
 					       "\"number\" that is an issue's",
 					       i + 1);
@@ -254,16 +249,13 @@ int para_issue_list(struct para_strvec *out, struct para_repo *repo,
 {
 	struct para_strbuf json = PARA_STRBUF_INIT;
 	struct para_strvec env = PARA_STRVEC_INIT;
-	const char *command = NULL;
 	char *what = para_xstrfmt("cannot list the issues for '%s'", query);
 	int error;
 
 	para_strvec_pushf(&env, "PARA_QUERY=%s", query);
-
-	if ((error = para_config_string(&command, config,
-					"para.issueListCommand")) < 0 ||
-	    (error = para_tracker_run(&json, repo, "para.issueListCommand",
-				      command, &env, what, NULL)) < 0)
+	if ((error = para_tracker_run(&json, repo, config,
+				      "para.issueListCommand", &env, what,
+				      NULL)) < 0)
 		goto out;
 	if ((error = para_issue_parse_list(out, json.buf, json.len)) < 0)
 		prefix_error(error, what, "para.issueListCommand printed no "

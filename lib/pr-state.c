@@ -147,17 +147,15 @@ static int ask(struct para_pr_state *st, struct para_repo *repo,
 {
 	struct para_strbuf json = PARA_STRBUF_INIT;
 	struct para_strvec env = PARA_STRVEC_INIT;
-	const char *command = NULL;
 	char *what = para_xstrfmt("cannot refresh the pull request of task "
 				  "'%s'", task->name);
 	int error;
 
 	para_task_env_build(&env, task, 0, NULL);
 	para_strvec_pushf(&env, "PARA_PR_URL=%s", task->pr_url);
-	if ((error = para_config_string(&command, config,
-					"para.prStateCommand")) < 0 ||
-	    (error = para_tracker_run(&json, repo, "para.prStateCommand",
-				      command, &env, what, NULL)) < 0)
+	if ((error = para_tracker_run(&json, repo, config,
+				      "para.prStateCommand", &env, what,
+				      NULL)) < 0)
 		goto out;
 	if ((error = para_pr_state_parse(st, json.buf, json.len)) < 0) {
 		char *cause = para_strdup(para_error_last());

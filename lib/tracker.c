@@ -8,14 +8,17 @@
 #define STDERR_SHOWN 2000
 
 int para_tracker_run(struct para_strbuf *out, struct para_repo *repo,
-		     const char *key, const char *command,
+		     struct para_config *config, const char *key,
 		     const struct para_strvec *env, const char *what,
 		     const char *hint)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
 	struct para_strbuf err = PARA_STRBUF_INIT;
+	const char *command = NULL;
 	int status;
 
+	if ((status = para_config_string(&command, config, key)) < 0)
+		return status;
 	cmd.dir = para_repo_git_cwd(repo);
 	cmd.out = out;
 	cmd.err = &err;

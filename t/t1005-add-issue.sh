@@ -5,6 +5,8 @@ test_description='git para add --issue: the issue is read and declares its task'
 . ./test-lib.sh
 . "$T_DIR/lib-gh.sh"
 
+command -v jq >/dev/null 2>&1 && test_set_prereq JQ
+
 SQ="'"
 
 # get <task> [<option>] <key>: a field of the task's state
@@ -72,6 +74,16 @@ test_expect_success '--prompt-file is appended too' '
 	printf "Solve issue #44: Docs\n\nWrite them.\n\nhttps://github.com/example/shop/issues/44\n\nFrom the file.\n\n" >expect &&
 	get issue-44 task.prompt >actual &&
 	test_cmp expect actual
+'
+
+test_expect_success '--dry-run shows the issue and its declarations, makes nothing' '
+	gh_issue 47 "Dry" "Paths: src/dry/
+Locks: db" &&
+	(cd repo && git para add --dry-run --issue 47 >../out) &&
+	test_grep "^  issue:    #47 Dry\$" out &&
+	test_grep "^  domain:   src/dry\$" out &&
+	test_grep "^  locks:    db\$" out &&
+	test_no_task_at issue-47
 '
 
 test_expect_success '--offline does not read the issue' '
@@ -347,6 +359,32 @@ test_expect_success 'several issues offline' '
 	(cd repo && git para add --offline --issue 120 --issue "#121") &&
 	echo "Solve issue #121" >expect && get issue-121 task.prompt >actual &&
 	test_cmp expect actual
+'
+
+test_expect_success JQ 'the GitLab variant of the manual, with glab' '
+	cat >"$TRASH_DIRECTORY/bin/glab" <<-\EOF &&
+	#!/bin/sh
+	case "$1 $2" in
+	"issue view")
+		test "$4 $5" = "--output json" || exit 2
+		printf "%s\n" "{\"id\":9001,\"iid\":$3,\"project_id\":7,\"title\":\"From GitLab\",\"description\":\"Paths: src/gl/\",\"state\":\"opened\",\"labels\":[\"ready\"],\"web_url\":\"https://gitlab.com/shop/shop/-/issues/$3\"}" ;;
+	"issue list")
+		test "$3 $4 $5 $6" = "--search $PARA_QUERY --output json" || exit 2
+		echo "[{\"id\":9002,\"iid\":131,\"title\":\"x\"},{\"id\":9003,\"iid\":132,\"title\":\"y\"}]" ;;
+	*) echo "glab: unknown $*" >&2; exit 1 ;;
+	esac
+	EOF
+	chmod +x "$TRASH_DIRECTORY/bin/glab" &&
+	(cd repo &&
+	 git config para.issueCommand "glab issue view \"\$PARA_ISSUE\" --output json | jq \"{number: .iid, title, body: .description, url: .web_url}\"" &&
+	 git config para.issueListCommand "glab issue list --search \"\$PARA_QUERY\" --output json | jq \"map({number: .iid})\"" &&
+	 git para add --issue 130 && git para add --allow-overlap --issues ready &&
+	 git config --unset para.issueCommand && git config --unset para.issueListCommand) &&
+	echo src/gl >expect && get issue-130 task.path >actual && test_cmp expect actual &&
+	echo "From GitLab" >expect && get issue-132 task.title >actual &&
+	test_cmp expect actual &&
+	get issue-130 task.prompt >actual &&
+	test_grep "^https://gitlab.com/shop/shop/-/issues/130\$" actual
 '
 
 test_done

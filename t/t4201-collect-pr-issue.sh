@@ -225,4 +225,30 @@ test_expect_success 'a named task without a pull request' '
 	test_grep "nosuch" err
 '
 
+test_expect_success JQ 'the GitLab variant of the manual reads glab mr view' '
+	cat >"$TRASH_DIRECTORY/bin/glab" <<-\EOF &&
+	#!/bin/sh
+	test "$1 $2 $4 $5" = "mr view --output json" || exit 2
+	case "$3" in
+	solve/issue-41) echo "{\"iid\":1,\"state\":\"merged\",\"merged_at\":\"2026-02-01T00:00:00Z\",\"head_pipeline\":{\"status\":\"success\"}}" ;;
+	solve/issue-42) echo "{\"iid\":2,\"state\":\"opened\",\"merged_at\":null,\"head_pipeline\":{\"status\":\"failed\"}}" ;;
+	solve/issue-43) echo "{\"iid\":3,\"state\":\"opened\",\"merged_at\":null,\"head_pipeline\":{\"status\":\"running\"}}" ;;
+	*) echo "{\"iid\":4,\"state\":\"closed\",\"merged_at\":null,\"head_pipeline\":null}" ;;
+	esac
+	EOF
+	chmod +x "$TRASH_DIRECTORY/bin/glab" &&
+	sed -n "s/^\$ git config para.prStateCommand //p" \
+		"$T_DIR/../Documentation/git-para-collect.adoc" >cmd &&
+	eval "git config para.prStateCommand $(cat cmd)" &&
+	git para collect --refresh issue-41 issue-42 issue-43 readme >out &&
+	git config --unset para.prStateCommand &&
+	cat >expect <<-EOF &&
+	task ${SQ}issue-41${SQ}: pull request merged, checks passing
+	task ${SQ}issue-42${SQ}: pull request open, checks failing
+	task ${SQ}issue-43${SQ}: pull request open, checks pending
+	task ${SQ}readme${SQ}: pull request closed, checks none
+	EOF
+	test_cmp expect out
+'
+
 test_done
