@@ -227,7 +227,10 @@ test_expect_success 'an issue number is digits, checked before anything runs' '
 	(cd repo && test_expect_code 128 git para add --issue "1;touch pwned" 2>../err) &&
 	test_grep "invalid issue" err &&
 	test_path_is_missing "$GH_DIR/log" &&
-	test_path_is_missing repo/pwned && test_path_is_missing pwned
+	test_path_is_missing repo/pwned && test_path_is_missing pwned &&
+	(cd repo && test_expect_code 128 git para add --issue 1$(printf "%070d" 0) 2>../err) &&
+	test_grep "^fatal: invalid issue .10*.: expected a number like 42 or #42\$" err &&
+	test_path_is_missing "$GH_DIR/log"
 '
 
 test_expect_success 'nothing from an issue is ever run' '
