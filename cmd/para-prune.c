@@ -17,13 +17,14 @@
 #include "prune.h"
 #include "prune-attic.h"
 #include "prune-remote.h"
+#include "pr-state.h"
 #include "repo.h"
 #include "task-select.h"
 #include "task-state.h"
 #include "usage.h"
 
 static const char *const prune_usage[] = {
-	"git para prune [-n | --dry-run] [-f | --force] [-v] [--remote] [--all | <task>...]",
+	"git para prune [-n | --dry-run] [-f | --force] [-v] [--closed] [--remote] [--all | <task>...]",
 	"git para prune --list-attic",
 	"git para prune [-n | --dry-run] --drop-attic <name>...",
 	"git para prune [-n | --dry-run] --expire-attic=<age>",
@@ -38,6 +39,8 @@ struct prune_ctx {
 	char *integration;
 	struct para_strvec precious;
 	const char *remote;	/* --remote: para.remote, else NULL */
+	int closed;		/* --closed */
+	struct para_strvec pr_unknown;	/* tasks whose PR state failed */
 };
 
 /*
@@ -52,6 +55,9 @@ static void report(struct prune_ctx *ctx, const char *name, const char *note,
 	if (ctx->verbose && v->how.how) {
 		para_merged_describe(&how, &v->how);
 		para_strbuf_addstr(&how, "; ");
+	} else if (ctx->verbose && (v->pr_merged || v->pr_closed)) {
+		para_strbuf_addf(&how, "pull request %s; ",
+				 v->pr_merged ? "merged" : "closed");
 	}
 	if (ctx->verbose && freed >= 0) {
 		para_strbuf_addstr(&space, "; ");
@@ -242,8 +248,11 @@ static int decide(struct prune_ctx *ctx, const struct para_task *t,
 	if (!named && !para_prune_finished_with(v)) {
 		if (ctx->verbose)
 			printf("Keeping task '%s': %s\n", t->name,
-			       why ? why : v->own_commits ? "not merged" :
-			       "no commits of its own");
+			       why ? why : !v->own_commits ?
+			       "no commits of its own" : v->pr_open ?
+			       "its pull request is open" : v->pr_closed ?
+			       "its pull request was closed (see --closed)" :
+			       "not merged");
 		ret = 0;
 	} else if (why && (!ctx->force || v->not_worktree || v->locked)) {
 		ret = refuse(ctx, t, v, why);
@@ -253,6 +262,33 @@ static int decide(struct prune_ctx *ctx, const struct para_task *t,
 	}
 	free(why);
 	return ret;
+}
+
+/*
+ * Asks para.prStateCommand what became of each pull request first (it
+ * takes the task's lock, which prune_one holds): one that cannot say is
+ * a warning, and its recorded state is then no ground for removal.
+ */
+static void refresh_prs(struct prune_ctx *ctx, const struct para_strvec *names)
+{
+	struct para_task t;
+	size_t i;
+
+	for (i = 0; i < names->nr; i++) {
+		if (para_task_name_validate(names->v[i]) < 0 ||
+		    para_state_load(&t, ctx->repo, names->v[i]) < 0) {
+			para_error_clear();
+			continue;
+		}
+		if (t.pr_url && *t.pr_url &&
+		    para_pr_state_refresh(NULL, ctx->repo, ctx->config,
+					  t.name) < 0) {
+			warning("%s; task '%s' is kept unless merged otherwise",
+				para_error_last(), t.name);
+			para_strvec_push(&ctx->pr_unknown, t.name);
+		}
+		para_task_dispose(&t);
+	}
 }
 
 static int prune_one(struct prune_ctx *ctx, const char *name, int named)
@@ -277,6 +313,9 @@ static int prune_one(struct prune_ctx *ctx, const char *name, int named)
 		return ret;
 	}
 	para_prune_judge(&v, ctx->repo, &t, ctx->integration, &ctx->precious);
+	v.closed_ok = ctx->closed;
+	if (para_strvec_contains(&ctx->pr_unknown, name))
+		para_prune_pr_unknown(&v);
 	/* a 'git para run' holds this lock while it runs the task */
 	what = para_xstrfmt("running/%s", name);
 	if (para_state_lock(&running, ctx->repo, what, 0) == PARA_ELOCKED)
@@ -373,6 +412,8 @@ int cmd_main(int argc, const char **argv)
 		OPT_BOOL('f', "force", &ctx.force,
 			 "remove refused tasks too, keeping their work in refs/para/attic"),
 		OPT_BOOL(0, "all", &all, "consider every task"),
+		OPT_BOOL(0, "closed", &ctx.closed,
+			 "also remove tasks whose pull request was closed, keeping their tips in the attic"),
 		OPT_BOOL(0, "remote", &remote,
 			 "also delete the branches of merged tasks on para.remote"),
 		OPT_BOOL('v', "verbose", &ctx.verbose,
@@ -392,10 +433,11 @@ int cmd_main(int argc, const char **argv)
 		usage_msg_opt("--all cannot be used with task names",
 			      prune_usage, options);
 	if (list && (all || argc || ctx.force || ctx.dry_run || drop || expire ||
-		     remote))
+		     remote || ctx.closed))
 		usage_msg_opt("--list-attic takes no other option",
 			      prune_usage, options);
-	if ((drop || expire) && (all || ctx.force || remote || (drop && expire)))
+	if ((drop || expire) && (all || ctx.force || remote || ctx.closed ||
+				 (drop && expire)))
 		usage_msg_opt("--drop-attic and --expire-attic take no other "
 			      "option but --dry-run", prune_usage, options);
 	if (drop && !argc)
@@ -424,6 +466,7 @@ int cmd_main(int argc, const char **argv)
 	if (para_state_lock(&lock, ctx.repo, "tasks", PARA_LOCK_WAIT) < 0 ||
 	    para_task_select(&names, ctx.repo, argv, argc, 0) < 0)
 		die_lib();
+	refresh_prs(&ctx, &names);
 	for (i = 0; i < names.nr; i++)
 		if (prune_one(&ctx, names.v[i], argc || all) < 0)
 			failed = 1;
@@ -431,6 +474,7 @@ int cmd_main(int argc, const char **argv)
 out:
 	para_strvec_dispose(&names);
 	para_strvec_dispose(&ctx.precious);
+	para_strvec_dispose(&ctx.pr_unknown);
 	free(ctx.integration);
 	para_config_free(ctx.config);
 	para_repo_free(ctx.repo);

@@ -73,7 +73,7 @@ int para_prune_remote_check(struct para_prune_remote *out,
 	if (sb.len < GIT_OID_HEXSZ || sb.buf[GIT_OID_HEXSZ] != '\t')
 		goto out;	/* not there */
 	snprintf(out->tip, sizeof(out->tip), "%.*s", GIT_OID_HEXSZ, sb.buf);
-	if (!v->merged)
+	if (!v->merged && !v->pr_merged)
 		out->state = PARA_PRUNE_REMOTE_UNMERGED;
 	else if (!*v->tip || !holds(repo, v->tip, out->tip))
 		out->state = PARA_PRUNE_REMOTE_AHEAD;

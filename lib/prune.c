@@ -12,6 +12,7 @@
 #include "prune.h"
 #include "prune-attic.h"
 #include "prune-precious.h"
+#include "pr-state.h"
 #include "status-gather.h"
 #include "task-state.h"
 #include "worktree.h"
@@ -64,7 +65,13 @@ static void judge_commits(struct para_prune_verdict *v,
 		    para_merged_check(&v->how, repo, &tip, targets, 2) == 1;
 	para_error_clear();
 	v->pr = t->pr_url && *t->pr_url;
-	v->elsewhere = v->merged || v->pr || found_elsewhere(repo, ref, v->tip);
+	v->tip_elsewhere = found_elsewhere(repo, ref, v->tip);
+	v->elsewhere = v->merged || v->pr || v->tip_elsewhere;
+	if (v->pr && t->pr_state) {
+		v->pr_merged = para_pr_state_merged(t);
+		v->pr_closed = !strcmp(t->pr_state, "closed");
+		v->pr_open = !strcmp(t->pr_state, "open");
+	}
 out:
 	free(ref);
 }
@@ -207,18 +214,28 @@ int para_prune_finished_with(const struct para_prune_verdict *v)
 		return 0;
 	if (v->worktree_gone)
 		return !v->own_commits || v->elsewhere;
-	return v->own_commits && (v->merged || v->pr);
+	/* a merged pull request holds the tip only if it was pushed */
+	return v->own_commits &&
+	       (v->merged || (v->pr_merged && v->tip_elsewhere) ||
+		(v->pr_closed && v->closed_ok));
+}
+
+void para_prune_pr_unknown(struct para_prune_verdict *v)
+{
+	v->pr_merged = v->pr_closed = v->pr_open = 0;
 }
 
 int para_prune_keeps_work(const struct para_prune_verdict *v)
 {
 	return v->dirty || v->precious.nr || v->head_unique ||
+	       (v->pr_closed && v->closed_ok && !v->merged && !v->branch_gone) ||
 	       (v->own_commits && !v->elsewhere && !v->branch_gone);
 }
 
 int para_prune_deletes_branch(const struct para_prune_verdict *v)
 {
-	return !v->branch_gone && (v->merged || para_prune_keeps_work(v));
+	return !v->branch_gone && (v->merged || para_prune_keeps_work(v) ||
+				   (v->pr_merged && v->tip_elsewhere));
 }
 
 const char *para_prune_refusal(const struct para_prune_verdict *v)

@@ -27,11 +27,23 @@ struct para_prune_verdict {
 				   integration branch */
 	struct para_merged how;	/* how, when it has commits of its own */
 	int pr;			/* pushed with a PR recorded */
+	int pr_merged;		/* ... last seen merged (lib/pr-state.h) */
+	int pr_closed;		/* ... last seen closed unmerged */
+	int pr_open;		/* ... last seen open */
+	int closed_ok;		/* the caller counts closed ones as done
+				   (their tips kept in the attic) */
+	int tip_elsewhere;	/* the tip is in another ref (pushed) */
 	int elsewhere;		/* tip reachable from another ref */
 	int head_unique;	/* worktree HEAD off the branch, in no ref */
 	int cwd_inside;		/* the current directory is inside its worktree */
 	char tip[GIT_OID_HEXSZ + 1];
 };
+
+/*
+ * Forgets what the task's pull request was last seen as: its state
+ * could not be read now, and an old one is no ground for removal.
+ */
+void para_prune_pr_unknown(struct para_prune_verdict *v);
 
 /*
  * Judges task `t`; `integration` is the full name of the integration

@@ -303,10 +303,26 @@ static void pushed_with_pr_is_finished_with(void **state)
 
 	(void)state;
 	v.own_commits = v.pr = v.elsewhere = 1;
+	/* a pull request whose state is not known yet keeps the task */
+	assert_false(para_prune_finished_with(&v));
+	v.pr_open = 1;
+	assert_false(para_prune_finished_with(&v));
+	v.pr_open = 0;
+	v.pr_merged = 1;
+	/* merged, but the tip was never pushed: it would be lost */
+	assert_false(para_prune_finished_with(&v));
+	v.tip_elsewhere = 1;
 	assert_true(para_prune_finished_with(&v));
 	assert_null(para_prune_refusal(&v));
 	assert_false(para_prune_keeps_work(&v));
-	assert_false(para_prune_deletes_branch(&v));
+	assert_true(para_prune_deletes_branch(&v));
+	para_prune_pr_unknown(&v);
+	assert_false(para_prune_finished_with(&v));
+	v.pr_closed = 1;
+	assert_false(para_prune_finished_with(&v));
+	v.closed_ok = 1;
+	assert_true(para_prune_finished_with(&v));
+	assert_true(para_prune_keeps_work(&v));
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
