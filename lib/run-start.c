@@ -186,6 +186,13 @@ static int fresh_start(struct para_run *run, struct para_run_job *job)
 	if (!run->opts.retry_fresh || run->opts.exec_argv || !start ||
 	    !is_retry(job))
 		return 0;
+	/* the conflicts `git para resolve` left are the task, not its work */
+	if (!para_git(NULL, NULL, wt, "rev-parse", "-q", "--verify",
+		      "MERGE_HEAD", NULL)) {
+		para_runlog_note(job->log, "a merge is in progress: attempt "
+				 "%d goes on from what it left", job->attempt);
+		return 0;
+	}
 	if ((para_worktree_is_dirty(wt) &&
 	     (error = para_prune_attic_commit(wt, job->task.name,
 						  NULL)) < 0) ||

@@ -505,12 +505,12 @@ test_expect_success 'the state hook sees unverified and empty' '
 
 test_expect_success 'a run that dies while verifying leaves the task orphaned, then lost' '
 	(cd repo && git para add -q --command "echo x >crashed.txt" \
-		--verify "sleep 30" vcrash) &&
+		--verify "touch verifying; sleep 30" vcrash) &&
 	(
 		cd repo &&
 		{ git-para-run vcrash >../out 2>&1 & } &&
 		echo $! >../pid &&
-		test_wait_for 10 grep -q "verify: sleep 30" .git/para/logs/vcrash.log &&
+		test_wait_for 10 test -e ../repo-worktrees/vcrash/verifying &&
 		kill -KILL $(cat ../pid) &&
 		wait $(cat ../pid)
 		test $? = 137
@@ -532,6 +532,43 @@ test_expect_success 'a fresh retry of the lost task keeps what it left' '
 	git -C repo cat-file -e refs/para/attic/vcrash-attempt-1:crashed.txt &&
 	test_grep "^=== git para run: attempt 1 kept as refs/para/attic/vcrash-attempt-1" \
 		repo/.git/para/logs/vcrash.log
+'
+
+test_expect_success 'a retry never starts afresh in the middle of a merge' '
+	cat >merge-agent <<-EOF &&
+	#!/bin/sh
+	git rev-parse -q --verify MERGE_HEAD >>"$TRASH_DIRECTORY/merge-heads" ||
+		echo none >>"$TRASH_DIRECTORY/merge-heads"
+	test -e "$TRASH_DIRECTORY/merge-ok" || {
+		touch "$TRASH_DIRECTORY/merge-ok"
+		exit 1
+	}
+	echo resolved >README
+	EOF
+	chmod +x merge-agent &&
+	(cd repo && git para add -q --command "${SQ}$TRASH_DIRECTORY/merge-agent${SQ}" mid) &&
+	git -C repo branch mid-other main &&
+	(
+		cd repo && git checkout -q mid-other &&
+		echo other >README && git commit -q -a -m other &&
+		git checkout -q main
+	) &&
+	(
+		cd repo-worktrees/mid &&
+		echo mine >README && git commit -q -a -m mine &&
+		test_must_fail git merge -q mid-other
+	) &&
+	other=$(git -C repo rev-parse mid-other) &&
+	git -C repo para run --retries 1 --retry-fresh mid >out &&
+	test_grep "^mid: succeeded" out &&
+	printf "%s\n" $other $other >expect &&
+	test_cmp expect merge-heads &&
+	test_grep "a merge is in progress: attempt 2 goes on from what it left" \
+		repo/.git/para/logs/mid.log &&
+	test_must_fail git -C repo rev-parse -q --verify refs/para/attic/mid-attempt-1 &&
+	git -C repo rev-parse solve/mid^2 >actual &&
+	echo $other >expect &&
+	test_cmp expect actual
 '
 
 test_done
