@@ -390,4 +390,23 @@ test_expect_success JQ 'the GitLab variant of the manual, with glab' '
 	test_grep "^https://gitlab.com/shop/shop/-/issues/130\$" actual
 '
 
+test_expect_success 'a manifest names a task by its issue in after, and reads no issue' '
+	rm -f "$GH_DIR/log" &&
+	cat >m.ini <<-\EOF &&
+	[first]
+	issue = 140
+	paths = m1/
+
+	[second]
+	paths = m2/
+	after = "#140" first
+	EOF
+	(cd repo && git para add --from ../m.ini) &&
+	echo first >expect && get second --get-all task.after >actual &&
+	test_cmp expect actual &&
+	echo "Solve issue #140" >expect && get first task.prompt >actual &&
+	test_cmp expect actual &&
+	test_path_is_missing "$GH_DIR/log"
+'
+
 test_done
