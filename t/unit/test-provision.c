@@ -24,6 +24,8 @@ struct fixture {
 	struct para_repo *repo;
 };
 
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int sh(const char *fmt, ...)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
