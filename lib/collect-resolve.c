@@ -164,6 +164,45 @@ static int set_resolving(struct para_task *task, void *payload)
 	return 0;
 }
 
+static int has_marker(const char *path)
+{
+	static const char *const marks[] = { "<<<<<<< ", ">>>>>>> ", NULL };
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	const char *line;
+	int found = 0, i;
+
+	if (para_strbuf_read_file(&sb, path) < 0) {
+		para_error_clear();	/* a file the task deleted is resolved */
+		return 0;
+	}
+	for (line = sb.buf; line && !found; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		for (i = 0; marks[i] && !found; i++)
+			found = !strncmp(line, marks[i], strlen(marks[i]));
+	}
+	para_strbuf_dispose(&sb);
+	return found;
+}
+
+int para_resolve_markers_left(char **file_out, const struct para_task *t)
+{
+	size_t i;
+
+	*file_out = NULL;
+	for (i = 0; t->resolving && i < t->conflicts.nr; i++) {
+		char *path = para_xstrfmt("%s/%s", t->worktree,
+					  t->conflicts.v[i]);
+		int found = has_marker(path);
+
+		free(path);
+		if (found) {
+			*file_out = para_strdup(t->conflicts.v[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int para_collect_resolve(struct para_resolve *out, struct para_repo *repo,
 			 const char *name, const char *with_task,
 			 const char *fallback)

@@ -35,6 +35,14 @@ int para_collect_resolve(struct para_resolve *out, struct para_repo *repo,
 			 const char *name, const char *with_task,
 			 const char *fallback);
 
+/*
+ * For the end of an attempt of a task being resolved: 1 with the first
+ * of its conflicting files that still holds a conflict marker line in
+ * `*file_out` (malloc'd), 0 when none does.
+ */
+struct para_task;
+int para_resolve_markers_left(char **file_out, const struct para_task *task);
+
 void para_resolve_dispose(struct para_resolve *resolve);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "changes.h"
 #include "clock.h"
+#include "collect-resolve.h"
 #include "error.h"
 #include "fs.h"
 #include "run-internal.h"
@@ -452,6 +453,19 @@ static void judge_work(struct para_run *run, struct para_run_job *job)
 	conclude(run, job);
 }
 
+/* A resolve that leaves conflict markers has not resolved anything. */
+static void check_resolved(struct para_run_job *job)
+{
+	char *file = NULL, *why;
+
+	if (para_resolve_markers_left(&file, &job->task) <= 0)
+		return;
+	why = para_xstrfmt("conflict markers are left in '%s'", file);
+	fail_commit(job, why);
+	free(why);
+	free(file);
+}
+
 void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 {
 	struct para_attempt *a = &job->last;
@@ -468,6 +482,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	}
 	reap(run, job);
 	a->state = outcome(job);
+	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv)
+		check_resolved(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted)
 		stage_changed_provisioned(run, job);

@@ -62,6 +62,14 @@ test_expect_success 'resolve merges the integration branch, conflicts left in pl
 	test_cmp expect actual
 '
 
+test_expect_success 'an attempt that leaves conflict markers fails, merge kept' '
+	test_expect_code 1 git -c para.command=true para run q >out 2>err &&
+	test_grep "q: failed: conflict markers are left in .README." out &&
+	test "$(collect_get q run.state) $(collect_get q collect.resolving)" = "failed para/integration" &&
+	git -C "$(collect_wt q)" rev-parse -q --verify MERGE_HEAD &&
+	test_grep "^<<<<<<<" "$(collect_wt q)/README"
+'
+
 test_expect_success 'run gives the task PARA_CONFLICTS and a prompt to resolve them' '
 	git para run q >out 2>err &&
 	test_grep "^conflicts: README\$" "$AGENT_LOG" &&
@@ -195,6 +203,16 @@ test_expect_success 'a branch the task has already: succeeded again, nothing mer
 	git rev-parse solve/y >actual &&
 	test_cmp expect actual &&
 	test "$(collect_get y run.state)" = succeeded
+'
+
+test_expect_success 'a task whose worktree is gone is refused' '
+	conflict_pair g1 g2 int/g &&
+	wt=$(collect_wt g2) &&
+	mv "$wt" "$wt.moved" &&
+	test_when_finished "mv \"$wt.moved\" \"$wt\"" &&
+	test_expect_code 128 git para resolve g2 2>err &&
+	test_grep "^fatal: the worktree of task .g2. is gone" err &&
+	test "$(collect_get g2 run.state)" = conflict
 '
 
 test_expect_success 'a branch that does not exist is refused' '

@@ -143,6 +143,19 @@ test_expect_success 'without names: every task not merged on, refusals named' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a task without a base ref or worktree is refused by name' '
+	git para add --base main s6 >/dev/null &&
+	git para add --base main s7 >/dev/null &&
+	git config -f "$(collect_state_file s6)" --unset task.baseRef &&
+	test_expect_code 1 git para sync s6 2>err &&
+	test_grep "^error: task .s6. records no base ref to follow: not synced" err &&
+	wt=$(collect_wt s7) &&
+	mv "$wt" "$wt.moved" &&
+	test_when_finished "mv \"$wt.moved\" \"$wt\"" &&
+	test_expect_code 1 git para sync s7 2>err &&
+	test_grep "^error: the worktree of task .s7. is gone: not synced" err
+'
+
 test_expect_success 'an unknown task is a fatal error' '
 	test_expect_code 128 git para sync nosuch 2>err &&
 	test_grep "^fatal: no such task .nosuch." err
