@@ -25,6 +25,8 @@ static const struct {
 	{ "add", "Create a task: a branch and a worktree with a path domain" },
 	{ "run", "Run the tasks' commands in parallel, in dependency order" },
 	{ "status", "Show the tasks, their progress and their changes" },
+	{ "stop", "Stop running tasks, whichever 'git para run' owns them" },
+	{ "wait", "Wait until tasks have ended, and exit as run would" },
 	{ "collect", "Check, merge, push and open pull requests for tasks" },
 	{ "resolve", "Send a task set aside by a conflict back to resolve it" },
 	{ "sync", "Move idle tasks onto the current tip of their base" },

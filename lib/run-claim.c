@@ -56,6 +56,7 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	free(task->start_commit);
 	task->start_commit = job->task.start_commit ?
 		para_strdup(job->task.start_commit) : NULL;
+	task->stop_requested = 0;
 }
 
 void para_run_set_result(struct para_task *task, const struct para_run *run,

@@ -164,6 +164,12 @@ long long para_run_admit_due(const struct para_run *run);
 /* Are ready tasks held back by the machine (so the run goes on)? */
 int para_run_admit_holding(const struct para_run *run);
 
+/*
+ * run-stop.c: `git para stop` asked (state field stopRequested, then
+ * SIGUSR1) to cancel some of our tasks: each goes as on an interrupt.
+ */
+void para_run_take_stops(struct para_run *run);
+
 /* run-loop.c: waiting for and acting on events */
 int para_run_loop(struct para_run *run);
 

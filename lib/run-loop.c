@@ -123,6 +123,8 @@ static void read_signals(struct para_run *run, int *chld)
 	while (read(run->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			*chld = 1;
+		else if (si.ssi_signo == SIGUSR1)
+			para_run_take_stops(run);
 		else
 			interrupt(run);
 	}

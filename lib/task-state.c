@@ -59,6 +59,7 @@ static const struct field fields[] = {
 	FIELD("run.exitcode", "exitCode", F_INT, exit_code),
 	FIELD("run.signal", "signal", F_INT, signal),
 	FIELD("run.slot", "slot", F_INT, slot),
+	FIELD("run.stoprequested", "stopRequested", F_LL, stop_requested),
 	FIELD("run.agentstate", "agentState", F_STR, agent_state),
 	FIELD("run.agentmessage", "agentMessage", F_STR, agent_message),
 	FIELD("run.startcommit", "startCommit", F_STR, start_commit),

@@ -61,6 +61,7 @@ struct para_task {
 	int exit_code;		/* -1 when none */
 	int signal;		/* terminating signal, 0 when none */
 	int slot;		/* PARA_SLOT of the current attempt, -1 when none */
+	long long stop_requested;	/* `git para stop` asked, ms; 0 */
 	char *agent_state;	/* the word the command reported, or NULL */
 	char *agent_message;	/* what it said with it, or NULL */
 	char *start_commit;	/* HEAD when the last attempt's command began */

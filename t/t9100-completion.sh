@@ -51,6 +51,8 @@ test_expect_success 'subcommands' '
 	add 
 	run 
 	status 
+	stop 
+	wait 
 	collect 
 	resolve 
 	sync 
@@ -70,8 +72,10 @@ test_expect_success 'options of git para itself' '
 '
 
 test_expect_success 'help completes the subcommands' '
-	test_completion "git para help st" "status " &&
+	test_completion "git para help sta" "status " &&
+	test_completion "git para help sto" "stop " &&
 	test_completion "git para help sync-" "sync-files " &&
+	test_completion "git para help w" "wait " &&
 	test_completion "git para help h" ""
 '
 
@@ -166,7 +170,7 @@ done
 
 # An option that takes a value other than a task must not be completed
 # with task names: each needs its entry in __git_para_complete_optarg.
-for sub in run status collect prune; do
+for sub in run status stop wait collect prune; do
 	prog=$PARA_BUILD_DIR/bin/git-para-$sub
 	test -x "$prog" || continue
 	test_expect_success "no task names as the value of an option of $sub" '

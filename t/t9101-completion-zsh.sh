@@ -53,6 +53,8 @@ test_expect_success 'subcommands' '
 	zsh_completion "git-para " "add
 run
 status
+stop
+wait
 collect
 resolve
 sync

@@ -18,7 +18,8 @@
 
 static sigset_t saved_mask;
 
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD,
+					SIGUSR1 };
 #define HANDLED_NR (sizeof(handled_signals) / sizeof(*handled_signals))
 
 int para_runner_init(void)

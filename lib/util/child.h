@@ -35,7 +35,7 @@ struct para_child {
 int para_runner_init(void);
 
 /*
- * Blocks SIGINT, SIGTERM, SIGHUP and SIGCHLD and returns a signalfd that
+ * Blocks SIGINT, SIGTERM, SIGHUP, SIGCHLD and SIGUSR1 and returns a signalfd that
  * reports them (restoring default dispositions first: a shell starts
  * background jobs with SIGINT ignored).  Children get the old mask back.
  */

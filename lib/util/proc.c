@@ -1,6 +1,8 @@
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/pidfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +187,98 @@ out:
 	free(path);
 	para_strbuf_dispose(&sb);
 	return value;
+}
+
+static int marked(pid_t pid, const char *const *env)
+{
+	size_t i;
+
+	for (i = 0; env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		char *name = para_strndup(env[i], (size_t)(eq - env[i]));
+		char *value = para_proc_getenv(pid, name);
+		int same = value && !strcmp(value, eq + 1);
+
+		free(name);
+		free(value);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
+/* pidfds of the marked processes, each checked after it was opened. */
+static size_t open_marked(int **out, const char *const *env)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t nr = 0, alloc = 0;
+	char *end;
+
+	*out = NULL;
+	while (d && (de = readdir(d))) {
+		long pid = strtol(de->d_name, &end, 10);
+		int fd;
+
+		if (*end || pid <= 1 || pid == (long)getpid())
+			continue;
+		/* opened first: checked second, the pid cannot be reused */
+		if ((fd = pidfd_open((pid_t)pid, 0)) < 0)
+			continue;
+		if (!marked((pid_t)pid, env)) {
+			close(fd);
+			continue;
+		}
+		if (nr == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			*out = para_realloc(*out, alloc * sizeof(**out));
+		}
+		(*out)[nr++] = fd;
+	}
+	if (d)
+		closedir(d);
+	return nr;
+}
+
+size_t para_proc_kill_marked(const char *const *env, long long grace_ms)
+{
+	long long kill_at = para_monotonic_ms() + grace_ms;
+	struct pollfd *pfd;
+	int *fds;
+	size_t nr = open_marked(&fds, env), i, left = nr;
+	int killed = 0;
+
+	pfd = para_calloc(nr + 1, sizeof(*pfd));
+	for (i = 0; i < nr; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+		pidfd_send_signal(fds[i], SIGTERM, NULL, 0);
+	}
+	while (left) {
+		long long ms = kill_at - para_monotonic_ms();
+
+		if (ms <= 0 && killed)
+			break;		/* SIGKILL a second ago: not ours to wait */
+		if (ms <= 0) {
+			for (i = 0; i < nr; i++)
+				if (pfd[i].fd >= 0)
+					pidfd_send_signal(pfd[i].fd, SIGKILL,
+							  NULL, 0);
+			killed = 1;
+			kill_at = para_monotonic_ms() + 1000;
+			ms = 1000;
+		}
+		if (poll(pfd, nr, (int)ms) < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < nr; i++)
+			if (pfd[i].fd >= 0 && pfd[i].revents) {
+				pfd[i].fd = -1;
+				left--;
+			}
+	}
+	for (i = 0; i < nr; i++)
+		close(fds[i]);
+	free(fds);
+	free(pfd);
+	return nr;
 }

@@ -45,4 +45,13 @@ void para_proc_kill_group(pid_t pgid, long long grace_ms);
  */
 char *para_proc_getenv(pid_t pid, const char *name);
 
+/*
+ * Terminates every process but this one whose environment holds each of
+ * the "NAME=value" entries of `env` (NULL-terminated): what escaped a
+ * process group (setsid, double forks) but still carries its marks.
+ * SIGTERM, then SIGKILL to those left after `grace_ms`.  Returns how
+ * many there were.
+ */
+size_t para_proc_kill_marked(const char *const *env, long long grace_ms);
+
 #endif
