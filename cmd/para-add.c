@@ -12,6 +12,8 @@
 #include "error.h"
 #include "parse-options.h"
 #include "repo.h"
+#include "size.h"
+#include "task.h"
 #include "usage.h"
 
 static const char *const add_usage[] = {
@@ -23,7 +25,7 @@ static const char *const add_usage[] = {
 
 struct add_options {
 	const char *branch, *base, *prompt, *prompt_file, *command;
-	const char *verify, *from, *query;
+	const char *verify, *from, *query, *mem, *cpus;
 	struct para_strvec issues, paths, after, locks;
 	int exclusive, allow_overlap, reuse_branch, sparse, dry_run, quiet;
 	int offline, no_copy, no_setup;
@@ -48,6 +50,18 @@ static void print_list(const char *label, const struct para_strvec *list)
 	putchar('\n');
 }
 
+static void print_resources(const struct para_task *t)
+{
+	char mem[32];
+
+	if (t->mem) {
+		para_size_format(mem, sizeof(mem), t->mem);
+		printf("  %-9s %s\n", "mem:", mem);
+	}
+	if (t->cpus)
+		printf("  %-9s %d\n", "cpus:", t->cpus);
+}
+
 static void print_dry_run(const struct para_add *add)
 {
 	size_t i;
@@ -68,6 +82,7 @@ static void print_dry_run(const struct para_add *add)
 		print_list("locks:", &t->locks);
 		if (t->exclusive)
 			printf("  exclusive\n");
+		print_resources(t);
 	}
 }
 
@@ -88,13 +103,13 @@ static void refuse_with_from(const struct add_options *o, int argc)
 	static const char *const names[] = {
 		"--issue", "--issues", "--branch", "--prompt", "--prompt-file",
 		"--command", "--verify", "--path", "--after", "--lock",
-		"--exclusive"
+		"--exclusive", "--mem", "--cpus"
 	};
 	int used[] = {
 		o->issues.nr > 0, !!o->query, !!o->branch, !!o->prompt,
 		!!o->prompt_file, !!o->command, !!o->verify,
 		o->paths.nr > 0, o->after.nr > 0,
-		o->locks.nr > 0, o->exclusive
+		o->locks.nr > 0, o->exclusive, !!o->mem, !!o->cpus
 	};
 	size_t i;
 
@@ -131,10 +146,16 @@ static void plan(struct para_add *add, const struct add_options *o,
 		name, NULL, o->branch, o->base, o->prompt,
 		o->prompt_file, o->command, o->verify, &o->paths, &o->after,
 		&o->locks,
-		o->exclusive
+		o->exclusive, 0, 0
 	};
 	size_t i;
 
+	if (o->mem && (para_size_parse(&in.mem, o->mem) < 0 || !in.mem))
+		die("invalid size '%s' for '--mem': expected e.g. 512M or 2G",
+		    o->mem);
+	if (o->cpus && para_task_cpus_parse(&in.cpus, o->cpus) < 0)
+		die("invalid number of CPUs '%s' for '--cpus': expected a whole number from 1 to %d",
+		    o->cpus, PARA_TASK_CPUS_MAX);
 	if (o->from) {
 		if (para_add_plan_manifest(add, o->from, o->base) < 0)
 			die_lib();
@@ -226,6 +247,10 @@ int cmd_main(int argc, const char **argv)
 			 "run the task alone"),
 		OPT_LIST(0, "lock", &o.locks, "<name>",
 			 "never run together with tasks holding lock <name>"),
+		OPT_STRING(0, "mem", &o.mem, "<size>",
+			   "the memory the task needs (e.g. 4G)"),
+		OPT_STRING(0, "cpus", &o.cpus, "<n>",
+			   "the CPUs the task needs"),
 		OPT_STRING('m', "prompt", &o.prompt, "<text>",
 			   "the task's prompt"),
 		OPT_STRING(0, "prompt-file", &o.prompt_file, "<file>",

@@ -305,6 +305,8 @@ static int set_running(struct para_add_entry *e, const struct para_add_input *in
 		para_strvec_push(&e->task.locks, locks->v[i]);
 	}
 	e->task.exclusive = in->exclusive;
+	e->task.mem = in->mem;
+	e->task.cpus = in->cpus;
 	return 0;
 }
 
@@ -436,7 +438,7 @@ static int plan_section(struct para_add *add,
 	struct para_add_input in = {
 		mt->name, mt->issue, mt->branch, mt->base ? mt->base : base,
 		mt->prompt, mt->prompt_file, NULL, NULL, &mt->paths,
-		&mt->after, &mt->locks, mt->exclusive
+		&mt->after, &mt->locks, mt->exclusive, mt->mem, mt->cpus
 	};
 	char *where = para_xstrfmt("%s:%d", add->from, mt->line);
 	int error = para_task_name_validate(mt->name);

@@ -53,6 +53,8 @@ struct para_add_input {
 	const char *verify;	/* NULL: para.verify */
 	const struct para_strvec *paths, *after, *locks;	/* may be NULL */
 	int exclusive;
+	long long mem;		/* declared memory, bytes, 0 none */
+	int cpus;		/* declared CPUs, 0 none */
 };
 
 /* `repo` and `config` are borrowed and must outlive the transaction. */

@@ -11,6 +11,8 @@
 
 #include "error.h"
 #include "manifest.h"
+#include "size.h"
+#include "task.h"
 #include "similar.h"
 #include "strbuf.h"
 
@@ -48,12 +50,14 @@ enum manifest_key {
 	KEY_PROMPT_FILE,
 	KEY_BASE,
 	KEY_BRANCH,
+	KEY_MEM,
+	KEY_CPUS,
 	KEY_NR
 };
 
 static const char *const key_names[KEY_NR + 1] = {
 	"issue", "paths", "after", "locks", "exclusive", "prompt",
-	"prompt-file", "base", "branch", NULL
+	"prompt-file", "base", "branch", "mem", "cpus", NULL
 };
 
 struct scan_section {
@@ -477,6 +481,8 @@ static int read_scalars(struct para_manifest_task *task, const char *path,
 {
 	const char *issue = ini_value(dict, sec, KEY_ISSUE);
 	const char *exclusive = ini_value(dict, sec, KEY_EXCLUSIVE);
+	const char *mem = ini_value(dict, sec, KEY_MEM);
+	const char *cpus = ini_value(dict, sec, KEY_CPUS);
 
 	if (issue && parse_issue(&task->issue, issue) < 0)
 		return line_error(path, sec->key_line[KEY_ISSUE],
@@ -486,6 +492,14 @@ static int read_scalars(struct para_manifest_task *task, const char *path,
 		return line_error(path, sec->key_line[KEY_EXCLUSIVE],
 			"invalid value '%s' for 'exclusive' in section '%s' (expected true or false)",
 			exclusive, sec->name);
+	if (mem && (para_size_parse(&task->mem, mem) < 0 || !task->mem))
+		return line_error(path, sec->key_line[KEY_MEM],
+			"invalid value '%s' for 'mem' in section '%s' (expected a size such as 512M or 2G)",
+			mem, sec->name);
+	if (cpus && para_task_cpus_parse(&task->cpus, cpus) < 0)
+		return line_error(path, sec->key_line[KEY_CPUS],
+			"invalid value '%s' for 'cpus' in section '%s' (expected a number of CPUs from 1 to 4096)",
+			cpus, sec->name);
 	return 0;
 }
 

@@ -17,6 +17,8 @@ struct para_manifest_task {
 	struct para_strvec after;
 	struct para_strvec locks;
 	int exclusive;
+	long long mem;		/* bytes, 0 when absent */
+	int cpus;		/* 0 when absent */
 	char *prompt;		/* NULL when absent */
 	char *prompt_file;	/* absolute, from the manifest's directory */
 	char *base;

@@ -29,7 +29,7 @@ static unsigned int readings(const struct para_run *run)
 {
 	unsigned int want = 0;
 
-	if (run->opts.memfree)
+	if (run->opts.memfree || run->mem_declared)
 		want |= PARA_SYSINFO_MEMORY;
 	if (run->opts.load > 0)
 		want |= PARA_SYSINFO_LOAD;

@@ -27,7 +27,8 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 			para_strvec_pushf(&extra, "PARA_VERIFY_LOG=%s",
 					  verify_log);
 	}
-	para_task_env_build(env, &job->task, PARA_TASK_ENV_DOMAIN,
+	para_task_env_build(env, &job->task,
+			    PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,
 			    (const char *const *)extra.v);
 	para_strvec_dispose(&extra);
 	free(verify_log);

@@ -65,6 +65,7 @@ struct para_run {
 	long long backend_due;		/* when to poll the backend next */
 	int failed;			/* some task did not succeed */
 	long long started_mono;		/* when the run began */
+	int mem_declared;		/* some task declares its memory */
 };
 
 /* run.c: talking to the caller */

@@ -76,6 +76,8 @@ void para_run_add(struct para_run *run, struct para_task *task)
 	job->index = para_sched_add(&run->sched, task->name,
 				    (const char *const *)task->locks.v,
 				    task->locks.nr, task->exclusive);
+	para_sched_set_mem(&run->sched, job->index, task->mem);
+	run->mem_declared |= task->mem > 0;
 }
 
 static struct para_run_job *find_job(struct para_run *run, const char *name)

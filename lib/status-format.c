@@ -585,6 +585,8 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_list(j, "after", &t->after);
 	json_list(j, "locks", &t->locks);
 	para_json_bool(j, "exclusive", t->exclusive);
+	json_count(j, "mem", t->mem ? t->mem : -1);
+	json_count(j, "cpus", t->cpus ? t->cpus : -1);
 	para_json_bool(j, "sparse", t->sparse);
 	json_time(j, "created", t->created);
 	json_time(j, "started", t->started);

@@ -80,6 +80,21 @@ int para_task_env_check(const struct para_task *task)
 	return 0;
 }
 
+static void push_resources(struct para_strvec *out,
+			   const struct para_task *task)
+{
+	/* megabytes, rounded up: what `srun --mem` and most tools take */
+	if (task->mem)
+		para_strvec_pushf(out, "PARA_MEM=%lldM",
+				  (task->mem + (1 << 20) - 1) >> 20);
+	else
+		para_strvec_push(out, "PARA_MEM=");
+	if (task->cpus)
+		para_strvec_pushf(out, "PARA_CPUS=%d", task->cpus);
+	else
+		para_strvec_push(out, "PARA_CPUS=");
+}
+
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra)
 {
@@ -111,6 +126,8 @@ void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			para_strbuf_addf(&domain, "%s\n", task->paths.v[i]);
 		para_strvec_pushf(out, "PARA_DOMAIN=%s", domain.buf);
 	}
+	if (flags & PARA_TASK_ENV_RESOURCES)
+		push_resources(out, task);
 	if (extra)
 		para_strvec_pushv(out, extra);
 	para_strbuf_dispose(&domain);

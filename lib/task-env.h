@@ -16,7 +16,9 @@ enum para_task_env_flags {
 	 * variable of our own environment: a program started for a task
 	 * sees the task's values, never our caller's
 	 */
-	PARA_TASK_ENV_UNSET = 1 << 1
+	PARA_TASK_ENV_UNSET = 1 << 1,
+	/* add PARA_MEM ("4096M", rounded up) and PARA_CPUS, empty if none */
+	PARA_TASK_ENV_RESOURCES = 1 << 2
 };
 
 /*

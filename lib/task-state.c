@@ -42,6 +42,8 @@ static const struct field fields[] = {
 	FIELD("task.after", "after", F_LIST, after),
 	FIELD("task.lock", "lock", F_LIST, locks),
 	FIELD("task.exclusive", "exclusive", F_BOOL, exclusive),
+	FIELD("task.mem", "mem", F_LL, mem),
+	FIELD("task.cpus", "cpus", F_INT, cpus),
 	FIELD("task.sparse", "sparse", F_BOOL, sparse),
 	FIELD("task.reusedbranch", "reusedBranch", F_BOOL, reused_branch),
 	FIELD("task.created", "created", F_LL, created),

@@ -138,6 +138,20 @@ int para_task_name_validate(const char *name)
 	return 0;
 }
 
+int para_task_cpus_parse(int *out, const char *text)
+{
+	size_t n = strspn(text, "0123456789");
+	long v;
+
+	if (!n || text[n] || n > 4 || text[0] == '0' ||
+	    (v = strtol(text, NULL, 10)) > PARA_TASK_CPUS_MAX)
+		return para_error_set(PARA_EINVALID,
+			"invalid number of CPUs '%s': expected a whole number from 1 to %d",
+			text, PARA_TASK_CPUS_MAX);
+	*out = (int)v;
+	return 0;
+}
+
 char *para_task_issue_parse(const char *text)
 {
 	const char *digits = text[0] == '#' ? text + 1 : text;

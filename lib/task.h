@@ -47,6 +47,8 @@ struct para_task {
 	struct para_strvec after;	/* dependencies */
 	struct para_strvec locks;
 	int exclusive;
+	long long mem;		/* declared memory, bytes, 0 none */
+	int cpus;		/* declared CPUs, 0 none */
 	int sparse;
 	int reused_branch;	/* the branch existed before the task */
 	long long created;	/* ms since the epoch */
@@ -107,6 +109,13 @@ int para_task_state_ok(enum para_task_state state);
  * PARA_EINVALID with a message naming the rule.
  */
 int para_task_name_validate(const char *name);
+
+/*
+ * Parses a task's declared CPUs: a whole number from 1 to
+ * PARA_TASK_CPUS_MAX.  Returns 0, or PARA_EINVALID.
+ */
+#define PARA_TASK_CPUS_MAX 4096
+int para_task_cpus_parse(int *out, const char *text);
 
 /*
  * Parses an issue reference ("42" or "#42") into digits; returns a

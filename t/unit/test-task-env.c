@@ -89,12 +89,34 @@ static void test_empty_issue_prompt_domain(void **state)
 	para_task_dispose(&t);
 }
 
+static void test_resources(void **state)
+{
+	struct para_strvec env = PARA_STRVEC_INIT;
+	struct para_task t;
+
+	(void)state;
+	fill(&t);
+	para_task_env_build(&env, &t, PARA_TASK_ENV_RESOURCES, NULL);
+	assert_int_equal(env.nr, 8);
+	assert_string_equal(env.v[6], "PARA_MEM=");
+	assert_string_equal(env.v[7], "PARA_CPUS=");
+	para_strvec_dispose(&env);
+	t.mem = (4LL << 30) + 1;
+	t.cpus = 2;
+	para_task_env_build(&env, &t, PARA_TASK_ENV_RESOURCES, NULL);
+	assert_string_equal(env.v[6], "PARA_MEM=4097M");
+	assert_string_equal(env.v[7], "PARA_CPUS=2");
+	para_strvec_dispose(&env);
+	para_task_dispose(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_with_domain),
 		cmocka_unit_test(test_without_domain_extras_last),
 		cmocka_unit_test(test_empty_issue_prompt_domain),
+		cmocka_unit_test(test_resources),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
