@@ -334,6 +334,13 @@ static void say_verify(const struct para_queue *q, int quiet)
 	       q->verify_cached, q->branch, q->tip);
 }
 
+static void say_progress(void *data, size_t tasks, const char *commit)
+{
+	(void)data;
+	fprintf(stderr, "verifying %zu task%s at %.7s...\n", tasks,
+		tasks == 1 ? "" : "s", commit);
+}
+
 struct merge_opts {
 	const char *branch, *verify, *report;
 	int one_by_one, halt, json;
@@ -341,7 +348,7 @@ struct merge_opts {
 
 static int do_merge(struct para_collect *c, const struct merge_opts *m)
 {
-	struct para_queue_options qo = { NULL, NULL, 0, 0 };
+	struct para_queue_options qo = { NULL, NULL, 0, 0, say_progress, NULL };
 	struct para_queue q = PARA_QUEUE_INIT;
 	size_t *order = para_calloc(c->nr, sizeof(*order));
 	const char *start;

@@ -115,8 +115,12 @@ static int verify_seq(void *payload, const size_t *seq, size_t len)
 		error = error < 0 ? error : 0;	/* not merging is failing */
 		goto out;
 	}
-	if ((error = para_verify_commit(&v, x->repo, hex, x->q->verify,
-					&names)) < 0)
+	if ((error = para_verify_cached(&v, x->repo, hex, x->q->verify)) < 0)
+		goto out;
+	if (!error && x->opts->progress)
+		x->opts->progress(x->opts->progress_data, len, hex);
+	if (!error && (error = para_verify_commit(&v, x->repo, hex,
+						  x->q->verify, &names)) < 0)
 		goto out;
 	if (v.cached)
 		x->q->verify_cached++;
@@ -314,6 +318,19 @@ static void write_rejection(struct ctx *x, const struct para_queue_entry *e)
 	free(path);
 }
 
+/* The item's state as recorded now, for the report that follows. */
+static void refresh_state(struct ctx *x, size_t item)
+{
+	struct para_task now;
+
+	if (para_state_load(&now, x->repo, x->c->items[item].task.name) < 0) {
+		para_error_clear();
+		return;
+	}
+	x->c->items[item].task.state = now.state;
+	para_task_dispose(&now);
+}
+
 static int record(struct ctx *x)
 {
 	size_t k;
@@ -344,6 +361,7 @@ static int record(struct ctx *x)
 		}
 		if (e2 < 0 && !error)
 			error = e2;
+		refresh_state(x, e->item);
 	}
 	return error;
 }

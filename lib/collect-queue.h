@@ -40,6 +40,9 @@ struct para_queue_options {
 	const char *verify;	/* the verify command, or NULL */
 	int one_by_one;		/* verify after each merge */
 	int halt;		/* stop at the first conflict */
+	/* told before each run of the verify command (may be NULL) */
+	void (*progress)(void *data, size_t tasks, const char *commit);
+	void *progress_data;
 };
 
 struct para_queue {

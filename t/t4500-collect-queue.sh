@@ -79,6 +79,8 @@ test_expect_success 'eight tasks, one culprit: found, rejected, the rest merged'
 	! git merge-base --is-ancestor solve/a5 int/a &&
 	test "$(collect_get a5 run.state)" = rejected &&
 	test "$(runs)" -le 5 &&
+	test_grep "^verifying 8 tasks at " err &&
+	test "$(grep -c "^verifying [0-9]* tasks* at [0-9a-f]*\.\.\.\$" err)" = "$(runs)" &&
 	test_grep "^verify: $(runs) runs, 0 known from before; .int/a. is at $(git rev-parse --short=7 int/a)" out &&
 	tree_verified int/a &&
 	test_must_fail git grep -q BROKEN int/a
@@ -98,6 +100,7 @@ test_expect_success 'collecting again without changes runs no verify' '
 	git para collect --merge=int/a --verify a1 a2 a3 a4 a6 a7 a8 >out 2>err &&
 	test_grep "^task .a1. is in .int/a. already" out &&
 	test_grep "^verify: 0 runs" out &&
+	test_grep ! "^verifying" err &&
 	test "$(runs)" = "$before" &&
 	git rev-parse int/a >actual &&
 	test_cmp expect actual
@@ -266,6 +269,8 @@ test_expect_success '--report adds the queue to the summary' '
 	test_grep "^## Merge queue into .int/d." ../report.md &&
 	test_grep "^| d2 | conflict | conflicts with d1 in .d1.txt. |" ../report.md &&
 	test_grep "^| d1 | already |" ../report.md &&
+	test_grep "^| d2 | conflict |" ../report.md &&
+	test_grep "d1.*| merged |" ../report.md &&
 	test_grep "^Verify command .sh \"\$VERIFY_SCRIPT\".: 0 runs" ../report.md
 '
 
