@@ -61,6 +61,7 @@ struct para_run {
 	struct para_proc self;
 	int sigfd;
 	int interrupted;
+	long long interrupted_at;	/* monotonic ms of the first interrupt */
 	long long global_kill_at;
 	long long backend_due;		/* when to poll the backend next */
 	int failed;			/* some task did not succeed */

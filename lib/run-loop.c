@@ -10,16 +10,26 @@
 #include "error.h"
 #include "run-internal.h"
 
+/*
+ * One Ctrl-C on a terminal arrives twice: from the terminal (we are in
+ * its foreground process group) and forwarded by git, which runs us.
+ * A second interrupt counts only once this long has passed.
+ */
+#define REPEAT_WINDOW_MS 1000
+
 /* SIGINT and the like: stop everything, after a grace; twice: at once. */
 static void interrupt(struct para_run *run)
 {
 	long long now = para_monotonic_ms();
 	size_t i;
 
+	if (run->interrupted && now - run->interrupted_at < REPEAT_WINDOW_MS)
+		return;
 	if (run->interrupted) {
 		run->global_kill_at = now;
 	} else {
 		run->interrupted = 1;
+		run->interrupted_at = now;
 		run->global_kill_at = now + run->opts.grace;
 		para_sched_halt(&run->sched);
 		para_run_report_held(run, "the run was interrupted");

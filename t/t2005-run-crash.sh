@@ -70,6 +70,7 @@ test_expect_success 'a second SIGINT kills at once a task that ignores SIGTERM' 
 		date +%s >../begin &&
 		kill -INT $(cat ../pid) &&
 		test_wait_for 10 test -e ../repo-worktrees/stubborn/got-term &&
+		sleep 1 &&
 		kill -INT $(cat ../pid) &&
 		{ wait $(cat ../pid); echo $? >../code; } &&
 		date +%s >../end
