@@ -57,6 +57,9 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	task->start_commit = job->task.start_commit ?
 		para_strdup(job->task.start_commit) : NULL;
 	task->stop_requested = 0;
+	free(task->agent_state);
+	free(task->agent_message);
+	task->agent_state = task->agent_message = NULL;
 }
 
 void para_run_set_result(struct para_task *task, const struct para_run *run,

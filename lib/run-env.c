@@ -26,6 +26,7 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 		if (!access(verify_log, F_OK))
 			para_strvec_pushf(&extra, "PARA_VERIFY_LOG=%s",
 					  verify_log);
+		para_run_agent_prepare(&extra, run, job);
 	}
 	para_task_env_build(env, &job->task,
 			    PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,

@@ -47,6 +47,8 @@ struct para_run_job {
 	char *note;			/* why it did not run or failed */
 	int reported;
 	int queued;			/* recorded as queued by this run */
+	long long agent_mtime;		/* PARA_STATUS_FILE as last read, ns */
+	long long agent_size;
 };
 
 struct para_run {
@@ -165,6 +167,15 @@ char *para_run_preempted_why(const struct para_run *run,
 long long para_run_admit_due(const struct para_run *run);
 /* Are ready tasks held back by the machine (so the run goes on)? */
 int para_run_admit_holding(const struct para_run *run);
+
+/*
+ * run-agent.c: PARA_STATUS_FILE, where a command reports a word and a
+ * message ("waiting needs approval"), taken into its state when it
+ * changes.  prepare() empties it for an attempt and adds the variable.
+ */
+void para_run_agent_prepare(struct para_strvec *env, struct para_run *run,
+			    const struct para_run_job *job);
+void para_run_agent_poll(struct para_run *run);
 
 /*
  * run-stop.c: `git para stop` asked (state field stopRequested, then

@@ -109,7 +109,7 @@ static int poll_timeout(struct para_run *run)
 	if ((run->interrupted || para_run_hunting(run)) &&
 	    (next < 0 || next > 50))
 		next = 50;
-	if (run->out.tick && (next < 0 || next > 1000))
+	if (next < 0 || next > 1000)	/* ticks; PARA_STATUS_FILE */
 		next = 1000;
 	for (i = 0; i < run->nr; i++) {
 		long long at = run->backend_due > now ? run->backend_due - now
@@ -210,6 +210,7 @@ static int wait_for_events(struct para_run *run)
 			para_run_end_attempt(run, owner[i]);
 	poll_backend(run);
 	check_deadlines(run);
+	para_run_agent_poll(run);
 	if (chld || run->interrupted || para_run_hunting(run))
 		para_run_hunt(run);
 out:

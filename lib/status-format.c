@@ -182,7 +182,12 @@ static void fill_row(struct cell *row, const struct para_facts *f,
 
 	memset(row, 0, COL__COUNT * sizeof(*row));
 	row[COL_TASK].text = para_strdup(f->name);
-	row[COL_STATE].text = para_strdup(para_status_state_word(f));
+	/* what a running command reported: "running: waiting" */
+	if (known && f->state == PARA_STATE_RUNNING && f->task.agent_state)
+		row[COL_STATE].text = para_xstrfmt("%s: %s",
+			para_status_state_word(f), f->task.agent_state);
+	else
+		row[COL_STATE].text = para_strdup(para_status_state_word(f));
 	row[COL_STATE].color = state_color(f);
 	row[COL_BRANCH].text = para_strdup(known ? f->task.branch : "-");
 	row[COL_AHEAD].text = f->ahead < 0 ? para_strdup("-") :
@@ -572,6 +577,8 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 		return;
 	}
 	para_json_string(j, "recordedState", para_task_state_name(t->state));
+	para_json_string(j, "agentState", t->agent_state);
+	para_json_string(j, "agentMessage", t->agent_message);
 	para_json_string(j, "branch", t->branch);
 	para_json_string(j, "worktree", t->worktree);
 	para_json_string(j, "base", t->base);

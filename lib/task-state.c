@@ -116,6 +116,12 @@ char *para_state_hooks_log_path(const struct para_repo *repo)
 			    repo->state_dir);
 }
 
+char *para_state_agent_path(const struct para_repo *repo, const char *name)
+{
+	return para_xstrfmt("%s/" PARA_STATE_AGENT "/%s.status",
+			    repo->state_dir, name);
+}
+
 static char *state_file(const struct para_repo *repo, const char *dir,
 			const char *name, const char *suffix)
 {

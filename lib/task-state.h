@@ -40,6 +40,7 @@
 #define PARA_STATE_STATUS_CACHE "cache/status"
 #define PARA_STATE_ATTIC "attic"
 #define PARA_STATE_PROVISION "provision"
+#define PARA_STATE_AGENT "agent"
 #define PARA_STATE_VERIFY_CACHE "cache/verify"
 #define PARA_STATE_VERIFY_WORKTREE "verify-worktree"
 
@@ -55,6 +56,8 @@ enum para_state_log {
 char *para_state_log_path(const struct para_repo *repo, const char *name,
 			  int kind);
 char *para_state_hooks_log_path(const struct para_repo *repo);
+/* agent/<name>.status: PARA_STATUS_FILE, what the command reports */
+char *para_state_agent_path(const struct para_repo *repo, const char *name);
 /* `name` NULL: the directory; else `name` followed by `suffix`. */
 char *para_state_attic_path(const struct para_repo *repo, const char *name,
 			    const char *suffix);
