@@ -40,6 +40,8 @@ struct prune_ctx {
 	struct para_strvec precious;
 	const char *remote;	/* --remote: para.remote, else NULL */
 	int closed;		/* --closed */
+	unsigned long long to_free;	/* --dry-run: what removing would free */
+	int would_remove;
 	struct para_strvec pr_unknown;	/* tasks whose PR state failed */
 };
 
@@ -126,7 +128,7 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 {
 	struct para_strbuf remote = PARA_STRBUF_INIT;
 	struct para_prune_result r;
-	long long freed = ctx->verbose ? space_of(t, v) : -1;
+	long long freed = ctx->verbose || ctx->dry_run ? space_of(t, v) : -1;
 	char *note, *ref;
 
 	if (remote_step(ctx, &remote, t, v) < 0)
@@ -151,6 +153,10 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 				     r.branch_deleted ? "deleted" :
 				     v->branch_gone ? "gone" : "kept: not merged");
 		para_prune_result_dispose(&r);
+	}
+	if (ctx->dry_run) {
+		ctx->would_remove++;
+		ctx->to_free += freed > 0 ? (unsigned long long)freed : 0;
 	}
 	ref = para_xstrfmt("%s%s", note, remote.len ? remote.buf : "");
 	report(ctx, t->name, ref, v, freed);
@@ -470,6 +476,13 @@ int cmd_main(int argc, const char **argv)
 	for (i = 0; i < names.nr; i++)
 		if (prune_one(&ctx, names.v[i], argc || all) < 0)
 			failed = 1;
+	if (ctx.dry_run && ctx.would_remove) {
+		struct para_strbuf sb = PARA_STRBUF_INIT;
+
+		para_strbuf_add_size(&sb, ctx.to_free);
+		printf("Would free %s in all\n", sb.buf);
+		para_strbuf_dispose(&sb);
+	}
 	para_lock_release(&lock);
 out:
 	para_strvec_dispose(&names);

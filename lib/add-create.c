@@ -5,10 +5,12 @@
 #include "add-internal.h"
 #include "clock.h"
 #include "command.h"
+#include "du.h"
 #include "error.h"
 #include "fs.h"
 #include "strbuf.h"
 #include "task-env.h"
+#include "task-ports.h"
 #include "task-state.h"
 #include "worktree-provision.h"
 
@@ -346,6 +348,35 @@ out:
 	return error;
 }
 
+/* What the new worktree takes, for status (not known: not recorded). */
+static int record_disk_use(struct para_add *add, struct para_add_entry *e)
+{
+	unsigned long long bytes;
+
+	if (para_disk_usage(&bytes, e->task.worktree) < 0) {
+		para_error_clear();
+		return 0;
+	}
+	e->task.disk_use = (long long)bytes;
+	return para_state_save(add->repo, &e->task);
+}
+
+/* Under the tasks lock: the ports of every other task are known. */
+static int lease_ports(struct para_add *add, struct para_add_entry *e)
+{
+	size_t n = add->existing.nr + add->nr, i, k = 0;
+	const struct para_task **others = para_calloc(n + 1, sizeof(*others));
+	int error;
+
+	for (i = 0; i < add->existing.nr; i++)
+		others[k++] = &add->existing.v[i];
+	for (i = 0; i < add->nr && &add->v[i] != e; i++)
+		others[k++] = &add->v[i].task;
+	error = para_ports_lease(&e->task, add->config, others, k);
+	free(others);
+	return error;
+}
+
 int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 {
 	int error;
@@ -354,15 +385,20 @@ int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 	    (error = checkout(add, e)) < 0)
 		return error;
 	e->task.created = para_now_ms();
-	if ((error = para_state_save(add->repo, &e->task)) < 0)
+	if ((error = lease_ports(add, e)) < 0 ||
+	    (error = para_state_save(add->repo, &e->task)) < 0)
 		return error;
 	e->made_state = 1;
 	if ((error = copy_files(add, e)) < 0 ||
 	    (error = interrupted(add, e)) < 0 ||
-	    (error = run_setup(add, e)) < 0 ||
-	    !e->provision.nr)
+	    (error = run_setup(add, e)) < 0)
 		return error;
-	e->made_provision = 1;
-	return para_provision_save(add->repo, e->task.name, e->task.worktree,
-				   &e->provision);
+	if (e->provision.nr) {
+		e->made_provision = 1;
+		if ((error = para_provision_save(add->repo, e->task.name,
+						 e->task.worktree,
+						 &e->provision)) < 0)
+			return error;
+	}
+	return record_disk_use(add, e);
 }

@@ -41,6 +41,8 @@ const struct para_config_key para_config_keys[] = {
 	  "gh pr view \"$PARA_PR_URL\" --json state,mergedAt,statusCheckRollup" },
 	{ "para.prTitle", PARA_CONFIG_STRING, NULL },
 	{ "para.launcher", PARA_CONFIG_STRING, NULL },
+	{ "para.portRange", PARA_CONFIG_STRING, NULL },
+	{ "para.portsPerTask", PARA_CONFIG_INT, "1" },
 	{ "para.retryFresh", PARA_CONFIG_BOOL, "false" },
 	{ "para.verify", PARA_CONFIG_STRING, NULL },
 	{ "color.para", PARA_CONFIG_STRING, NULL },

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "du.h"
 #include "error.h"
 #include "run-internal.h"
 #include "task-state.h"
@@ -62,6 +63,16 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	task->agent_state = task->agent_message = NULL;
 }
 
+/* What the worktree takes now, for status (unknown: as it was). */
+static void measure_disk(struct para_task *task)
+{
+	unsigned long long bytes;
+
+	if (task->worktree && !para_disk_usage(&bytes, task->worktree))
+		task->disk_use = (long long)bytes;
+	para_error_clear();
+}
+
 void para_run_set_result(struct para_task *task, const struct para_run *run,
 			 const struct para_run_job *job)
 {
@@ -73,6 +84,7 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
 	task->slot = -1;
+	measure_disk(task);
 	/* a resolve that succeeded is over: the next run is the task's own */
 	if (task->state == PARA_STATE_SUCCEEDED) {
 		free(task->resolving);

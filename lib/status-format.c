@@ -8,6 +8,8 @@
 #include "duration.h"
 #include "json.h"
 #include "status-format.h"
+#include "task-ports.h"
+#include "du.h"
 
 #define COLOR_RESET "\033[m"
 #define COLOR_RED "\033[31m"
@@ -314,6 +316,18 @@ static void add_verbose(struct para_strbuf *out, const struct para_facts *f,
 				 f->task.pr_state ? " (" : "",
 				 f->task.pr_state ? f->task.pr_state : "",
 				 f->task.pr_state ? ")" : "");
+	if (!f->damaged && f->task.ports.nr) {
+		para_strbuf_addstr(out, "    ports");
+		for (i = 0; i < f->task.ports.nr; i++)
+			para_strbuf_addf(out, " %s", f->task.ports.v[i]);
+		para_strbuf_addch(out, '\n');
+	}
+	if (!f->damaged && f->task.disk_use > 0) {
+		para_strbuf_addstr(out, "    disk ");
+		para_strbuf_add_size(out,
+				     (unsigned long long)f->task.disk_use);
+		para_strbuf_addch(out, '\n');
+	}
 	for (i = 0; i < f->provisioned.nr; i++)
 		para_strbuf_addf(out, "    provisioned %s (%s)\n",
 				 f->provisioned.v[i].path,
@@ -562,6 +576,20 @@ static void json_provisioned(struct para_json *j, const struct para_provision *p
 	para_json_array_close(j);
 }
 
+/* "id": PARA_ID, "ports": [3000, 3001] */
+static void json_ports(struct para_json *j, const struct para_task *t)
+{
+	char *id = para_ports_id(t->name ? t->name : "");
+	size_t i;
+
+	para_json_string(j, "id", id);
+	free(id);
+	para_json_array_open(j, "ports");
+	for (i = 0; i < t->ports.nr; i++)
+		para_json_int(j, NULL, strtoll(t->ports.v[i], NULL, 10));
+	para_json_array_close(j);
+}
+
 static void json_task(struct para_json *j, const struct para_facts *f,
 		      long long now)
 {
@@ -615,6 +643,8 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "mergedInto", t->merged_into);
 	para_json_string(j, "pushedTo", t->pushed_to);
 	json_provisioned(j, &f->provisioned);
+	json_ports(j, t);
+	json_count(j, "diskUse", t->disk_use > 0 ? t->disk_use : -1);
 	para_json_object_close(j);
 }
 

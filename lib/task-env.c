@@ -1,8 +1,10 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "strbuf.h"
 #include "task-env.h"
+#include "task-ports.h"
 
 extern char **environ;
 
@@ -95,6 +97,24 @@ static void push_resources(struct para_strvec *out,
 		para_strvec_push(out, "PARA_CPUS=");
 }
 
+/* PARA_ID always; PARA_PORT (the first) and PARA_PORTS with a lease */
+static void add_ports(struct para_strvec *out, const struct para_task *task)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *id = para_ports_id(or_empty(task->name));
+	size_t i;
+
+	para_strvec_pushf(out, "PARA_ID=%s", id);
+	free(id);
+	if (!task->ports.nr)
+		return;
+	for (i = 0; i < task->ports.nr; i++)
+		para_strbuf_addf(&sb, "%s%s", i ? " " : "", task->ports.v[i]);
+	para_strvec_pushf(out, "PARA_PORT=%s", task->ports.v[0]);
+	para_strvec_pushf(out, "PARA_PORTS=%s", sb.buf);
+	para_strbuf_dispose(&sb);
+}
+
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra)
 {
@@ -121,6 +141,7 @@ void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 	para_strvec_pushf(out, "PARA_BRANCH=%s", or_empty(task->branch));
 	para_strvec_pushf(out, "PARA_BASE=%s", or_empty(task->base));
 	para_strvec_pushf(out, "PARA_WORKTREE=%s", or_empty(task->worktree));
+	add_ports(out, task);
 	if (flags & PARA_TASK_ENV_DOMAIN) {
 		for (i = 0; i < task->paths.nr; i++)
 			para_strbuf_addf(&domain, "%s\n", task->paths.v[i]);

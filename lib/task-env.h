@@ -30,6 +30,8 @@ int para_task_env_check(const struct para_task *task);
 /*
  * Appends "K=V" entries to `out`: PARA_TASK, PARA_ISSUE and PARA_PROMPT
  * (empty when the task has none), PARA_BRANCH, PARA_BASE, PARA_WORKTREE,
+ * PARA_ID (the name as [a-z0-9_]), with leased ports PARA_PORT (the
+ * first) and PARA_PORTS (all, space-separated),
  * for a task `git para resolve` sent back PARA_CONFLICTS (the files,
  * one a line) and a PARA_PROMPT that asks to resolve them,
  * with PARA_TASK_ENV_DOMAIN also PARA_DOMAIN (the patterns, one a line),

@@ -47,6 +47,8 @@ static const struct field fields[] = {
 	FIELD("task.sparse", "sparse", F_BOOL, sparse),
 	FIELD("task.reusedbranch", "reusedBranch", F_BOOL, reused_branch),
 	FIELD("task.created", "created", F_LL, created),
+	FIELD("task.port", "port", F_LIST, ports),
+	FIELD("task.diskuse", "diskUse", F_LL, disk_use),
 	FIELD("run.state", "state", F_STATE, state),
 	FIELD("run.attempt", "attempt", F_INT, attempt),
 	FIELD("run.attempts", "attempts", F_INT, attempts),

@@ -54,6 +54,7 @@ void para_task_dispose(struct para_task *task)
 	para_strvec_dispose(&task->paths);
 	para_strvec_dispose(&task->after);
 	para_strvec_dispose(&task->locks);
+	para_strvec_dispose(&task->ports);
 	proc_dispose(&task->proc);
 	proc_dispose(&task->runner);
 	free(task->agent_state);

@@ -52,6 +52,9 @@ struct para_task {
 	int sparse;
 	int reused_branch;	/* the branch existed before the task */
 	long long created;	/* ms since the epoch */
+	struct para_strvec ports;	/* leased TCP ports (lib/task-ports.h) */
+	long long disk_use;	/* bytes its worktree took when last
+				   measured, 0 when never */
 
 	enum para_task_state state;
 	int attempt;		/* of its last run: 1 first, 2 for a retry */
