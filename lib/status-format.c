@@ -642,6 +642,10 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_time(j, "prRefreshed", t->pr_refreshed);
 	para_json_string(j, "mergedInto", t->merged_into);
 	para_json_string(j, "pushedTo", t->pushed_to);
+	json_list(j, "conflicts", &t->conflicts);
+	para_json_string(j, "conflictWith", t->conflict_with);
+	para_json_string(j, "conflictBranch", t->conflict_branch);
+	para_json_string(j, "resolving", t->resolving);
 	json_provisioned(j, &f->provisioned);
 	json_ports(j, t);
 	json_count(j, "diskUse", t->disk_use > 0 ? t->disk_use : -1);

@@ -41,6 +41,13 @@ test_expect_success 'setup' '
 	test "$(collect_get q run.state)" = conflict
 '
 
+test_expect_success JQ 'status --json shows what the task conflicts with' '
+	git para status --json q >out &&
+	jq -r ".tasks[0] | .state, .conflicts[0], .conflictWith, .conflictBranch, (.resolving == null)" out >actual &&
+	printf "%s\n" conflict README p para/integration true >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'resolve merges the integration branch, conflicts left in place' '
 	git para resolve q >out &&
 	wt=$(collect_wt q) &&
