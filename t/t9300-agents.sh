@@ -75,6 +75,27 @@ test_expect_success 'claude-code runs claude --print with the prompt' '
 	test_cmp expect claude.args
 '
 
+test_expect_success 'under git para run, claude-code reports through its hooks' '
+	(
+		cd repo &&
+		PATH=$(pwd)/../bin:$PATH ARGS_OUT=../claude.args \
+			PARA_STATUS_FILE=../status "$AGENTS/claude-code"
+	) &&
+	tr "\0" "\n" <claude.args >args &&
+	sed -n 5p args >settings.json &&
+	test "$(sed -n 4p args)" = --settings &&
+	for hook in Notification Stop
+	do
+		python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[\"hooks\"][sys.argv[2]][0][\"hooks\"][0][\"command\"])" \
+			settings.json $hook >cmd &&
+		PARA_STATUS_FILE=reported.$hook sh -c "$(cat cmd)" || return 1
+	done &&
+	echo "waiting needs attention" >expect &&
+	test_cmp expect reported.Notification &&
+	echo idle >expect &&
+	test_cmp expect reported.Stop
+'
+
 test_expect_success 'codex runs codex exec with the prompt' '
 	(
 		cd repo &&
