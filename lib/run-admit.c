@@ -36,11 +36,39 @@ static unsigned int readings(const struct para_run *run)
 	return want;
 }
 
+/* Says once why ready tasks wait (not for --delay: that is asked for). */
+static void say_hold(struct para_run *run)
+{
+	enum para_sched_hold hold = run->sched.hold;
+	char avail[32], limit[32];
+	size_t i;
+
+	if ((int)hold == run->hold_said || hold == PARA_SCHED_HOLD_DELAY)
+		return;
+	run->hold_said = (int)hold;
+	for (i = 0; i < run->nr; i++)
+		if (run->sched.jobs[i].state == PARA_SCHED_WAITING)
+			break;
+	if (i == run->nr || !para_run_admit_holding(run))
+		return;
+	para_size_format(avail, sizeof(avail), run->sched.mem_available);
+	para_size_format(limit, sizeof(limit), run->opts.memfree);
+	if (hold == PARA_SCHED_HOLD_MEMORY)
+		para_run_say(run, &run->jobs[i], 0, "waiting: %s of memory "
+			     "available, not more than --memfree %s", avail,
+			     limit);
+	else if (hold == PARA_SCHED_HOLD_LOAD)
+		para_run_say(run, &run->jobs[i], 0, "waiting: the load %.2f "
+			     "is above --load %.2f", run->sched.load,
+			     run->opts.load);
+}
+
 void para_run_observe(struct para_run *run)
 {
 	struct para_sysinfo si;
 	unsigned int want = readings(run);
 
+	say_hold(run);
 	if (!want && !run->opts.delay)
 		return;
 	para_sysinfo_read(&si, want);

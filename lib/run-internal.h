@@ -69,6 +69,7 @@ struct para_run {
 	int failed;			/* some task did not succeed */
 	long long started_mono;		/* when the run began */
 	int mem_declared;		/* some task declares its memory */
+	int hold_said;			/* the hold last reported */
 };
 
 /* run.c: talking to the caller */

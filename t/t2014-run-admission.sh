@@ -26,6 +26,11 @@ state_is () {
 # what each task does: work of its own, committed after it
 work="date +%s%N >work"
 
+# test_line_count_is <n> <word> <file>: lines holding the word
+test_line_count_is () {
+	test "$(grep -c "$2" "$3")" = "$1"
+}
+
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	git -C repo config para.killGrace 1s &&
@@ -83,6 +88,8 @@ test_expect_success '--memfree: nothing starts until MemAvailable is above it' '
 	echo 0 >expect && test_cmp expect code &&
 	echo queued >expect && test_cmp expect state &&
 	printf "a\nb\n" >expect && sort started >actual && test_cmp expect actual &&
+	test_grep "^a: waiting: 1.0G of memory available, not more than --memfree 1.0G\$" out &&
+	test_line_count_is 1 waiting out &&
 	test_grep "^2 succeeded" out
 '
 
@@ -122,7 +129,8 @@ test_expect_success '--load: nothing starts while the load is above it' '
 		{ wait $(cat ../pid); echo $? >../code; }
 	) &&
 	echo 0 >expect && test_cmp expect code &&
-	test $(wc -l <started) = 2
+	test $(wc -l <started) = 2 &&
+	test_grep "^a: waiting: the load 3.50 is above --load 2.00\$" out
 '
 
 test_expect_success '--load <n>% is a share of the online CPUs' '
