@@ -375,6 +375,25 @@ static void forget_task(struct para_repo *repo, const char *name,
 	free(free_slot);
 }
 
+/*
+ * What escaped the task's session (`setsid cmd &`) and outlived the run
+ * that would have hunted it: found by the task's name and worktree in
+ * its environment, started no earlier than the task's last attempt.
+ */
+static void kill_escaped(const struct para_task *t, long long grace_ms)
+{
+	char *task = para_xstrfmt("PARA_TASK=%s", t->name);
+	char *wt = para_xstrfmt("PARA_WORKTREE=%s", t->worktree);
+	const char *pairs[] = { task, wt, NULL };
+
+	/* a start time of another boot says nothing about this one */
+	if (!para_proc_alive(&t->runner) && t->proc.boot_id &&
+	    !strcmp(t->proc.boot_id, para_proc_boot_id()))
+		para_proc_kill_by_env(pairs, t->proc.start, grace_ms);
+	free(task);
+	free(wt);
+}
+
 int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 		      const struct para_task *t,
 		      const struct para_prune_verdict *v, long long grace_ms)
@@ -385,6 +404,8 @@ int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 	memset(out, 0, sizeof(*out));
 	if (v->running && t->proc.pid)
 		para_proc_kill_group(t->proc.pid, grace_ms);
+	if (t->proc.pid)
+		kill_escaped(t, grace_ms);
 	para_hook_run(repo, PARA_HOOK_PRUNE, t, t->state);
 	if (para_prune_keeps_work(v) &&
 	    (error = keep_work(out, &slot, repo, t, v)) < 0)

@@ -65,6 +65,24 @@ test_expect_success 'prune --force stops what is left of it' '
 	! test -e repo-worktrees/bg
 '
 
+test_expect_success 'prune --force after the run died stops what escaped with setsid too' '
+	(
+		cd repo &&
+		test_task esc -c "setsid sleep 300 & setsid sh -c \"sleep 300\" & touch started; while :; do sleep 0.1; done" &&
+		{ git-para-run esc >../out1 2>&1 & } &&
+		echo $! >../pid &&
+		test_wait_for 10 test -e ../repo-worktrees/esc/started &&
+		kill -KILL $(cat ../pid) &&
+		wait $(cat ../pid)
+		true
+	) &&
+	test_marked_pids $TEST_MARK >left &&
+	test $(wc -l <left) -ge 3 &&
+	git -C repo para prune --force esc >out 2>err &&
+	test_wait_for 10 test_no_process_left &&
+	! test -e repo-worktrees/esc
+'
+
 test_expect_success 'a dependency is merged by its branch, never by a tag or commit of the same name' '
 	(
 		cd repo &&

@@ -163,6 +163,68 @@ void para_proc_kill_group(pid_t pgid, long long grace_ms)
 		nanosleep(&tick, NULL);
 }
 
+/* The start time of live process `name` (a /proc entry), or 0. */
+static unsigned long long started(const char *name)
+{
+	unsigned long long start;
+	char *end;
+	long pid = strtol(name, &end, 10);
+
+	if (*end || pid <= 1 || start_time(&start, (pid_t)pid) < 0)
+		return 0;
+	return start;
+}
+
+/* Does the environment of `pid` hold every "K=V" of `pairs`? */
+static int env_holds(pid_t pid, const char *const *pairs)
+{
+	int all = 1;
+
+	for (; *pairs && all; pairs++) {
+		const char *eq = strchr(*pairs, '=');
+		char *key = para_strndup(*pairs, eq - *pairs);
+		char *value = para_proc_getenv(pid, key);
+
+		all = value && !strcmp(value, eq + 1);
+		free(value);
+		free(key);
+	}
+	return all;
+}
+
+void para_proc_kill_by_env(const char *const *pairs, unsigned long long since,
+			   long long grace_ms)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	long long deadline = para_now_ms() + grace_ms;
+	int sig = SIGTERM, round;
+
+	for (round = 0; round < 200; round++) {
+		struct dirent *de;
+		DIR *dir = opendir("/proc");
+		int found = 0;
+
+		if (!dir)
+			return;
+		while ((de = readdir(dir))) {
+			unsigned long long start = started(de->d_name);
+			pid_t pid = (pid_t)atol(de->d_name);
+
+			if (!start || start < since || pid == getpid() ||
+			    !env_holds(pid, pairs))
+				continue;
+			found = 1;
+			kill(pid, sig);
+		}
+		closedir(dir);
+		if (!found)
+			return;
+		if (para_now_ms() >= deadline)
+			sig = SIGKILL;
+		nanosleep(&tick, NULL);
+	}
+}
+
 char *para_proc_getenv(pid_t pid, const char *name)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;

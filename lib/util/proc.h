@@ -40,6 +40,17 @@ const char *para_proc_boot_id(void);
 void para_proc_kill_group(pid_t pgid, long long grace_ms);
 
 /*
+ * Terminates every process of this machine (ours to signal) that
+ * started at `since` or later and whose environment holds each "K=V" of
+ * `pairs` (NULL-terminated): those that left their process group and
+ * session (`setsid cmd &`) still carry what they inherited.  SIGTERM,
+ * then SIGKILL once `grace_ms` have passed; returns when none is left
+ * (or after a few seconds of SIGKILL).
+ */
+void para_proc_kill_by_env(const char *const *pairs, unsigned long long since,
+			   long long grace_ms);
+
+/*
  * The value of `name` in the environment `pid` started with (malloc'd),
  * or NULL.
  */
