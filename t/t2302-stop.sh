@@ -20,9 +20,9 @@ state_of () {
 	(cd repo && test_state "$@")
 }
 
-# until_state <task> <state>: waits (10s at most) for the task's state
+# until_state <task> <state>: waits (30s at most) for the task's state
 until_state () {
-	for i in $(test_seq 1 200)
+	for i in $(test_seq 1 600)
 	do
 		test "$(state_of "$1")" = "$2" && return 0
 		sleep 0.05
@@ -31,9 +31,9 @@ until_state () {
 	return 1
 }
 
-# until_gone <mark>: waits (10s at most) until no process has the mark
+# until_gone <mark>: waits (30s at most) until no process has the mark
 until_gone () {
-	for i in $(test_seq 1 200)
+	for i in $(test_seq 1 600)
 	do
 		test -z "$(test_marked_pids "$1")" && return 0
 		sleep 0.05
@@ -159,7 +159,7 @@ test_expect_success 'a run that does not act on the request: stopped here' '
 		para stop four >out &&
 	echo "Stopped task ${SQ}four${SQ}" >expect &&
 	test_cmp expect out &&
-	test -z "$(test_marked_pids deaf-mark)" &&
+	until_gone deaf-mark &&
 	test "$(state_of four)" = cancelled &&
 	kill -0 $runner &&
 	kill $runner
