@@ -199,9 +199,15 @@ static void load_settings(struct para_run_options *opts,
 					     "para.command"));
 	config_or_die(para_config_get_string(&opts->launcher, config,
 					     "para.launcher"));
+	if (!opts->backend)
+		config_or_die(para_config_string(&opts->backend, config,
+						 "para.backend"));
+	config_or_die(para_config_get_string(&opts->slurm_options, config,
+					     "para.slurmOptions"));
 	opts->command = nonempty(opts->command);
 	opts->launcher = nonempty(opts->launcher);
 	opts->verify = nonempty(opts->verify);
+	opts->slurm_options = nonempty(opts->slurm_options);
 }
 
 /* Choosing the tasks. */
@@ -361,6 +367,8 @@ int cmd_main(int argc, const char **argv)
 			 "start no new task after a failure"),
 		OPT_BOOL(0, "rerun", &opts.rerun,
 			 "also run tasks that succeeded already"),
+		OPT_STRING(0, "backend", &opts.backend, "<name>",
+			   "where the commands run: local or slurm"),
 		OPT_BOOL(0, "tag", &opts.tag,
 			 "show the tasks' output, each line prefixed [<task>]"),
 		OPT_BOOL('q', "quiet", &o.quiet, "report only failures"),

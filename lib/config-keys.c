@@ -45,6 +45,8 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.portsPerTask", PARA_CONFIG_INT, "1" },
 	{ "para.retryFresh", PARA_CONFIG_BOOL, "false" },
 	{ "para.verify", PARA_CONFIG_STRING, NULL },
+	{ "para.backend", PARA_CONFIG_STRING, "local" },
+	{ "para.slurmOptions", PARA_CONFIG_STRING, NULL },
 	{ "color.para", PARA_CONFIG_STRING, NULL },
 };
 

@@ -48,8 +48,18 @@ struct para_run_backend {
 	int (*fd)(const struct para_run_job *job);
 	int interval;
 	void (*refresh)(struct para_run *run);
+
+	/*
+	 * The attempt may wait in a queue after its release: its timeout
+	 * counts from when poll() first sees it run, not from its start.
+	 */
+	int queues;
 };
 
 extern const struct para_run_backend para_run_local;
+extern const struct para_run_backend para_run_slurm;
+
+/* "local" or "slurm" (NULL: local); NULL for an unknown name. */
+const struct para_run_backend *para_run_backend_find(const char *name);
 
 #endif

@@ -61,6 +61,12 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	free(task->agent_state);
 	free(task->agent_message);
 	task->agent_state = task->agent_message = NULL;
+	free(task->cluster);
+	free(task->job_id);
+	task->cluster = job->task.cluster ? para_strdup(job->task.cluster)
+					  : NULL;
+	task->job_id = job->task.job_id ? para_strdup(job->task.job_id) : NULL;
+	task->submitted = job->task.job_id ? job->task.submitted : 0;
 }
 
 /* What the worktree takes now, for status (unknown: as it was). */
@@ -140,6 +146,8 @@ static int set_queued(struct para_task *task, void *data)
 
 	if (held_elsewhere(task, u->run))
 		return 1;	/* not ours: leave it as it is */
+	if (u->job->remote.adopted || u->job->remote.unknown)
+		return 1;	/* its batch job is still on record */
 	if (para_task_live_state(task) == PARA_STATE_LOST)
 		note_lost(u->run, task);
 	task->state = PARA_STATE_QUEUED;
@@ -214,11 +222,23 @@ static int judge(struct para_task *task, void *data)
 	struct claim *c = data;
 	enum para_task_state live = para_task_live_state(task);
 
-	if (live == PARA_STATE_LOST)
+	if (c->job->remote.adopted &&
+	    (live != PARA_STATE_LOST || !task->job_id ||
+	     strcmp(task->job_id, c->job->remote.id)))
+		c->job->remote.adopted = 0;	/* it changed meanwhile */
+	if (live == PARA_STATE_LOST && !c->job->remote.adopted &&
+	    !c->job->remote.unknown)
 		note_lost(c->run, task);
 	/* counted on from what the last run left */
 	c->job->task.attempts = task->attempts;
-	if (live == PARA_STATE_ORPHANED) {
+	if (c->job->remote.unknown) {
+		c->job->note = para_xstrfmt(
+			"Slurm cannot say what became of its job %s (submitted by a 'git para run' that died)",
+			task->job_id);
+		c->result = PARA_RUN_CLAIM_BUSY;
+	} else if (c->job->remote.adopted) {
+		c->result = PARA_RUN_CLAIM_OK;
+	} else if (live == PARA_STATE_ORPHANED) {
 		c->job->note = para_xstrfmt(
 			"still running as pid %ld, orphaned by a 'git para run' that died",
 			(long)task->proc.pid);

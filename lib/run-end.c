@@ -310,16 +310,16 @@ static enum para_task_state outcome(const struct para_run_job *job)
  */
 static void reap(struct para_run *run, struct para_run_job *job)
 {
-	run->backend->poll(run, job);
+	job->backend->poll(run, job);
 	para_run_pump_output(run, job, 1);
 	if (para_run_has_strays(run)) {
 		/* leftovers of the group, or escaped: hunt them down */
-		run->backend->signal(run, job, SIGTERM);
+		job->backend->signal(run, job, SIGTERM);
 		job->hunting = 1;
 		job->hunt_kill_at = job->kill_at ? job->kill_at
 			: para_monotonic_ms() + run->opts.grace;
 	}
-	run->backend->reap(run, job);
+	job->backend->reap(run, job);
 	job->active = 0;
 }
 
@@ -343,13 +343,15 @@ static int start_verify(struct para_run *run, struct para_run_job *job,
 
 	para_runlog_verify_header(job->log, job->task.name, job->attempt,
 				  verify);
+	/* here, whatever ran the command: its output is read back */
+	job->backend = &para_run_local;
 	if ((error = para_run_spawn(run, job, verify, -1, 1)) < 0)
 		return error;
 	/* a run that dies now leaves the verify to be found */
 	para_run_update_state(run, job, set_proc);
-	if ((error = run->backend->release(run, job)) < 0) {
-		run->backend->signal(run, job, SIGKILL);
-		run->backend->reap(run, job);
+	if ((error = job->backend->release(run, job)) < 0) {
+		job->backend->signal(run, job, SIGKILL);
+		job->backend->reap(run, job);
 		return error;
 	}
 	job->verifying = 1;

@@ -74,7 +74,7 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 	spawn.dir = job->task.worktree;
 	spawn.out_fd = out_fd;
 	spawn.gated = gated;
-	error = run->backend->start(run, job, &spawn);
+	error = job->backend->start(run, job, &spawn);
 	para_strvec_dispose(&argv);
 	para_strvec_dispose(&env);
 	return error;

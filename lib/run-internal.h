@@ -12,6 +12,19 @@
 #include "run-sched.h"
 #include "strvec.h"
 
+/* An attempt that runs as a cluster scheduler's batch job. */
+struct para_run_remote {
+	char *id;			/* the job's id, NULL when none */
+	char *script, *record;		/* the job script and its record */
+	char *state, *reason, *node;	/* Slurm's last word on it */
+	int seen;			/* the last query answered for it */
+	int running;			/* it was seen started */
+	int killed;			/* SIGKILL was asked for */
+	int adopted;			/* submitted by a run that died */
+	int unknown;			/* Slurm could not say what became
+					   of such a job */
+};
+
 /* One selected task and what this run does with it. */
 struct para_run_job {
 	struct para_task task;		/* as found when selected */
@@ -49,6 +62,8 @@ struct para_run_job {
 	int queued;			/* recorded as queued by this run */
 	long long agent_mtime;		/* PARA_STATUS_FILE as last read, ns */
 	long long agent_size;
+	const struct para_run_backend *backend;	/* where it runs */
+	struct para_run_remote remote;	/* its batch job, if any */
 };
 
 struct para_run {
@@ -66,6 +81,8 @@ struct para_run {
 	long long interrupted_at;	/* monotonic ms of the first interrupt */
 	long long global_kill_at;
 	long long backend_due;		/* when to poll the backend next */
+	char *cluster;			/* the Slurm cluster's name, once asked */
+	int query_failed;		/* the last backend query failed */
 	int failed;			/* some task did not succeed */
 	long long started_mono;		/* when the run began */
 	int mem_declared;		/* some task declares its memory */
@@ -183,6 +200,17 @@ void para_run_agent_poll(struct para_run *run);
  * SIGUSR1) to cancel some of our tasks: each goes as on an interrupt.
  */
 void para_run_take_stops(struct para_run *run);
+
+/* run-slurm.c: do the options suit the Slurm backend? */
+int para_run_slurm_check(const struct para_run_options *opts);
+/*
+ * Tasks whose batch job a run that died submitted: one query for all;
+ * the run takes over each job Slurm still has, or whose result is
+ * known, instead of submitting it again.
+ */
+void para_run_slurm_plan(struct para_run *run);
+/* Takes over a claimed job marked `adopted`; as start_attempt(). */
+int para_run_slurm_adopt(struct para_run *run, struct para_run_job *job);
 
 /* run-loop.c: waiting for and acting on events */
 int para_run_loop(struct para_run *run);

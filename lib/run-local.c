@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <stdlib.h>
 
 #include "run-internal.h"
 
@@ -15,6 +16,10 @@ static int local_start(struct para_run *run, struct para_run_job *job,
 		return -1;
 	job->leader = job->child.pid;
 	para_proc_identify(&job->task.proc, job->child.pid);
+	/* not a batch job, whatever an earlier run left on record */
+	free(job->task.cluster);
+	free(job->task.job_id);
+	job->task.cluster = job->task.job_id = NULL;
 	return 0;
 }
 

@@ -40,7 +40,7 @@ static void interrupt(struct para_run *run)
 		if (!job->active)
 			continue;
 		if (!job->cancelled)
-			run->backend->signal(run, job, SIGTERM);
+			job->backend->signal(run, job, SIGTERM);
 		job->cancelled = 1;
 		if (!job->kill_at || job->kill_at > run->global_kill_at)
 			job->kill_at = run->global_kill_at;
@@ -60,18 +60,18 @@ static void check_deadlines(struct para_run *run)
 		if (job->deadline && now >= job->deadline && !job->timed_out &&
 		    !job->cancelled) {
 			job->timed_out = 1;
-			run->backend->signal(run, job, SIGTERM);
+			job->backend->signal(run, job, SIGTERM);
 			job->kill_at = now + run->opts.grace;
 		}
 		if (job->kill_at && now >= job->kill_at)
-			run->backend->signal(run, job, SIGKILL);
+			job->backend->signal(run, job, SIGKILL);
 	}
 }
 
 /* What tells of a job's end: its backend's descriptor, or -1. */
 static int end_fd(const struct para_run *run, const struct para_run_job *job)
 {
-	return job->checking ? job->child.pidfd : run->backend->fd(job);
+	return job->checking ? job->child.pidfd : job->backend->fd(job);
 }
 
 /* A job without such a descriptor is asked, when its backend is due. */
@@ -142,20 +142,32 @@ static void read_signals(struct para_run *run, int *chld)
 
 static void poll_backend(struct para_run *run)
 {
+	const struct para_run_backend *asked[4];
 	long long now = para_monotonic_ms();
-	size_t i;
-	int any = 0;
+	size_t i, k, nr = 0;
 
-	for (i = 0; i < run->nr && !any; i++)
-		any = polled(run, &run->jobs[i]);
-	if (!any || now < run->backend_due)
+	if (now < run->backend_due)
 		return;
-	run->backend_due = now + run->backend->interval;
-	if (run->backend->refresh)
-		run->backend->refresh(run);
+	run->backend_due = 0;
+	/* each backend learns about all of its attempts at once */
+	for (i = 0; i < run->nr; i++) {
+		const struct para_run_backend *b = run->jobs[i].backend;
+
+		if (!polled(run, &run->jobs[i]))
+			continue;
+		for (k = 0; k < nr && asked[k] != b; k++)
+			;
+		if (k < nr || nr == sizeof(asked) / sizeof(*asked))
+			continue;
+		asked[nr++] = b;
+		if (!run->backend_due || now + b->interval < run->backend_due)
+			run->backend_due = now + b->interval;
+		if (b->refresh)
+			b->refresh(run);
+	}
 	for (i = 0; i < run->nr; i++)
 		if (polled(run, &run->jobs[i]) &&
-		    run->backend->poll(run, &run->jobs[i]))
+		    run->jobs[i].backend->poll(run, &run->jobs[i]))
 			para_run_end_attempt(run, &run->jobs[i]);
 }
 

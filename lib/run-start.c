@@ -109,9 +109,9 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 	if ((error = para_test_fail("run-running")) < 0 ||
 	    (error = para_run_update_state(run, job,
 					   para_run_set_running)) < 0 ||
-	    (error = run->backend->release(run, job)) < 0) {
-		run->backend->signal(run, job, SIGKILL);
-		run->backend->reap(run, job);
+	    (error = job->backend->release(run, job)) < 0) {
+		job->backend->signal(run, job, SIGKILL);
+		job->backend->reap(run, job);
 	}
 	return error;
 }
@@ -220,6 +220,7 @@ out:
 
 static int start_attempt(struct para_run *run, struct para_run_job *job)
 {
+	job->backend = run->backend;
 	/* numbered within this run; the lifetime count is kept apart */
 	job->attempt = ++job->tries;
 	job->task.attempt = job->attempt;
@@ -252,8 +253,8 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 		return -1;
 	}
 	job->active = 1;
-	job->deadline = run->opts.timeout ? job->started_mono + run->opts.timeout
-					  : 0;
+	job->deadline = run->opts.timeout && !job->backend->queues ?
+			job->started_mono + run->opts.timeout : 0;
 	job->timeout_at = job->deadline;
 	return 0;
 }
@@ -302,14 +303,17 @@ static int open_log(struct para_run *run, struct para_run_job *job)
 /* A job the scheduler handed out: claim it, then start it. */
 static void start_job(struct para_run *run, struct para_run_job *job)
 {
-	int first = !job->tries;
+	int first = !job->tries, error;
 
 	if (first && !run->opts.exec_argv && take(run, job) < 0)
 		return;
 	if (first && open_log(run, job) < 0)
 		return;
 	para_sched_start(&run->sched, job->index);
-	if (start_attempt(run, job) < 0) {
+	/* a batch job a run that died left is taken over, not run again */
+	error = job->remote.adopted ? para_run_slurm_adopt(run, job)
+				    : start_attempt(run, job);
+	if (error < 0) {
 		para_runlog_result(job->log, &job->last);
 		para_run_update_state(run, job, para_run_set_result);
 		para_run_report_attempt(run, job, NULL);

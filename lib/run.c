@@ -7,6 +7,15 @@
 #include "run-internal.h"
 #include "task-state.h"
 
+const struct para_run_backend *para_run_backend_find(const char *name)
+{
+	if (!name || !strcmp(name, "local"))
+		return &para_run_local;
+	if (!strcmp(name, "slurm"))
+		return &para_run_slurm;
+	return NULL;
+}
+
 int para_run_new(struct para_run **out, struct para_repo *repo,
 		 const struct para_run_options *opts,
 		 const struct para_run_output *output)
@@ -17,7 +26,17 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 	run->opts = *opts;
 	run->out = *output;
 	run->sigfd = -1;
-	run->backend = &para_run_local;
+	run->backend = para_run_backend_find(opts->backend);
+	if (!run->backend) {
+		free(run);
+		return para_error_set(PARA_EINVALID,
+			"unknown backend '%s': expected 'local' or 'slurm'",
+			opts->backend);
+	}
+	if (run->backend == &para_run_slurm && para_run_slurm_check(opts) < 0) {
+		free(run);
+		return PARA_EINVALID;
+	}
 	if (para_proc_identify(&run->self, 0) < 0) {
 		free(run);
 		return -1;
@@ -49,7 +68,10 @@ void para_run_free(struct para_run *run)
 		free(job->log_path);
 		free(job->note);
 		free(job->verdict);
+		if (job->remote.id)
+			job->backend->reap(run, job);
 	}
+	free(run->cluster);
 	if (run->sigfd >= 0)
 		close(run->sigfd);
 	free(run->jobs);
@@ -72,6 +94,7 @@ void para_run_add(struct para_run *run, struct para_task *task)
 	job->verify_out = (struct para_strbuf)PARA_STRBUF_INIT;
 	job->running.fd = -1;
 	job->log = -1;
+	job->backend = run->backend;
 	job->child.pidfd = job->child.out = job->child.gate = -1;
 	job->index = para_sched_add(&run->sched, task->name,
 				    (const char *const *)task->locks.v,
@@ -144,6 +167,8 @@ int para_run_execute(struct para_run *run)
 	run->started_mono = para_monotonic_ms();
 	if (para_runner_init() < 0 || para_runner_signalfd(&run->sigfd) < 0)
 		return -1;
+	if (!run->opts.exec_argv)
+		para_run_slurm_plan(run);
 	plan(run);
 	error = para_run_loop(run);
 	for (i = 0; i < run->nr; i++)

@@ -36,6 +36,8 @@ struct para_run_options {
 	const char *command;		/* para.command, or NULL */
 	const char *launcher;		/* para.launcher, or NULL */
 	const char *verify;		/* para.verify, or NULL */
+	const char *backend;		/* "local" (NULL) or "slurm" */
+	const char *slurm_options;	/* para.slurmOptions, or NULL */
 	const char *const *exec_argv;	/* `-- <command>`, or NULL */
 };
 
@@ -62,7 +64,11 @@ struct para_run_output {
 	void *data;
 };
 
-/* A new run of nothing yet; the options are copied (strings borrowed). */
+/*
+ * A new run of nothing yet; the options are copied (strings borrowed).
+ * PARA_EINVALID for options that do not go together (an unknown
+ * backend, Slurm options that take over what git-para owns, ...).
+ */
 int para_run_new(struct para_run **out, struct para_repo *repo,
 		 const struct para_run_options *opts,
 		 const struct para_run_output *output);

@@ -63,6 +63,7 @@ static const char *state_color(const struct para_facts *f)
 		return COLOR_YELLOW;
 	case PARA_STATE_EMPTY:
 	case PARA_STATE_ORPHANED:
+	case PARA_STATE_UNKNOWN:
 	case PARA_STATE_CANCELLED:
 	case PARA_STATE_PREEMPTED:
 	case PARA_STATE_SKIPPED:
@@ -138,6 +139,10 @@ static char *note_text(const struct para_facts *f)
 
 	if (f->damaged)
 		return para_strdup(f->error);
+	if (f->scheduler) {
+		para_strbuf_addstr(&sb, f->scheduler);
+		sep = ", ";
+	}
 	if (!f->worktree_exists) {
 		para_strbuf_addstr(&sb, "worktree missing");
 		sep = ", ";

@@ -13,6 +13,7 @@
 #include "status-gather.h"
 #include "batch.h"
 #include "proc.h"
+#include "run-slurm-query.h"
 #include "task-state.h"
 #include "strbuf.h"
 #include "worktree-status.h"
@@ -43,6 +44,7 @@ static void facts_dispose(struct para_facts *f)
 	para_strvec_dispose(&f->dirty_files);
 	para_provision_dispose(&f->provisioned);
 	free(f->log_path);
+	free(f->scheduler);
 }
 
 void para_status_free_all(struct para_facts *facts, size_t nr)
@@ -649,6 +651,36 @@ static void run_git(struct para_facts *facts, size_t nr,
 	free(is_status);
 }
 
+/* Tasks that run as batch jobs: what Slurm says, one query for all. */
+static void ask_scheduler(struct para_facts *facts, size_t nr,
+			  const struct para_repo *repo)
+{
+	const struct para_task **tasks = para_calloc(nr + 1, sizeof(*tasks));
+	struct para_slurm_view *views = para_calloc(nr + 1, sizeof(*views));
+	struct para_task empty;
+	size_t i;
+
+	para_task_init(&empty);
+	for (i = 0; i < nr; i++)
+		tasks[i] = facts[i].damaged ? &empty : &facts[i].task;
+	para_slurm_views(views, repo, tasks, nr);
+	for (i = 0; i < nr; i++) {
+		struct para_facts *f = &facts[i];
+
+		if (!views[i].asked)
+			continue;
+		f->state = views[i].state;
+		f->scheduler = views[i].text;
+		views[i].text = NULL;
+		if (f->state != f->task.state) {
+			f->task.exit_code = views[i].code;
+			f->task.signal = views[i].sig;
+		}
+	}
+	free(views);
+	free(tasks);
+}
+
 int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		       const struct para_strvec *names,
 		       const struct para_status_options *opts)
@@ -671,6 +703,7 @@ int para_status_gather(struct para_facts **out, struct para_repo *repo,
 		read_refs(f, repo->git, &memo);
 	}
 	compare_memo_dispose(&memo);
+	ask_scheduler(facts, names->nr, repo);
 	run_git(facts, names->nr, repo, opts);
 	for (i = 0; i < names->nr; i++)
 		if (!facts[i].damaged)

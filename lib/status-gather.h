@@ -28,6 +28,7 @@ struct para_facts {
 	enum para_task_state state;	/* what to show: orphaned, lost, ... */
 	int proc_alive;		/* the recorded task process lives */
 	int runner_alive;	/* the recorded `git para run` lives */
+	char *scheduler;	/* a batch job: what Slurm says of it */
 
 	int worktree_exists;
 	char *gitdir;		/* the worktree's git dir, when it exists */

@@ -67,6 +67,9 @@ static const struct field fields[] = {
 	FIELD("run.agentstate", "agentState", F_STR, agent_state),
 	FIELD("run.agentmessage", "agentMessage", F_STR, agent_message),
 	FIELD("run.startcommit", "startCommit", F_STR, start_commit),
+	FIELD("run.cluster", "cluster", F_STR, cluster),
+	FIELD("run.jobid", "jobId", F_STR, job_id),
+	FIELD("run.submitted", "submitted", F_LL, submitted),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.prstate", "prState", F_STR, pr_state),
 	FIELD("collect.prchecks", "prChecks", F_STR, pr_checks),
@@ -143,6 +146,12 @@ char *para_state_provision_path(const struct para_repo *repo,
 				const char *name, const char *suffix)
 {
 	return state_file(repo, PARA_STATE_PROVISION, name, suffix);
+}
+
+char *para_state_job_path(const struct para_repo *repo, const char *name,
+			  const char *suffix)
+{
+	return state_file(repo, PARA_STATE_JOBS, name, suffix);
 }
 
 char *para_state_status_cache_path(const struct para_repo *repo,

@@ -33,6 +33,7 @@
  *   cache/verify/<tree>-<cmd>    a verify result of collect: the tree id
  *                                and the hash of the verify command
  *   verify-worktree/             the scratch worktree collect verifies in
+ *   jobs/<name><suffix>          a task's batch job: script and record
  * The helpers return malloc'd paths and create nothing.
  */
 #define PARA_STATE_TASKS "tasks"
@@ -43,6 +44,7 @@
 #define PARA_STATE_AGENT "agent"
 #define PARA_STATE_VERIFY_CACHE "cache/verify"
 #define PARA_STATE_VERIFY_WORKTREE "verify-worktree"
+#define PARA_STATE_JOBS "jobs"
 
 char *para_state_task_path(const struct para_repo *repo, const char *name);
 char *para_state_tasks_path(const struct para_repo *repo);
@@ -63,6 +65,9 @@ char *para_state_attic_path(const struct para_repo *repo, const char *name,
 			    const char *suffix);
 char *para_state_provision_path(const struct para_repo *repo,
 				const char *name, const char *suffix);
+/* `name` NULL: the directory; else `name` followed by `suffix`. */
+char *para_state_job_path(const struct para_repo *repo, const char *name,
+			  const char *suffix);
 /* `name` NULL: the directory; else its file of `kind` ("index", ...). */
 char *para_state_status_cache_path(const struct para_repo *repo,
 				   const char *name, const char *kind);

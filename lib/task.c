@@ -19,6 +19,7 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_SKIPPED] = "skipped",
 	[PARA_STATE_ORPHANED] = "orphaned",
 	[PARA_STATE_LOST] = "lost",
+	[PARA_STATE_UNKNOWN] = "unknown",
 	[PARA_STATE_MERGED] = "merged",
 	[PARA_STATE_PUSHED] = "pushed",
 	[PARA_STATE_PR_OPEN] = "pr-open",
@@ -70,6 +71,8 @@ void para_task_dispose(struct para_task *task)
 	free(task->conflict_with);
 	free(task->conflict_branch);
 	free(task->resolving);
+	free(task->cluster);
+	free(task->job_id);
 	para_task_init(task);
 }
 

@@ -20,6 +20,7 @@ enum para_task_state {
 	PARA_STATE_SKIPPED,
 	PARA_STATE_ORPHANED,
 	PARA_STATE_LOST,
+	PARA_STATE_UNKNOWN,	/* shown only: the scheduler cannot be asked */
 	PARA_STATE_MERGED,
 	PARA_STATE_PUSHED,
 	PARA_STATE_PR_OPEN,
@@ -70,6 +71,9 @@ struct para_task {
 	char *agent_state;	/* the word the command reported, or NULL */
 	char *agent_message;	/* what it said with it, or NULL */
 	char *start_commit;	/* HEAD when the last attempt's command began */
+	char *cluster;		/* batch job of a cluster scheduler: the */
+	char *job_id;		/* cluster's name, the job's id and when it */
+	long long submitted;	/* was submitted (ids restart on a new one) */
 
 	char *pr_url;
 	char *pr_state;		/* open, closed, merged (lib/pr-state.h) */
