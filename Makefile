@@ -3,6 +3,7 @@
 #   make                 build lib/libpara.a and the programs
 #   make test            run the shell tests and the unit tests under prove
 #   make test SANITIZE=1 the same, built with ASan and UBSan
+#   make test-slurm      the tests on a one-node Slurm cluster (root)
 #   make install         install programs, man pages and completion
 #   make uninstall       remove what make install installed
 #   make doc             build the man pages
@@ -126,6 +127,13 @@ test: all units
 	@cd t && PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
 		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS:t/%=%) $(UNIT_TESTS:%=../%)
 
+# the tests that bring up a one-node Slurm cluster (t/lib-slurm.sh), which
+# `make test` skips unless PARA_TEST_SLURM or PARA_REQUIRE_SLURM is set
+SLURM_TESTS := $(sort $(wildcard t/t21[0-9][0-9]-slurm-*.sh))
+test-slurm: all
+	@cd t && PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' PARA_REQUIRE_SLURM=1 \
+		$(PROVE) $(PROVE_OPTS) $(SLURM_TESTS:t/%=%)
+
 doc: $(MAN_PAGES)
 
 DOC_INCLUDES := $(wildcard Documentation/config/*.adoc Documentation/includes/*.adoc)
@@ -180,7 +188,7 @@ deps:
 clean:
 	rm -rf build build-sanitize t/test-results t/trash\ directory.*
 
-.PHONY: all units test doc install install-bin install-doc install-completion \
+.PHONY: all units test test-slurm doc install install-bin install-doc install-completion \
 	install-agents uninstall demo deps clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -4,7 +4,7 @@
 
 packages="build-essential pkg-config git libgit2-dev libpcre2-dev \
 libiniparser-dev libcmocka-dev sharness asciidoctor jq tmux man-db zsh \
-bsdutils procps python3 xfsprogs e2fsprogs"
+bsdutils procps python3 xfsprogs e2fsprogs slurm-wlm munge"
 
 missing=
 for p in $packages; do
@@ -19,6 +19,14 @@ fi
 
 if test "$(id -u)" = 0; then
 	export DEBIAN_FRONTEND=noninteractive
+	# slurm-wlm and munge must not start daemons of their own: the tests
+	# start theirs (contrib/slurm/one-node.sh)
+	policy=/usr/sbin/policy-rc.d
+	if ! test -e $policy; then
+		printf '#!/bin/sh\nexit 101\n' >$policy &&
+		chmod 755 $policy &&
+		trap 'rm -f $policy' EXIT
+	fi
 	apt-get update -qq &&
 	apt-get install -y -qq --no-install-recommends $missing
 else

@@ -146,8 +146,8 @@ static void sbatch_args(struct para_strvec *args, struct para_run *run,
 {
 	para_strvec_push(args, "sbatch");
 	para_strvec_push(args, "--parsable");
-	if (spawn->gated)
-		para_strvec_push(args, "--hold");
+	/* released at once when ungated: a release starts it quicker */
+	para_strvec_push(args, "--hold");
 	para_strvec_pushf(args, "--job-name=para.%08lx.%s", repo_id(run->repo),
 			  job->task.name);
 	para_strvec_pushf(args, "--output=%s", job->log_path);
@@ -193,25 +193,6 @@ static int submit(struct para_run *run, struct para_run_job *job,
 	return status;
 }
 
-static int slurm_start(struct para_run *run, struct para_run_job *job,
-		       const struct para_spawn *spawn)
-{
-	if (!run->cluster && para_slurm_cluster(&run->cluster) < 0)
-		return -1;
-	if (prepare_paths(run, job) < 0 || submit(run, job, spawn) < 0)
-		return -1;
-	job->remote.running = job->remote.killed = job->remote.seen = 0;
-	job->leader = 0;
-	/* no process of ours: the job id stands for it */
-	free(job->task.proc.boot_id);
-	memset(&job->task.proc, 0, sizeof(job->task.proc));
-	free(job->task.cluster);
-	free(job->task.job_id);
-	job->task.cluster = para_strdup(run->cluster);
-	job->task.job_id = para_strdup(job->remote.id);
-	return 0;
-}
-
 static int scontrol_release(const char *id)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
@@ -230,12 +211,6 @@ static int scontrol_release(const char *id)
 					id, err.len ? err.buf : "scontrol failed");
 	para_strbuf_dispose(&err);
 	return status;
-}
-
-static int slurm_release(struct para_run *run, struct para_run_job *job)
-{
-	(void)run;
-	return scontrol_release(job->remote.id);
 }
 
 static void scancel(const char *id, const char *signal)
@@ -262,6 +237,35 @@ static void scancel(const char *id, const char *signal)
 	/* a job that ended meanwhile is no error */
 	para_command_run(&cmd);
 	para_strbuf_dispose(&out);
+}
+
+static int slurm_start(struct para_run *run, struct para_run_job *job,
+		       const struct para_spawn *spawn)
+{
+	if (!run->cluster && para_slurm_cluster(&run->cluster) < 0)
+		return -1;
+	if (prepare_paths(run, job) < 0 || submit(run, job, spawn) < 0)
+		return -1;
+	job->remote.running = job->remote.killed = job->remote.seen = 0;
+	job->leader = 0;
+	/* no process of ours: the job id stands for it */
+	free(job->task.proc.boot_id);
+	memset(&job->task.proc, 0, sizeof(job->task.proc));
+	free(job->task.cluster);
+	free(job->task.job_id);
+	job->task.cluster = para_strdup(run->cluster);
+	job->task.job_id = para_strdup(job->remote.id);
+	if (!spawn->gated && scontrol_release(job->remote.id) < 0) {
+		scancel(job->remote.id, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int slurm_release(struct para_run *run, struct para_run_job *job)
+{
+	(void)run;
+	return scontrol_release(job->remote.id);
 }
 
 static void slurm_signal(struct para_run *run, struct para_run_job *job,

@@ -9,13 +9,17 @@
 #   one-node.sh status <dir>   exit 0 while the controller answers
 #   one-node.sh env <dir>      the environment for the clients
 #                              (eval "$(one-node.sh env <dir>)")
+#   one-node.sh stop-controller <dir>, start-controller <dir>
+#                              the controller alone (its jobs live on)
 #
 # Needs root (slurmd runs jobs as their submitter) and Debian's
 # slurm-wlm and munge (contrib/install-deps.sh).  Only one such cluster
 # runs on a machine at a time (the cgroups of its jobs have fixed names):
 # `start` waits up to PARA_SLURM_LOCK_WAIT seconds (default 300) for the
-# machine-wide lock PARA_SLURM_LOCK, held until `stop` or until the
-# process PARA_SLURM_OWNER (default: our parent) is gone.
+# machine-wide lock PARA_SLURM_LOCK, held until `stop`.  When the process
+# PARA_SLURM_OWNER (default: our parent) ends without `stop`, the cluster
+# is stopped for it.  The directory's path may not contain white space
+# (slurm.conf cannot quote it).
 
 set -u
 
@@ -34,7 +38,11 @@ case "$dir" in
 /*) ;;
 *) dir=$(pwd)/$dir ;;
 esac
+case "$dir" in
+*[[:space:]]*) die "'$dir': slurm.conf cannot name a path with white space" ;;
+esac
 
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 host=$(hostname -s)
 conf=$dir/etc/slurm.conf
 
@@ -118,6 +126,10 @@ wait_for () {
 	done
 }
 
+controller_up () {
+	alive slurmctld && SLURM_CONF=$conf scontrol ping | grep -q UP
+}
+
 node_idle () {
 	test "$(SLURM_CONF=$conf sinfo -h -n "$host" -o %T 2>/dev/null)" = idle
 }
@@ -128,8 +140,12 @@ take_lock () {
 	exec 9>>"$lock"
 	flock -w "${PARA_SLURM_LOCK_WAIT:-300}" 9 ||
 		die "another one-node cluster holds '$lock'"
-	# the holder keeps the lock while the owner lives, and no longer
-	( while kill -0 "$owner" 2>/dev/null; do sleep 1; done ) \
+	# the holder keeps the lock while the owner lives; when the owner
+	# dies without `stop`, it stops the cluster and lets the lock go
+	( while kill -0 "$owner" 2>/dev/null && test -d "$dir/run"; do
+		sleep 1
+	  done
+	  test -d "$dir/run" && PARA_SLURM_HOLDER=1 "$self" stop "$dir" ) \
 		</dev/null >/dev/null 2>&1 &
 	echo $! >"$dir/run/lock.pid"
 	exec 9>&-
@@ -200,7 +216,7 @@ stop () {
 	done
 	stop_daemon slurmctld
 	stop_daemon munged
-	stop_daemon lock
+	test -n "${PARA_SLURM_HOLDER:-}" || stop_daemon lock
 	rm -rf "$dir"
 }
 
@@ -208,6 +224,11 @@ case "$cmd" in
 start) start ;;
 stop) stop ;;
 status) alive slurmctld && SLURM_CONF=$conf scontrol ping >/dev/null 2>&1 ;;
+stop-controller) stop_daemon slurmctld ;;
+start-controller)
+	alive slurmctld && die "the controller runs already"
+	slurmctld -f "$conf" </dev/null >>"$dir/log/slurmctld.out" 2>&1 &&
+		wait_for 100 controller_up || die "slurmctld did not start (see $dir/log)" ;;
 env) client_env ;;
 *) die "unknown command '$cmd'" ;;
 esac
