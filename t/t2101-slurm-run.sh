@@ -45,7 +45,7 @@ test_expect_success 'a DAG with a failure: its dependents are skipped, the other
 		test_task base -c "echo base >base.txt" &&
 		test_task bad -a base -c "test -f base.txt && exit 3" &&
 		test_task after-bad -a bad -c "touch ran" &&
-		test_task other -a base -c "test -f base.txt" &&
+		test_task other -a base -c "test -f base.txt && echo other >other.txt" &&
 		test_must_fail git para run base bad after-bad other >../out
 	) &&
 	grep "^base: succeeded" out &&
@@ -91,9 +91,9 @@ test_expect_success '-j caps the jobs outstanding in Slurm, queued and running' 
 		cd repo &&
 		for i in 1 2 3 4 5
 		do
-			test_task j$i -c "sleep 0.5" || return 1
+			test_task j$i -c "sleep 0.5; echo \$PARA_TASK >j.txt" || return 1
 		done &&
-		{ git -c para.autoCommit=false para run -j2 j1 j2 j3 j4 j5 >../out 2>&1 & } &&
+		{ git para run -j2 j1 j2 j3 j4 j5 >../out 2>&1 & } &&
 		pid=$! &&
 		max=0 &&
 		while kill -0 $pid 2>/dev/null

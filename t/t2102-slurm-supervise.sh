@@ -129,13 +129,13 @@ test_expect_success 'a second run takes the jobs over: no second submission, rea
 test_expect_success 'a job still running when the second run comes is taken over, not submitted again' '
 	(
 		cd repo &&
-		test_task again -c "echo x >>\"\$HOME/again.count\"; sleep 3" &&
+		test_task again -c "echo x >>\"\$HOME/again.count\"; sleep 3; echo y >again.txt" &&
 		{ git-para-run again >../out1 2>&1 & } &&
 		echo $! >../pid &&
 		test_wait_for 20 test -e ../again.count &&
 		kill -KILL $(cat ../pid) &&
 		{ wait $(cat ../pid); test $? = 137; } &&
-		git -c para.autoCommit=false para run again >../out
+		git para run again >../out
 	) &&
 	grep "^again: taken over" out &&
 	grep "^again: succeeded" out &&
@@ -145,7 +145,7 @@ test_expect_success 'a job still running when the second run comes is taken over
 test_expect_success 'with the controller down, status says unknown, not lost, and run leaves the task alone' '
 	(
 		cd repo &&
-		test_task ctl -c "sleep 4" &&
+		test_task ctl -c "sleep 4; echo z >ctl.txt" &&
 		{ git-para-run ctl >../out1 2>&1 & } &&
 		echo $! >../pid &&
 		test_wait_for 20 job_running ctl &&

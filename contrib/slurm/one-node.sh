@@ -134,6 +134,19 @@ node_idle () {
 	test "$(SLURM_CONF=$conf sinfo -h -n "$host" -o %T 2>/dev/null)" = idle
 }
 
+# a zombie is gone too: its parent may wait for our output to end
+owner_lives () {
+	kill -0 "$owner" 2>/dev/null &&
+	! grep -qs '^State:[[:space:]]*Z' "/proc/$owner/status"
+}
+
+# runs a daemon with none of our descriptors: whoever reads our
+# output (a test harness) sees its end when we end
+daemon () {
+	"$@" </dev/null >>"$dir/log/$1.out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- \
+		8>&- 9>&-
+}
+
 take_lock () {
 	owner=${PARA_SLURM_OWNER:-$PPID}
 	mkdir -p "$(dirname "$lock")"
@@ -142,11 +155,11 @@ take_lock () {
 		die "another one-node cluster holds '$lock'"
 	# the holder keeps the lock while the owner lives; when the owner
 	# dies without `stop`, it stops the cluster and lets the lock go
-	( while kill -0 "$owner" 2>/dev/null && test -d "$dir/run"; do
+	( while owner_lives && test -d "$dir/run"; do
 		sleep 1
 	  done
 	  test -d "$dir/run" && PARA_SLURM_HOLDER=1 "$self" stop "$dir" ) \
-		</dev/null >/dev/null 2>&1 &
+		</dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- &
 	echo $! >"$dir/run/lock.pid"
 	exec 9>&-
 }
@@ -165,17 +178,17 @@ start () {
 		dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 \
 			2>/dev/null
 	chmod 600 "$dir/munge/munge.key"
-	munged --force --key-file="$dir/munge/munge.key" \
+	daemon munged --force --key-file="$dir/munge/munge.key" \
 		--socket="$dir/munge/munge.socket" \
 		--pid-file="$dir/run/munged.pid" \
 		--log-file="$dir/log/munged.log" \
 		--seed-file="$dir/munge/munge.seed" ||
 		{ stop; die "munged did not start (see $dir/log/munged.log)"; }
-	slurmctld -f "$conf" </dev/null >>"$dir/log/slurmctld.out" 2>&1 ||
+	daemon slurmctld -f "$conf" ||
 		{ stop; die "slurmctld did not start (see $dir/log)"; }
 	wait_for 100 alive slurmctld ||
 		{ stop; die "slurmctld did not start (see $dir/log)"; }
-	slurmd -f "$conf" -N "$host" </dev/null >>"$dir/log/slurmd.out" 2>&1 ||
+	daemon slurmd -f "$conf" -N "$host" ||
 		{ stop; die "slurmd did not start (see $dir/log)"; }
 	wait_for 300 node_idle ||
 		{ stop; die "the node did not become idle (see $dir/log)"; }
@@ -227,7 +240,7 @@ status) alive slurmctld && SLURM_CONF=$conf scontrol ping >/dev/null 2>&1 ;;
 stop-controller) stop_daemon slurmctld ;;
 start-controller)
 	alive slurmctld && die "the controller runs already"
-	slurmctld -f "$conf" </dev/null >>"$dir/log/slurmctld.out" 2>&1 &&
+	daemon slurmctld -f "$conf" &&
 		wait_for 100 controller_up || die "slurmctld did not start (see $dir/log)" ;;
 env) client_env ;;
 *) die "unknown command '$cmd'" ;;
