@@ -96,7 +96,7 @@ void para_run_preempt(struct para_run *run)
 	para_sched_stopping(&run->sched, i);
 	job->preempted = 1;
 	job->preempted_at = run->sched.mem_available;
-	run->backend->signal(run, job, SIGTERM);
+	job->backend->signal(run, job, SIGTERM);
 	job->kill_at = para_monotonic_ms() + run->opts.grace;
 }
 
