@@ -188,26 +188,9 @@ void para_run_unqueue(struct para_run *run, struct para_run_job *job)
 /* An attempt whose run died with it: say so in the log. */
 static void note_lost(struct para_run *run, const struct para_task *task)
 {
-	struct para_attempt a;
-	char *path = NULL;
-	int fd;
-
-	if (task->state != PARA_STATE_RUNNING ||
-	    para_runlog_path(&path, run->repo, task->name, 0) < 0 ||
-	    para_runlog_open(&fd, path) < 0) {
-		free(path);
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.number = task->attempt;
-	a.state = PARA_STATE_LOST;
-	a.code = -1;
-	a.started = task->started;
-	a.finished = para_now_ms();
-	a.note = "its 'git para run' died; the end is unknown";
-	para_runlog_result(fd, &a);
-	close(fd);
-	free(path);
+	if (task->state == PARA_STATE_RUNNING)
+		para_runlog_end(run->repo, task, PARA_STATE_LOST,
+				"its 'git para run' died; the end is unknown");
 }
 
 struct claim {

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "error.h"
 #include "run-log.h"
@@ -165,4 +166,28 @@ void para_runlog_result(int fd, const struct para_attempt *a)
 			 a->number, what, took, when);
 	write_line(fd, &sb);
 	para_strbuf_dispose(&sb);
+}
+
+void para_runlog_end(struct para_repo *repo, const struct para_task *task,
+		     enum para_task_state state, const char *note)
+{
+	struct para_attempt a;
+	char *path = NULL;
+	int fd = -1;
+
+	if (para_runlog_path(&path, repo, task->name, 0) < 0 ||
+	    para_runlog_open(&fd, path) < 0) {
+		free(path);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.number = task->attempt;
+	a.state = state;
+	a.code = -1;
+	a.started = task->started;
+	a.finished = para_now_ms();
+	a.note = note;
+	para_runlog_result(fd, &a);
+	close(fd);
+	free(path);
 }

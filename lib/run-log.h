@@ -45,6 +45,14 @@ void para_runlog_note(int fd, const char *fmt, ...)
 void para_runlog_result(int fd, const struct para_attempt *a);
 
 /*
+ * Appends to the log of `task` the result line of its current attempt,
+ * ended now in `state` without an exit code, for `note`: what a process
+ * other than the attempt's own run learnt of its end.
+ */
+void para_runlog_end(struct para_repo *repo, const struct para_task *task,
+		     enum para_task_state state, const char *note);
+
+/*
  * Describes an outcome for people: "failed with exit code 2",
  * "timed-out (killed by signal 15)", "succeeded" ...
  */

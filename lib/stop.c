@@ -108,25 +108,8 @@ static int ask_runner(struct para_repo *repo, const struct para_task *t)
 
 static void note_in_log(struct para_repo *repo, const struct para_task *t)
 {
-	struct para_attempt a;
-	char *path = NULL;
-	int fd;
-
-	if (para_runlog_path(&path, repo, t->name, 0) < 0 ||
-	    para_runlog_open(&fd, path) < 0) {
-		free(path);
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.number = t->attempt;
-	a.state = PARA_STATE_CANCELLED;
-	a.code = -1;
-	a.started = t->started;
-	a.finished = para_now_ms();
-	a.note = "stopped by 'git para stop'";
-	para_runlog_result(fd, &a);
-	close(fd);
-	free(path);
+	para_runlog_end(repo, t, PARA_STATE_CANCELLED,
+			"stopped by 'git para stop'");
 }
 
 /* Nobody supervises it: its group and its escaped processes go here. */
