@@ -3,6 +3,7 @@
 #   make                 build lib/libpara.a and the programs
 #   make test            run the shell tests and the unit tests under prove
 #   make test SANITIZE=1 the same, built with ASan and UBSan
+#   make fuzz            run the fuzz harnesses of t/fuzz (t/fuzz/fuzz.mk)
 #   make test-slurm      the tests on a one-node Slurm cluster (root)
 #   make install         install programs, man pages and completion
 #   make uninstall       remove what make install installed
@@ -84,6 +85,8 @@ LIBPARA := $(BUILD)/lib/libpara.a
 
 all: $(PROGRAMS)
 
+include t/fuzz/fuzz.mk
+
 # the objects are not intermediate: keep them, so that a later make (the
 # install test) does not rebuild them while another make links
 .SECONDARY:
@@ -120,12 +123,13 @@ $(BUILD)/t/unit/%: t/unit/%.c $(LIBPARA) $(LIBUTIL)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPARA) $(LIBUTIL) \
 		$(DEP_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
-units: $(UNIT_TESTS)
+units: $(UNIT_TESTS) $(FUZZ_RUNNERS)
 
 # prove runs the shell tests and the unit programs (cmocka speaks TAP)
 test: all units
 	@cd t && PARA_BUILD_DIR='$(CURDIR)/$(BUILD)' CMOCKA_MESSAGE_OUTPUT=TAP \
-		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS:t/%=%) $(UNIT_TESTS:%=../%)
+		$(PROVE) $(PROVE_OPTS) $(SHELL_TESTS:t/%=%) $(UNIT_TESTS:%=../%) \
+		$(FUZZ_RUNNERS:%=../%)
 
 # the tests that bring up a one-node Slurm cluster (t/lib-slurm.sh), which
 # `make test` skips unless PARA_TEST_SLURM or PARA_REQUIRE_SLURM is set
@@ -186,7 +190,7 @@ deps:
 	@sh contrib/install-deps.sh
 
 clean:
-	rm -rf build build-sanitize t/test-results t/trash\ directory.*
+	rm -rf build build-sanitize build-fuzz t/test-results t/trash\ directory.*
 
 .PHONY: all units test test-slurm doc install install-bin install-doc install-completion \
 	install-agents uninstall demo deps clean

@@ -80,7 +80,7 @@ static int parse_entry(struct para_index_entry *e, const unsigned char **p,
 {
 	const unsigned char *s = *p, *name;
 	unsigned flags;
-	size_t len, fixed = ENTRY_FIXED;
+	size_t len, padded, fixed = ENTRY_FIXED;
 
 	if ((size_t)(end - s) < ENTRY_FIXED + 2)
 		return -1;
@@ -106,14 +106,12 @@ static int parse_entry(struct para_index_entry *e, const unsigned char **p,
 	if (version == 4)
 		return parse_compressed_path(e, p, name, end, prev);
 	len = strnlen((const char *)name, (size_t)(end - name));
-	if (name + len >= end)
+	/* entries are padded with 1 to 8 NULs to a multiple of 8 bytes */
+	padded = (fixed + len + 8) & ~(size_t)7;
+	if (name + len >= end || (size_t)(end - s) < padded)
 		return -1;
 	e->path = para_strndup((const char *)name, len);
-	/* entries are padded with 1 to 8 NULs to a multiple of 8 bytes */
-	len = (fixed + len + 8) & ~(size_t)7;
-	if ((size_t)(end - s) < len)
-		return -1;
-	*p = s + len;
+	*p = s + padded;
 	return 0;
 }
 
