@@ -17,7 +17,19 @@
 #include "prune-attic.h"
 #include "task-state.h"
 
-static const char *const suffixes[] = { ".exec.log", ".log", ".info", NULL };
+/*
+ * The files kept beside an attic ref, by what follows the slot's name:
+ * the longer log suffixes first, as "<slot>..exec.log" ends in ".log" too.
+ */
+static const char *suffix(int i)
+{
+	static const int logs[] = { PARA_STATE_LOG_EXEC, PARA_STATE_LOG_VERIFY,
+				    PARA_STATE_LOG_TASK };
+
+	if (i < 3)
+		return para_state_log_suffix(logs[i]);
+	return i == 3 ? ".info" : NULL;
+}
 
 struct info {
 	long long kept;		/* ms since the epoch, 0 when not known */
@@ -183,8 +195,8 @@ int para_prune_attic_drop(struct para_repo *repo, const char *slot)
 			error = para_error_set(PARA_ERROR, "cannot delete '%s'",
 					       ref);
 	}
-	for (i = 0; suffixes[i] && !error; i++) {
-		path = para_state_attic_path(repo, slot, suffixes[i]);
+	for (i = 0; suffix(i) && !error; i++) {
+		path = para_state_attic_path(repo, slot, suffix(i));
 		if (!unlink(path))
 			found = 1;
 		else if (errno != ENOENT)
@@ -205,9 +217,9 @@ static char *slot_of_file(const char *file)
 	size_t len = strlen(file), n;
 	int i;
 
-	for (i = 0; suffixes[i]; i++) {
-		n = strlen(suffixes[i]);
-		if (len > n && !strcmp(file + len - n, suffixes[i]))
+	for (i = 0; suffix(i); i++) {
+		n = strlen(suffix(i));
+		if (len > n && !strcmp(file + len - n, suffix(i)))
 			return para_xstrfmt("%.*s", (int)(len - n), file);
 	}
 	return NULL;

@@ -171,8 +171,7 @@ int para_prune_attic_keep(struct para_repo *repo, const char *slot,
 static int move_log(struct para_repo *repo, const char *task,
 		    const char *slot, int kind)
 {
-	const char *suffix = kind == PARA_STATE_LOG_EXEC ? ".exec.log" :
-		kind == PARA_STATE_LOG_VERIFY ? ".verify.log" : ".log";
+	const char *suffix = para_state_log_suffix(kind);
 	char *from = para_state_log_path(repo, task, kind);
 	char *to = log_path(repo, slot, suffix);
 	int error = 0;

@@ -102,17 +102,26 @@ char *para_state_lock_path(const struct para_repo *repo, const char *what)
 	return para_xstrfmt("%s/locks/%s.lock", repo->state_dir, what);
 }
 
-char *para_state_log_path(const struct para_repo *repo, const char *name,
-			  int kind)
+/*
+ * A task name has no "..": "<name>..exec.log" is never the log of a task
+ * called "<name>.exec", as "<name>.exec.log" would be.
+ */
+const char *para_state_log_suffix(int kind)
 {
 	static const char *const suffix[] = {
 		[PARA_STATE_LOG_TASK] = ".log",
-		[PARA_STATE_LOG_EXEC] = ".exec.log",
-		[PARA_STATE_LOG_VERIFY] = ".verify.log",
+		[PARA_STATE_LOG_EXEC] = "..exec.log",
+		[PARA_STATE_LOG_VERIFY] = "..verify.log",
 	};
 
+	return suffix[kind];
+}
+
+char *para_state_log_path(const struct para_repo *repo, const char *name,
+			  int kind)
+{
 	return para_xstrfmt("%s/" PARA_STATE_LOGS "/%s%s", repo->state_dir,
-			    name, suffix[kind]);
+			    name, para_state_log_suffix(kind));
 }
 
 char *para_state_hooks_log_path(const struct para_repo *repo)

@@ -25,9 +25,9 @@
  *   tasks/<name>                 a task's state file
  *   locks/<what>.lock            see above
  *   logs/<name>.log              what a task's runs wrote
- *   logs/<name>.exec.log         what `git para run -- <command>` wrote
+ *   logs/<name>..exec.log        what `git para run -- <command>` wrote
  *   logs/hooks.log               what the hooks (hook.h) wrote
- *   logs/<name>.verify.log       the output of the task's last verify,
+ *   logs/<name>..verify.log      the output of the task's last verify,
  *                                while it failed (PARA_VERIFY_LOG)
  *   cache/status/<name>.<kind>   what `git para status` keeps of a task
  *   cache/verify/<tree>-<cmd>    a verify result of collect: the tree id
@@ -52,9 +52,11 @@ char *para_state_lock_path(const struct para_repo *repo, const char *what);
 /* The kinds of log a task has, for para_state_log_path(). */
 enum para_state_log {
 	PARA_STATE_LOG_TASK = 0,	/* <name>.log */
-	PARA_STATE_LOG_EXEC = 1,	/* <name>.exec.log */
-	PARA_STATE_LOG_VERIFY = 2	/* <name>.verify.log */
+	PARA_STATE_LOG_EXEC = 1,	/* <name>..exec.log */
+	PARA_STATE_LOG_VERIFY = 2	/* <name>..verify.log */
 };
+/* What follows the task's name in a log of `kind`, here and in the attic. */
+const char *para_state_log_suffix(int kind);
 char *para_state_log_path(const struct para_repo *repo, const char *name,
 			  int kind);
 char *para_state_hooks_log_path(const struct para_repo *repo);

@@ -265,14 +265,43 @@ test_expect_success 'exec mode runs a command in each worktree, no shell, no sta
 	test_cmp expect pwd-one &&
 	test_cmp attempts attempt &&
 	echo succeeded >expect && test_cmp expect state &&
-	grep "^\$HOME$" repo/.git/para/logs/one.exec.log &&
-	grep "^one: succeeded in .*one.exec.log" out
+	grep "^\$HOME$" repo/.git/para/logs/one..exec.log &&
+	grep "^one: succeeded in .*one..exec.log" out
 '
 
 test_expect_success 'exec mode reports failures, and a missing program' '
 	test_expect_code 1 git -C repo para run one -- no-such-program >out &&
 	grep "^one: failed with exit code 127" out &&
-	grep "cannot run .no-such-program." repo/.git/para/logs/one.exec.log
+	grep "cannot run .no-such-program." repo/.git/para/logs/one..exec.log
+'
+
+test_expect_success 'a task named <x>.exec has a log of its own, apart from x'"'"'s exec log' '
+	(
+		cd repo &&
+		test_task one.exec -c "echo output of one.exec" &&
+		test_task one.verify -c "echo output of one.verify" &&
+		git para run one.exec one.verify >/dev/null &&
+		git para run one -- echo exec of one >/dev/null &&
+		git para run one.exec -- echo exec of one.exec >/dev/null
+	) &&
+	logs=repo/.git/para/logs &&
+	grep -v "^===" $logs/one.exec.log >actual &&
+	echo "output of one.exec" >expect &&
+	test_cmp expect actual &&
+	grep -v "^===" $logs/one.verify.log >actual &&
+	echo "output of one.verify" >expect &&
+	test_cmp expect actual &&
+	test_grep "^exec of one$" $logs/one..exec.log &&
+	test_grep ! "exec of one.exec" $logs/one..exec.log &&
+	grep -v "^===" $logs/one.exec..exec.log >actual &&
+	echo "exec of one.exec" >expect &&
+	test_cmp expect actual &&
+	git -C repo para prune --force one.exec one.verify >/dev/null &&
+	test_path_is_file $logs/one..exec.log &&
+	test_path_is_file repo/.git/para/attic/one.exec.log &&
+	test_path_is_file repo/.git/para/attic/one.exec..exec.log &&
+	git -C repo para prune --drop-attic one.verify >/dev/null &&
+	test_path_is_file repo/.git/para/attic/one.exec.log
 '
 
 test_expect_success 'para.launcher prefixes every task command' '

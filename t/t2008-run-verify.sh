@@ -84,7 +84,7 @@ test_expect_success 'the failing output is kept for the next attempt' '
 	verify of a in $TRASH_DIRECTORY/repo-worktrees/a
 	work.txt is broken
 	EOF
-	test_cmp expect repo/.git/para/logs/a.verify.log
+	test_cmp expect repo/.git/para/logs/a..verify.log
 '
 
 test_expect_success 'status, --porcelain and --json show unverified' '
@@ -111,7 +111,7 @@ test_expect_success 'collect refuses a named unverified task, skips it otherwise
 '
 
 test_expect_success 'the next run tries it again with PARA_VERIFY_LOG' '
-	cp repo/.git/para/logs/a.verify.log expect.seen &&
+	cp repo/.git/para/logs/a..verify.log expect.seen &&
 	git -C repo para run >out 2>err &&
 	test_grep "^a: succeeded in " out &&
 	test_grep "^b: succeeded in " out &&
@@ -119,7 +119,7 @@ test_expect_success 'the next run tries it again with PARA_VERIFY_LOG' '
 	(cd repo && test_state a && test_state b) >actual &&
 	printf "%s\n" succeeded succeeded >expect &&
 	test_cmp expect actual &&
-	test_path_is_missing repo/.git/para/logs/a.verify.log &&
+	test_path_is_missing repo/.git/para/logs/a..verify.log &&
 	test_grep "^all good$" repo/.git/para/logs/a.log
 '
 
@@ -260,7 +260,7 @@ test_expect_success 'a verify that outlives the timeout is a timeout' '
 	echo timed-out >expect &&
 	test_cmp expect actual &&
 	test_no_process_left &&
-	test_path_is_missing repo/.git/para/logs/slowv.verify.log
+	test_path_is_missing repo/.git/para/logs/slowv..verify.log
 '
 
 test_expect_success 'the command and its verify share the timeout' '
@@ -486,10 +486,10 @@ test_expect_success 'a taken attic name gets a number' '
 test_expect_success 'prune of a task keeps its verify log in the attic' '
 	(cd repo && git para add -q --verify false pv) &&
 	test_expect_code 1 git -C repo -c para.command="echo x >x" para run pv &&
-	test_path_is_file repo/.git/para/logs/pv.verify.log &&
+	test_path_is_file repo/.git/para/logs/pv..verify.log &&
 	git -C repo para prune --force pv &&
-	test_path_is_missing repo/.git/para/logs/pv.verify.log &&
-	test_path_is_file repo/.git/para/attic/pv.verify.log
+	test_path_is_missing repo/.git/para/logs/pv..verify.log &&
+	test_path_is_file repo/.git/para/attic/pv..verify.log
 '
 
 test_expect_success 'the state hook sees unverified and empty' '

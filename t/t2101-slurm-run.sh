@@ -146,7 +146,7 @@ test_expect_success 'para.slurmOptions reach sbatch' '
 test_expect_success 'run -- <command> through Slurm: exec log, state untouched' '
 	git -C repo para run --rerun env -- sh -c "echo exec \$PARA_TASK" >out &&
 	grep "^env: succeeded" out &&
-	grep -x "exec env" repo/.git/para/logs/env.exec.log &&
+	grep -x "exec env" repo/.git/para/logs/env..exec.log &&
 	test succeeded = "$(cd repo && test_state env)"
 '
 

@@ -28,7 +28,7 @@ test_expect_success 'setup: two tasks pruned by force, one old-style ref' '
 		git para prune --force api db >/dev/null &&
 		git update-ref refs/para/attic/old HEAD
 	) &&
-	test -f repo/.git/para/attic/api.exec.log &&
+	test -f repo/.git/para/attic/api..exec.log &&
 	test -f repo/.git/para/attic/api.info
 '
 
@@ -50,7 +50,7 @@ test_expect_success '--drop-attic --dry-run says what it would drop, drops nothi
 	echo "Would drop attic entry '\''api'\''" >expect &&
 	test_cmp expect out &&
 	git -C repo rev-parse -q --verify refs/para/attic/api &&
-	test -f repo/.git/para/attic/api.exec.log
+	test -f repo/.git/para/attic/api..exec.log
 '
 
 test_expect_success '--drop-attic removes the ref, its notes and its logs' '
@@ -60,7 +60,7 @@ test_expect_success '--drop-attic removes the ref, its notes and its logs' '
 	test_grep "^error: no such attic entry .ghost." err &&
 	test_grep "^error: no such attic entry .\.\./up." err &&
 	! git -C repo rev-parse -q --verify refs/para/attic/api &&
-	! test -e repo/.git/para/attic/api.exec.log &&
+	! test -e repo/.git/para/attic/api..exec.log &&
 	! test -e repo/.git/para/attic/api.info &&
 	attic >refs && printf "db\nold\n" >expect && test_cmp expect refs
 '
