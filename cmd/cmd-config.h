@@ -18,4 +18,11 @@ long long cfg_duration(struct para_config *config, const char *key);
 void cfg_all(struct para_strvec *out, struct para_config *config,
 	     const char *key);
 
+/*
+ * Whether to colour standard output: `when` as --color gave it
+ * ("always", "never", "auto"; a bad one is fatal), else color.para,
+ * else color.ui, else on a terminal; NO_COLOR turns the config off.
+ */
+int cfg_color(struct para_config *config, const char *when);
+
 #endif

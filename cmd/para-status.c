@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "cmd-config.h"
 #include "config.h"
 #include "domain.h"
 #include "duration.h"
@@ -37,30 +38,6 @@ static void on_interrupt(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-/* color.para, else color.ui; "auto" (the default) means a terminal. */
-static int want_color(struct para_config *config)
-{
-	const char *value = NULL;
-	const char *no_color = getenv("NO_COLOR");
-	int b;
-
-	if (no_color && *no_color)
-		return 0;
-	if (para_config_get_string(&value, config, "color.para") < 0 &&
-	    para_config_get_string(&value, config, "color.ui") < 0)
-		value = "auto";
-	if (!strcasecmp(value, "always"))
-		return 1;
-	if (!strcasecmp(value, "never"))
-		return 0;
-	if (!strcasecmp(value, "auto"))
-		return isatty_fd(1);
-	if (para_config_get_bool(&b, config, "color.para") == 0 ||
-	    para_config_get_bool(&b, config, "color.ui") == 0)
-		return b && isatty_fd(1);
-	return isatty_fd(1);
 }
 
 /* The tasks to show: the names given (checked), else every task. */
@@ -282,7 +259,7 @@ int cmd_main(int argc, const char **argv)
 		die_lib();
 	read_shared_paths(&fopts, config);
 	fopts.config = config;
-	o.color = !o.json && !o.porcelain && want_color(config);
+	o.color = !o.json && !o.porcelain && cfg_color(config, NULL);
 	if (o.refresh)
 		refresh_prs(repo, config, argc, argv);
 	if (o.watch) {

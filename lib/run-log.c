@@ -104,6 +104,28 @@ void para_runlog_header(int fd, const char *name, const struct para_attempt *a,
 	para_strbuf_dispose(&sb);
 }
 
+int para_runlog_header_attempt(const char *line, size_t len)
+{
+	static const char start[] = "=== git para run: task '";
+	static const char mid[] = "', attempt ";
+	const char *end = line + len, *p;
+	int n = 0;
+
+	if (len < sizeof(start) - 1 || memcmp(line, start, sizeof(start) - 1))
+		return 0;
+	/* a task name holds no quote: the first one ends it */
+	p = memchr(line + sizeof(start) - 1, '\'', len - (sizeof(start) - 1));
+	if (!p || (size_t)(end - p) < sizeof(mid) - 1 ||
+	    memcmp(p, mid, sizeof(mid) - 1))
+		return 0;
+	for (p += sizeof(mid) - 1; p < end && *p >= '0' && *p <= '9' &&
+	     n < 100000000; p++)
+		n = 10 * n + (*p - '0');
+	if (p + 9 > end || memcmp(p, ", started", 9))
+		return 0;
+	return n;
+}
+
 void para_runlog_note(int fd, const char *fmt, ...)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;

@@ -6,7 +6,7 @@
 
 /*
  * Task logs: `<state_dir>/logs/<task>.log` for the task's command and
- * `<task>.exec.log` for `git para run -- <command>`.  Appended to, with
+ * `<task>..exec.log` for `git para run -- <command>`.  Appended to, with
  * one header line when an attempt starts and one result line when it
  * ends, so that no attempt is ever lost from the record.
  */
@@ -32,6 +32,12 @@ int para_runlog_open(int *out, const char *path);
 /* Appends the header line of an attempt. */
 void para_runlog_header(int fd, const char *name, const struct para_attempt *a,
 			const char *command, int slot);
+
+/*
+ * The attempt number of a header line para_runlog_header() wrote (`line`,
+ * `len` bytes without the newline), 0 for any other line.
+ */
+int para_runlog_header_attempt(const char *line, size_t len);
 
 /* Appends the header of an attempt's verify, before its output. */
 void para_runlog_verify_header(int fd, const char *name, int number,

@@ -13,9 +13,8 @@ int para_task_wait_pending(enum para_task_state live)
 	       live == PARA_STATE_RUNNING || live == PARA_STATE_ORPHANED;
 }
 
-/* The processes whose end changes the task's state without a write. */
-static void watch_task(struct para_task_watch *w, const struct para_task *t,
-		       enum para_task_state live)
+void para_task_wait_watch(struct para_task_watch *w, const struct para_task *t,
+			  enum para_task_state live)
 {
 	if (live == PARA_STATE_ORPHANED)
 		para_task_watch_proc(w, &t->proc);
@@ -48,7 +47,7 @@ static size_t look(struct para_task_watch *w, struct para_repo *repo,
 		} else {
 			live = para_task_live_state(&t);
 			if (para_task_wait_pending(live)) {
-				watch_task(w, &t, live);
+				para_task_wait_watch(w, &t, live);
 				para_task_dispose(&t);
 				continue;
 			}

@@ -15,6 +15,14 @@
 int para_task_wait_pending(enum para_task_state live);
 
 /*
+ * Watches with `w` the process whose end changes the state of task `t`
+ * (seen as `live`) without a write to the task store.
+ */
+struct para_task_watch;
+void para_task_wait_watch(struct para_task_watch *w, const struct para_task *t,
+			  enum para_task_state live);
+
+/*
  * Called once for each task as it is seen to have ended: `task` is NULL
  * when it was removed (then `live` is PARA_STATE__COUNT) or its state
  * file cannot be read (the error is set).

@@ -56,6 +56,21 @@ int para_task_watch_open(struct para_task_watch **out, struct para_repo *repo)
 	return 0;
 }
 
+int para_task_watch_logs(struct para_task_watch *w, struct para_repo *repo)
+{
+	char *dir = NULL;
+	int error = para_repo_state_path(&dir, repo, PARA_STATE_LOGS);
+
+	/* without inotify the fallback poll reads the logs again too */
+	if (!error && w->inotify >= 0 &&
+	    inotify_add_watch(w->inotify, dir, IN_MODIFY | IN_CLOSE_WRITE |
+			      IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
+			      IN_DELETE) < 0)
+		error = para_error_errno(PARA_ERROR, "cannot watch '%s'", dir);
+	free(dir);
+	return error;
+}
+
 static void forget_procs(struct para_task_watch *w)
 {
 	size_t i;

@@ -16,6 +16,10 @@ struct para_task_watch;
 int para_task_watch_open(struct para_task_watch **out, struct para_repo *repo);
 void para_task_watch_free(struct para_task_watch *watch);
 
+/* Also wakes up para_task_watch_wait() when a task's log grows. */
+int para_task_watch_logs(struct para_task_watch *watch,
+			 struct para_repo *repo);
+
 /*
  * Also wakes up the next para_task_watch_wait() when `proc` ends; a
  * process that is not the one recorded (or is gone) wakes it at once.

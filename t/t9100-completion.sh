@@ -53,6 +53,7 @@ test_expect_success 'subcommands' '
 	status 
 	stop 
 	wait 
+	logs 
 	collect 
 	resolve 
 	sync 
@@ -170,7 +171,7 @@ done
 
 # An option that takes a value other than a task must not be completed
 # with task names: each needs its entry in __git_para_complete_optarg.
-for sub in run status stop wait collect prune; do
+for sub in run status stop wait logs collect prune; do
 	prog=$PARA_BUILD_DIR/bin/git-para-$sub
 	test -x "$prog" || continue
 	test_expect_success "no task names as the value of an option of $sub" '

@@ -55,6 +55,7 @@ run
 status
 stop
 wait
+logs
 collect
 resolve
 sync

@@ -19,7 +19,7 @@ __git_para_subcommands ()
 	local w list
 	list=$(__git para --git-completion-helper 2>/dev/null)
 	if [ -z "$list" ]; then
-		list="add run status stop wait collect resolve sync prune sync-files help"
+		list="add run status stop wait logs collect resolve sync prune sync-files help"
 	fi
 	for w in $list; do
 		case "$w" in
@@ -93,7 +93,8 @@ __git_para_complete_optarg ()
 		test "$sub" = add
 		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
-	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend)
+	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend|\
+	-n|--lines|--attempt)
 		return 0 ;;
 	esac
 	return 1
@@ -137,7 +138,7 @@ _git_para ()
 		else
 			__git_para_complete_tasks
 		fi ;;
-	run|status|stop|wait|collect|resolve|sync|sync-files)
+	run|status|stop|wait|logs|collect|resolve|sync|sync-files)
 		__git_para_complete_tasks ;;
 	esac
 }
