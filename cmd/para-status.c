@@ -21,6 +21,7 @@
 #include "pr-state.h"
 #include "proc.h"
 #include "repo.h"
+#include "task-context.h"
 #include "task-select.h"
 #include "task-state.h"
 #include "status-format.h"
@@ -29,6 +30,7 @@
 
 static const char *const status_usage[] = {
 	"git para status [-v] [--porcelain | --json] [--watch[=<seconds>]] [--refresh] [<task>...]",
+	"git para status --context",
 	NULL
 };
 
@@ -91,6 +93,7 @@ struct status_opts {
 	const char *watch;
 	long long interval;
 	int refresh;
+	int context;
 };
 
 static void render(struct para_strbuf *out, struct para_facts *facts,
@@ -196,6 +199,25 @@ static int watch(struct para_repo *repo, int argc, const char **argv,
 	return 130;
 }
 
+/*
+ * --context: the shared context as the tasks read it, written afresh
+ * from their state first; where it cannot be written, as it was.
+ */
+static int show_context(struct para_repo *repo)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_state_context_path(repo);
+
+	if (para_context_refresh(repo) < 0)
+		warning("%s", para_error_last());
+	if (para_strbuf_read_file(&sb, path) < 0)
+		die("cannot read '%s': %s", path, strerror(errno));
+	fwrite(sb.buf, 1, sb.len, stdout);
+	para_strbuf_dispose(&sb);
+	free(path);
+	return 0;
+}
+
 /* GIT_TEST_PARA_STATUS=git|libgit2 forces one way of looking, for tests. */
 static enum para_worktree_via status_via_from_env(void)
 {
@@ -223,7 +245,7 @@ static void parse_interval(struct status_opts *o)
 
 int cmd_main(int argc, const char **argv)
 {
-	struct status_opts o = { 0, 0, 0, 0, NULL, 0, 0 };
+	struct status_opts o = { 0, 0, 0, 0, NULL, 0, 0, 0 };
 	struct para_status_options fopts = PARA_STATUS_OPTIONS_INIT;
 	struct para_strvec names = PARA_STRVEC_INIT;
 	struct para_strbuf out = PARA_STRBUF_INIT;
@@ -243,6 +265,8 @@ int cmd_main(int argc, const char **argv)
 			"git processes to run at once (default: online CPUs)"),
 		OPT_BOOL(0, "refresh", &o.refresh,
 			 "first ask the forge about the tasks' pull requests"),
+		OPT_BOOL(0, "context", &o.context,
+			 "print the shared context the tasks read (PARA_CONTEXT)"),
 		OPT_END()
 	};
 
@@ -250,6 +274,10 @@ int cmd_main(int argc, const char **argv)
 	if (o.porcelain && o.json)
 		usage_msg_opt("options '--porcelain' and '--json' cannot be used together",
 			      status_usage, options);
+	if (o.context && (argc || o.verbose || o.porcelain || o.json ||
+			  o.watch || o.refresh))
+		usage_msg_opt("option '--context' cannot be used with tasks or "
+			      "other options", status_usage, options);
 	parse_interval(&o);
 	fopts.jobs = jobs;
 	fopts.status_via = status_via_from_env();
@@ -260,6 +288,10 @@ int cmd_main(int argc, const char **argv)
 	read_shared_paths(&fopts, config);
 	fopts.config = config;
 	o.color = !o.json && !o.porcelain && cfg_color(config, NULL);
+	if (o.context) {
+		ret = show_context(repo);
+		goto out;
+	}
 	if (o.refresh)
 		refresh_prs(repo, config, argc, argv);
 	if (o.watch) {

@@ -8,6 +8,7 @@
 #include "manifest.h"
 #include "strbuf.h"
 #include "task-base.h"
+#include "task-context.h"
 #include "task-env.h"
 #include "task-state.h"
 
@@ -505,6 +506,9 @@ int para_add_create(struct para_add *add)
 		para_add_rollback(add);
 	add->checked = 0;
 	para_lock_release(&add->lock);
+	/* the new tasks are in the shared context before their hooks run */
+	if (!error && para_context_refresh(add->repo) < 0)
+		para_error_clear();
 	for (i = 0; i < add->nr && !error; i++)
 		para_hook_run(add->repo, PARA_HOOK_ADD, &add->v[i].task,
 			      add->v[i].task.state);

@@ -138,8 +138,8 @@ static void build_env(struct para_strvec *env, struct para_repo *repo,
 		para_strvec_push(&extra, "PARA_ELAPSED_MS=");
 	para_strvec_pushf(&extra, "PARA_ATTEMPT=%d", task->attempt);
 	para_strvec_pushf(&extra, "PARA_LOG=%s", log);
-	para_task_env_build(env, task, PARA_TASK_ENV_DOMAIN,
-			    (const char *const *)extra.v);
+	para_task_env_build_in(env, repo, task, PARA_TASK_ENV_DOMAIN,
+			       (const char *const *)extra.v);
 	para_strvec_dispose(&extra);
 	free(log);
 }

@@ -14,6 +14,7 @@
 #include "prune-precious.h"
 #include "pr-state.h"
 #include "status-gather.h"
+#include "task-context.h"
 #include "task-state.h"
 #include "worktree.h"
 #include "worktree-status.h"
@@ -372,6 +373,8 @@ static void forget_task(struct para_repo *repo, const char *name,
 		free(log);
 	}
 	para_status_forget(repo, name);
+	if (para_context_refresh(repo) < 0)
+		para_error_clear();
 	free(free_slot);
 }
 

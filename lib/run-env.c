@@ -28,9 +28,9 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 					  verify_log);
 		para_run_agent_prepare(&extra, run, job);
 	}
-	para_task_env_build(env, &job->task,
-			    PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,
-			    (const char *const *)extra.v);
+	para_task_env_build_in(env, run->repo, &job->task,
+			       PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,
+			       (const char *const *)extra.v);
 	para_strvec_dispose(&extra);
 	free(verify_log);
 }

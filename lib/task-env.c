@@ -5,6 +5,7 @@
 #include "strbuf.h"
 #include "task-env.h"
 #include "task-ports.h"
+#include "task-state.h"
 
 extern char **environ;
 
@@ -118,6 +119,14 @@ static void add_ports(struct para_strvec *out, const struct para_task *task)
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra)
 {
+	para_task_env_build_in(out, NULL, task, flags, extra);
+}
+
+void para_task_env_build_in(struct para_strvec *out,
+			    const struct para_repo *repo,
+			    const struct para_task *task, unsigned int flags,
+			    const char *const *extra)
+{
 	struct para_strbuf domain = PARA_STRBUF_INIT;
 	size_t i;
 
@@ -142,6 +151,12 @@ void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 	para_strvec_pushf(out, "PARA_BASE=%s", or_empty(task->base));
 	para_strvec_pushf(out, "PARA_WORKTREE=%s", or_empty(task->worktree));
 	add_ports(out, task);
+	if (repo) {
+		char *context = para_state_context_path(repo);
+
+		para_strvec_pushf(out, "PARA_CONTEXT=%s", context);
+		free(context);
+	}
 	if (flags & PARA_TASK_ENV_DOMAIN) {
 		for (i = 0; i < task->paths.nr; i++)
 			para_strbuf_addf(&domain, "%s\n", task->paths.v[i]);

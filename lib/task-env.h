@@ -1,6 +1,7 @@
 #ifndef PARA_TASK_ENV_H
 #define PARA_TASK_ENV_H
 
+#include "repo.h"
 #include "strvec.h"
 #include "task.h"
 
@@ -40,6 +41,16 @@ int para_task_env_check(const struct para_task *task);
  */
 void para_task_env_build(struct para_strvec *out, const struct para_task *task,
 			 unsigned int flags, const char *const *extra);
+
+/*
+ * The same for a program of a task of `repo` (the task's command, its
+ * verify, the hooks): also PARA_CONTEXT, the path of the shared context
+ * (task-context.h), after PARA_ID and the ports.
+ */
+void para_task_env_build_in(struct para_strvec *out,
+			    const struct para_repo *repo,
+			    const struct para_task *task, unsigned int flags,
+			    const char *const *extra);
 
 /*
  * Appends this process's environment without what would mislead git or

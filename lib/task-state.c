@@ -130,6 +130,11 @@ char *para_state_hooks_log_path(const struct para_repo *repo)
 			    repo->state_dir);
 }
 
+char *para_state_context_path(const struct para_repo *repo)
+{
+	return para_xstrfmt("%s/context.md", repo->state_dir);
+}
+
 char *para_state_agent_path(const struct para_repo *repo, const char *name)
 {
 	return para_xstrfmt("%s/" PARA_STATE_AGENT "/%s.status",

@@ -34,6 +34,10 @@
  *                                and the hash of the verify command
  *   verify-worktree/             the scratch worktree collect verifies in
  *   jobs/<name><suffix>          a task's batch job: script and record
+ *   context.md                   PARA_CONTEXT, what every task may read
+ *                                of the others (task-context.h), written
+ *                                under locks/_context.lock (no task can
+ *                                be named so)
  * The helpers return malloc'd paths and create nothing.
  */
 #define PARA_STATE_TASKS "tasks"
@@ -60,6 +64,8 @@ const char *para_state_log_suffix(int kind);
 char *para_state_log_path(const struct para_repo *repo, const char *name,
 			  int kind);
 char *para_state_hooks_log_path(const struct para_repo *repo);
+#define PARA_STATE_CONTEXT_LOCK "_context"
+char *para_state_context_path(const struct para_repo *repo);
 /* agent/<name>.status: PARA_STATUS_FILE, what the command reports */
 char *para_state_agent_path(const struct para_repo *repo, const char *name);
 /* `name` NULL: the directory; else `name` followed by `suffix`. */

@@ -3,12 +3,16 @@
 
 #include "hook.h"
 #include "lock.h"
+#include "error.h"
 #include "strbuf.h"
+#include "task-context.h"
 #include "task-state.h"
 
 /*
  * The one place where a task's state changes, above both the store and
- * the hooks (which read the store's paths): no call circle.
+ * the hooks (which read the store's paths): no call circle.  What it
+ * changes of what the shared context shows rewrites that file, before the
+ * hooks run, so that a hook reading PARA_CONTEXT sees the change.
  */
 
 static int same(const char *a, const char *b)
@@ -22,8 +26,9 @@ int para_state_update(const struct para_repo *repo, const char *name,
 	struct para_lock lock = PARA_LOCK_INIT;
 	struct para_task task;
 	enum para_task_state old_state;
+	struct para_strbuf before = PARA_STRBUF_INIT, after = PARA_STRBUF_INIT;
 	char *old_agent = NULL;
-	int error, changed = 0;
+	int error, changed = 0, shown = 0;
 
 	if ((error = para_state_lock(&lock, repo, name, PARA_LOCK_WAIT)) < 0)
 		return error;
@@ -33,16 +38,25 @@ int para_state_update(const struct para_repo *repo, const char *name,
 	}
 	old_state = task.state;
 	old_agent = task.agent_state ? para_strdup(task.agent_state) : NULL;
+	para_context_format_task(&before, &task);
 	error = fn(&task, data);
-	if (!error && !(error = para_state_save(repo, &task)))
+	if (!error && !(error = para_state_save(repo, &task))) {
 		changed = task.state != old_state ||
 			  !same(task.agent_state, old_agent);
+		para_context_format_task(&after, &task);
+		shown = strcmp(before.buf, after.buf) != 0;
+	}
 	para_lock_release(&lock);
+	/* the change is made: a context that cannot be written is stale */
+	if (shown && para_context_refresh(repo) < 0)
+		para_error_clear();
 	/* outside the lock: a slow hook never holds up the task's writers */
 	if (changed)
 		para_hook_run((struct para_repo *)repo, PARA_HOOK_STATE, &task,
 			      old_state);
 	para_task_dispose(&task);
+	para_strbuf_dispose(&before);
+	para_strbuf_dispose(&after);
 	free(old_agent);
 	return error < 0 ? error : 0;
 }

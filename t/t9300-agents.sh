@@ -55,6 +55,14 @@ test_expect_success 'the prompt carries what the last verify said, if it failed'
 	test_cmp without gone
 '
 
+test_expect_success 'the prompt says where the shared context is' '
+	"$AGENTS/para-agent-prompt" >without &&
+	test_grep ! "Other agents" without &&
+	PARA_CONTEXT=/repo/.git/para/context.md "$AGENTS/para-agent-prompt" >with &&
+	test_grep "The file /repo/.git/para/context.md$" with &&
+	test_grep "Never edit it" with
+'
+
 test_expect_success 'para-agent-prompt outside git para run' '
 	(
 		unset PARA_TASK &&
