@@ -341,6 +341,20 @@ static void say_progress(void *data, size_t tasks, const char *commit)
 		tasks == 1 ? "" : "s", commit);
 }
 
+/* `--merge --json` with nothing to merge: still JSON, an empty queue. */
+static void say_empty_queue(const char *branch, const char *verify)
+{
+	struct para_queue q = PARA_QUEUE_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+
+	q.branch = (char *)(*branch ? branch :
+			    cfg_string(config, "para.integrationBranch"));
+	q.verify = (char *)verify;
+	para_queue_format_json(&out, &q, NULL);
+	fputs(out.buf, stdout);
+	para_strbuf_dispose(&out);
+}
+
 struct merge_opts {
 	const char *branch, *verify, *report;
 	int one_by_one, halt, json;
@@ -642,7 +656,12 @@ int cmd_main(int argc, const char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (!nr && (!o.json || o.merge)) {
+	if (!nr && o.merge && o.json) {
+		say_empty_queue(o.merge, o.verify);
+		ret = 0;
+		goto out;
+	}
+	if (!nr && !o.json) {
 		printf("no succeeded tasks to collect\n");
 		ret = 0;
 		goto out;

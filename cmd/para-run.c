@@ -230,6 +230,7 @@ static int busy_elsewhere(const struct para_task *task)
 /* What the selection left out, to say why nothing runs. */
 struct left_out {
 	size_t tasks, done, busy;
+	size_t unsucceeded;	/* done, but not as succeeded: empty, rejected */
 };
 
 /* Without names: the tasks not done yet that no other run holds. */
@@ -241,6 +242,8 @@ static int wanted(const struct para_run_options *opts,
 		return 1;
 	if (!opts->rerun && para_task_state_done(task->state)) {
 		left->done++;
+		if (!para_task_state_succeeded(task->state))
+			left->unsucceeded++;
 		return 0;
 	}
 	if (busy_elsewhere(task)) {
@@ -286,10 +289,14 @@ static void say_nothing_to_run(const struct left_out *left)
 {
 	if (!left->tasks)
 		printf("nothing to run: there are no tasks (see 'git para add')\n");
+	else if (!left->busy && left->unsucceeded)
+		printf("nothing to run: every task has finished (use --rerun; 'git para status' says how)\n");
 	else if (!left->busy)
 		printf("nothing to run: every task has succeeded (use --rerun)\n");
 	else if (!left->done)
 		printf("nothing to run: every task is running in another 'git para run'\n");
+	else if (left->unsucceeded)
+		printf("nothing to run: every task has finished or is running in another 'git para run'\n");
 	else
 		printf("nothing to run: every task has succeeded or is running in another 'git para run'\n");
 }
@@ -344,7 +351,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_repo *repo = NULL;
 	struct para_config *config = NULL;
 	struct para_run *run = NULL;
-	struct left_out left = { 0, 0, 0 };
+	struct left_out left = { 0, 0, 0, 0 };
 	const char *timeout = NULL;
 	struct admission admission = { NULL, NULL, NULL };
 	int status;

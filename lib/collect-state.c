@@ -6,8 +6,7 @@
 
 int para_collect_selected_by_default(enum para_task_state state)
 {
-	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
-	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
+	return para_task_state_succeeded(state);
 }
 
 const char *para_collect_skip_reason(enum para_task_state state)

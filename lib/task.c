@@ -93,6 +93,12 @@ int para_task_state_parse(const char *name)
 	return -1;
 }
 
+int para_task_state_succeeded(enum para_task_state state)
+{
+	return state == PARA_STATE_SUCCEEDED || state == PARA_STATE_MERGED ||
+	       state == PARA_STATE_PUSHED || state == PARA_STATE_PR_OPEN;
+}
+
 int para_task_state_done(enum para_task_state state)
 {
 	/* a task collect set aside or rejected ran to its end all the same */

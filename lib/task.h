@@ -104,6 +104,9 @@ int para_task_state_parse(const char *name);
  */
 int para_task_state_done(enum para_task_state state);
 
+/* Done, and what it did was kept: succeeded, merged, pushed, in a PR. */
+int para_task_state_succeeded(enum para_task_state state);
+
 /*
  * 1 for the outcomes of `run` after which the task's dependents may
  * start: succeeded and empty.

@@ -62,6 +62,17 @@ test_expect_success 'every task done: nothing to run, exit 0; --quiet says nothi
 	test_must_be_empty out
 '
 
+test_expect_success 'done, but one of them empty: it has finished, not succeeded' '
+	(cd repo && test_task idle -c true) &&
+	git -C repo para run idle >out 2>err &&
+	test "$(live_state idle)" = empty &&
+	git -C repo para run >out 2>err &&
+	echo "nothing to run: every task has finished (use --rerun; '"'"'git para status'"'"' says how)" >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
+	(cd repo && rm -f "$(para_state_file idle)")
+'
+
 test_expect_success 'tasks held back by --halt-on-failure get a line each' '
 	(
 		cd repo &&

@@ -25,6 +25,15 @@ test_expect_success 'nothing to collect before tasks succeed' '
 	test_cmp expect actual
 '
 
+test_expect_success JQ 'collect --merge --json with nothing to merge is still JSON' '
+	git para collect --merge=int/n --json >out 2>err &&
+	jq -r ".branch, (.tasks | length), .to" out >actual &&
+	printf "%s\n" int/n 0 null >expect &&
+	test_cmp expect actual &&
+	test_must_be_empty err &&
+	test_must_fail git rev-parse -q --verify int/n
+'
+
 test_expect_success 'clean tasks pass the check without any merge' '
 	collect_succeed api db web &&
 	git para collect >actual &&
