@@ -190,6 +190,17 @@ static char *commit_message(const struct para_task *task)
 	return para_strbuf_detach(&sb);
 }
 
+/*
+ * A resolution may leave the tree as it was (the task's side kept
+ * whole): a clean worktree, but the merge still wants its commit.
+ */
+static int resolved_as_it_was(const struct para_run_job *job)
+{
+	return job->task.resolving &&
+	       !para_git(NULL, NULL, job->task.worktree, "rev-parse", "-q",
+			 "--verify", "MERGE_HEAD", NULL);
+}
+
 /* The check ended: commit what it found, if anything. */
 static void end_check(struct para_run *run, struct para_run_job *job)
 {
@@ -205,7 +216,7 @@ static void end_check(struct para_run *run, struct para_run_job *job)
 		job->last.state = PARA_STATE_CANCELLED;
 		return;
 	}
-	if (!job->check.len && job->child.code == 0)
+	if (!job->check.len && job->child.code == 0 && !resolved_as_it_was(job))
 		return;
 	msg = commit_message(&job->task);
 	/* A check that listed files needs no second `git status`. */
@@ -491,7 +502,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 		stage_changed_provisioned(run, job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted &&
-	    !para_worktree_clean_in_process(job->task.worktree)) {
+	    (!para_worktree_clean_in_process(job->task.worktree) ||
+	     resolved_as_it_was(job))) {
 		if (start_check(run, job) == 0)
 			return;
 		fail_commit(job, para_error_last());

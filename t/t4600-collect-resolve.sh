@@ -212,6 +212,28 @@ test_expect_success 'a branch the task has already: succeeded again, nothing mer
 	test "$(collect_get y run.state)" = succeeded
 '
 
+test_expect_success 'a resolution that keeps the task side whole still completes the merge' '
+	conflict_pair o1 o2 int/o &&
+	git para resolve o2 >out &&
+	wt=$(collect_wt o2) &&
+	git -C "$wt" rev-parse HEAD >before &&
+	git -c para.command="git checkout -q --ours shared.txt && git add shared.txt" \
+		para run o2 >out 2>err &&
+	test "$(collect_get o2 run.state)" = succeeded &&
+	test_must_fail git -C "$wt" rev-parse -q --verify MERGE_HEAD &&
+	git -C "$wt" rev-parse HEAD^1 >actual &&
+	test_cmp before actual &&
+	git -C "$wt" rev-parse HEAD^2 >actual &&
+	git rev-parse int/o >expect &&
+	test_cmp expect actual &&
+	echo "by o2" >expect &&
+	git show solve/o2:shared.txt >actual &&
+	test_cmp expect actual &&
+	test -z "$(git -C "$wt" status --porcelain)" &&
+	git para collect --merge=int/o o2 >out &&
+	test_grep "^merged task .o2." out
+'
+
 test_expect_success 'a task whose worktree is gone is refused' '
 	conflict_pair g1 g2 int/g &&
 	wt=$(collect_wt g2) &&
