@@ -362,7 +362,8 @@ struct merge_opts {
 
 static int do_merge(struct para_collect *c, const struct merge_opts *m)
 {
-	struct para_queue_options qo = { NULL, NULL, 0, 0, say_progress, NULL };
+	struct para_queue_options qo = { NULL, NULL, 0, 0, 0, say_progress,
+					 NULL };
 	struct para_queue q = PARA_QUEUE_INIT;
 	size_t *order = para_calloc(c->nr, sizeof(*order));
 	const char *start;
@@ -372,6 +373,8 @@ static int do_merge(struct para_collect *c, const struct merge_opts *m)
 	qo.branch = *m->branch ? m->branch :
 		    cfg_string(config, "para.integrationBranch");
 	qo.verify = m->verify;
+	if (qo.verify)
+		qo.verify_timeout = cfg_duration(config, "para.verifyTimeout");
 	qo.one_by_one = m->one_by_one;
 	qo.halt = m->halt;
 	if (para_collect_merge_order(order, c) < 0) {

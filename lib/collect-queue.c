@@ -120,7 +120,8 @@ static int verify_seq(void *payload, const size_t *seq, size_t len)
 	if (!error && x->opts->progress)
 		x->opts->progress(x->opts->progress_data, len, hex);
 	if (!error && (error = para_verify_commit(&v, x->repo, hex,
-						  x->q->verify, &names)) < 0)
+						  x->q->verify, &names,
+						  x->opts->verify_timeout)) < 0)
 		goto out;
 	if (v.cached)
 		x->q->verify_cached++;

@@ -38,6 +38,7 @@ struct para_queue_entry {
 struct para_queue_options {
 	const char *branch;	/* to merge into; it exists */
 	const char *verify;	/* the verify command, or NULL */
+	long long verify_timeout;	/* ms for each run of it; 0: none */
 	int one_by_one;		/* verify after each merge */
 	int halt;		/* stop at the first conflict */
 	/* told before each run of the verify command (may be NULL) */

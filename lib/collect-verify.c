@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "collect-verify.h"
+#include "duration.h"
 #include "command.h"
 #include "error-git.h"
 #include "fs.h"
@@ -147,7 +148,7 @@ static int worktree_prepare(struct para_repo *repo, const char *commit)
 
 static int run_command(struct para_verify *out, struct para_repo *repo,
 		       const char *commit, const char *command,
-		       const struct para_strvec *tasks)
+		       const struct para_strvec *tasks, long long timeout)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
 	char *path = para_state_verify_worktree_path(repo);
@@ -172,6 +173,7 @@ static int run_command(struct para_verify *out, struct para_repo *repo,
 	cmd.stdin_null = 1;
 	cmd.out = &out->output;
 	cmd.err_to_out = 1;
+	cmd.timeout = timeout;
 	para_strbuf_reset(&out->output);
 	status = para_command_run(&cmd);
 	if (status < 0) {
@@ -180,7 +182,19 @@ static int run_command(struct para_verify *out, struct para_repo *repo,
 					para_error_last());
 	} else {
 		out->status = status;
-		out->passed = !status;
+		out->passed = !status && !cmd.timed_out;
+		out->timed_out = cmd.timed_out;
+		if (cmd.timed_out) {
+			char limit[32];
+
+			para_duration_format(limit, sizeof(limit), timeout);
+			if (out->output.len &&
+			    out->output.buf[out->output.len - 1] != '\n')
+				para_strbuf_addch(&out->output, '\n');
+			para_strbuf_addf(&out->output, "verify timed out after "
+					 "%s (para.verifyTimeout): killed\n",
+					 limit);
+		}
 		status = 0;
 	}
 	para_strbuf_dispose(&names);
@@ -190,7 +204,7 @@ static int run_command(struct para_verify *out, struct para_repo *repo,
 
 int para_verify_commit(struct para_verify *out, struct para_repo *repo,
 		       const char *commit, const char *command,
-		       const struct para_strvec *tasks)
+		       const struct para_strvec *tasks, long long timeout)
 {
 	int error;
 
@@ -198,7 +212,9 @@ int para_verify_commit(struct para_verify *out, struct para_repo *repo,
 		return error < 0 ? error : 0;
 	out->cached = 0;
 	if ((error = worktree_prepare(repo, commit)) < 0 ||
-	    (error = run_command(out, repo, commit, command, tasks)) < 0)
+	    (error = run_command(out, repo, commit, command, tasks,
+				 timeout)) < 0)
 		return error;
-	return cache_store(repo, commit, command, out);
+	/* a time limit says as much about the machine as about the tree */
+	return out->timed_out ? 0 : cache_store(repo, commit, command, out);
 }

@@ -19,6 +19,7 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.setup", PARA_CONFIG_STRING, NULL },
 	{ "para.hook.<event>", PARA_CONFIG_MULTI, NULL },
 	{ "para.hookTimeout", PARA_CONFIG_DURATION, "30s" },
+	{ "para.verifyTimeout", PARA_CONFIG_DURATION, NULL },
 	{ "para.copy", PARA_CONFIG_MULTI, NULL },
 	{ "para.copyMode", PARA_CONFIG_STRING, "reflink" },
 	{ "para.sharedPath", PARA_CONFIG_MULTI, NULL },

@@ -264,6 +264,35 @@ test_expect_success JQ '--json says what went in, what not and why' '
 	test_grep ! "^merged task" out
 '
 
+test_expect_success 'para.verifyTimeout: a verify that hangs is killed whole and fails its candidate' '
+	add_tasks good v1 &&
+	add_tasks HANG v2 &&
+	collect_succeed v1 v2 &&
+	hang="if grep -rq --exclude=.git HANG .; then sleep 300 & echo \$! >\"\$TRASH_DIRECTORY/sleeper\"; wait; fi" &&
+	test_expect_code 1 git -c para.verifyTimeout=3s para collect \
+		--merge=int/v --verify="$hang" v1 v2 >out 2>err &&
+	test_grep "^error: task .v2. was rejected" err &&
+	test_grep "^verify timed out after 3.0s (para.verifyTimeout): killed" err &&
+	test_grep "^merged task .v1. into .int/v." out &&
+	test "$(collect_get v2 run.state)" = rejected &&
+	test_grep "verify timed out after 3.0s" "$(git rev-parse --git-common-dir)/para/logs/v2.log" &&
+	pid=$(cat "$TRASH_DIRECTORY/sleeper") &&
+	test -z "$(ps -o stat= -p $pid | grep -v Z)" &&
+	! git merge-base --is-ancestor solve/v2 int/v
+'
+
+test_expect_success 'a timed-out verify is not remembered: the next collect runs it again' '
+	rm -f "$TRASH_DIRECTORY/sleeper" &&
+	hang="if grep -rq --exclude=.git HANG .; then sleep 300 & echo \$! >\"\$TRASH_DIRECTORY/sleeper\"; wait; fi" &&
+	for i in 1 2; do
+		rm -f "$TRASH_DIRECTORY/sleeper" &&
+		test_expect_code 1 git -c para.verifyTimeout=3s para collect \
+			--merge=int/v2 --verify="$hang" v2 >out 2>err &&
+		test -s "$TRASH_DIRECTORY/sleeper" &&
+		test_grep "^verifying 1 task at" err || return 1
+	done
+'
+
 test_expect_success '--report adds the queue to the summary' '
 	test_expect_code 1 git para collect --merge=int/d --verify --report=../report.md d1 d2 d3 >out 2>err &&
 	test_grep "^## Merge queue into .int/d." ../report.md &&

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "command.h"
 #include "error.h"
 
@@ -49,6 +51,8 @@ void para_command_exec_child(struct para_command *cmd, int in, int out,
 	int devnull;
 
 	signal(SIGPIPE, SIG_DFL);
+	if (cmd->timeout)
+		setpgid(0, 0);
 	if (in >= 0) {
 		dup2(in, 0);
 	} else if (cmd->stdin_null &&
@@ -84,8 +88,32 @@ static void close_pair(int fds[2])
 	fds[0] = fds[1] = -1;
 }
 
-/* Moves data between us and the child until its pipes close. */
-static void pump(struct para_command *cmd, int in, int out, int err)
+/* Time is up: the child's whole group goes, and we stop listening. */
+static int expired(struct para_command *cmd, pid_t pid, long long deadline)
+{
+	if (!deadline || para_monotonic_ms() < deadline)
+		return 0;
+	kill(-pid, SIGKILL);
+	cmd->timed_out = 1;
+	return 1;
+}
+
+static int poll_timeout(long long deadline)
+{
+	long long left;
+
+	if (!deadline)
+		return -1;
+	left = deadline - para_monotonic_ms();
+	return left <= 0 ? 0 : left > 1000 ? 1000 : (int)left;
+}
+
+/*
+ * Moves data between us and the child until its pipes close, or until
+ * `deadline` (monotonic ms, 0 for none).
+ */
+static void pump(struct para_command *cmd, pid_t pid, long long deadline,
+		 int in, int out, int err)
 {
 	const char *feed = cmd->in;
 	size_t left = feed ? strlen(feed) : 0;
@@ -96,7 +124,9 @@ static void pump(struct para_command *cmd, int in, int out, int err)
 					 { err, POLLIN, 0 } };
 		int i;
 
-		if (poll(pfd, 3, -1) < 0) {
+		if (expired(cmd, pid, deadline))
+			break;
+		if (poll(pfd, 3, poll_timeout(deadline)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -129,14 +159,38 @@ static void pump(struct para_command *cmd, int in, int out, int err)
 			}
 		}
 	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (err >= 0)
+		close(err);
+}
+
+/* Waits for the child; with a deadline, kills its group once it passes. */
+static void wait_child(struct para_command *cmd, pid_t pid, long long deadline,
+		       int *status)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t got;
+
+	while ((got = waitpid(pid, status, deadline && !cmd->timed_out ?
+			      WNOHANG : 0)) <= 0) {
+		if (got < 0 && errno != EINTR)
+			return;
+		if (got == 0 && !expired(cmd, pid, deadline))
+			nanosleep(&tick, NULL);
+	}
 }
 
 int para_command_run(struct para_command *cmd)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int status, result;
+	long long deadline = 0;
 	pid_t pid;
 
+	cmd->timed_out = 0;
 	if (cmd->git) {
 		struct para_strvec argv = PARA_STRVEC_INIT;
 
@@ -160,6 +214,10 @@ int para_command_run(struct para_command *cmd)
 		para_command_exec_child(cmd, cmd->in ? in[0] : -1,
 					cmd->out ? out[1] : -1,
 					cmd->err ? err[1] : -1);
+	if (cmd->timeout) {
+		setpgid(pid, pid);	/* the child does too: no race */
+		deadline = para_monotonic_ms() + cmd->timeout;
+	}
 	if (in[0] >= 0)
 		close(in[0]);
 	if (out[1] >= 0)
@@ -167,10 +225,10 @@ int para_command_run(struct para_command *cmd)
 	if (err[1] >= 0)
 		close(err[1]);
 	in[0] = out[1] = err[1] = -1;
-	pump(cmd, in[1], out[0], err[0]);
+	pump(cmd, pid, deadline, in[1], out[0], err[0]);
 	in[1] = out[0] = err[0] = -1;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = 0;
+	wait_child(cmd, pid, deadline, &status);
 	result = WIFEXITED(status) ? WEXITSTATUS(status)
 				   : 128 + WTERMSIG(status);
 out:

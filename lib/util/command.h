@@ -21,15 +21,20 @@ struct para_command {
 	int err_to_out;			/* send stderr where stdout goes */
 	const char *in;			/* feed this to stdin, if set */
 	int out_to_err;			/* send stdout to our stderr */
+	long long timeout;		/* ms; then its process group, its
+					   own, is killed; 0 for none */
+	int timed_out;			/* set when that happened */
 };
 
 #define PARA_COMMAND_INIT { PARA_STRVEC_INIT, PARA_STRVEC_INIT, NULL, 0, 0, \
-			    NULL, NULL, 0, NULL, 0 }
+			    NULL, NULL, 0, NULL, 0, 0, 0 }
 
 /*
  * Runs the command and waits for it.  Returns its exit status (0..255),
  * 128 + signal if it was killed, or a negative error if it could not be
- * started.  The args and env are disposed of.
+ * started.  The args and env are disposed of.  With a timeout the
+ * command runs in a process group of its own, SIGKILLed whole when the
+ * time is up (then `timed_out` is set and the status is 128 + 9).
  */
 int para_command_run(struct para_command *cmd);
 
