@@ -75,11 +75,13 @@ test_no_process_left () {
 
 # test_wait_for <seconds> <command>...: poll until the command succeeds
 test_wait_for () {
-	_n=$(($1 * 20)) && shift &&
+	# seconds of the clock, not turns of the loop (a loaded machine
+	# makes each turn slow), tripled: a wait that succeeds costs only
+	# what it takes, and only a failing test waits the whole time
+	_end=$(($(date +%s) + $1 * 3)) && shift &&
 	while ! "$@"
 	do
-		_n=$((_n - 1)) &&
-		test $_n -gt 0 || return 1
+		test "$(date +%s)" -lt $_end || return 1
 		sleep 0.05
 	done
 }

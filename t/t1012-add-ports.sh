@@ -64,7 +64,7 @@ time.sleep(60)
 " >held &
 	pid=$! &&
 	test_when_finished "kill $pid" &&
-	for i in 1 2 3 4 5 6 7 8 9 10; do test -s held && break; sleep 0.2; done &&
+	for i in $(seq 300); do test -s held && break; sleep 0.2; done &&
 	held=$(cat held) &&
 	git init -q other && (cd other && test_commit one) &&
 	git -C other config para.portRange "$held-$((held + 5))" &&
