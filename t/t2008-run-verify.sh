@@ -312,7 +312,7 @@ test_expect_success 'an empty task is done: run does not select it again' '
 	git -C alone -c para.command=true para run >out &&
 	test_grep "^one: empty" out &&
 	git -C alone -c para.command=true para run >out &&
-	echo "nothing to run: every task has succeeded (use --rerun)" >expect &&
+	echo "nothing to run: every task has finished (use --rerun; '"'"'git para status'"'"' says how)" >expect &&
 	test_cmp expect out &&
 	git -C alone -c para.command=true para run --rerun >out &&
 	test_grep "^one: empty" out

@@ -156,10 +156,10 @@ static void test_log_paths(void **st)
 
 	(void)st;
 	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_VERIFY);
-	assert_string_equal(p + strlen(tmpdir), "/logs/t.verify.log");
+	assert_string_equal(p + strlen(tmpdir), "/logs/t..verify.log");
 	free(p);
 	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_EXEC);
-	assert_string_equal(p + strlen(tmpdir), "/logs/t.exec.log");
+	assert_string_equal(p + strlen(tmpdir), "/logs/t..exec.log");
 	free(p);
 	p = para_state_log_path(&repo, "t", PARA_STATE_LOG_TASK);
 	assert_string_equal(p + strlen(tmpdir), "/logs/t.log");
