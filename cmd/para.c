@@ -23,6 +23,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "add", "Create a task: a branch and a worktree with a path domain" },
+	{ "edit", "Change a task that is not running, by the rules of add" },
 	{ "run", "Run the tasks' commands in parallel, in dependency order" },
 	{ "status", "Show the tasks, their progress and their changes" },
 	{ "stop", "Stop running tasks, whichever 'git para run' owns them" },

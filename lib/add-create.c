@@ -402,3 +402,22 @@ int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 	}
 	return record_disk_use(add, e);
 }
+
+int para_add_sparse_update(struct para_add *add,
+			   const struct para_add_entry *e)
+{
+	struct para_strvec context = PARA_STRVEC_INIT;
+	struct para_strbuf err = PARA_STRBUF_INIT;
+	int error;
+
+	if ((error = sparse_context(&context, add->config)) >= 0 &&
+	    make_sparse(add, e, &context, &err)) {
+		para_strbuf_rtrim(&err);
+		error = para_error_set(PARA_ERROR, "cannot check out the new "
+				       "domain of task '%s':\n%s",
+				       e->task.name, err.buf);
+	}
+	para_strvec_dispose(&context);
+	para_strbuf_dispose(&err);
+	return error < 0 ? error : 0;
+}

@@ -51,6 +51,25 @@ struct para_add_extra {
 	const char *where_paths, *where_after, *where_locks;
 };
 
+/*
+ * add.c: the rules for a task's values, one owner each, for add and
+ * edit (add-edit.c).  The domain's patterns are normalised, added to the
+ * task's and compiled into e->domain (refused empty under
+ * para.requireDomain when `require`); the prompt is the issue's text
+ * and the user's own; a command or verify given empty is refused; lock
+ * names are checked.
+ */
+int para_add_set_domain(struct para_add_entry *e,
+			const struct para_strvec *paths, int require);
+int para_add_set_prompt(struct para_add_entry *e,
+			const struct para_add_input *in, const char *issue_text);
+int para_add_set_command(struct para_add_entry *e, const char *command);
+int para_add_set_verify(struct para_add_entry *e, const char *verify);
+void para_add_set_after(struct para_add_entry *e,
+			const struct para_strvec *after);
+int para_add_set_locks(struct para_add_entry *e,
+		       const struct para_strvec *locks, const char *where);
+
 /* add.c: plans one task, kept only when the whole of it is valid. */
 int para_add_plan_task(struct para_add *add, const struct para_add_input *in,
 		       const char *where, const struct para_add_extra *x);
@@ -86,6 +105,10 @@ int para_add_check_graph(struct para_add *add);
 int para_add_check_overlaps(struct para_add *add);
 /* para.symlink paths inside a planned task's domain are refused. */
 int para_add_check_links(struct para_add *add);
+
+/* add-create.c: a sparse worktree made to check out e's domain. */
+int para_add_sparse_update(struct para_add *add,
+			   const struct para_add_entry *e);
 
 /* add-create.c: one task's creation, and its undoing. */
 int para_add_create_task(struct para_add *add, struct para_add_entry *e);

@@ -90,8 +90,8 @@ static int check_lock_name(const char *lock)
 	return 0;
 }
 
-static int set_domain(struct para_add_entry *e, const struct para_strvec *paths,
-		      int require)
+int para_add_set_domain(struct para_add_entry *e,
+			const struct para_strvec *paths, int require)
 {
 	size_t i;
 	int error;
@@ -240,8 +240,8 @@ static int read_prompt_file(char **out, const char *path)
 }
 
 /* The issue's text first, then what the user gave, when both are there. */
-static int set_prompt(struct para_add_entry *e, const struct para_add_input *in,
-		      const char *issue_text)
+int para_add_set_prompt(struct para_add_entry *e,
+			const struct para_add_input *in, const char *issue_text)
 {
 	char *own = NULL;
 	int error;
@@ -275,36 +275,63 @@ static int set_name(struct para_add_entry *e, const struct para_add_input *in)
 	return para_task_name_validate(e->task.name);
 }
 
+int para_add_set_command(struct para_add_entry *e, const char *command)
+{
+	if (command && !*command)
+		return para_error_set(PARA_EINVALID, "--command needs a command; "
+				      "leave it out to use para.command");
+	free(e->task.command);
+	e->task.command = command ? para_strdup(command) : NULL;
+	return 0;
+}
+
+int para_add_set_verify(struct para_add_entry *e, const char *verify)
+{
+	if (verify && !*verify)
+		return para_error_set(PARA_EINVALID, "--verify needs a command; "
+				      "leave it out to use para.verify");
+	free(e->task.verify);
+	e->task.verify = verify ? para_strdup(verify) : NULL;
+	return 0;
+}
+
+void para_add_set_after(struct para_add_entry *e,
+			const struct para_strvec *after)
+{
+	size_t i;
+
+	for (i = 0; after && i < after->nr; i++)
+		if (!para_strvec_contains(&e->task.after, after->v[i]))
+			para_strvec_push(&e->task.after, after->v[i]);
+}
+
+int para_add_set_locks(struct para_add_entry *e,
+		       const struct para_strvec *locks, const char *where)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; locks && i < locks->nr; i++) {
+		if ((error = check_lock_name(locks->v[i])) < 0)
+			return where ? para_add_error_prefix(error, "%s", where)
+				     : error;
+		para_strvec_push(&e->task.locks, locks->v[i]);
+	}
+	return 0;
+}
+
 /* The command, the dependencies, the locks. */
 static int set_running(struct para_add_entry *e, const struct para_add_input *in,
 		       const char *where_locks)
 {
-	const struct para_strvec none = PARA_STRVEC_INIT;
-	const struct para_strvec *after = in->after ? in->after : &none;
-	const struct para_strvec *locks = in->locks ? in->locks : &none;
-	size_t i;
 	int error;
 
-	if (in->command && !*in->command)
-		return para_error_set(PARA_EINVALID, "--command needs a command; "
-				      "leave it out to use para.command");
-	if (in->command)
-		e->task.command = para_strdup(in->command);
-	if (in->verify && !*in->verify)
-		return para_error_set(PARA_EINVALID, "--verify needs a command; "
-				      "leave it out to use para.verify");
-	if (in->verify)
-		e->task.verify = para_strdup(in->verify);
-	for (i = 0; i < after->nr; i++)
-		if (!para_strvec_contains(&e->task.after, after->v[i]))
-			para_strvec_push(&e->task.after, after->v[i]);
-	for (i = 0; i < locks->nr; i++) {
-		if ((error = check_lock_name(locks->v[i])) < 0)
-			return where_locks ? para_add_error_prefix(error, "%s",
-								   where_locks)
-					   : error;
-		para_strvec_push(&e->task.locks, locks->v[i]);
-	}
+	if ((error = para_add_set_command(e, in->command)) < 0 ||
+	    (error = para_add_set_verify(e, in->verify)) < 0)
+		return error;
+	para_add_set_after(e, in->after);
+	if ((error = para_add_set_locks(e, in->locks, where_locks)) < 0)
+		return error;
 	e->task.exclusive = in->exclusive;
 	e->task.mem = in->mem;
 	e->task.cpus = in->cpus;
@@ -324,7 +351,7 @@ static int plan_entry(struct para_add_entry *e, struct para_add *add,
 	if ((error = set_name(e, in)) < 0 ||
 	    (error = set_branch(e, add, in->branch)) < 0)
 		return error;
-	if ((error = set_domain(e, in->paths ? in->paths : &none,
+	if ((error = para_add_set_domain(e, in->paths ? in->paths : &none,
 				require)) < 0)
 		return x->where_paths && in->paths && in->paths->nr
 			? para_add_error_prefix(error, "%s", x->where_paths)
@@ -334,7 +361,7 @@ static int plan_entry(struct para_add_entry *e, struct para_add *add,
 				      "task '%s' has no --path", e->task.name);
 	e->task.sparse = add->opts.sparse;
 	e->task.title = x->title ? para_strdup(x->title) : NULL;
-	if ((error = set_prompt(e, in, x->text)) < 0 ||
+	if ((error = para_add_set_prompt(e, in, x->text)) < 0 ||
 	    (error = set_running(e, in, x->where_locks)) < 0 ||
 	    (error = para_worktree_path(&e->task.worktree, add->repo,
 					add->config, e->task.name)) < 0)

@@ -105,6 +105,28 @@ int para_add_check(struct para_add *add);
  */
 int para_add_create(struct para_add *add);
 
+/*
+ * What `git para edit` changes of a task; a value not set stays.  A set
+ * list replaces the task's (empty or NULL: cleared); a set command or
+ * verify that is NULL goes back to para.command or para.verify.
+ */
+struct para_add_edit {
+	const char *prompt, *prompt_file;	/* NULL: unchanged */
+	int set_paths, set_after, set_locks, set_command, set_verify;
+	const struct para_strvec *paths, *after, *locks;
+	const char *command, *verify;
+};
+
+/*
+ * Changes task `name` of a new transaction (its options: allow_overlap)
+ * under the tasks lock, all or nothing: refused with PARA_ELOCKED while
+ * it runs, waits its turn or is orphaned; a new domain or new
+ * dependencies pass the checks of para_add_check() against every other
+ * task.  A sparse worktree gets the new domain checked out.
+ */
+int para_add_edit(struct para_add *add, const char *name,
+		  const struct para_add_edit *in);
+
 /* The planned tasks, in order (borrowed). */
 size_t para_add_count(const struct para_add *add);
 const struct para_task *para_add_task(const struct para_add *add, size_t i);

@@ -49,6 +49,7 @@ test_expect_success 'git para offers itself among git commands' '
 test_expect_success 'subcommands' '
 	test_completion "git para " <<-\EOF
 	add 
+	edit 
 	run 
 	status 
 	stop 
@@ -171,7 +172,7 @@ done
 
 # An option that takes a value other than a task must not be completed
 # with task names: each needs its entry in __git_para_complete_optarg.
-for sub in run status stop wait logs collect prune; do
+for sub in edit run status stop wait logs collect prune; do
 	prog=$PARA_BUILD_DIR/bin/git-para-$sub
 	test -x "$prog" || continue
 	test_expect_success "no task names as the value of an option of $sub" '

@@ -51,6 +51,7 @@ test_expect_success 'zsh lists git para among git commands' '
 
 test_expect_success 'subcommands' '
 	zsh_completion "git-para " "add
+edit
 run
 status
 stop

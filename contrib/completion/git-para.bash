@@ -19,7 +19,7 @@ __git_para_subcommands ()
 	local w list
 	list=$(__git para --git-completion-helper 2>/dev/null)
 	if [ -z "$list" ]; then
-		list="add run status stop wait logs collect resolve sync prune sync-files help"
+		list="add edit run status stop wait logs collect resolve sync prune sync-files help"
 	fi
 	for w in $list; do
 		case "$w" in
@@ -89,8 +89,8 @@ __git_para_complete_optarg ()
 		# paths: let readline's filename completion do it
 		return 0 ;;
 	--verify)
-		# add takes a command; collect's --verify[=<cmd>] is a flag
-		test "$sub" = add
+		# add and edit take a command; collect's --verify[=<cmd>] is a flag
+		test "$sub" = add || test "$sub" = edit
 		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
 	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend|\
@@ -138,7 +138,7 @@ _git_para ()
 		else
 			__git_para_complete_tasks
 		fi ;;
-	run|status|stop|wait|logs|collect|resolve|sync|sync-files)
+	edit|run|status|stop|wait|logs|collect|resolve|sync|sync-files)
 		__git_para_complete_tasks ;;
 	esac
 }
