@@ -325,7 +325,8 @@ void para_run_start_ready(struct para_run *run)
 {
 	size_t i;
 
-	while (!run->interrupted && para_sched_next(&i, &run->sched)) {
+	while (!run->interrupted && !para_run_budget_check(run) &&
+	       para_sched_next(&i, &run->sched)) {
 		start_job(run, &run->jobs[i]);
 		para_run_admit_started(run);
 	}

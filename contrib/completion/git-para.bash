@@ -93,7 +93,7 @@ __git_para_complete_optarg ()
 		test "$sub" = add
 		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
-	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend)
+	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend|--budget)
 		return 0 ;;
 	esac
 	return 1
