@@ -297,8 +297,8 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 	}
 	para_run_report_attempt(run, job, NULL);
 	para_run_finish_job(run, job, para_task_state_ok(a->state));
-	if (a->state == PARA_STATE_RATE_LIMITED && !run->interrupted &&
-	    !run->limit_stopped) {
+	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.limit_stop &&
+	    !run->interrupted && !run->limit_stopped) {
 		run->limit_stopped = 1;
 		para_sched_halt(&run->sched);
 		para_run_report_held(run, "held back: a task was rate-limited "

@@ -219,6 +219,8 @@ void para_run_agent_poll(struct para_run *run);
 void para_run_result_prepare(struct para_strvec *env, struct para_run *run,
 			     struct para_run_job *job);
 void para_run_result_take(struct para_run *run, struct para_run_job *job);
+/* An attempt begins: nothing of the last one's result is its. */
+void para_run_result_reset(struct para_run_job *job);
 
 /*
  * run-budget.c: --budget, para.taskBudget, --budget-stop.  prepare()

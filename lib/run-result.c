@@ -77,11 +77,8 @@ static char *write_inputs(struct para_run *run, const struct para_run_job *job)
 	return path;
 }
 
-void para_run_result_prepare(struct para_strvec *env, struct para_run *run,
-			     struct para_run_job *job)
+void para_run_result_reset(struct para_run_job *job)
 {
-	char *inputs;
-
 	free(job->result_path);
 	job->result_path = NULL;
 	free(job->record);
@@ -89,6 +86,14 @@ void para_run_result_prepare(struct para_strvec *env, struct para_run *run,
 	para_result_dispose(&job->result);
 	job->result_mtime = 0;
 	job->result_size = -1;
+}
+
+void para_run_result_prepare(struct para_strvec *env, struct para_run *run,
+			     struct para_run_job *job)
+{
+	char *inputs;
+
+	para_run_result_reset(job);
 	if (para_result_path(&job->result_path, run->repo, job->task.name,
 			     job->task.attempts, 1) < 0) {
 		para_run_say(run, job, 1, "warning: %s", para_error_last());
