@@ -18,6 +18,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "run.h"
+#include "budget.h"
 #include "size.h"
 #include "sysinfo.h"
 #include "task-select.h"
@@ -162,6 +163,49 @@ static void load_admission(struct para_run_options *opts,
 		config_or_die(para_config_get_duration(&opts->delay, config,
 						       "para.startDelay"));
 	}
+}
+
+/* What the command line gave for spending and rate limits, unparsed. */
+struct spending {
+	const char *budget, *on_limit;
+};
+
+static void parse_amount(struct para_budget *out, const char *text,
+			 const char *what)
+{
+	if (para_budget_parse(out, text) < 0)
+		die("invalid amount '%s' for '%s': expected e.g. 25usd or "
+		    "2000000tok", text, what);
+}
+
+static void load_spending(struct para_run_options *opts,
+			  struct para_config *config, const struct spending *s)
+{
+	const char *budget = s->budget, *task = NULL, *on_limit = s->on_limit;
+
+	if (!budget)
+		config_or_die(para_config_get_string(&budget, config,
+						     "para.budget"));
+	if (budget && *budget)
+		parse_amount(&opts->budget, budget,
+			     s->budget ? "--budget" : "para.budget");
+	config_or_die(para_config_get_string(&task, config,
+					     "para.taskBudget"));
+	if (task && *task)
+		parse_amount(&opts->task_budget, task, "para.taskBudget");
+	if (opts->budget_stop && !opts->budget.unit && !opts->task_budget.unit)
+		die("--budget-stop needs a budget: --budget, para.budget or "
+		    "para.taskBudget");
+	if (!on_limit)
+		config_or_die(para_config_string(&on_limit, config,
+						 "para.onLimit"));
+	if (!strcmp(on_limit, "stop"))
+		opts->limit_stop = 1;
+	else if (strcmp(on_limit, "wait"))
+		die("invalid value '%s' for '%s': expected wait or stop",
+		    on_limit, s->on_limit ? "--on-limit" : "para.onLimit");
+	config_or_die(para_config_duration(&opts->limit_wait, config,
+					   "para.limitWait"));
 }
 
 static void load_settings(struct para_run_options *opts,
@@ -354,6 +398,7 @@ int cmd_main(int argc, const char **argv)
 	struct left_out left = { 0, 0, 0, 0 };
 	const char *timeout = NULL;
 	struct admission admission = { NULL, NULL, NULL };
+	struct spending spending = { NULL, NULL };
 	int status;
 	struct option options[] = {
 		OPT_INT('j', "jobs", &opts.jobs, "<n>",
@@ -366,6 +411,12 @@ int cmd_main(int argc, const char **argv)
 			   "start no task while the load is above it"),
 		OPT_STRING(0, "delay", &admission.delay, "<duration>",
 			   "wait at least this long between two starts"),
+		OPT_STRING(0, "budget", &spending.budget, "<amount>",
+			   "start no task once this much is spent (25usd, 2000000tok)"),
+		OPT_BOOL(0, "budget-stop", &opts.budget_stop,
+			 "stop a task that spends more than its share"),
+		OPT_STRING(0, "on-limit", &spending.on_limit, "wait|stop",
+			   "when a task is rate-limited: wait, or end the run"),
 		OPT_INT(0, "retries", &opts.retries, "<n>",
 			"try a failed task again up to <n> times"),
 		OPT_BOOL(0, "retry-fresh", &opts.retry_fresh,
@@ -392,6 +443,7 @@ int cmd_main(int argc, const char **argv)
 	hook_output = &o;
 	para_hook_set_warning(hook_warning);
 	load_admission(&opts, config, &admission);
+	load_spending(&opts, config, &spending);
 	if (!o.quiet && isatty_fd(2))
 		out.tick = draw_progress;
 	if (para_run_new(&run, repo, &opts, &out) < 0)
@@ -401,7 +453,9 @@ int cmd_main(int argc, const char **argv)
 		die_lib();
 	clear_progress(&o);
 	say_summary(&o, run, &left);
-	status = para_run_interrupted(run) ? 130 : para_run_failed(run) ? 1 : 0;
+	status = para_run_interrupted(run) ? 130 :
+		 para_run_limit_stopped(run) ? 75 :
+		 para_run_failed(run) ? 1 : 0;
 	para_run_free(run);
 	para_config_free(config);
 	para_repo_free(repo);

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "collect-report.h"
+#include "error.h"
+#include "task-result.h"
 #include "json.h"
 #include "duration.h"
 
@@ -228,6 +230,80 @@ static void md_table(struct para_strbuf *out, const struct para_collect *c)
 	}
 }
 
+/* "$0.25, 1.2k tokens in, 300 out, 3 turns": what `r` has of them. */
+static void md_usage(struct para_strbuf *out, const struct para_result *r)
+{
+	char buf[32];
+	size_t start = out->len;
+
+	if (r->has & PARA_RESULT_COST) {
+		para_result_format_cost(buf, sizeof(buf), r->cost_usd);
+		para_strbuf_addstr(out, buf);
+	}
+	if (r->has & PARA_RESULT_TOKENS_IN) {
+		para_result_format_tokens(buf, sizeof(buf), r->tokens_in);
+		para_strbuf_addf(out, "%s%s tokens in", out->len > start
+				 ? ", " : "", buf);
+	}
+	if (r->has & PARA_RESULT_TOKENS_OUT) {
+		para_result_format_tokens(buf, sizeof(buf), r->tokens_out);
+		para_strbuf_addf(out, "%s%s tokens out", out->len > start
+				 ? ", " : "", buf);
+	}
+	if (r->has & PARA_RESULT_TURNS)
+		para_strbuf_addf(out, "%s%lld turns", out->len > start
+				 ? ", " : "", r->turns);
+	if (out->len == start)
+		para_strbuf_addstr(out, "none reported");
+}
+
+/* What the tasks reported, added up; nothing when none did. */
+static void md_totals(struct para_strbuf *out, const struct para_collect *c)
+{
+	struct para_result sum = PARA_RESULT_INIT, r;
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nr; i++) {
+		if (para_result_total(&r, &c->items[i].task) < 0) {
+			para_error_clear();
+			continue;
+		}
+		sum.has |= r.has;
+		sum.cost_usd += r.cost_usd;
+		sum.tokens_in += r.tokens_in;
+		sum.tokens_out += r.tokens_out;
+		sum.turns += r.turns;
+		para_result_dispose(&r);
+		n++;
+	}
+	if (!n)
+		return;
+	para_strbuf_addf(out, "\n## Usage\n\n%zu of %zu tasks reported: ", n,
+			 c->nr);
+	md_usage(out, &sum);
+	para_strbuf_addstr(out, ".\n");
+}
+
+/* A task's own usage and summary, in its section. */
+static void md_result(struct para_strbuf *out, const struct para_task *t)
+{
+	struct para_result r;
+
+	if (para_result_total(&r, t) < 0) {
+		para_error_clear();
+		return;
+	}
+	para_strbuf_addstr(out, "Usage: ");
+	md_usage(out, &r);
+	para_strbuf_addstr(out, ".\n\n");
+	if (r.summary && *r.summary) {
+		para_strbuf_addstr(out, "Summary:\n\n");
+		md_quote(out, r.summary);
+		para_strbuf_addch(out, '\n');
+	}
+	para_result_dispose(&r);
+}
+
 void para_collect_format_report(struct para_strbuf *out,
 				const struct para_collect *c)
 {
@@ -236,6 +312,7 @@ void para_collect_format_report(struct para_strbuf *out,
 
 	para_strbuf_addstr(out, "# Tasks\n\n");
 	md_table(out, c);
+	md_totals(out, c);
 	para_collect_format_text(&summary, c);
 	para_strbuf_addstr(out, "\n## Checks\n\n```\n");
 	para_strbuf_addstr(out, summary.buf);
@@ -259,6 +336,7 @@ void para_collect_format_report(struct para_strbuf *out,
 			md_quote(out, it->task.prompt);
 			para_strbuf_addch(out, '\n');
 		}
+		md_result(out, &it->task);
 		para_strbuf_addf(out, "Changed files (%zu): ", it->changed.nr);
 		if (it->changed.nr)
 			md_files(out, &it->changed);
@@ -275,6 +353,7 @@ void para_collect_format_pr_body(struct para_strbuf *out,
 				 const char *log_tail)
 {
 	const struct para_collect_item *it = &c->items[i];
+	struct para_result r = PARA_RESULT_INIT;
 	size_t j;
 
 	if (it->task.prompt && *it->task.prompt) {
@@ -282,6 +361,15 @@ void para_collect_format_pr_body(struct para_strbuf *out,
 		para_strbuf_rtrim(out);
 		para_strbuf_addstr(out, "\n\n");
 	}
+	/* what the agent said it did: its latest summary */
+	if (para_result_total(&r, &it->task) == 0 && r.summary && *r.summary) {
+		para_strbuf_addstr(out, "## Summary\n\n");
+		para_strbuf_addstr(out, r.summary);
+		para_strbuf_rtrim(out);
+		para_strbuf_addstr(out, "\n\n");
+	}
+	para_result_dispose(&r);
+	para_error_clear();
 	para_strbuf_addf(out, "## Changes\n\n");
 	for (j = 0; j < it->changed.nr; j++)
 		para_strbuf_addf(out, "- `%s`\n", it->changed.v[j]);

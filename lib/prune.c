@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "error.h"
+#include "fs.h"
 #include "hook.h"
 #include "merged.h"
 #include "proc.h"
@@ -354,12 +355,15 @@ static int remove_worktree(struct para_repo *repo, const struct para_task *t,
 static void forget_task(struct para_repo *repo, const char *name,
 			const char *slot)
 {
-	char *free_slot = NULL, *log;
+	char *free_slot = NULL, *log, *results;
 
 	if (!slot)
 		para_prune_attic_next(&free_slot, repo, name);
 	para_state_remove(repo, name);
 	para_provision_remove(repo, name);
+	results = para_state_result_path(repo, name, "");
+	para_remove_tree(results);
+	free(results);
 	if (para_prune_attic_keep_log(repo, name, slot ? slot : free_slot) < 0) {
 		/* what cannot be kept does not outlive the task */
 		log = para_state_log_path(repo, name, 0);

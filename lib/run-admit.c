@@ -43,7 +43,8 @@ static void say_hold(struct para_run *run)
 	char avail[32], limit[32];
 	size_t i;
 
-	if ((int)hold == run->hold_said || hold == PARA_SCHED_HOLD_DELAY)
+	if ((int)hold == run->hold_said || hold == PARA_SCHED_HOLD_DELAY ||
+	    hold == PARA_SCHED_HOLD_PAUSE)
 		return;
 	run->hold_said = (int)hold;
 	for (i = 0; i < run->nr; i++)
@@ -69,7 +70,7 @@ void para_run_observe(struct para_run *run)
 	unsigned int want = readings(run);
 
 	say_hold(run);
-	if (!want && !run->opts.delay)
+	if (!want && !run->opts.delay && !run->sched.pause_until)
 		return;
 	para_sysinfo_read(&si, want);
 	para_sched_observe(&run->sched, si.mem_available, si.load,

@@ -90,6 +90,8 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
 	task->slot = -1;
+	if (job->record)
+		para_strvec_push(&task->results, job->record);
 	measure_disk(task);
 	/* a resolve that succeeded is over: the next run is the task's own */
 	if (task->state == PARA_STATE_SUCCEEDED) {

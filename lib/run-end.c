@@ -268,14 +268,19 @@ out:
 static void conclude(struct para_run *run, struct para_run_job *job)
 {
 	struct para_attempt *a = &job->last;
-	int retry;
+	int retry, limited;
 
 	a->finished = para_now_ms();
 	para_runlog_result(job->log, a);
+	if (!run->opts.exec_argv) {
+		para_run_result_take(run, job);
+		para_run_budget_spent(run, job);
+	}
+	limited = a->state == PARA_STATE_RATE_LIMITED && !run->opts.limit_stop;
 	/* a task stopped for the machine's sake is no failure of its own */
-	if (a->state == PARA_STATE_PREEMPTED)
+	if (a->state == PARA_STATE_PREEMPTED || limited)
 		job->free_tries++;
-	retry = (a->state == PARA_STATE_PREEMPTED ||
+	retry = (a->state == PARA_STATE_PREEMPTED || limited ||
 		 ((a->state == PARA_STATE_FAILED ||
 		   a->state == PARA_STATE_TIMED_OUT ||
 		   a->state == PARA_STATE_UNVERIFIED) &&
@@ -291,6 +296,7 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 	if (retry) {
 		char *then = a->state == PARA_STATE_PREEMPTED
 			? para_run_preempted_why(run, job)
+			: limited ? para_run_limited(run, job)
 			: para_xstrfmt("; trying again (%d of %d)",
 				       job->tries - job->free_tries + 1,
 				       run->opts.retries + 1);
@@ -302,6 +308,13 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 	}
 	para_run_report_attempt(run, job, NULL);
 	para_run_finish_job(run, job, para_task_state_ok(a->state));
+	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.limit_stop &&
+	    !run->interrupted && !run->limit_stopped) {
+		run->limit_stopped = 1;
+		para_sched_halt(&run->sched);
+		para_run_report_held(run, "held back: a task was rate-limited "
+				     "(--on-limit=stop)");
+	}
 }
 
 static enum para_task_state outcome(const struct para_run_job *job)
@@ -310,8 +323,13 @@ static enum para_task_state outcome(const struct para_run_job *job)
 		return PARA_STATE_CANCELLED;
 	if (job->preempted)
 		return PARA_STATE_PREEMPTED;
+	if (job->over_budget)
+		return PARA_STATE_OVER_BUDGET;
 	if (job->timed_out)
 		return PARA_STATE_TIMED_OUT;
+	/* EX_TEMPFAIL: the command met a rate limit */
+	if (job->last.code == 75 && !job->last.signal)
+		return PARA_STATE_RATE_LIMITED;
 	return job->last.code == 0 ? PARA_STATE_SUCCEEDED : PARA_STATE_FAILED;
 }
 
@@ -495,6 +513,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	}
 	reap(run, job);
 	a->state = outcome(job);
+	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.exec_argv)
+		a->state = PARA_STATE_FAILED;
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv)
 		check_resolved(job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&

@@ -10,7 +10,7 @@
 #include "task-state.h"
 
 void para_run_build_env(struct para_strvec *env, struct para_run *run,
-			const struct para_run_job *job, int command)
+			struct para_run_job *job, int command)
 {
 	struct para_strvec extra = PARA_STRVEC_INIT;
 	char *verify_log = NULL;
@@ -27,6 +27,8 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 			para_strvec_pushf(&extra, "PARA_VERIFY_LOG=%s",
 					  verify_log);
 		para_run_agent_prepare(&extra, run, job);
+		para_run_result_prepare(&extra, run, job);
+		para_run_budget_prepare(&extra, run, job);
 	}
 	para_task_env_build_in(env, run->repo, &job->task,
 			       PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,

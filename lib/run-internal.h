@@ -10,6 +10,7 @@
 #include "run-log.h"
 #include "child.h"
 #include "run-sched.h"
+#include "task-result.h"
 #include "strvec.h"
 
 /* An attempt that runs as a cluster scheduler's batch job. */
@@ -64,6 +65,16 @@ struct para_run_job {
 	long long agent_size;
 	const struct para_run_backend *backend;	/* where it runs */
 	struct para_run_remote remote;	/* its batch job, if any */
+	char *result_path;		/* PARA_RESULT of the attempt */
+	char *record;			/* what it reported, for the state */
+	struct para_result result;	/* the same, parsed */
+	long long result_mtime;		/* PARA_RESULT as last read, ns */
+	long long result_size;
+	double share;			/* PARA_BUDGET of the attempt, 0 none */
+	double live;			/* what it reported so far, in the
+					   budget's unit */
+	int over_budget;		/* stopped past its share */
+	int rate_limited;		/* its last attempt exited 75 */
 };
 
 struct para_run {
@@ -86,6 +97,9 @@ struct para_run {
 	int failed;			/* some task did not succeed */
 	long long started_mono;		/* when the run began */
 	int mem_declared;		/* some task declares its memory */
+	double spent;			/* ended attempts' reported usage */
+	int budget_reached;		/* no new start: the budget is spent */
+	int limit_stopped;		/* --on-limit=stop ended the run */
 	int hold_said;			/* the hold last reported */
 };
 
@@ -141,7 +155,7 @@ const char *para_run_task_command(const struct para_run *run,
  * verify failed.
  */
 void para_run_build_env(struct para_strvec *env, struct para_run *run,
-			const struct para_run_job *job, int command);
+			struct para_run_job *job, int command);
 
 /*
  * The argv of `shell` (a shell command) as a job's program, under
@@ -194,6 +208,36 @@ int para_run_admit_holding(const struct para_run *run);
 void para_run_agent_prepare(struct para_strvec *env, struct para_run *run,
 			    const struct para_run_job *job);
 void para_run_agent_poll(struct para_run *run);
+
+/*
+ * run-result.c: PARA_RESULT, what a command reports about its attempt,
+ * and PARA_INPUTS, what the task's dependencies did.  prepare() adds
+ * both to a command's environment; take() reads the result when the
+ * attempt is over (a damaged one is a warning) into job->record for
+ * para_run_set_result().
+ */
+void para_run_result_prepare(struct para_strvec *env, struct para_run *run,
+			     struct para_run_job *job);
+void para_run_result_take(struct para_run *run, struct para_run_job *job);
+/* An attempt begins: nothing of the last one's result is its. */
+void para_run_result_reset(struct para_run_job *job);
+
+/*
+ * run-budget.c: --budget, para.taskBudget, --budget-stop.  prepare()
+ * gives the attempt its share (PARA_BUDGET); spent() adds what an ended
+ * attempt reported; poll() reads the running attempts' PARA_RESULT and
+ * stops one past its share; check() ends the starts once the budget is
+ * spent.  The rate limits: limited() holds every start back until the
+ * time the attempt's result asked for.
+ */
+int para_run_budget_on(const struct para_run *run);
+void para_run_budget_prepare(struct para_strvec *env, struct para_run *run,
+			     struct para_run_job *job);
+void para_run_budget_spent(struct para_run *run, struct para_run_job *job);
+void para_run_budget_poll(struct para_run *run);
+int para_run_budget_check(struct para_run *run);
+/* Pauses the starts for a rate-limited attempt; says until when. */
+char *para_run_limited(struct para_run *run, struct para_run_job *job);
 
 /*
  * run-stop.c: `git para stop` asked (state field stopRequested, then

@@ -223,6 +223,7 @@ static int wait_for_events(struct para_run *run)
 	poll_backend(run);
 	check_deadlines(run);
 	para_run_agent_poll(run);
+	para_run_budget_poll(run);
 	if (chld || run->interrupted || para_run_hunting(run))
 		para_run_hunt(run);
 out:

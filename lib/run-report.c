@@ -89,7 +89,7 @@ size_t para_run_selected(const struct para_run *run)
 
 /* The summary's words, in the order they are shown. */
 enum outcome { SUCCEEDED, EMPTY, FAILED, UNVERIFIED, TIMED_OUT, CANCELLED,
-	       SKIPPED, NOT_STARTED, OUTCOMES };
+	       OVER_BUDGET, RATE_LIMITED, SKIPPED, NOT_STARTED, OUTCOMES };
 
 static enum outcome outcome_of(const struct para_run *run, size_t i)
 {
@@ -111,16 +111,37 @@ static enum outcome outcome_of(const struct para_run *run, size_t i)
 		return CANCELLED;
 	case PARA_STATE_UNVERIFIED:
 		return UNVERIFIED;
+	case PARA_STATE_OVER_BUDGET:
+		return OVER_BUDGET;
+	case PARA_STATE_RATE_LIMITED:
+		return RATE_LIMITED;
 	default:
 		return FAILED;
 	}
+}
+
+/* "; 1.20usd of the 2.00usd budget spent" */
+static void add_spent(struct para_strbuf *out, const struct para_run *run)
+{
+	char spent[64], budget[64];
+
+	if (!run->opts.budget.unit || run->opts.exec_argv)
+		return;
+	para_budget_format(spent, sizeof(spent), run->opts.budget.unit,
+			   run->spent);
+	para_budget_format(budget, sizeof(budget), run->opts.budget.unit,
+			   run->opts.budget.amount);
+	para_strbuf_addf(out, "; %s of the %s budget spent%s", spent, budget,
+			 run->budget_reached ? ": no task started after it "
+			 "ran out" : "");
 }
 
 void para_run_summary(struct para_strbuf *out, const struct para_run *run)
 {
 	static const char *const words[OUTCOMES] = {
 		"succeeded", "empty", "failed", "unverified", "timed out",
-		"cancelled", "skipped", "not started"
+		"cancelled", "over budget", "rate-limited", "skipped",
+		"not started"
 	};
 	size_t count[OUTCOMES] = { 0 }, i;
 	char took[32];
@@ -135,4 +156,5 @@ void para_run_summary(struct para_strbuf *out, const struct para_run *run)
 	para_duration_format(took, sizeof(took),
 			     para_monotonic_ms() - run->started_mono);
 	para_strbuf_addf(out, " in %s", took);
+	add_spent(out, run);
 }

@@ -37,6 +37,12 @@ void para_sched_restamp(struct para_sched *sched, long long now)
 		sched->last_start = now;
 }
 
+void para_sched_pause(struct para_sched *sched, long long until)
+{
+	if (until > sched->pause_until)
+		sched->pause_until = until;
+}
+
 void para_sched_set_mem(struct para_sched *sched, size_t job, long long mem)
 {
 	sched->jobs[job].mem = mem > 0 ? mem : 0;
@@ -128,6 +134,8 @@ static enum para_sched_hold machine_hold(const struct para_sched *sched)
 {
 	const struct para_sched_limits *l = &sched->limits;
 
+	if (sched->pause_until && sched->now < sched->pause_until)
+		return PARA_SCHED_HOLD_PAUSE;
 	if (l->delay && sched->last_start >= 0 &&
 	    sched->now - sched->last_start < l->delay)
 		return PARA_SCHED_HOLD_DELAY;
@@ -179,9 +187,12 @@ long long para_sched_delay_left(const struct para_sched *sched)
 {
 	long long left;
 
-	if (sched->hold != PARA_SCHED_HOLD_DELAY)
+	if (sched->hold == PARA_SCHED_HOLD_PAUSE)
+		left = sched->pause_until - sched->now;
+	else if (sched->hold == PARA_SCHED_HOLD_DELAY)
+		left = sched->last_start + sched->limits.delay - sched->now;
+	else
 		return 0;
-	left = sched->last_start + sched->limits.delay - sched->now;
 	return left > 0 ? left : 1;
 }
 

@@ -51,7 +51,8 @@ enum para_sched_hold {
 	PARA_SCHED_HOLD_MEMORY,		/* MemAvailable not above memfree */
 	PARA_SCHED_HOLD_FIT,		/* declared memory does not fit */
 	PARA_SCHED_HOLD_LOAD,		/* load above the limit */
-	PARA_SCHED_HOLD_DELAY		/* too soon after the last start */
+	PARA_SCHED_HOLD_DELAY,		/* too soon after the last start */
+	PARA_SCHED_HOLD_PAUSE		/* paused (a rate limit) */
 };
 
 struct para_sched {
@@ -71,6 +72,7 @@ struct para_sched {
 	unsigned long starts;
 	long long mem_running;			/* declared by running jobs */
 	enum para_sched_hold hold;		/* why next() found nothing */
+	long long pause_until;			/* monotonic ms, 0 none */
 };
 
 void para_sched_init(struct para_sched *sched, int max);
@@ -108,9 +110,15 @@ void para_sched_restamp(struct para_sched *sched, long long now);
 void para_sched_set_mem(struct para_sched *sched, size_t job, long long mem);
 
 /*
- * After para_sched_next() found nothing: ms until the start delay has
- * passed (0 when it is not what holds), so the caller knows when to
- * look again.
+ * No job starts before monotonic time `until` (ms); a later pause
+ * extends an earlier one, never shortens it.  Readings keep the time.
+ */
+void para_sched_pause(struct para_sched *sched, long long until);
+
+/*
+ * After para_sched_next() found nothing: ms until the start delay or
+ * the pause has passed (0 when neither is what holds), so the caller
+ * knows when to look again.
  */
 long long para_sched_delay_left(const struct para_sched *sched);
 

@@ -230,6 +230,7 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 	job->last.started = para_now_ms();
 	job->last.code = -1;
 	job->timed_out = job->cancelled = job->preempted = 0;
+	para_run_result_reset(job);
 	job->kill_at = 0;
 	write_header(run, job);
 	if (!is_dir(job->task.worktree)) {
@@ -325,7 +326,8 @@ void para_run_start_ready(struct para_run *run)
 {
 	size_t i;
 
-	while (!run->interrupted && para_sched_next(&i, &run->sched)) {
+	while (!run->interrupted && !para_run_budget_check(run) &&
+	       para_sched_next(&i, &run->sched)) {
 		start_job(run, &run->jobs[i]);
 		para_run_admit_started(run);
 	}

@@ -68,6 +68,9 @@ void para_run_free(struct para_run *run)
 		free(job->log_path);
 		free(job->note);
 		free(job->verdict);
+		free(job->result_path);
+		free(job->record);
+		para_result_dispose(&job->result);
 		if (job->remote.id)
 			job->backend->reap(run, job);
 	}
@@ -179,6 +182,16 @@ int para_run_execute(struct para_run *run)
 int para_run_interrupted(const struct para_run *run)
 {
 	return run->interrupted;
+}
+
+int para_run_limit_stopped(const struct para_run *run)
+{
+	return run->limit_stopped;
+}
+
+int para_run_budget_reached(const struct para_run *run)
+{
+	return run->budget_reached;
 }
 
 int para_run_failed(const struct para_run *run)

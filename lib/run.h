@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "budget.h"
 #include "config.h"
 #include "repo.h"
 #include "strbuf.h"
@@ -39,6 +40,12 @@ struct para_run_options {
 	const char *backend;		/* "local" (NULL) or "slurm" */
 	const char *slurm_options;	/* para.slurmOptions, or NULL */
 	const char *const *exec_argv;	/* `-- <command>`, or NULL */
+	struct para_budget budget;	/* --budget; unit NONE for none */
+	struct para_budget task_budget;	/* para.taskBudget; NONE for none */
+	int budget_stop;		/* stop a task past its share */
+	int limit_stop;			/* --on-limit=stop */
+	long long limit_wait;		/* ms a rate limit holds without
+					   retryAfter */
 };
 
 struct para_run;
@@ -86,6 +93,10 @@ int para_run_execute(struct para_run *run);
 
 /* After para_run_execute(): was it interrupted, did some task not succeed? */
 int para_run_interrupted(const struct para_run *run);
+/* Did it end because a task was rate-limited (--on-limit=stop)? */
+int para_run_limit_stopped(const struct para_run *run);
+/* Did it end because the budget was spent? */
+int para_run_budget_reached(const struct para_run *run);
 int para_run_failed(const struct para_run *run);
 
 /* Marks the run failed (a task the caller could not select, ...). */
@@ -97,7 +108,8 @@ size_t para_run_selected(const struct para_run *run);
 /*
  * After para_run_execute(), what became of the selected tasks, counts
  * that are not zero only, and the run's duration:
- * "8 succeeded, 2 failed, 1 timed out in 4m12s".
+ * "8 succeeded, 2 failed, 1 timed out in 4m12s", and with a budget
+ * what of it was spent: "; 1.20usd of the 2.00usd budget spent".
  */
 void para_run_summary(struct para_strbuf *out, const struct para_run *run);
 

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "duration.h"
+#include "error.h"
 #include "json.h"
 #include "status-format.h"
 #include "task-ports.h"
+#include "task-result.h"
 #include "du.h"
 
 #define COLOR_RESET "\033[m"
@@ -24,12 +26,13 @@
 
 enum column {
 	COL_TASK, COL_STATE, COL_BRANCH, COL_AHEAD, COL_CHANGED, COL_DIRTY,
-	COL_DOMAIN, COL_TIME, COL_EXIT, COL_NOTE, COL__COUNT
+	COL_DOMAIN, COL_TIME, COL_EXIT, COL_COST, COL_TOKENS, COL_NOTE,
+	COL__COUNT
 };
 
 static const char *const headers[COL__COUNT] = {
 	"TASK", "STATE", "BRANCH", "AHEAD", "CHANGED", "DIRTY", "DOMAIN",
-	"TIME", "EXIT", "NOTE"
+	"TIME", "EXIT", "COST", "TOKENS", "NOTE"
 };
 
 struct cell {
@@ -57,6 +60,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_UNVERIFIED:
 	case PARA_STATE_LOST:
 	case PARA_STATE_REJECTED:
+	case PARA_STATE_OVER_BUDGET:
 		return COLOR_RED;
 	case PARA_STATE_RUNNING:
 	case PARA_STATE_QUEUED:
@@ -66,6 +70,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_UNKNOWN:
 	case PARA_STATE_CANCELLED:
 	case PARA_STATE_PREEMPTED:
+	case PARA_STATE_RATE_LIMITED:
 	case PARA_STATE_SKIPPED:
 	case PARA_STATE_CONFLICT:
 		return COLOR_MAGENTA;
@@ -182,6 +187,32 @@ static void add_pr_note(char **note, const struct para_facts *f)
 	*note = joined;
 }
 
+/* COST and TOKENS: what every attempt of the task reported, added up. */
+static void fill_usage(struct cell *row, const struct para_facts *f)
+{
+	struct para_result r;
+	char buf[32];
+
+	row[COL_COST].text = para_strdup("-");
+	row[COL_TOKENS].text = para_strdup("-");
+	if (f->damaged || para_result_total(&r, &f->task) < 0) {
+		para_error_clear();
+		return;
+	}
+	if (r.has & PARA_RESULT_COST) {
+		para_result_format_cost(buf, sizeof(buf), r.cost_usd);
+		free(row[COL_COST].text);
+		row[COL_COST].text = para_strdup(buf);
+	}
+	if (r.has & (PARA_RESULT_TOKENS_IN | PARA_RESULT_TOKENS_OUT)) {
+		para_result_format_tokens(buf, sizeof(buf),
+					  r.tokens_in + r.tokens_out);
+		free(row[COL_TOKENS].text);
+		row[COL_TOKENS].text = para_strdup(buf);
+	}
+	para_result_dispose(&r);
+}
+
 static void fill_row(struct cell *row, const struct para_facts *f,
 		     long long now)
 {
@@ -208,6 +239,7 @@ static void fill_row(struct cell *row, const struct para_facts *f,
 	row[COL_EXIT].text = exit_text(f);
 	if (known && (f->task.exit_code > 0 || f->task.signal > 0))
 		row[COL_EXIT].color = COLOR_RED;
+	fill_usage(row, f);
 	row[COL_NOTE].text = note_text(f);
 	if (*row[COL_NOTE].text || pr_failing(f))
 		row[COL_NOTE].color = COLOR_RED;
@@ -242,15 +274,16 @@ static void add_cell(struct para_strbuf *out, const struct cell *c,
 }
 
 static void add_row(struct para_strbuf *out, const struct cell *row,
-		    const size_t *widths, int color)
+		    const size_t *widths, const int *hidden, int color)
 {
 	int last = COL__COUNT - 1, i;
 
 	/* an empty note column leaves no trailing blanks */
-	while (last > 0 && !*row[last].text)
+	while (last > 0 && (!*row[last].text || hidden[last]))
 		last--;
 	for (i = 0; i <= last; i++)
-		add_cell(out, &row[i], widths[i], i == last, color);
+		if (!hidden[i])
+			add_cell(out, &row[i], widths[i], i == last, color);
 	para_strbuf_addch(out, '\n');
 }
 
@@ -350,7 +383,7 @@ void para_status_human(struct para_strbuf *out, struct para_facts *facts,
 {
 	struct cell *rows = para_calloc((nr + 1) * COL__COUNT, sizeof(*rows));
 	size_t widths[COL__COUNT] = { 0 }, i;
-	int c, any_note = 0;
+	int c, any_note = 0, hidden[COL__COUNT] = { 0 };
 
 	if (!nr) {
 		para_strbuf_addstr(out, "no tasks\n");
@@ -367,6 +400,12 @@ void para_status_human(struct para_strbuf *out, struct para_facts *facts,
 	}
 	if (!any_note)
 		rows[COL_NOTE].text[0] = '\0';
+	/* COST and TOKENS only when some task reported them */
+	hidden[COL_COST] = hidden[COL_TOKENS] = 1;
+	for (i = 1; i <= nr; i++)
+		for (c = COL_COST; c <= COL_TOKENS; c++)
+			if (strcmp(rows[i * COL__COUNT + c].text, "-"))
+				hidden[COL_COST] = hidden[COL_TOKENS] = 0;
 	for (i = 0; i <= nr; i++)
 		for (c = 0; c < COL__COUNT; c++) {
 			size_t w = text_width(rows[i * COL__COUNT + c].text);
@@ -375,7 +414,8 @@ void para_status_human(struct para_strbuf *out, struct para_facts *facts,
 				widths[c] = w;
 		}
 	for (i = 0; i <= nr; i++) {
-		add_row(out, rows + i * COL__COUNT, widths, fmt->color);
+		add_row(out, rows + i * COL__COUNT, widths, hidden,
+			fmt->color);
 		if (i && fmt->verbose)
 			add_verbose(out, &facts[i - 1], fmt->color);
 	}
@@ -595,6 +635,38 @@ static void json_ports(struct para_json *j, const struct para_task *t)
 	para_json_array_close(j);
 }
 
+/*
+ * "result": what all attempts reported added up, or null; "results":
+ * one object per attempt that reported something.
+ */
+static void json_results(struct para_json *j, const struct para_task *t)
+{
+	struct para_result r;
+	size_t i;
+
+	if (para_result_total(&r, t) == 0) {
+		para_json_object_open(j, "result");
+		para_result_json(j, &r, 0);
+		para_json_object_close(j);
+		para_result_dispose(&r);
+	} else {
+		para_error_clear();
+		para_json_null(j, "result");
+	}
+	para_json_array_open(j, "results");
+	for (i = 0; i < t->results.nr; i++) {
+		if (para_result_parse_record(&r, t->results.v[i]) < 0) {
+			para_error_clear();
+			continue;
+		}
+		para_json_object_open(j, NULL);
+		para_result_json(j, &r, 1);
+		para_json_object_close(j);
+		para_result_dispose(&r);
+	}
+	para_json_array_close(j);
+}
+
 static void json_task(struct para_json *j, const struct para_facts *f,
 		      long long now)
 {
@@ -654,6 +726,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	json_provisioned(j, &f->provisioned);
 	json_ports(j, t);
 	json_count(j, "diskUse", t->disk_use > 0 ? t->disk_use : -1);
+	json_results(j, t);
 	para_json_object_close(j);
 }
 

@@ -70,6 +70,7 @@ static const struct field fields[] = {
 	FIELD("run.cluster", "cluster", F_STR, cluster),
 	FIELD("run.jobid", "jobId", F_STR, job_id),
 	FIELD("run.submitted", "submitted", F_LL, submitted),
+	FIELD("run.result", "result", F_LIST, results),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.prstate", "prState", F_STR, pr_state),
 	FIELD("collect.prchecks", "prChecks", F_STR, pr_checks),
@@ -166,6 +167,15 @@ char *para_state_job_path(const struct para_repo *repo, const char *name,
 			  const char *suffix)
 {
 	return state_file(repo, PARA_STATE_JOBS, name, suffix);
+}
+
+char *para_state_result_path(const struct para_repo *repo, const char *name,
+			     const char *file)
+{
+	if (!name)
+		return state_file(repo, PARA_STATE_RESULTS, NULL, NULL);
+	return para_xstrfmt("%s/" PARA_STATE_RESULTS "/%s/%s", repo->state_dir,
+			    name, file);
 }
 
 char *para_state_status_cache_path(const struct para_repo *repo,

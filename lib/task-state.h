@@ -38,6 +38,8 @@
  *                                of the others (task-context.h), written
  *                                under locks/_context.lock (no task can
  *                                be named so)
+ *   results/<name>/<n>.json      PARA_RESULT of the task's attempt n
+ *   results/<name>/inputs.json   PARA_INPUTS, what its dependencies did
  * The helpers return malloc'd paths and create nothing.
  */
 #define PARA_STATE_TASKS "tasks"
@@ -49,6 +51,7 @@
 #define PARA_STATE_VERIFY_CACHE "cache/verify"
 #define PARA_STATE_VERIFY_WORKTREE "verify-worktree"
 #define PARA_STATE_JOBS "jobs"
+#define PARA_STATE_RESULTS "results"
 
 char *para_state_task_path(const struct para_repo *repo, const char *name);
 char *para_state_tasks_path(const struct para_repo *repo);
@@ -76,6 +79,9 @@ char *para_state_provision_path(const struct para_repo *repo,
 /* `name` NULL: the directory; else `name` followed by `suffix`. */
 char *para_state_job_path(const struct para_repo *repo, const char *name,
 			  const char *suffix);
+/* `name` NULL: the directory; else `file` in the task's directory. */
+char *para_state_result_path(const struct para_repo *repo, const char *name,
+			     const char *file);
 /* `name` NULL: the directory; else its file of `kind` ("index", ...). */
 char *para_state_status_cache_path(const struct para_repo *repo,
 				   const char *name, const char *kind);

@@ -17,6 +17,8 @@ enum para_task_state {
 	PARA_STATE_UNVERIFIED,
 	PARA_STATE_CANCELLED,
 	PARA_STATE_PREEMPTED,
+	PARA_STATE_RATE_LIMITED,
+	PARA_STATE_OVER_BUDGET,
 	PARA_STATE_SKIPPED,
 	PARA_STATE_ORPHANED,
 	PARA_STATE_LOST,
@@ -74,6 +76,8 @@ struct para_task {
 	char *cluster;		/* batch job of a cluster scheduler: the */
 	char *job_id;		/* cluster's name, the job's id and when it */
 	long long submitted;	/* was submitted (ids restart on a new one) */
+	struct para_strvec results;	/* what attempts reported, one record
+					   each (lib/task-result.h) */
 
 	char *pr_url;
 	char *pr_state;		/* open, closed, merged (lib/pr-state.h) */

@@ -104,6 +104,41 @@ test_expect_success 'under git para run, claude-code reports through its hooks' 
 	test_cmp expect reported.Stop
 '
 
+test_expect_success 'under git para run, claude-code fills PARA_RESULT from claude'"'"'s JSON output' '
+	mkdir jbin &&
+	cat >jbin/claude <<-\EOF &&
+	#!/bin/sh
+	printf "%s\0" "$@" >"$ARGS_OUT"
+	cat <<-\JSON
+	{"type":"result","subtype":"success","is_error":false,"duration_ms":4210,"num_turns":6,"result":"Fixed the \"off by one\" in the parser.\nTests pass.","session_id":"3f9c2a1e-7b4d-4e1a-9c2b-5d6e7f8a9b0c","total_cost_usd":0.1834,"usage":{"input_tokens":1520,"cache_creation_input_tokens":8000,"cache_read_input_tokens":20000,"output_tokens":910}}
+	JSON
+	EOF
+	chmod +x jbin/claude &&
+	(
+		cd repo &&
+		PATH=$(pwd)/../jbin:$PATH ARGS_OUT=../claude.args \
+			PARA_RESULT=../result.json "$AGENTS/claude-code" >../answer
+	) &&
+	tr "\0" "\n" <claude.args >args &&
+	grep -x -- "--output-format" args &&
+	printf "%s\n" "Fixed the \"off by one\" in the parser." "Tests pass." >expect &&
+	test_cmp expect answer &&
+	cat >expect <<-\EOF &&
+	{"costUsd":0.1834,"tokensIn":1520,"tokensOut":910,"turns":6,"sessionId":"3f9c2a1e-7b4d-4e1a-9c2b-5d6e7f8a9b0c","summary":"Fixed the \"off by one\" in the parser.\nTests pass."}
+	EOF
+	test_cmp expect result.json &&
+	test_path_is_missing result.json.tmp
+'
+
+test_expect_success 'claude-code without PARA_RESULT prints claude'"'"'s plain answer' '
+	(
+		cd repo &&
+		PATH=$(pwd)/../bin:$PATH ARGS_OUT=../claude.args "$AGENTS/claude-code"
+	) &&
+	tr "\0" "\n" <claude.args >args &&
+	test_must_fail grep -x -- "--output-format" args
+'
+
 test_expect_success 'codex runs codex exec with the prompt' '
 	(
 		cd repo &&

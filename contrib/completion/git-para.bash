@@ -94,7 +94,7 @@ __git_para_complete_optarg ()
 		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
 	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend|\
-	-n|--lines|--attempt)
+	-n|--lines|--attempt|--budget)
 		return 0 ;;
 	esac
 	return 1

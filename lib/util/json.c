@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,6 +154,18 @@ void para_json_int(struct para_json *json, const char *key, long long value)
 	if (value < 0)
 		*--p = '-';
 	para_strbuf_add(json->out, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+void para_json_double(struct para_json *json, const char *key, double value)
+{
+	char num[40];
+
+	begin_value(json, key);
+	/* JSON has no infinity nor NaN */
+	if (!isfinite(value))
+		value = 0;
+	snprintf(num, sizeof(num), "%.10g", value);
+	para_strbuf_addstr(json->out, num);
 }
 
 void para_json_bool(struct para_json *json, const char *key, int value)

@@ -32,6 +32,8 @@ void para_json_array_close(struct para_json *json);
 void para_json_string(struct para_json *json, const char *key,
 		      const char *value);
 void para_json_int(struct para_json *json, const char *key, long long value);
+/* A real number, with up to ten significant digits. */
+void para_json_double(struct para_json *json, const char *key, double value);
 void para_json_bool(struct para_json *json, const char *key, int value);
 void para_json_null(struct para_json *json, const char *key);
 
