@@ -5,6 +5,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "add.h"
 #include "config.h"
@@ -125,19 +126,6 @@ static void refuse_with_from(const struct add_options *o, int argc)
  * -p patterns are relative to the current directory, as git's pathspecs
  * are ("./x" and "../x" included); a manifest's are relative to the top.
  */
-static void paths_from_cwd(struct para_strvec *paths, struct para_repo *repo)
-{
-	char *prefix = para_repo_prefix(repo), *p;
-	size_t i;
-
-	for (i = 0; i < paths->nr; i++) {
-		if (para_pattern_from_prefix(&p, prefix, paths->v[i]) < 0)
-			die_lib();
-		free(paths->v[i]);
-		paths->v[i] = p;
-	}
-	free(prefix);
-}
 
 static void plan(struct para_add *add, const struct add_options *o,
 		 const char *name)
@@ -228,6 +216,7 @@ static int check_and_create(struct para_add *add, const struct add_options *o)
 int cmd_main(int argc, const char **argv)
 {
 	struct add_options o = { 0 };
+	char *prefix;
 	struct option options[] = {
 		OPT_LIST(0, "issue", &o.issues, "<n>",
 			 "add the task of issue <n>, read with para.issueCommand"),
@@ -298,7 +287,11 @@ int cmd_main(int argc, const char **argv)
 	ao.interrupted = &interrupted;
 	if (para_add_new(&add, repo, config, &ao) < 0)
 		die_lib();
-	paths_from_cwd(&o.paths, repo);
+	/* -p patterns are relative to the current directory, as pathspecs */
+	prefix = para_repo_prefix(repo);
+	if (para_patterns_from_prefix(&o.paths, prefix) < 0)
+		die_lib();
+	free(prefix);
 	plan(add, &o, argc ? argv[0] : NULL);
 	status = check_and_create(add, &o);
 	para_add_free(add);

@@ -30,20 +30,6 @@ struct edit_options {
 /* A flag whose name starts with "no-": it has no "--no-no-" form. */
 #define OPT_NO(l, v, h) { OPT_BOOL_, 0, (l), (v), NULL, (h), OPT_NONEG, NULL }
 
-/* -p patterns are relative to the current directory, as add takes them. */
-static void paths_from_cwd(struct para_strvec *paths, struct para_repo *repo)
-{
-	char *prefix = para_repo_prefix(repo), *p;
-	size_t i;
-
-	for (i = 0; i < paths->nr; i++) {
-		if (para_pattern_from_prefix(&p, prefix, paths->v[i]) < 0)
-			die_lib();
-		free(paths->v[i]);
-		paths->v[i] = p;
-	}
-	free(prefix);
-}
 
 static void refuse_both(int a, int b, const char *na, const char *nb,
 			const struct option *options)
@@ -97,6 +83,7 @@ static void fill(struct para_add_edit *in, const struct edit_options *o)
 int cmd_main(int argc, const char **argv)
 {
 	struct edit_options o = { 0 };
+	char *prefix;
 	struct option options[] = {
 		OPT_STRING('m', "prompt", &o.prompt, "<text>",
 			   "the task's new prompt"),
@@ -143,7 +130,11 @@ int cmd_main(int argc, const char **argv)
 	ao.allow_overlap = o.allow_overlap;
 	if (para_add_new(&add, repo, config, &ao) < 0)
 		die_lib();
-	paths_from_cwd(&o.paths, repo);
+	/* -p patterns are relative to the current directory, as pathspecs */
+	prefix = para_repo_prefix(repo);
+	if (para_patterns_from_prefix(&o.paths, prefix) < 0)
+		die_lib();
+	free(prefix);
 	fill(&in, &o);
 	error = para_add_edit(add, argv[0], &in);
 	if (error == PARA_ELOCKED) {

@@ -265,3 +265,23 @@ out:
 	free(joined);
 	return error;
 }
+
+int para_patterns_from_prefix(struct para_strvec *patterns,
+			      const char *prefix)
+{
+	struct para_strvec out = PARA_STRVEC_INIT;
+	char *p;
+	size_t i;
+
+	for (i = 0; i < patterns->nr; i++) {
+		if (para_pattern_from_prefix(&p, prefix, patterns->v[i]) < 0) {
+			para_strvec_dispose(&out);
+			return -1;
+		}
+		para_strvec_push(&out, p);
+		free(p);
+	}
+	para_strvec_dispose(patterns);
+	*patterns = out;
+	return 0;
+}

@@ -82,4 +82,12 @@ int para_domain_overlap(char **example_out, size_t *index_a, size_t *index_b,
 int para_pattern_from_prefix(char **out, const char *prefix,
 			     const char *pattern);
 
+/*
+ * The same for each of `patterns` (-p of add and edit), in place; all
+ * or nothing.
+ */
+struct para_strvec;
+int para_patterns_from_prefix(struct para_strvec *patterns,
+			      const char *prefix);
+
 #endif
