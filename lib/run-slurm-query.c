@@ -160,6 +160,25 @@ int para_slurm_state_ended(const char *state)
 	return 1;
 }
 
+int para_slurm_reason_hopeless(const char *reason)
+{
+	/*
+	 * Reasons that only a change of the cluster's configuration or
+	 * of the job would clear: the job would pend forever.
+	 */
+	static const char *const never[] = {
+		"BadConstraints", "PartitionNodeLimit", "PartitionTimeLimit",
+		"PartitionConfig", "DependencyNeverSatisfied",
+		"InvalidAccount", "InvalidQOS", NULL
+	};
+	size_t i;
+
+	for (i = 0; reason && never[i]; i++)
+		if (!strcmp(reason, never[i]))
+			return 1;
+	return 0;
+}
+
 /* The value of `key=` in `scontrol`'s one-line output. */
 static char *scontrol_value(const char *text, const char *key)
 {

@@ -41,6 +41,12 @@ void para_slurm_jobs_dispose(struct para_slurm_jobs *jobs);
 /* Is Slurm done with a job in `state` (COMPLETED, FAILED, ...)? */
 int para_slurm_state_ended(const char *state);
 
+/*
+ * Is a job pending for `reason` one that can never start (it asks for
+ * more than any node or its partition has, ...)?
+ */
+int para_slurm_reason_hopeless(const char *reason);
+
 /* `ExitCode=<code>:<signal>` of `scontrol show job`. */
 int para_slurm_exit_status(int *code, int *sig, const char *id);
 

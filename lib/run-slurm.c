@@ -141,6 +141,56 @@ static void sbatch_env(struct para_strvec *env, const char *const *want)
 	para_strvec_pushv(env, want);
 }
 
+/* The option of `names` that `word` is, short or long, or NULL. */
+static const char *option_of(const char *word, const char *const *names)
+{
+	size_t i, len;
+
+	for (i = 0; names[i]; i++) {
+		len = strlen(names[i]);
+		if (strncmp(word, names[i], len))
+			continue;
+		/* "-o file", "-ofile", "--output=file"; not "--outputs" */
+		if (!word[len] || word[len] == '=' || names[i][1] != '-')
+			return names[i];
+	}
+	return NULL;
+}
+
+/* Does para.slurmOptions set one of `names`? */
+static int sets_option(const char *options, const char *const *names)
+{
+	struct para_strvec words = PARA_STRVEC_INIT;
+	size_t i;
+	int found = 0;
+
+	para_strvec_split(&words, options ? options : "");
+	for (i = 0; i < words.nr && !found; i++)
+		found = words.v[i][0] == '-' && option_of(words.v[i], names);
+	para_strvec_dispose(&words);
+	return found;
+}
+
+static const char *const mem_options[] = {
+	"--mem", "--mem-per-cpu", "--mem-per-gpu", NULL
+};
+static const char *const cpu_options[] = { "-c", "--cpus-per-task", NULL };
+
+/*
+ * The task's declared resources, as Slurm's own request, unless
+ * para.slurmOptions asks for them itself (it knows the site's ways).
+ */
+static void resource_args(struct para_strvec *args, const char *options,
+			  const struct para_task *task)
+{
+	if (task->mem > 0 && !sets_option(options, mem_options))
+		/* whole mebibytes, rounded up as PARA_MEM is */
+		para_strvec_pushf(args, "--mem=%lldM",
+				  (task->mem + (1LL << 20) - 1) >> 20);
+	if (task->cpus > 0 && !sets_option(options, cpu_options))
+		para_strvec_pushf(args, "--cpus-per-task=%d", task->cpus);
+}
+
 static void sbatch_args(struct para_strvec *args, struct para_run *run,
 			struct para_run_job *job, const struct para_spawn *spawn)
 {
@@ -159,10 +209,30 @@ static void sbatch_args(struct para_strvec *args, struct para_run *run,
 		para_strvec_pushf(args, "--time=%lld",
 				  (run->opts.timeout + run->opts.grace) / 60000 +
 				  2);
+	resource_args(args, run->opts.slurm_options, &job->task);
 	if (run->opts.slurm_options)
 		para_strvec_split(args, run->opts.slurm_options);
 	para_strvec_push(args, job->remote.script);
 	para_strvec_pushv(args, spawn->argv);
+}
+
+/* sbatch's messages on one line, without their "sbatch: error: ". */
+static void one_line(struct para_strbuf *err)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	const char *p = err->buf ? err->buf : "", *end;
+
+	while (*p) {
+		end = p + strcspn(p, "\n");
+		if (!strncmp(p, "sbatch: error: ", 15))
+			p += 15;
+		if (end > p)
+			para_strbuf_addf(&sb, "%s%.*s", sb.len ? "; " : "",
+					 (int)(end - p), p);
+		p = *end ? end + 1 : end;
+	}
+	para_strbuf_dispose(err);
+	*err = sb;
 }
 
 static int submit(struct para_run *run, struct para_run_job *job,
@@ -180,7 +250,7 @@ static int submit(struct para_run *run, struct para_run_job *job,
 	job->task.submitted = para_now_ms();
 	status = para_command_run(&cmd);
 	para_strbuf_rtrim(&out);
-	para_strbuf_rtrim(&err);
+	one_line(&err);
 	if (status || !out.len || strspn(out.buf, "0123456789") == 0)
 		status = para_error_set(PARA_ERROR, "sbatch failed: %s",
 					status < 0 ? para_error_last() :
@@ -205,7 +275,8 @@ static int scontrol_release(const char *id)
 	cmd.stdin_null = 1;
 	cmd.err = &err;
 	status = para_command_run(&cmd);
-	para_strbuf_rtrim(&err);
+	/* its first line says it; the second repeats it */
+	para_strbuf_setlen(&err, strcspn(err.buf, "\n"));
 	if (status)
 		status = para_error_set(PARA_ERROR, "cannot release Slurm job %s: %s",
 					id, err.len ? err.buf : "scontrol failed");
@@ -239,13 +310,18 @@ static void scancel(const char *id, const char *signal)
 	para_strbuf_dispose(&out);
 }
 
+static void slurm_reap(struct para_run *run, struct para_run_job *job);
+
 static int slurm_start(struct para_run *run, struct para_run_job *job,
 		       const struct para_spawn *spawn)
 {
 	if (!run->cluster && para_slurm_cluster(&run->cluster) < 0)
 		return -1;
-	if (prepare_paths(run, job) < 0 || submit(run, job, spawn) < 0)
+	if (prepare_paths(run, job) < 0 || submit(run, job, spawn) < 0) {
+		/* no job will read them */
+		slurm_reap(run, job);
 		return -1;
+	}
 	job->remote.running = job->remote.killed = job->remote.seen = 0;
 	job->leader = 0;
 	/* no process of ours: the job id stands for it */
@@ -257,6 +333,7 @@ static int slurm_start(struct para_run *run, struct para_run_job *job,
 	job->task.job_id = para_strdup(job->remote.id);
 	if (!spawn->gated && scontrol_release(job->remote.id) < 0) {
 		scancel(job->remote.id, NULL);
+		slurm_reap(run, job);
 		return -1;
 	}
 	return 0;
@@ -364,12 +441,30 @@ static void ended(struct para_run_job *job)
 	}
 }
 
+/* Pending for a reason that never clears: it goes, the task fails. */
+static void never_starts(struct para_run_job *job)
+{
+	job->remote.killed = 1;
+	scancel(job->remote.id, NULL);
+	job->last.code = -1;
+	job->last.signal = 0;
+	free(job->note);
+	job->note = para_xstrfmt("Slurm job %s can never start (%s): cancelled",
+				 job->remote.id, job->remote.reason);
+	job->last.note = job->note;
+}
+
 static int slurm_poll(struct para_run *run, struct para_run_job *job)
 {
 	const char *state = job->remote.state;
 
 	if (!job->remote.seen)
 		return 0;
+	if (state && !strcmp(state, "PENDING") &&
+	    para_slurm_reason_hopeless(job->remote.reason)) {
+		never_starts(job);
+		return 1;
+	}
 	if (state && !para_slurm_state_ended(state)) {
 		if (!job->remote.running && strcmp(state, "PENDING"))
 			started(run, job);
@@ -422,21 +517,6 @@ static const char *const owned[] = {
 	NULL
 };
 
-static const char *owned_option(const char *word)
-{
-	size_t i, len;
-
-	for (i = 0; owned[i]; i++) {
-		len = strlen(owned[i]);
-		if (strncmp(word, owned[i], len))
-			continue;
-		/* "-o file", "-ofile", "--output=file"; not "--outputs" */
-		if (!word[len] || word[len] == '=' || owned[i][1] != '-')
-			return owned[i];
-	}
-	return NULL;
-}
-
 int para_run_slurm_check(const struct para_run_options *opts)
 {
 	struct para_strvec words = PARA_STRVEC_INIT;
@@ -452,7 +532,7 @@ int para_run_slurm_check(const struct para_run_options *opts)
 	para_strvec_split(&words, opts->slurm_options ? opts->slurm_options : "");
 	for (i = 0; i < words.nr && !bad; i++)
 		if (words.v[i][0] == '-')
-			bad = owned_option(words.v[i]);
+			bad = option_of(words.v[i], owned);
 	if (bad)
 		para_error_set(PARA_EINVALID,
 			"'para.slurmOptions' may not set '%s': git-para sets the job's output, directory, name and environment",

@@ -102,8 +102,11 @@ void para_run_add(struct para_run *run, struct para_task *task)
 	job->index = para_sched_add(&run->sched, task->name,
 				    (const char *const *)task->locks.v,
 				    task->locks.nr, task->exclusive);
-	para_sched_set_mem(&run->sched, job->index, task->mem);
-	run->mem_declared |= task->mem > 0;
+	/* a cluster's scheduler places the memory of its jobs itself */
+	if (!run->backend->queues) {
+		para_sched_set_mem(&run->sched, job->index, task->mem);
+		run->mem_declared |= task->mem > 0;
+	}
 }
 
 static struct para_run_job *find_job(struct para_run *run, const char *name)

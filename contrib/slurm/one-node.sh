@@ -61,6 +61,12 @@ free_port () {
 	return 1
 }
 
+# the node's memory in MiB as slurmd counts it, a little below, so that
+# the node is never drained for "Low RealMemory"
+real_memory () {
+	awk '/^MemTotal:/ { print int($2 / 1024 * 0.95); exit }' /proc/meminfo
+}
+
 write_conf () {
 	ctld_port=$(free_port 16817) || die "no free port for slurmctld"
 	d_port=$(free_port $((ctld_port + 1))) || die "no free port for slurmd"
@@ -85,7 +91,8 @@ SlurmdDebug=info
 ProctrackType=proctrack/cgroup
 TaskPlugin=task/none
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
+SelectTypeParameters=CR_Core_Memory
+DefMemPerNode=64
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/log/jobcomp.txt
@@ -96,7 +103,7 @@ MinJobAge=300
 ReturnToService=2
 Licenses=db:1
 MpiDefault=none
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$(real_memory) State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 	cat >"$dir/etc/cgroup.conf" <<CONF
