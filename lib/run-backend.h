@@ -58,6 +58,8 @@ struct para_run_backend {
 
 extern const struct para_run_backend para_run_local;
 extern const struct para_run_backend para_run_slurm;
+/* local, under a para.launcher that is `srun`: stopped through Slurm */
+extern const struct para_run_backend para_run_srun;
 
 /* "local" or "slurm" (NULL: local); NULL for an unknown name. */
 const struct para_run_backend *para_run_backend_find(const char *name);

@@ -373,7 +373,7 @@ static int start_verify(struct para_run *run, struct para_run_job *job,
 	para_runlog_verify_header(job->log, job->task.name, job->attempt,
 				  verify);
 	/* here, whatever ran the command: its output is read back */
-	job->backend = &para_run_local;
+	job->backend = run->backend->queues ? &para_run_local : run->backend;
 	if ((error = para_run_spawn(run, job, verify, -1, 1)) < 0)
 		return error;
 	/* a run that dies now leaves the verify to be found */

@@ -30,6 +30,13 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 		para_run_result_prepare(&extra, run, job);
 		para_run_budget_prepare(&extra, run, job);
 	}
+	if (run->backend == &para_run_srun) {
+		/* srun takes its job's name from here: the job is found by it */
+		char *name = para_run_slurm_job_name(run, job->task.name);
+
+		para_strvec_pushf(&extra, "SLURM_JOB_NAME=%s", name);
+		free(name);
+	}
 	para_task_env_build_in(env, run->repo, &job->task,
 			       PARA_TASK_ENV_DOMAIN | PARA_TASK_ENV_RESOURCES,
 			       (const char *const *)extra.v);

@@ -253,6 +253,19 @@ int para_run_slurm_check(const struct para_run_options *opts);
  * known, instead of submitting it again.
  */
 void para_run_slurm_plan(struct para_run *run);
+/* Is para.launcher an `srun` (then the run's backend is para_run_srun)? */
+int para_run_launcher_is_srun(const char *launcher);
+/* Does such a launcher leave its job's name to git-para? */
+int para_run_srun_check(const struct para_run_options *opts);
+/* The name of a task's Slurm job: `para.<repo-id>.<task>`. */
+char *para_run_slurm_job_name(const struct para_run *run, const char *task);
+/*
+ * `scancel` of the job an `srun` launcher holds for `job`, found by
+ * its name: with `signal` ("TERM", "KILL") the signal to its steps,
+ * else the job cancelled.
+ */
+void para_run_srun_cancel(struct para_run *run, struct para_run_job *job,
+			  const char *signal);
 /* Takes over a claimed job marked `adopted`; as start_attempt(). */
 int para_run_slurm_adopt(struct para_run *run, struct para_run_job *job);
 

@@ -66,3 +66,45 @@ const struct para_run_backend para_run_local = {
 	.reap = local_reap,
 	.fd = local_fd,
 };
+
+/*
+ * Under an `srun` launcher the command is a job step of a Slurm job
+ * that `srun` holds.  srun turns a SIGTERM into an immediate SIGKILL
+ * of the task, and a SIGKILL of srun leaves the job running: so the
+ * job is signalled and cancelled through Slurm (it is found by the
+ * name git-para gives it, SLURM_JOB_NAME), and srun is killed only
+ * once Slurm has been told.
+ */
+static void srun_signal(struct para_run *run, struct para_run_job *job,
+			int sig)
+{
+	if (sig != SIGKILL) {
+		para_run_srun_cancel(run, job, "TERM");
+		return;
+	}
+	if (job->remote.killed)
+		return;
+	/*
+	 * The job is cancelled (Slurm sends its steps SIGTERM, then
+	 * SIGKILL after its KillWait); once Slurm knows, srun may go.
+	 */
+	job->remote.killed = 1;
+	para_run_srun_cancel(run, job, NULL);
+	para_child_signal(&job->child, SIGKILL);
+}
+
+static void srun_reap(struct para_run *run, struct para_run_job *job)
+{
+	job->remote.killed = 0;
+	local_reap(run, job);
+}
+
+const struct para_run_backend para_run_srun = {
+	.name = "local",
+	.start = local_start,
+	.release = local_release,
+	.poll = local_poll,
+	.signal = srun_signal,
+	.reap = srun_reap,
+	.fd = local_fd,
+};

@@ -17,6 +17,9 @@
  */
 #define REPEAT_WINDOW_MS 1000
 
+/* How often a job asked to die is asked again while it lives. */
+#define KILL_REPEAT_MS 100
+
 /* SIGINT and the like: stop everything, after a grace; twice: at once. */
 static void interrupt(struct para_run *run)
 {
@@ -63,8 +66,11 @@ static void check_deadlines(struct para_run *run)
 			job->backend->signal(run, job, SIGTERM);
 			job->kill_at = now + run->opts.grace;
 		}
-		if (job->kill_at && now >= job->kill_at)
+		if (job->kill_at && now >= job->kill_at) {
 			job->backend->signal(run, job, SIGKILL);
+			/* asked again while it lives, not in a busy loop */
+			job->kill_at = now + KILL_REPEAT_MS;
+		}
 	}
 }
 

@@ -92,6 +92,11 @@ static unsigned long repo_id(const struct para_repo *repo)
 	return h;
 }
 
+char *para_run_slurm_job_name(const struct para_run *run, const char *task)
+{
+	return para_xstrfmt("para.%08lx.%s", repo_id(run->repo), task);
+}
+
 static char *job_file(struct para_run *run, struct para_run_job *job,
 		      const char *ext)
 {
@@ -194,12 +199,15 @@ static void resource_args(struct para_strvec *args, const char *options,
 static void sbatch_args(struct para_strvec *args, struct para_run *run,
 			struct para_run_job *job, const struct para_spawn *spawn)
 {
+	char *name;
+
 	para_strvec_push(args, "sbatch");
 	para_strvec_push(args, "--parsable");
 	/* released at once when ungated: a release starts it quicker */
 	para_strvec_push(args, "--hold");
-	para_strvec_pushf(args, "--job-name=para.%08lx.%s", repo_id(run->repo),
-			  job->task.name);
+	name = para_run_slurm_job_name(run, job->task.name);
+	para_strvec_pushf(args, "--job-name=%s", name);
+	free(name);
 	para_strvec_pushf(args, "--output=%s", job->log_path);
 	para_strvec_push(args, "--open-mode=append");
 	para_strvec_pushf(args, "--chdir=%s", job->task.worktree);
@@ -311,6 +319,63 @@ static void scancel(const char *id, const char *signal)
 }
 
 static void slurm_reap(struct para_run *run, struct para_run_job *job);
+
+void para_run_srun_cancel(struct para_run *run, struct para_run_job *job,
+			  const char *signal)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	char *name = para_run_slurm_job_name(run, job->task.name);
+
+	para_strvec_push(&cmd.args, "scancel");
+	para_strvec_pushf(&cmd.args, "--name=%s", name);
+	/* ours only, whoever else runs a job of that name */
+	para_strvec_pushf(&cmd.args, "--user=%lu", (unsigned long)getuid());
+	if (signal)
+		para_strvec_pushf(&cmd.args, "--signal=%s", signal);
+	cmd.stdin_null = 1;
+	cmd.out = &out;
+	cmd.err = &out;
+	/* Slurm down or the job gone: nothing more to tell it */
+	para_command_run(&cmd);
+	para_strbuf_dispose(&out);
+	free(name);
+}
+
+int para_run_launcher_is_srun(const char *launcher)
+{
+	struct para_strvec words = PARA_STRVEC_INIT;
+	const char *slash;
+	int is = 0;
+
+	para_strvec_split(&words, launcher ? launcher : "");
+	if (words.nr) {
+		slash = strrchr(words.v[0], '/');
+		is = !strcmp(slash ? slash + 1 : words.v[0], "srun");
+	}
+	para_strvec_dispose(&words);
+	return is;
+}
+
+static const char *const name_options[] = { "-J", "--job-name", NULL };
+
+int para_run_srun_check(const struct para_run_options *opts)
+{
+	struct para_strvec words = PARA_STRVEC_INIT;
+	const char *bad = NULL;
+	size_t i;
+
+	para_strvec_split(&words, opts->launcher);
+	for (i = 1; i < words.nr && !bad; i++)
+		if (words.v[i][0] == '-')
+			bad = option_of(words.v[i], name_options);
+	if (bad)
+		para_error_set(PARA_EINVALID,
+			"'para.launcher' may not set '%s': git-para names the srun job to find it again",
+			bad);
+	para_strvec_dispose(&words);
+	return bad ? PARA_EINVALID : 0;
+}
 
 static int slurm_start(struct para_run *run, struct para_run_job *job,
 		       const struct para_spawn *spawn)

@@ -37,6 +37,14 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 		free(run);
 		return PARA_EINVALID;
 	}
+	if (run->backend == &para_run_local &&
+	    para_run_launcher_is_srun(opts->launcher)) {
+		if (para_run_srun_check(opts) < 0) {
+			free(run);
+			return PARA_EINVALID;
+		}
+		run->backend = &para_run_srun;
+	}
 	if (para_proc_identify(&run->self, 0) < 0) {
 		free(run);
 		return -1;
