@@ -306,6 +306,9 @@ int para_slurm_same_job(const struct para_slurm_job *job, long long submitted)
 void para_slurm_view_dispose(struct para_slurm_view *view)
 {
 	free(view->text);
+	free(view->job_state);
+	free(view->reason);
+	free(view->node);
 	memset(view, 0, sizeof(*view));
 }
 
@@ -361,6 +364,13 @@ static void view_one(struct para_slurm_view *v, const struct para_repo *repo,
 	}
 	if (sj && !para_slurm_same_job(sj, task->submitted))
 		sj = NULL;
+	if (sj) {
+		v->job_state = para_strdup(sj->state);
+		if (*sj->reason && strcmp(sj->reason, "None"))
+			v->reason = para_strdup(sj->reason);
+		if (*sj->node)
+			v->node = para_strdup(sj->node);
+	}
 	if (sj && !para_slurm_state_ended(sj->state)) {
 		v->live = 1;
 		v->pending = !strcmp(sj->state, "PENDING");

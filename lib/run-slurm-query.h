@@ -79,6 +79,9 @@ struct para_slurm_view {
 	int asked;		/* the task is such a job */
 	enum para_task_state state;	/* what to show */
 	char *text;		/* Slurm's view, for people, or NULL */
+	char *job_state;	/* Slurm's word: PENDING, RUNNING, ...; NULL
+				   when Slurm has no such job or was not asked */
+	char *reason, *node;	/* why it pends, where it runs, or NULL */
 	int pending, live;	/* Slurm still has it pending / at all */
 	int held;		/* held, never released */
 	int code, sig;		/* its result, once `state` is one */

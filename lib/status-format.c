@@ -572,6 +572,27 @@ static void json_proc(struct para_json *j, const char *key,
 	para_json_object_close(j);
 }
 
+/* A batch job's record and, when Slurm was asked, Slurm's view of it. */
+static void json_slurm(struct para_json *j, const struct para_facts *f)
+{
+	const struct para_task *t = &f->task;
+
+	if (!t->job_id) {
+		para_json_null(j, "slurm");
+		return;
+	}
+	para_json_object_open(j, "slurm");
+	para_json_string(j, "cluster", t->cluster);
+	para_json_string(j, "jobId", t->job_id);
+	json_time(j, "submitted", t->submitted);
+	para_json_bool(j, "asked", f->slurm_asked);
+	para_json_string(j, "state", f->slurm_state);
+	para_json_string(j, "reason", f->slurm_reason);
+	para_json_string(j, "node", f->slurm_node);
+	para_json_string(j, "view", f->scheduler);
+	para_json_object_close(j);
+}
+
 static void json_git(struct para_json *j, const struct para_facts *f)
 {
 	para_json_bool(j, "worktreeExists", f->worktree_exists);
@@ -712,6 +733,7 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "startCommit", t->start_commit);
 	json_proc(j, "process", &t->proc, f->proc_alive);
 	json_proc(j, "runner", &t->runner, f->runner_alive);
+	json_slurm(j, f);
 	para_json_string(j, "prUrl", t->pr_url);
 	para_json_string(j, "prState", t->pr_state);
 	para_json_string(j, "prChecks", t->pr_checks);

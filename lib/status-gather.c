@@ -45,6 +45,9 @@ static void facts_dispose(struct para_facts *f)
 	para_provision_dispose(&f->provisioned);
 	free(f->log_path);
 	free(f->scheduler);
+	free(f->slurm_state);
+	free(f->slurm_reason);
+	free(f->slurm_node);
 }
 
 void para_status_free_all(struct para_facts *facts, size_t nr)
@@ -671,7 +674,12 @@ static void ask_scheduler(struct para_facts *facts, size_t nr,
 			continue;
 		f->state = views[i].state;
 		f->scheduler = views[i].text;
-		views[i].text = NULL;
+		f->slurm_asked = 1;
+		f->slurm_state = views[i].job_state;
+		f->slurm_reason = views[i].reason;
+		f->slurm_node = views[i].node;
+		views[i].text = views[i].job_state = NULL;
+		views[i].reason = views[i].node = NULL;
 		if (f->state != f->task.state) {
 			f->task.exit_code = views[i].code;
 			f->task.signal = views[i].sig;

@@ -29,6 +29,9 @@ struct para_facts {
 	int proc_alive;		/* the recorded task process lives */
 	int runner_alive;	/* the recorded `git para run` lives */
 	char *scheduler;	/* a batch job: what Slurm says of it */
+	int slurm_asked;	/* Slurm was asked about its job */
+	char *slurm_state;	/* its words: PENDING, RUNNING, ..., or NULL */
+	char *slurm_reason, *slurm_node;
 
 	int worktree_exists;
 	char *gitdir;		/* the worktree's git dir, when it exists */
