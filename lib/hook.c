@@ -144,19 +144,12 @@ static void build_env(struct para_strvec *env, struct para_repo *repo,
 	free(log);
 }
 
-struct hook_run {
-	struct para_child child;
-	struct para_strbuf out;
-	size_t dropped;
-	int timed_out;
-};
-
-static void read_output(struct hook_run *r)
+static void read_output(struct para_hook_exec *r, int fd)
 {
 	char buf[8192];
 	ssize_t n;
 
-	while ((n = read(r->child.out, buf, sizeof(buf))) > 0 ||
+	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
 	       (n < 0 && errno == EINTR)) {
 		size_t room = HOOK_OUTPUT_MAX - r->out.len;
 
@@ -168,21 +161,22 @@ static void read_output(struct hook_run *r)
 	}
 }
 
-/* Waits for the hook's leader, at most until `deadline` (0: forever). */
-static void supervise(struct hook_run *r, long long deadline)
+/* Waits for the leader, at most until `deadline` (0: forever). */
+static void supervise(struct para_hook_exec *r, struct para_child *child,
+		      long long deadline)
 {
 	struct pollfd pfd[2];
 
-	pfd[0].fd = r->child.pidfd;
+	pfd[0].fd = child->pidfd;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = r->child.out;
+	pfd[1].fd = child->out;
 	pfd[1].events = POLLIN;
-	while (!para_child_poll(&r->child)) {
+	while (!para_child_poll(child)) {
 		long long left = deadline ? deadline - para_monotonic_ms() : -1;
 
 		if (deadline && left <= 0) {
 			r->timed_out = 1;
-			para_child_signal(&r->child, SIGKILL);
+			para_child_signal(child, SIGKILL);
 			deadline = 0;
 			continue;
 		}
@@ -190,18 +184,39 @@ static void supervise(struct hook_run *r, long long deadline)
 		    errno != EINTR)
 			break;
 		if (pfd[1].revents)
-			read_output(r);
+			read_output(r, child->out);
 	}
-	read_output(r);
+	read_output(r, child->out);
 	/* whatever it left behind in its group goes with it */
-	para_child_signal(&r->child, SIGKILL);
-	para_child_reap(&r->child);
+	para_child_signal(child, SIGKILL);
+	para_child_reap(child);
+	r->code = child->code;
+	r->signal = child->signal;
+}
+
+int para_hook_exec(struct para_hook_exec *out, const char *const *argv,
+		   const char *const *env, const char *dir, long long timeout)
+{
+	struct para_spawn spawn = { argv, env, dir, -1, 0 };
+	struct para_child child;
+	long long start = para_monotonic_ms();
+
+	memset(out, 0, sizeof(*out));
+	if (para_child_spawn(&child, &spawn) < 0)
+		return -1;
+	supervise(out, &child, timeout ? start + timeout : 0);
+	return 0;
+}
+
+void para_hook_exec_dispose(struct para_hook_exec *r)
+{
+	para_strbuf_dispose(&r->out);
 }
 
 /* One entry of the hooks' log, written in one piece. */
 static void log_run(struct para_repo *repo, const struct hook_config *hc,
 		    const struct para_task *task, const char *command,
-		    const struct hook_run *r, const char *result)
+		    const struct para_hook_exec *r, const char *result)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char when[32], *dir = NULL, *path = NULL;
@@ -239,31 +254,26 @@ static void run_one(struct para_repo *repo, const struct hook_config *hc,
 		    const char *const *env)
 {
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
-	struct para_spawn spawn = { argv, env, NULL, -1, 0 };
-	struct hook_run r;
+	struct para_hook_exec r;
 	struct para_strbuf result = PARA_STRBUF_INIT;
 	char limit[32];
-	long long start = para_monotonic_ms();
 
-	memset(&r, 0, sizeof(r));
-	spawn.dir = is_dir(task->worktree) ? task->worktree
-					   : para_repo_git_cwd(repo);
-	if (para_child_spawn(&r.child, &spawn) < 0) {
+	if (para_hook_exec(&r, argv, env, is_dir(task->worktree) ?
+			   task->worktree : para_repo_git_cwd(repo),
+			   hc->timeout) < 0) {
 		warn("%s hook '%s' for task '%s': %s", hc->key, command,
 		     task->name, para_error_last());
 		return;
 	}
-	supervise(&r, hc->timeout ? start + hc->timeout : 0);
 	para_duration_format(limit, sizeof(limit), hc->timeout);
 	if (r.timed_out)
 		para_strbuf_addf(&result, "timed out after %s; killed", limit);
-	else if (r.child.signal)
-		para_strbuf_addf(&result, "killed by signal %d",
-				 r.child.signal);
+	else if (r.signal)
+		para_strbuf_addf(&result, "killed by signal %d", r.signal);
 	else
-		para_strbuf_addf(&result, "exit code %d", r.child.code);
+		para_strbuf_addf(&result, "exit code %d", r.code);
 	log_run(repo, hc, task, command, &r, result.buf);
-	if (r.timed_out || r.child.signal || r.child.code) {
+	if (r.timed_out || r.signal || r.code) {
 		char *log = para_state_hooks_log_path(repo);
 
 		warn("%s hook '%s' for task '%s' failed: %s (see '%s')", hc->key,
@@ -271,7 +281,19 @@ static void run_one(struct para_repo *repo, const struct hook_config *hc,
 		free(log);
 	}
 	para_strbuf_dispose(&result);
-	para_strbuf_dispose(&r.out);
+	para_hook_exec_dispose(&r);
+}
+
+int para_hook_configured(struct para_repo *repo, enum para_hook_event event)
+{
+	struct hook_config hc = { NULL, PARA_STRVEC_INIT, 0 };
+	int any;
+
+	/* a configuration that cannot be read is for para_hook_run to say */
+	any = read_config(&hc, repo, event) < 0 || hc.commands.nr;
+	para_error_clear();
+	hook_config_dispose(&hc);
+	return any;
 }
 
 void para_hook_run(struct para_repo *repo, enum para_hook_event event,

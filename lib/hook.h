@@ -2,6 +2,7 @@
 #define PARA_HOOK_H
 
 #include "repo.h"
+#include "strbuf.h"
 #include "task.h"
 
 /*
@@ -37,5 +38,27 @@ void para_hook_set_warning(void (*fn)(const char *msg));
  */
 void para_hook_run(struct para_repo *repo, enum para_hook_event event,
 		   const struct para_task *task, enum para_task_state old_state);
+
+/* Has `event` any hook (a cheap look before preparing for it)? */
+int para_hook_configured(struct para_repo *repo, enum para_hook_event event);
+
+/*
+ * How a hook runs, for other short programs the runner must never wait
+ * on for long (notify-send): `argv` (execvp) with `env` in `dir`, in a
+ * process group of its own, its output kept (the first 64 KiB; the rest
+ * counted in `dropped`), killed with its whole group once `timeout` ms
+ * (0: none) have passed.  Negative only when it could not be started.
+ */
+struct para_hook_exec {
+	struct para_strbuf out;
+	size_t dropped;
+	int timed_out;
+	int code;		/* exit code, or -1 when killed */
+	int signal;
+};
+
+int para_hook_exec(struct para_hook_exec *out, const char *const *argv,
+		   const char *const *env, const char *dir, long long timeout);
+void para_hook_exec_dispose(struct para_hook_exec *r);
 
 #endif
