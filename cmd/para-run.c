@@ -103,6 +103,14 @@ static void report_error(void *data, const char *msg)
 	error("%s", msg);
 }
 
+/* --notify without notify-send: the bell, and one line. */
+static void notice(void *data, const char *task, const char *what)
+{
+	clear_progress(data);
+	fprintf(stderr, "\anotify: %s: %s\n", task, what);
+	fflush(stderr);
+}
+
 /* Settings: options first, then configuration, then defaults. */
 
 static void config_or_die(int error)
@@ -254,6 +262,47 @@ static void load_settings(struct para_run_options *opts,
 	opts->slurm_options = nonempty(opts->slurm_options);
 }
 
+/* What the command line gave for watching the tasks, unparsed. */
+struct watching {
+	const char *idle_timeout, *notify;
+};
+
+static void load_watching(struct para_run_options *opts,
+			  struct para_config *config, const struct watching *w)
+{
+	const char *action = NULL, *notify = w->notify;
+	int on;
+
+	if (w->idle_timeout) {
+		if (para_duration_parse(&opts->idle_timeout,
+					w->idle_timeout) < 0)
+			die("invalid duration '%s' for '--idle-timeout': expected e.g. 90s, 30m or 2h",
+			    w->idle_timeout);
+	} else {
+		config_or_die(para_config_get_duration(&opts->idle_timeout,
+						       config,
+						       "para.idleTimeout"));
+	}
+	config_or_die(para_config_string(&action, config, "para.idleAction"));
+	if (!strcmp(action, "stop"))
+		opts->idle_stop = 1;
+	else if (strcmp(action, "mark"))
+		die("invalid value '%s' for 'para.idleAction': expected mark or stop",
+		    action);
+	if (!notify)
+		config_or_die(para_config_get_string(&notify, config,
+						     "para.notify"));
+	if (!notify)
+		return;
+	/* `--notify=` names no event: an error, not a "false" */
+	if ((*notify || !w->notify) &&
+	    para_config_parse_bool(&on, notify, "para.notify") == 0)
+		opts->notify = on ? PARA_NOTIFY_DEFAULT : 0;
+	else if (para_run_notify_parse(&opts->notify, notify) < 0)
+		die("invalid value '%s' for '%s': %s", notify,
+		    w->notify ? "--notify" : "para.notify", para_error_last());
+}
+
 /* Choosing the tasks. */
 
 /* Is a task that another run is busy with left out, with a warning? */
@@ -391,7 +440,7 @@ int cmd_main(int argc, const char **argv)
 					 .retry_fresh = -1 };
 	struct output o = { 0, 0 };
 	struct para_run_output out = { report, tagged_line, report_error,
-				       NULL, &o };
+				       notice, NULL, &o };
 	struct para_repo *repo = NULL;
 	struct para_config *config = NULL;
 	struct para_run *run = NULL;
@@ -399,12 +448,19 @@ int cmd_main(int argc, const char **argv)
 	const char *timeout = NULL;
 	struct admission admission = { NULL, NULL, NULL };
 	struct spending spending = { NULL, NULL };
+	struct watching watching = { NULL, NULL };
 	int status;
 	struct option options[] = {
 		OPT_INT('j', "jobs", &opts.jobs, "<n>",
 			"run at most <n> tasks at a time"),
 		OPT_STRING(0, "timeout", &timeout, "<duration>",
 			   "stop a task that runs longer (e.g. 90s, 30m, 2h)"),
+		OPT_STRING(0, "idle-timeout", &watching.idle_timeout,
+			   "<duration>",
+			   "mark a task stalled when its log is still that long"),
+		OPT_STRING_OPTARG(0, "notify", &watching.notify, "<events>",
+				  "notify of end, fail, stall, waiting",
+				  "true"),
 		OPT_STRING(0, "memfree", &admission.memfree, "<size>",
 			   "start a task only while more memory is available"),
 		OPT_STRING(0, "load", &admission.load, "<n>|<n>%",
@@ -444,6 +500,7 @@ int cmd_main(int argc, const char **argv)
 	para_hook_set_warning(hook_warning);
 	load_admission(&opts, config, &admission);
 	load_spending(&opts, config, &spending);
+	load_watching(&opts, config, &watching);
 	if (!o.quiet && isatty_fd(2))
 		out.tick = draw_progress;
 	if (para_run_new(&run, repo, &opts, &out) < 0)

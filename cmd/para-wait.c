@@ -62,7 +62,7 @@ static void select_tasks(struct para_strvec *out, struct para_repo *repo,
 	for (i = 0; i < all.nr; i++) {
 		if (para_state_load(&t, repo, all.v[i]) < 0)
 			continue;
-		if (para_task_wait_pending(para_task_live_state(&t)) &&
+		if (para_task_wait_pending(&t, para_task_live_state(&t)) &&
 		    t.state != PARA_STATE_NEW)
 			para_strvec_push(out, all.v[i]);
 		para_task_dispose(&t);

@@ -268,8 +268,6 @@ int para_config_get_string(const char **out, struct para_config *config,
 	return 0;
 }
 
-static int parse_bool(int *out, const char *value, const char *key);
-
 int para_config_get_bool(int *out, struct para_config *config,
 			 const char *key)
 {
@@ -282,10 +280,10 @@ int para_config_get_bool(int *out, struct para_config *config,
 		*out = 1;
 		return 0;
 	}
-	return parse_bool(out, value, key);
+	return para_config_parse_bool(out, value, key);
 }
 
-static int parse_bool(int *out, const char *value, const char *key)
+int para_config_parse_bool(int *out, const char *value, const char *key)
 {
 	static const char *yes[] = { "true", "yes", "on", "1" };
 	static const char *no[] = { "false", "no", "off", "0", "" };
@@ -408,7 +406,7 @@ int para_config_bool(int *out, struct para_config *config, const char *key)
 	int error = para_config_get_bool(out, config, key);
 	const char *def = table_default(error, key);
 
-	return def ? parse_bool(out, def, key) : error;
+	return def ? para_config_parse_bool(out, def, key) : error;
 }
 
 int para_config_duration(long long *out, struct para_config *config,

@@ -48,6 +48,12 @@ int para_config_duration(long long *out, struct para_config *config,
 			 const char *key);
 
 /*
+ * A boolean as git spells it (true, yes, on, 1, false, no, off, 0, ""),
+ * case-insensitive; PARA_EINVALID naming `key` for anything else.
+ */
+int para_config_parse_bool(int *out, const char *value, const char *key);
+
+/*
  * Parses GIT_CONFIG_PARAMETERS in either of git's formats
  * ('k=v' 'k2=v2', or 'k'='v' 'k2') into alternating key, value entries
  * (a key without value gets NULL, as git's "true").  Keys are lowered in

@@ -126,6 +126,11 @@ static void build_env(struct para_strvec *env, struct para_repo *repo,
 			  para_task_state_name(old_state) : "");
 	para_strvec_pushf(&extra, "PARA_AGENT_STATE=%s",
 			  task->agent_state ? task->agent_state : "");
+	para_strvec_pushf(&extra, "PARA_STALLED=%s",
+			  task->state == PARA_STATE_RUNNING && task->stalled ?
+			  "1" : "");
+	para_strvec_pushf(&extra, "PARA_RETRYING=%s",
+			  task->retrying ? "1" : "");
 	if (task->exit_code >= 0)
 		para_strvec_pushf(&extra, "PARA_EXIT_CODE=%d", task->exit_code);
 	else

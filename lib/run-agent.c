@@ -30,6 +30,7 @@ struct report {
 	char *word;		/* NULL: nothing reported */
 	char *message;
 	const struct para_run *run;
+	int changed;		/* taken into the state */
 };
 
 /* "waiting needs approval to run rm\n..." -> "waiting", "needs ..." */
@@ -72,13 +73,14 @@ static int take(struct para_task *task, void *data)
 	free(task->agent_message);
 	task->agent_state = r->word ? para_strdup(r->word) : NULL;
 	task->agent_message = r->message ? para_strdup(r->message) : NULL;
+	r->changed = r->word != NULL;
 	return 0;
 }
 
 static void poll_job(struct para_run *run, struct para_run_job *job)
 {
 	struct para_strbuf text = PARA_STRBUF_INIT;
-	struct report r = { NULL, NULL, run };
+	struct report r = { NULL, NULL, run, 0 };
 	char *path = para_state_agent_path(run->repo, job->task.name);
 	struct stat st;
 	long long mtime = 0, size = -1;
@@ -95,6 +97,13 @@ static void poll_job(struct para_run *run, struct para_run_job *job)
 	if (size >= 0 && para_strbuf_read_file(&text, path) == 0)
 		parse(&r, text.buf);
 	para_state_update(run->repo, job->task.name, take, &r);
+	if (r.changed && !strcmp(r.word, "waiting")) {
+		char *what = r.message ? para_xstrfmt("waiting: %s", r.message)
+				       : para_strdup("waiting");
+
+		para_run_notify(run, job, PARA_NOTIFY_WAITING, what);
+		free(what);
+	}
 out:
 	free(r.word);
 	free(r.message);

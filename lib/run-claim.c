@@ -58,6 +58,8 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	task->start_commit = job->task.start_commit ?
 		para_strdup(job->task.start_commit) : NULL;
 	task->stop_requested = 0;
+	task->stalled = 0;
+	task->retrying = 0;
 	free(task->agent_state);
 	free(task->agent_message);
 	task->agent_state = task->agent_message = NULL;
@@ -90,6 +92,8 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	task->exit_code = job->last.code;
 	task->signal = job->last.signal;
 	task->slot = -1;
+	task->stalled = 0;
+	task->retrying = job->retrying;
 	if (job->record)
 		para_strvec_push(&task->results, job->record);
 	measure_disk(task);

@@ -283,9 +283,11 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 	retry = (a->state == PARA_STATE_PREEMPTED || limited ||
 		 ((a->state == PARA_STATE_FAILED ||
 		   a->state == PARA_STATE_TIMED_OUT ||
+		   a->state == PARA_STATE_STALLED ||
 		   a->state == PARA_STATE_UNVERIFIED) &&
 		  job->tries - job->free_tries <= run->opts.retries)) &&
 		!run->interrupted && !job->note;
+	job->retrying = retry;
 	if (para_run_update_state(run, job, para_run_set_result) < 0) {
 		char *msg = para_xstrfmt("cannot record the result of task '%s': %s",
 					 job->task.name, para_error_last());
@@ -307,6 +309,7 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 		return;
 	}
 	para_run_report_attempt(run, job, NULL);
+	para_run_notify_end(run, job);
 	para_run_finish_job(run, job, para_task_state_ok(a->state));
 	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.limit_stop &&
 	    !run->interrupted && !run->limit_stopped) {
@@ -327,6 +330,8 @@ static enum para_task_state outcome(const struct para_run_job *job)
 		return PARA_STATE_OVER_BUDGET;
 	if (job->timed_out)
 		return PARA_STATE_TIMED_OUT;
+	if (job->stall_stopped)
+		return PARA_STATE_STALLED;
 	/* EX_TEMPFAIL: the command met a rate limit */
 	if (job->last.code == 75 && !job->last.signal)
 		return PARA_STATE_RATE_LIMITED;
@@ -431,6 +436,11 @@ static void end_verify(struct para_run *run, struct para_run_job *job)
 		a->state = PARA_STATE_TIMED_OUT;
 		return;
 	}
+	if (job->stall_stopped) {
+		a->note = job->stall_why;
+		a->state = PARA_STATE_STALLED;
+		return;
+	}
 	if (code == 0 && !sig) {
 		keep_verify_log(run, job, 0);
 		return;
@@ -513,6 +523,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	}
 	reap(run, job);
 	a->state = outcome(job);
+	if (a->state == PARA_STATE_STALLED)
+		a->note = job->stall_why;
 	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.exec_argv)
 		a->state = PARA_STATE_FAILED;
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv)

@@ -75,6 +75,14 @@ struct para_run_job {
 					   budget's unit */
 	int over_budget;		/* stopped past its share */
 	int rate_limited;		/* its last attempt exited 75 */
+	int retrying;			/* its last attempt is tried again */
+	long long idle_size;		/* its log's size and mtime (ns) as */
+	long long idle_mtime;		/* last seen, -1: not yet */
+	long long idle_since;		/* its last write, or its start, ms
+					   since the epoch */
+	int stalled;			/* marked stalled (--idle-timeout) */
+	int stall_stopped;		/* and stopped for it */
+	char *stall_why;		/* "no output for 2m" */
 };
 
 struct para_run {
@@ -244,6 +252,28 @@ char *para_run_limited(struct para_run *run, struct para_run_job *job);
  * SIGUSR1) to cancel some of our tasks: each goes as on an interrupt.
  */
 void para_run_take_stops(struct para_run *run);
+
+/*
+ * run-idle.c: --idle-timeout.  A running attempt whose log has not grown
+ * for that long is marked stalled (it runs on, and is running again once
+ * its log grows), or with para.idleAction=stop is stopped as on an
+ * interrupt and ends `stalled`.  start() is called as an attempt begins;
+ * due() is the ms until the next attempt may stall, or -1.
+ */
+void para_run_idle_start(struct para_run_job *job);
+void para_run_idle_poll(struct para_run *run);
+long long para_run_idle_due(const struct para_run *run);
+
+/*
+ * run-notify.c: --notify.  Tells the user of an event of a task that is
+ * among the run's notify events: through notify-send when it is on
+ * PATH (time-limited as hooks are), else through the output's notice
+ * callback (the terminal bell and a line).  `what` says what happened.
+ */
+void para_run_notify(struct para_run *run, const struct para_run_job *job,
+		     unsigned int event, const char *what);
+/* The job's last attempt ended it: `end`, and `fail` unless it succeeded. */
+void para_run_notify_end(struct para_run *run, const struct para_run_job *job);
 
 /* run-slurm.c: do the options suit the Slurm backend? */
 int para_run_slurm_check(const struct para_run_options *opts);

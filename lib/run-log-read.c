@@ -267,7 +267,7 @@ static int all_ended(struct sources *ss, struct para_task_watch *w,
 		}
 		live = para_task_live_state(&t);
 		/* without names, a task that no run took is not waited for */
-		if (!para_task_wait_pending(live)) {
+		if (!para_task_wait_pending(&t, live)) {
 			s->ended = 1;
 			*failed |= s->waited && !para_task_state_done(live);
 		} else if (!every || t.state != PARA_STATE_NEW) {

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "error.h"
 #include "run-internal.h"
+#include "task-context.h"
 
 /*
  * One Ctrl-C on a terminal arrives twice: from the terminal (we are in
@@ -101,7 +102,8 @@ static long long next_due(const struct para_run_job *job)
 static int poll_timeout(struct para_run *run)
 {
 	long long now = para_monotonic_ms(), next = -1,
-		  admit = para_run_admit_due(run);
+		  admit = para_run_admit_due(run),
+		  idle = para_run_idle_due(run);
 	size_t i;
 
 	for (i = 0; i < run->nr; i++) {
@@ -129,6 +131,8 @@ static int poll_timeout(struct para_run *run)
 	}
 	if (admit >= 0 && (next < 0 || admit < next))
 		next = admit;
+	if (idle >= 0 && (next < 0 || idle < next))
+		next = idle;
 	return (int)next;
 }
 
@@ -229,6 +233,7 @@ static int wait_for_events(struct para_run *run)
 	poll_backend(run);
 	check_deadlines(run);
 	para_run_agent_poll(run);
+	para_run_idle_poll(run);
 	para_run_budget_poll(run);
 	if (chld || run->interrupted || para_run_hunting(run))
 		para_run_hunt(run);
@@ -261,6 +266,8 @@ int para_run_loop(struct para_run *run)
 			break;
 		if (run->out.tick)
 			run->out.tick(run->out.data, run);
+		/* what this turn changed is in the context before we sleep */
+		para_context_flush(run->repo);
 		if ((error = wait_for_events(run)) < 0)
 			break;
 	}

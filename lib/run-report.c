@@ -88,8 +88,9 @@ size_t para_run_selected(const struct para_run *run)
 }
 
 /* The summary's words, in the order they are shown. */
-enum outcome { SUCCEEDED, EMPTY, FAILED, UNVERIFIED, TIMED_OUT, CANCELLED,
-	       OVER_BUDGET, RATE_LIMITED, SKIPPED, NOT_STARTED, OUTCOMES };
+enum outcome { SUCCEEDED, EMPTY, FAILED, UNVERIFIED, TIMED_OUT, STALLED,
+	       CANCELLED, OVER_BUDGET, RATE_LIMITED, SKIPPED, NOT_STARTED,
+	       OUTCOMES };
 
 static enum outcome outcome_of(const struct para_run *run, size_t i)
 {
@@ -107,6 +108,8 @@ static enum outcome outcome_of(const struct para_run *run, size_t i)
 	switch (run->jobs[i].last.state) {
 	case PARA_STATE_TIMED_OUT:
 		return TIMED_OUT;
+	case PARA_STATE_STALLED:
+		return STALLED;
 	case PARA_STATE_CANCELLED:
 		return CANCELLED;
 	case PARA_STATE_UNVERIFIED:
@@ -140,8 +143,8 @@ void para_run_summary(struct para_strbuf *out, const struct para_run *run)
 {
 	static const char *const words[OUTCOMES] = {
 		"succeeded", "empty", "failed", "unverified", "timed out",
-		"cancelled", "over budget", "rate-limited", "skipped",
-		"not started"
+		"stalled", "cancelled", "over budget", "rate-limited",
+		"skipped", "not started"
 	};
 	size_t count[OUTCOMES] = { 0 }, i;
 	char took[32];

@@ -649,6 +649,8 @@ int para_run_slurm_adopt(struct para_run *run, struct para_run_job *job)
 	job->last.started = job->task.started;
 	job->last.code = -1;
 	job->timed_out = job->cancelled = 0;
+	job->retrying = 0;
+	para_run_idle_start(job);
 	job->kill_at = job->deadline = 0;
 	job->remote.script = job_file(run, job, ".sh");
 	job->remote.record = job_file(run, job, ".record");

@@ -146,6 +146,7 @@ static int is_retry(const struct para_run_job *job)
 	switch (job->task.state) {
 	case PARA_STATE_FAILED:
 	case PARA_STATE_TIMED_OUT:
+	case PARA_STATE_STALLED:
 	case PARA_STATE_UNVERIFIED:
 	case PARA_STATE_CANCELLED:
 	case PARA_STATE_RUNNING:
@@ -230,6 +231,8 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 	job->last.started = para_now_ms();
 	job->last.code = -1;
 	job->timed_out = job->cancelled = job->preempted = 0;
+	job->retrying = 0;
+	para_run_idle_start(job);
 	para_run_result_reset(job);
 	job->kill_at = 0;
 	write_header(run, job);
@@ -318,6 +321,7 @@ static void start_job(struct para_run *run, struct para_run_job *job)
 		para_runlog_result(job->log, &job->last);
 		para_run_update_state(run, job, para_run_set_result);
 		para_run_report_attempt(run, job, NULL);
+		para_run_notify_end(run, job);
 		para_run_finish_job(run, job, 0);
 	}
 }

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "error.h"
 #include "run-internal.h"
+#include "task-context.h"
 #include "task-state.h"
 
 const struct para_run_backend *para_run_backend_find(const char *name)
@@ -76,6 +77,7 @@ void para_run_free(struct para_run *run)
 		free(job->log_path);
 		free(job->note);
 		free(job->verdict);
+		free(job->stall_why);
 		free(job->result_path);
 		free(job->record);
 		para_result_dispose(&job->result);
@@ -173,6 +175,15 @@ static void plan(struct para_run *run)
 			para_run_mark_queued(run, &run->jobs[i]);
 }
 
+/* A retry that never began: the task's last attempt is its end. */
+static void set_not_retrying(struct para_task *task, const struct para_run *run,
+			     const struct para_run_job *job)
+{
+	(void)run;
+	(void)job;
+	task->retrying = 0;
+}
+
 int para_run_execute(struct para_run *run)
 {
 	size_t i;
@@ -184,9 +195,17 @@ int para_run_execute(struct para_run *run)
 	if (!run->opts.exec_argv)
 		para_run_slurm_plan(run);
 	plan(run);
+	para_context_defer(run->repo, 1);
 	error = para_run_loop(run);
-	for (i = 0; i < run->nr; i++)
+	for (i = 0; i < run->nr; i++) {
 		para_run_unqueue(run, &run->jobs[i]);
+		if (run->jobs[i].retrying && !run->jobs[i].active) {
+			run->jobs[i].retrying = 0;
+			para_run_update_state(run, &run->jobs[i],
+					      set_not_retrying);
+		}
+	}
+	para_context_defer(run->repo, 0);
 	return error;
 }
 

@@ -46,7 +46,29 @@ struct para_run_options {
 	int limit_stop;			/* --on-limit=stop */
 	long long limit_wait;		/* ms a rate limit holds without
 					   retryAfter */
+	long long idle_timeout;		/* ms of a still log for `stalled`,
+					   0 off */
+	int idle_stop;			/* para.idleAction=stop */
+	unsigned int notify;		/* enum para_notify_event, or'ed */
 };
+
+/* What --notify tells of (Documentation/git-para-run.adoc). */
+enum para_notify_event {
+	PARA_NOTIFY_END = 1 << 0,	/* a task ended, whatever its state */
+	PARA_NOTIFY_FAIL = 1 << 1,	/* a task ended without succeeding */
+	PARA_NOTIFY_STALL = 1 << 2,	/* a task stalled (--idle-timeout) */
+	PARA_NOTIFY_WAITING = 1 << 3	/* its command reported `waiting` */
+};
+
+/* What a bare --notify (or para.notify=true) tells of. */
+#define PARA_NOTIFY_DEFAULT \
+	(PARA_NOTIFY_END | PARA_NOTIFY_STALL | PARA_NOTIFY_WAITING)
+
+/*
+ * Parses a comma-separated list of events ("end,stall"), or "none";
+ * PARA_EINVALID naming an unknown event.
+ */
+int para_run_notify_parse(unsigned int *out, const char *text);
 
 struct para_run;
 
@@ -62,6 +84,11 @@ struct para_run_output {
 		     size_t len);
 	/* A problem of ours that does not stop the run. */
 	void (*error)(void *data, const char *msg);
+	/*
+	 * A notification (--notify) when there is no notify-send: ring
+	 * the terminal's bell and say `what` of `task`.  May be NULL.
+	 */
+	void (*notice)(void *data, const char *task, const char *what);
 	/*
 	 * Called each time the engine is about to wait, and at least once a
 	 * second while it waits: the moment to redraw a progress line.

@@ -57,6 +57,7 @@ static const char *state_color(const struct para_facts *f)
 		return COLOR_GREEN;
 	case PARA_STATE_FAILED:
 	case PARA_STATE_TIMED_OUT:
+	case PARA_STATE_STALLED:
 	case PARA_STATE_UNVERIFIED:
 	case PARA_STATE_LOST:
 	case PARA_STATE_REJECTED:
@@ -213,6 +214,28 @@ static void fill_usage(struct cell *row, const struct para_facts *f)
 	para_result_dispose(&r);
 }
 
+/*
+ * The state with what is known of it beyond the word: what a running
+ * command reported and whether it stalled ("running: waiting",
+ * "running: stalled"), or that its run tries it again.
+ */
+static char *state_text(const struct para_facts *f, int known)
+{
+	const struct para_task *t = &f->task;
+	const char *word = para_status_state_word(f);
+
+	if (!known)
+		return para_strdup(word);
+	if (f->state == PARA_STATE_RUNNING && t->agent_state)
+		return para_xstrfmt("%s: %s%s", word, t->agent_state,
+				    t->stalled ? ", stalled" : "");
+	if (f->state == PARA_STATE_RUNNING && t->stalled)
+		return para_xstrfmt("%s: stalled", word);
+	if (f->state != PARA_STATE_RUNNING && para_task_retrying(t))
+		return para_xstrfmt("%s: retrying", word);
+	return para_strdup(word);
+}
+
 static void fill_row(struct cell *row, const struct para_facts *f,
 		     long long now)
 {
@@ -220,12 +243,7 @@ static void fill_row(struct cell *row, const struct para_facts *f,
 
 	memset(row, 0, COL__COUNT * sizeof(*row));
 	row[COL_TASK].text = para_strdup(f->name);
-	/* what a running command reported: "running: waiting" */
-	if (known && f->state == PARA_STATE_RUNNING && f->task.agent_state)
-		row[COL_STATE].text = para_xstrfmt("%s: %s",
-			para_status_state_word(f), f->task.agent_state);
-	else
-		row[COL_STATE].text = para_strdup(para_status_state_word(f));
+	row[COL_STATE].text = state_text(f, known);
 	row[COL_STATE].color = state_color(f);
 	row[COL_BRANCH].text = para_strdup(known ? f->task.branch : "-");
 	row[COL_AHEAD].text = f->ahead < 0 ? para_strdup("-") :
@@ -705,6 +723,10 @@ static void json_task(struct para_json *j, const struct para_facts *f,
 	para_json_string(j, "recordedState", para_task_state_name(t->state));
 	para_json_string(j, "agentState", t->agent_state);
 	para_json_string(j, "agentMessage", t->agent_message);
+	para_json_bool(j, "stalled", t->state == PARA_STATE_RUNNING &&
+		       t->stalled);
+	para_json_bool(j, "retrying", t->state != PARA_STATE_RUNNING &&
+		       para_task_retrying(t));
 	para_json_string(j, "branch", t->branch);
 	para_json_string(j, "worktree", t->worktree);
 	para_json_string(j, "base", t->base);

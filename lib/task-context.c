@@ -8,10 +8,13 @@
 #include "fs.h"
 #include "lock.h"
 #include "task-context.h"
+#include "task-result.h"
 #include "task-state.h"
 
 /* What a task is asked to do, shown at most this long (bytes). */
 #define ASK_MAX 300
+/* ... and what it reported of its work. */
+#define SUMMARY_MAX 2000
 
 /* A value on one line: control characters (newlines) become spaces. */
 static void add_line(struct para_strbuf *out, const char *s, size_t max)
@@ -72,6 +75,39 @@ static const char *ask_of(const struct para_task *task, size_t *len)
 	return *p ? p : NULL;
 }
 
+/*
+ * What the task's latest report said of its work (PARA_RESULT's summary),
+ * as a quote under the item, at most SUMMARY_MAX bytes of it.
+ */
+static void add_summary(struct para_strbuf *out, const struct para_task *task)
+{
+	struct para_result r = PARA_RESULT_INIT;
+	const char *p;
+	size_t left = SUMMARY_MAX;
+
+	if (para_result_total(&r, task) < 0) {
+		para_error_clear();
+		return;
+	}
+	if (!(r.has & PARA_RESULT_SUMMARY) || !r.summary ||
+	    !*(p = r.summary + strspn(r.summary, " \t\r\n")))
+		goto out;
+	para_strbuf_addstr(out, "- summary:\n");
+	while (*p && left) {
+		size_t len = strcspn(p, "\n");
+		char *line = para_strndup(p, len);
+
+		para_strbuf_addstr(out, "  > ");
+		add_line(out, line, len < left ? len : left);
+		para_strbuf_addch(out, '\n');
+		left -= len < left ? len : left;
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+out:
+	para_result_dispose(&r);
+}
+
 void para_context_format_task(struct para_strbuf *out,
 			      const struct para_task *task)
 {
@@ -90,6 +126,9 @@ void para_context_format_task(struct para_strbuf *out,
 			para_strbuf_addch(out, ')');
 		}
 	}
+	if (task->state == PARA_STATE_RUNNING && task->stalled)
+		para_strbuf_addstr(out, task->agent_state ? ", stalled"
+				   : ": stalled");
 	para_strbuf_addch(out, '\n');
 	if (task->branch) {
 		para_strbuf_addstr(out, "- branch: ");
@@ -106,6 +145,7 @@ void para_context_format_task(struct para_strbuf *out,
 		para_strbuf_addch(out, '\n');
 		free(line);
 	}
+	add_summary(out, task);
 	para_strbuf_addch(out, '\n');
 }
 
@@ -181,4 +221,38 @@ out:
 	para_strvec_dispose(&names);
 	para_strvec_dispose(&damaged);
 	return error;
+}
+
+/* One process defers for one repository at a time. */
+static const struct para_repo *deferred;
+static int stale;
+
+void para_context_flush(const struct para_repo *repo)
+{
+	if (!stale || repo != deferred)
+		return;
+	stale = 0;
+	if (para_context_refresh(repo) < 0)
+		para_error_clear();
+}
+
+void para_context_changed(const struct para_repo *repo)
+{
+	if (repo == deferred) {
+		stale = 1;
+		return;
+	}
+	if (para_context_refresh(repo) < 0)
+		para_error_clear();
+}
+
+void para_context_defer(const struct para_repo *repo, int on)
+{
+	if (on) {
+		deferred = repo;
+		stale = 0;
+		return;
+	}
+	para_context_flush(repo);
+	deferred = NULL;
 }

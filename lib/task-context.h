@@ -36,4 +36,17 @@ void para_context_format(struct para_strbuf *out, const char *repo_name,
  */
 int para_context_refresh(const struct para_repo *repo);
 
+/*
+ * A process that changes many tasks in a row (the runner) writes the
+ * file once for them all: between para_context_defer(repo, 1) and
+ * para_context_defer(repo, 0), para_context_changed() only notes that
+ * the file is stale, and para_context_flush() writes it if it is (the
+ * runner: once per turn, before it sleeps; the end of the deferral
+ * flushes too).  Outside a deferral para_context_changed() writes at
+ * once.  Errors are dropped: a context that cannot be written is stale.
+ */
+void para_context_defer(const struct para_repo *repo, int on);
+void para_context_changed(const struct para_repo *repo);
+void para_context_flush(const struct para_repo *repo);
+
 #endif

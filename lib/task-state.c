@@ -66,6 +66,8 @@ static const struct field fields[] = {
 	FIELD("run.stoprequested", "stopRequested", F_LL, stop_requested),
 	FIELD("run.agentstate", "agentState", F_STR, agent_state),
 	FIELD("run.agentmessage", "agentMessage", F_STR, agent_message),
+	FIELD("run.stalled", "stalled", F_LL, stalled),
+	FIELD("run.retrying", "retrying", F_BOOL, retrying),
 	FIELD("run.startcommit", "startCommit", F_STR, start_commit),
 	FIELD("run.cluster", "cluster", F_STR, cluster),
 	FIELD("run.jobid", "jobId", F_STR, job_id),

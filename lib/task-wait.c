@@ -7,10 +7,12 @@
 #include "task-wait.h"
 #include "task-watch.h"
 
-int para_task_wait_pending(enum para_task_state live)
+int para_task_wait_pending(const struct para_task *t,
+			   enum para_task_state live)
 {
 	return live == PARA_STATE_NEW || live == PARA_STATE_QUEUED ||
-	       live == PARA_STATE_RUNNING || live == PARA_STATE_ORPHANED;
+	       live == PARA_STATE_RUNNING || live == PARA_STATE_ORPHANED ||
+	       para_task_retrying(t);
 }
 
 void para_task_wait_watch(struct para_task_watch *w, const struct para_task *t,
@@ -18,7 +20,8 @@ void para_task_wait_watch(struct para_task_watch *w, const struct para_task *t,
 {
 	if (live == PARA_STATE_ORPHANED)
 		para_task_watch_proc(w, &t->proc);
-	else if (live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED)
+	else if (live == PARA_STATE_RUNNING || live == PARA_STATE_QUEUED ||
+		 para_task_retrying(t))
 		para_task_watch_proc(w, &t->runner);
 }
 
@@ -46,7 +49,7 @@ static size_t look(struct para_task_watch *w, struct para_repo *repo,
 			fn(names->v[i], NULL, PARA_STATE_LOST, data);
 		} else {
 			live = para_task_live_state(&t);
-			if (para_task_wait_pending(live)) {
+			if (para_task_wait_pending(&t, live)) {
 				para_task_wait_watch(w, &t, live);
 				para_task_dispose(&t);
 				continue;

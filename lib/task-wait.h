@@ -8,11 +8,13 @@
 /*
  * Waiting for tasks to end, as `git para wait` and `git para stop` do:
  * without polling (task-watch.h).  A task has ended once its state, as
- * `status` shows it, is none of new, queued, running and orphaned.
+ * `status` shows it, is none of new, queued, running and orphaned, and
+ * no live run is about to try it again (a failed attempt it retries).
  */
 
-/* 1 for the states a task waited for is still in. */
-int para_task_wait_pending(enum para_task_state live);
+/* 1 while task `t`, whose state status shows as `live`, has not ended. */
+int para_task_wait_pending(const struct para_task *t,
+			   enum para_task_state live);
 
 /*
  * Watches with `w` the process whose end changes the state of task `t`

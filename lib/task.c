@@ -13,6 +13,7 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_EMPTY] = "empty",
 	[PARA_STATE_FAILED] = "failed",
 	[PARA_STATE_TIMED_OUT] = "timed-out",
+	[PARA_STATE_STALLED] = "stalled",
 	[PARA_STATE_UNVERIFIED] = "unverified",
 	[PARA_STATE_CANCELLED] = "cancelled",
 	[PARA_STATE_PREEMPTED] = "preempted",
@@ -190,4 +191,9 @@ enum para_task_state para_task_live_state(const struct para_task *task)
 		return PARA_STATE_LOST;
 	return para_proc_session_alive(&task->proc) ? PARA_STATE_ORPHANED
 					    : PARA_STATE_LOST;
+}
+
+int para_task_retrying(const struct para_task *task)
+{
+	return task->retrying && para_proc_alive(&task->runner);
 }

@@ -14,6 +14,7 @@ enum para_task_state {
 	PARA_STATE_EMPTY,
 	PARA_STATE_FAILED,
 	PARA_STATE_TIMED_OUT,
+	PARA_STATE_STALLED,	/* stopped by para.idleAction=stop */
 	PARA_STATE_UNVERIFIED,
 	PARA_STATE_CANCELLED,
 	PARA_STATE_PREEMPTED,
@@ -72,6 +73,9 @@ struct para_task {
 	long long stop_requested;	/* `git para stop` asked, ms; 0 */
 	char *agent_state;	/* the word the command reported, or NULL */
 	char *agent_message;	/* what it said with it, or NULL */
+	long long stalled;	/* running, its log still since --idle-timeout:
+				   when it was seen so, ms; 0 when not */
+	int retrying;		/* failed, and its run tries it again */
 	char *start_commit;	/* HEAD when the last attempt's command began */
 	char *cluster;		/* batch job of a cluster scheduler: the */
 	char *job_id;		/* cluster's name, the job's id and when it */
@@ -143,5 +147,11 @@ char *para_task_issue_parse(const char *text);
  * process lives and `lost` once it is gone.
  */
 enum para_task_state para_task_live_state(const struct para_task *task);
+
+/*
+ * 1 when the task's last attempt did not succeed and the live run that
+ * made it is to try it again: not an end, whatever its state says.
+ */
+int para_task_retrying(const struct para_task *task);
 
 #endif

@@ -210,6 +210,33 @@ test_expect_success 'pruned tasks leave it' '
 	whole "$CTX"
 '
 
+test_expect_success 'the summary a task reported is in it, as a quote, cut when long' '
+	git -C repo para add -m "Find it" finder &&
+	git -C repo config para.command "printf \"{\\\"summary\\\":\\\"found it\\\\\\\\nin parse()\\\"}\" >\"\$PARA_RESULT\"; date >f" &&
+	git -C repo para run finder >out &&
+	section "$CTX" finder >got &&
+	cat >expect <<-\EOF &&
+	## finder
+
+	- state: succeeded
+	- branch: `solve/finder`
+	- domain: the whole tree
+	- after: none
+	- task: Find it
+	- summary:
+	  > found it
+	  > in parse()
+
+	EOF
+	test_cmp expect got &&
+	long=$(printf "%03000d" 0) &&
+	git -C repo config para.command "printf \"{\\\"summary\\\":\\\"$long\\\"}\" >\"\$PARA_RESULT\"; date >f" &&
+	git -C repo para run --rerun finder >out &&
+	section "$CTX" finder >got &&
+	test_grep "^  > 0\{2000\}\.\.\.$" got &&
+	git -C repo para prune --force finder >out 2>&1
+'
+
 test_expect_success 'it is never written into a worktree' '
 	git -C repo para add -m "last" last &&
 	git -C repo config para.command "date >last.txt" &&

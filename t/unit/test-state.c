@@ -61,6 +61,8 @@ static void fill(struct para_task *t, const char *name, const char *prompt)
 	t->proc.start = 123456789ULL;
 	t->proc.boot_id = para_strdup("boot-id");
 	t->started = 1700000000123LL;
+	t->stalled = 1700000000456LL;
+	t->retrying = 1;
 }
 
 /* A prompt full of what breaks naive formats: quotes, ;, #, \, newlines, UTF-8. */
@@ -103,6 +105,8 @@ static void test_round_trip_100k(void **st)
 	assert_null(out.issue);
 	assert_string_equal(out.agent_state, "waiting");
 	assert_string_equal(out.agent_message, "needs \"approval\"\nto run rm");
+	assert_true(out.stalled == 1700000000456LL);
+	assert_int_equal(out.retrying, 1);
 	para_task_dispose(&in);
 	para_task_dispose(&out);
 	free(prompt);
