@@ -10,6 +10,7 @@
 #include "error-git.h"
 #include "prune-attic.h"
 #include "run-internal.h"
+#include "task-context.h"
 #include "task-env.h"
 #include "task-state.h"
 #include "testpoint.h"
@@ -101,15 +102,21 @@ static void note_start_commit(struct para_run *run, struct para_run_job *job)
 	free(ref);
 }
 
-/* Recorded before the command may run: a crash never hides it. */
+/*
+ * Recorded before the command may run: a crash never hides it, and the
+ * shared context the command may read at once shows it running.
+ */
 static int record_running(struct para_run *run, struct para_run_job *job)
 {
 	int error;
 
-	if ((error = para_test_fail("run-running")) < 0 ||
+	if ((error = para_test_fail("run-running")) == 0 &&
 	    (error = para_run_update_state(run, job,
-					   para_run_set_running)) < 0 ||
-	    (error = job->backend->release(run, job)) < 0) {
+					   para_run_set_running)) == 0) {
+		para_context_flush(run->repo);
+		error = job->backend->release(run, job);
+	}
+	if (error < 0) {
 		job->backend->signal(run, job, SIGKILL);
 		job->backend->reap(run, job);
 	}

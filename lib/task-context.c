@@ -149,57 +149,163 @@ void para_context_format_task(struct para_strbuf *out,
 	para_strbuf_addch(out, '\n');
 }
 
-void para_context_format(struct para_strbuf *out, const char *repo_name,
-			 const struct para_task *tasks, size_t nr,
-			 const struct para_strvec *damaged)
+static void add_head(struct para_strbuf *out, const char *repo_name, int none)
 {
-	size_t i;
-
 	para_strbuf_addstr(out, "# Tasks of ");
 	add_line(out, repo_name ? repo_name : "this repository", ASK_MAX);
 	para_strbuf_addstr(out, "\n\n");
 	para_strbuf_addstr(out, "git-para rewrites this file whenever a task "
 			   "changes; read it, do not edit it.  Each task "
 			   "works in its own worktree on its own branch.\n\n");
-	if (!nr && (!damaged || !damaged->nr))
+	if (none)
 		para_strbuf_addstr(out, "There are no tasks.\n\n");
-	for (i = 0; i < nr; i++)
-		para_context_format_task(out, &tasks[i]);
+}
+
+static void add_tail(struct para_strbuf *out, const struct para_strvec *damaged)
+{
+	size_t i;
+
 	for (i = 0; damaged && i < damaged->nr; i++)
 		para_strbuf_addf(out, "## %s\n\n- state: unknown (its state "
 				 "file is damaged)\n\n", damaged->v[i]);
 	para_strbuf_addstr(out, PARA_CONTEXT_END "\n");
 }
 
-/* Every task that loads, in name order; the others by name. */
-static void load_all(struct para_task **out, size_t *nr,
-		     struct para_strvec *damaged, const struct para_repo *repo,
-		     const struct para_strvec *names)
+void para_context_format(struct para_strbuf *out, const char *repo_name,
+			 const struct para_task *tasks, size_t nr,
+			 const struct para_strvec *damaged)
 {
 	size_t i;
 
-	*out = para_calloc(names->nr + 1, sizeof(**out));
-	*nr = 0;
-	for (i = 0; i < names->nr; i++) {
-		if (para_state_load(&(*out)[*nr], repo, names->v[i]) < 0) {
-			para_error_clear();
-			/* removed since it was listed: gone, not damaged */
-			if (para_state_exists(repo, names->v[i]))
-				para_strvec_push(damaged, names->v[i]);
-			continue;
-		}
-		(*nr)++;
+	add_head(out, repo_name, !nr && (!damaged || !damaged->nr));
+	for (i = 0; i < nr; i++)
+		para_context_format_task(out, &tasks[i]);
+	add_tail(out, damaged);
+}
+
+/*
+ * While a process defers (the runner, which rewrites the file once a
+ * turn), the section of each task is kept with the bytes of the state
+ * file it was made from: reading a small file is cheap, parsing it is
+ * not, so only the tasks whose state file changed are parsed again.
+ * (Its inode, size and mtime would not do: a file replaced twice within
+ * one tick of the file system's clock may get its inode back.)
+ */
+struct section {
+	char *name;
+	struct para_strbuf raw;
+	char *text;
+};
+
+static const struct para_repo *deferred;
+static int stale;
+static struct section *sections;
+static size_t sections_nr, sections_alloc;
+
+static void sections_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < sections_nr; i++) {
+		free(sections[i].name);
+		para_strbuf_dispose(&sections[i].raw);
+		free(sections[i].text);
 	}
+	free(sections);
+	sections = NULL;
+	sections_nr = sections_alloc = 0;
+}
+
+/* The kept section of `name`, at `hint` when it is there; or NULL. */
+static struct section *section_find(const char *name, size_t hint)
+{
+	size_t i;
+
+	if (hint < sections_nr && !strcmp(sections[hint].name, name))
+		return &sections[hint];
+	for (i = 0; i < sections_nr; i++)
+		if (!strcmp(sections[i].name, name))
+			return &sections[i];
+	return NULL;
+}
+
+static int section_same(const struct section *c, const struct para_strbuf *raw)
+{
+	return c->raw.len == raw->len && !memcmp(c->raw.buf, raw->buf, raw->len);
+}
+
+static void section_keep(const char *name, size_t hint,
+			 const struct para_strbuf *raw, const char *text)
+{
+	struct para_strbuf empty = PARA_STRBUF_INIT;
+	struct section *c = section_find(name, hint);
+
+	if (!c) {
+		if (sections_nr == sections_alloc) {
+			sections_alloc = sections_alloc ? 2 * sections_alloc
+							: 64;
+			sections = para_realloc(sections, sections_alloc *
+						sizeof(*sections));
+		}
+		c = &sections[sections_nr++];
+		c->name = para_strdup(name);
+		c->raw = empty;
+		c->text = NULL;
+	}
+	free(c->text);
+	c->text = para_strdup(text);
+	para_strbuf_reset(&c->raw);
+	para_strbuf_add(&c->raw, raw->buf, raw->len);
+}
+
+/*
+ * Appends the section of task `name` (the `i`th listed), or names it in
+ * `damaged`; returns 1 when there was a task to show.
+ */
+static int add_task(struct para_strbuf *out, struct para_strvec *damaged,
+		    const struct para_repo *repo, const char *name, size_t i)
+{
+	struct para_strbuf text = PARA_STRBUF_INIT, raw = PARA_STRBUF_INIT;
+	struct para_task task;
+	char *path = para_state_task_path(repo, name);
+	int keep = repo == deferred &&
+		   para_strbuf_read_file(&raw, path) == 0, shown = 0;
+	struct section *c = keep ? section_find(name, i) : NULL;
+
+	para_error_clear();
+	free(path);
+	if (c && section_same(c, &raw)) {
+		para_strbuf_addstr(out, c->text);
+		para_strbuf_dispose(&raw);
+		return 1;
+	}
+	if (para_state_load(&task, repo, name) < 0) {
+		para_error_clear();
+		/* removed since it was listed: gone, not damaged */
+		if (para_state_exists(repo, name))
+			para_strvec_push(damaged, name);
+		goto out;
+	}
+	para_context_format_task(&text, &task);
+	/* a change between the two reads costs only a parse next time */
+	if (keep)
+		section_keep(name, i, &raw, text.buf);
+	para_strbuf_add(out, text.buf, text.len);
+	shown = 1;
+	para_task_dispose(&task);
+out:
+	para_strbuf_dispose(&text);
+	para_strbuf_dispose(&raw);
+	return shown;
 }
 
 int para_context_refresh(const struct para_repo *repo)
 {
 	struct para_strvec names = PARA_STRVEC_INIT, damaged = PARA_STRVEC_INIT;
-	struct para_strbuf data = PARA_STRBUF_INIT;
+	struct para_strbuf body = PARA_STRBUF_INIT, data = PARA_STRBUF_INIT;
 	struct para_lock lock = PARA_LOCK_INIT;
-	struct para_task *tasks = NULL;
 	char *path = NULL;
-	size_t nr = 0, i;
+	size_t i, shown = 0;
 	int error;
 
 	if ((error = para_state_lock(&lock, repo, PARA_STATE_CONTEXT_LOCK,
@@ -207,16 +313,17 @@ int para_context_refresh(const struct para_repo *repo)
 		return error;
 	if ((error = para_state_list(&names, repo)) < 0)
 		goto out;
-	load_all(&tasks, &nr, &damaged, repo, &names);
-	para_context_format(&data, repo->name, tasks, nr, &damaged);
+	for (i = 0; i < names.nr; i++)
+		shown += add_task(&body, &damaged, repo, names.v[i], i);
+	add_head(&data, repo->name, !shown && !damaged.nr);
+	para_strbuf_add(&data, body.buf, body.len);
+	add_tail(&data, &damaged);
 	path = para_state_context_path(repo);
 	error = para_write_file_atomic(path, data.buf, data.len);
 out:
 	para_lock_release(&lock);
-	for (i = 0; i < nr; i++)
-		para_task_dispose(&tasks[i]);
-	free(tasks);
 	free(path);
+	para_strbuf_dispose(&body);
 	para_strbuf_dispose(&data);
 	para_strvec_dispose(&names);
 	para_strvec_dispose(&damaged);
@@ -224,8 +331,6 @@ out:
 }
 
 /* One process defers for one repository at a time. */
-static const struct para_repo *deferred;
-static int stale;
 
 void para_context_flush(const struct para_repo *repo)
 {
@@ -255,4 +360,5 @@ void para_context_defer(const struct para_repo *repo, int on)
 	}
 	para_context_flush(repo);
 	deferred = NULL;
+	sections_clear();
 }
