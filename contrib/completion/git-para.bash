@@ -93,6 +93,7 @@ __git_para_complete_optarg ()
 		test "$sub" = add || test "$sub" = edit
 		return ;;
 	-m|--prompt|--command|--issue|--issues|--lock|-j|--jobs|--timeout|\
+	--idle-timeout|\
 	--retries|--expire-attic|--memfree|--load|--delay|--mem|--cpus|--backend|\
 	-n|--lines|--attempt|--budget)
 		return 0 ;;
