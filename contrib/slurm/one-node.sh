@@ -2,6 +2,9 @@
 # A one-node Slurm cluster on 127.0.0.1 for tests and for trying the
 # Slurm backend: munged, slurmctld and slurmd started by this script
 # (no systemd, no accounting), everything under one state directory.
+# The node declares its CPUs and memory (RealMemory, CR_Core_Memory), so
+# that a job's --mem and --cpus-per-task are honoured and a job asking
+# for more than the node has never starts.
 #
 #   one-node.sh start <dir>    bring it up (the node is idle on return)
 #   one-node.sh stop <dir>     cancel every job, stop the daemons by pid,
