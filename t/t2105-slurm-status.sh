@@ -136,4 +136,29 @@ test_expect_success 'no job is left in Slurm' '
 	test_wait_for 15 slurm_quiet
 '
 
+# cluster_gone <dir>: no daemon or step of the cluster in <dir> is left,
+# nor its state
+cluster_gone () {
+	! pgrep -f "$1" >/dev/null &&
+	test_path_is_missing "$1"
+}
+
+test_expect_success 'a cluster whose owner dies without stop is torn down: daemons, jobs, state' '
+	slurm_down &&
+	cluster_gone "$SLURM_DIR" &&
+	dir=$(mktemp -u /tmp/git-para-slurm.XXXXXX) &&
+	{ sleep 6061 </dev/null >/dev/null 2>&1 & } &&
+	owner=$! &&
+	test_when_finished "kill $owner 2>/dev/null; \"$ONE_NODE\" stop $dir >/dev/null 2>&1; :" &&
+	PARA_SLURM_OWNER=$owner "$ONE_NODE" start "$dir" >start.out 2>&1 &&
+	SLURM_CONF=$dir/etc/slurm.conf sbatch --parsable --output=/dev/null \
+		--wrap="sleep 6061" >job &&
+	test_wait_for 10 eval "SLURM_CONF=$dir/etc/slurm.conf squeue -h -t running -o %i | grep -x $(cat job)" &&
+	pgrep -f "$dir" >daemons &&
+	test $(wc -l <daemons) -ge 3 &&
+	kill -9 $owner &&
+	test_wait_for 30 cluster_gone "$dir" &&
+	! pgrep -f "sleep 6061"
+'
+
 test_done

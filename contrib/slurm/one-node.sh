@@ -240,7 +240,9 @@ stop () {
 	stop_daemon slurmctld
 	stop_daemon munged
 	test -n "${PARA_SLURM_HOLDER:-}" || stop_daemon lock
-	rm -rf "$dir"
+	# the state itself, when <dir> is a link to it (t/lib-slurm.sh)
+	_real=$(readlink -f "$dir")
+	rm -rf "$dir" "$_real"
 }
 
 case "$cmd" in
