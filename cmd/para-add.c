@@ -281,6 +281,7 @@ int cmd_main(int argc, const char **argv)
 	ao.sparse = o.sparse;
 	ao.no_copy = o.no_copy;
 	ao.no_setup = o.no_setup;
+	ao.dry_run = o.dry_run;
 	ao.reuse_branch = o.reuse_branch;
 	ao.allow_overlap = o.allow_overlap;
 	ao.offline = o.offline;

@@ -133,7 +133,20 @@ static int remove_task(struct prune_ctx *ctx, const struct para_task *t,
 
 	if (remote_step(ctx, &remote, t, v) < 0)
 		return -1;
-	if (ctx->dry_run) {
+	if (v->incomplete) {
+		if (!ctx->dry_run &&
+		    para_prune_remove(&r, ctx->repo, t, v, ctx->grace_ms) < 0) {
+			para_strbuf_dispose(&remote);
+			return error_lib();
+		}
+		note = v->branch_gone ?
+			para_strdup("left by an interrupted 'git para add'") :
+			para_xstrfmt("left by an interrupted 'git para add'; "
+				     "branch '%s' %s", t->branch,
+				     para_prune_deletes_branch(v) ? "deleted" :
+				     v->reused_branch ? "kept: it was there before" :
+				     "kept: commits of its own");
+	} else if (ctx->dry_run) {
 		if (para_prune_keeps_work(v)) {
 			ref = attic_ref(ctx, t->name);
 			note = para_xstrfmt("work kept in %s", ref);

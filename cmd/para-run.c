@@ -323,6 +323,7 @@ static int busy_elsewhere(const struct para_task *task)
 /* What the selection left out, to say why nothing runs. */
 struct left_out {
 	size_t tasks, done, busy;
+	size_t incomplete;	/* left half made by a `git para add` */
 	size_t unsucceeded;	/* done, but not as succeeded: empty, rejected */
 };
 
@@ -346,6 +347,32 @@ static int wanted(const struct para_run_options *opts,
 	return 1;
 }
 
+/*
+ * A task whose `git para add` is at work or died before its end has no
+ * worktree to run in yet: refused by name, else left out with a warning.
+ */
+static int half_made(const struct para_task *task, int named)
+{
+	enum para_task_state live = para_task_live_state(task);
+
+	if (live == PARA_STATE_CREATING) {
+		if (named)
+			die("task '%s' is being created by 'git para add' (pid %ld)",
+			    task->name, (long)task->creator.pid);
+		warning("task '%s' is being created by 'git para add' (pid %ld)",
+			task->name, (long)task->creator.pid);
+		return 1;
+	}
+	if (live != PARA_STATE_INCOMPLETE)
+		return 0;
+	if (named)
+		die("task '%s' is incomplete: its 'git para add' was interrupted; 'git para prune %s' removes what is left, 'git para add' makes it again",
+		    task->name, task->name);
+	warning("task '%s' is incomplete: its 'git para add' was interrupted",
+		task->name);
+	return 1;
+}
+
 static void select_tasks(struct para_run *run, struct para_repo *repo,
 			 const struct para_run_options *opts,
 			 struct left_out *left, int argc, const char **argv)
@@ -366,6 +393,12 @@ static void select_tasks(struct para_run *run, struct para_repo *repo,
 			para_run_set_failed(run);
 			continue;
 		}
+		if (half_made(&task, named)) {
+			left->tasks++;
+			left->incomplete++;
+			para_task_dispose(&task);
+			continue;
+		}
 		if (!named && !wanted(opts, &task, left)) {
 			para_task_dispose(&task);
 			continue;
@@ -382,6 +415,8 @@ static void say_nothing_to_run(const struct left_out *left)
 {
 	if (!left->tasks)
 		printf("nothing to run: there are no tasks (see 'git para add')\n");
+	else if (left->incomplete == left->tasks)
+		printf("nothing to run: every task is incomplete (see 'git para status')\n");
 	else if (!left->busy && left->unsucceeded)
 		printf("nothing to run: every task has finished (use --rerun; 'git para status' says how)\n");
 	else if (!left->busy)
@@ -444,7 +479,7 @@ int cmd_main(int argc, const char **argv)
 	struct para_repo *repo = NULL;
 	struct para_config *config = NULL;
 	struct para_run *run = NULL;
-	struct left_out left = { 0, 0, 0, 0 };
+	struct left_out left = { 0, 0, 0, 0, 0 };
 	const char *timeout = NULL;
 	struct admission admission = { NULL, NULL, NULL };
 	struct spending spending = { NULL, NULL };

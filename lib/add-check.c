@@ -61,6 +61,62 @@ static int after_error(const struct para_add_entry *e, int code,
 	return error_in(e->where_after ? e->where_after : e->where, code);
 }
 
+/* What para_add_undo() did, as "its worktree 'w' and its branch 'b'". */
+static void say_undone(struct para_strbuf *out, const struct para_task *t,
+		       const struct para_add_undone *u)
+{
+	if (u->worktree)
+		para_strbuf_addf(out, "its worktree '%s'", t->worktree);
+	if (u->branch)
+		para_strbuf_addf(out, "%sits branch '%s'", out->len ? " and " :
+				 "", t->branch);
+	if (!out->len)
+		para_strbuf_addstr(out, "its record");
+	if (u->branch_kept)
+		para_strbuf_addf(out, "; its branch '%s' has commits of its "
+				 "own and is kept", t->branch);
+}
+
+int para_add_clear_incomplete(struct para_add *add)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < add->nr && !error; i++) {
+		struct para_add_entry *e = &add->v[i];
+		struct para_add_undone undone;
+		struct para_strbuf sb = PARA_STRBUF_INIT;
+		struct para_task old;
+
+		para_task_init(&old);
+		if (!para_state_exists(add->repo, e->task.name) ||
+		    para_state_load(&old, add->repo, e->task.name) < 0 ||
+		    para_task_live_state(&old) != PARA_STATE_INCOMPLETE) {
+			para_error_clear();
+			para_task_dispose(&old);
+			continue;
+		}
+		if (add->opts.dry_run)
+			error = error_of(e, PARA_EEXISTS, "task '%s' is "
+					 "incomplete: its 'git para add' was "
+					 "interrupted; without --dry-run, add "
+					 "removes what that left and makes it "
+					 "again", e->task.name);
+		else if ((error = para_add_undo(&undone, add->repo, &old)) < 0)
+			error = error_in(e->where, error);
+		else {
+			say_undone(&sb, &old, &undone);
+			para_strvec_pushf(&add->warnings, "task '%s' was left "
+					  "incomplete by an interrupted 'git "
+					  "para add'; removed %s", e->task.name,
+					  sb.buf);
+		}
+		para_strbuf_dispose(&sb);
+		para_task_dispose(&old);
+	}
+	return error;
+}
+
 int para_add_load_existing(struct para_add *add)
 {
 	struct para_add_existing *ex = &add->existing;

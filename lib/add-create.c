@@ -12,6 +12,7 @@
 #include "task-env.h"
 #include "task-ports.h"
 #include "task-state.h"
+#include "testpoint.h"
 #include "worktree-provision.h"
 
 static int interrupted(struct para_add *add, const struct para_add_entry *e)
@@ -349,16 +350,14 @@ out:
 }
 
 /* What the new worktree takes, for status (not known: not recorded). */
-static int record_disk_use(struct para_add *add, struct para_add_entry *e)
+static void measure_disk_use(struct para_add_entry *e)
 {
 	unsigned long long bytes;
 
-	if (para_disk_usage(&bytes, e->task.worktree) < 0) {
+	if (para_disk_usage(&bytes, e->task.worktree) < 0)
 		para_error_clear();
-		return 0;
-	}
-	e->task.disk_use = (long long)bytes;
-	return para_state_save(add->repo, &e->task);
+	else
+		e->task.disk_use = (long long)bytes;
 }
 
 /* Under the tasks lock: the ports of every other task are known. */
@@ -377,22 +376,42 @@ static int lease_ports(struct para_add *add, struct para_add_entry *e)
 	return error;
 }
 
+/*
+ * The task is on record before anything of it is made, marked as being
+ * created by this process: a kill at any step leaves a task that status
+ * shows as `incomplete` and that prune or a second add can undo
+ * (add-undo.c), never a branch and worktree nobody knows of.
+ */
+static int record_intent(struct para_add *add, struct para_add_entry *e)
+{
+	int error;
+
+	e->task.created = para_now_ms();
+	e->task.creating = 1;
+	if ((error = lease_ports(add, e)) < 0 ||
+	    (error = para_proc_identify(&e->task.creator, 0)) < 0 ||
+	    (error = para_state_save(add->repo, &e->task)) < 0)
+		return error;
+	e->made_state = 1;
+	return 0;
+}
+
 int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 {
 	int error;
 
 	if ((error = interrupted(add, e)) < 0 ||
-	    (error = checkout(add, e)) < 0)
+	    (error = record_intent(add, e)) < 0)
 		return error;
-	e->task.created = para_now_ms();
-	if ((error = lease_ports(add, e)) < 0 ||
-	    (error = para_state_save(add->repo, &e->task)) < 0)
+	para_test_crash("add-before-worktree");
+	if ((error = checkout(add, e)) < 0)
 		return error;
-	e->made_state = 1;
+	para_test_crash("add-after-worktree");
 	if ((error = copy_files(add, e)) < 0 ||
 	    (error = interrupted(add, e)) < 0 ||
 	    (error = run_setup(add, e)) < 0)
 		return error;
+	para_test_crash("add-after-setup");
 	if (e->provision.nr) {
 		e->made_provision = 1;
 		if ((error = para_provision_save(add->repo, e->task.name,
@@ -400,7 +419,10 @@ int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 						 &e->provision)) < 0)
 			return error;
 	}
-	return record_disk_use(add, e);
+	measure_disk_use(e);
+	para_test_crash("add-before-state");
+	e->task.creating = 0;
+	return para_state_save(add->repo, &e->task);
 }
 
 int para_add_sparse_update(struct para_add *add,

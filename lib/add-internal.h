@@ -99,6 +99,11 @@ int para_add_error_prefix(int code, const char *fmt, ...)
 
 /* add-check.c: the checks against the existing tasks and the plan. */
 int para_add_load_existing(struct para_add *add);
+/*
+ * A planned task recorded as incomplete (its add died): what that add
+ * left is undone, with a warning, or refused under --dry-run.
+ */
+int para_add_clear_incomplete(struct para_add *add);
 void para_add_existing_dispose(struct para_add_existing *ex);
 int para_add_check_new(struct para_add *add);
 int para_add_check_graph(struct para_add *add);

@@ -504,7 +504,8 @@ int para_add_check(struct para_add *add)
 	if ((error = para_state_lock(&add->lock, add->repo, "tasks",
 				     PARA_LOCK_WAIT)) < 0)
 		return error;
-	if ((error = para_add_load_existing(add)) < 0 ||
+	if ((error = para_add_clear_incomplete(add)) < 0 ||
+	    (error = para_add_load_existing(add)) < 0 ||
 	    (error = para_add_check_new(add)) < 0 ||
 	    (error = para_add_resolve_issues(add)) < 0 ||
 	    (error = para_add_check_graph(add)) < 0 ||

@@ -39,6 +39,8 @@ struct para_add_options {
 	int offline;		/* do not read issues (para.issueCommand) */
 	int no_copy;		/* no para.copy, .worktreeinclude, para.symlink */
 	int no_setup;		/* no para.setup */
+	int dry_run;		/* check only: a task left incomplete by
+				   an add that died is not undone */
 };
 
 /* One task to add, from the command line or a manifest's section. */
@@ -136,5 +138,21 @@ const struct para_strvec *para_add_warnings(const struct para_add *add);
 
 /* 1 when create failed because it was interrupted. */
 int para_add_interrupted(const struct para_add *add);
+
+/*
+ * Undoes what a `git para add` that died before its end left of task
+ * `t` (recorded as being created, its add gone: `incomplete`): the
+ * worktree, the branch it made (kept when it has moved from the base
+ * since), its provisioning record and its state.  A worktree path that
+ * is no longer a directory is refused, and nothing is removed.
+ */
+struct para_add_undone {
+	int worktree;		/* its worktree was removed */
+	int branch;		/* its branch was deleted */
+	int branch_kept;	/* its branch moved: kept */
+};
+
+int para_add_undo(struct para_add_undone *out, struct para_repo *repo,
+		  const struct para_task *t);
 
 #endif

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "add.h"
 #include "command.h"
 #include "error.h"
 #include "fs.h"
@@ -177,6 +178,16 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 	char *dotgit;
 
 	memset(out, 0, sizeof(*out));
+	if (live == PARA_STATE_INCOMPLETE) {
+		out->incomplete = 1;
+		out->reused_branch = t->reused_branch;
+		judge_commits(out, repo, t, integration);
+		out->worktree_gone = stat(t->worktree, &st) < 0;
+		out->cwd_inside = !out->worktree_gone &&
+				  cwd_inside(t->worktree);
+		judge_lock(out, repo, t);
+		return 0;
+	}
 	out->running = live == PARA_STATE_RUNNING ||
 		       live == PARA_STATE_QUEUED ||
 		       live == PARA_STATE_ORPHANED;
@@ -209,6 +220,8 @@ void para_prune_verdict_dispose(struct para_prune_verdict *v)
 
 int para_prune_finished_with(const struct para_prune_verdict *v)
 {
+	if (v->incomplete)
+		return !v->cwd_inside && !v->locked && !v->own_commits;
 	if (v->running || v->dirty || v->not_worktree || v->cwd_inside ||
 	    v->locked || v->precious.nr)
 		return 0;
@@ -229,6 +242,8 @@ void para_prune_pr_unknown(struct para_prune_verdict *v)
 
 int para_prune_keeps_work(const struct para_prune_verdict *v)
 {
+	if (v->incomplete)
+		return 0;
 	return v->dirty || v->precious.nr || v->head_unique ||
 	       (v->pr_closed && v->closed_ok && !v->merged && !v->branch_gone) ||
 	       (v->own_commits && !v->elsewhere && !v->branch_gone);
@@ -236,12 +251,22 @@ int para_prune_keeps_work(const struct para_prune_verdict *v)
 
 int para_prune_deletes_branch(const struct para_prune_verdict *v)
 {
+	if (v->incomplete)	/* as para_add_undo() decides */
+		return !v->branch_gone && !v->own_commits && !v->reused_branch;
 	return !v->branch_gone && (v->merged || para_prune_keeps_work(v) ||
 				   (v->pr_merged && v->tip_elsewhere));
 }
 
 const char *para_prune_refusal(const struct para_prune_verdict *v)
 {
+	if (v->incomplete && v->locked)
+		return "has a locked worktree";
+	if (v->incomplete && v->own_commits && !v->reused_branch)
+		return "was left incomplete by an interrupted 'git para add' "
+		       "but has commits of its own since; its branch is kept";
+	if (v->incomplete)
+		return v->cwd_inside ? "has the current directory inside its "
+				       "worktree" : NULL;
 	if (v->not_worktree)
 		return "is no longer a git worktree";
 	if (v->locked)
@@ -401,6 +426,23 @@ static void kill_escaped(const struct para_task *t, long long grace_ms)
 	free(wt);
 }
 
+/* What an add that died left: its para.setup may have started services. */
+static int remove_incomplete(struct para_prune_result *out,
+			     struct para_repo *repo, const struct para_task *t)
+{
+	struct para_add_undone undone;
+	int error;
+
+	para_hook_run(repo, PARA_HOOK_PRUNE, t, PARA_STATE_INCOMPLETE);
+	if ((error = para_add_undo(&undone, repo, t)) < 0)
+		return error;
+	out->branch_deleted = undone.branch;
+	para_status_forget(repo, t->name);
+	if (para_context_refresh(repo) < 0)
+		para_error_clear();
+	return 0;
+}
+
 int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 		      const struct para_task *t,
 		      const struct para_prune_verdict *v, long long grace_ms)
@@ -409,6 +451,8 @@ int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 	int error;
 
 	memset(out, 0, sizeof(*out));
+	if (v->incomplete)
+		return remove_incomplete(out, repo, t);
 	if (v->running && t->proc.pid)
 		para_proc_kill_group(t->proc.pid, grace_ms);
 	if (t->proc.pid)

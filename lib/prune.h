@@ -13,6 +13,10 @@
  * from which the rules below derive "finished with" and the refusal.
  */
 struct para_prune_verdict {
+	int incomplete;		/* its `git para add` died before the end:
+				   what is there is that add's, undone as
+				   a whole (para_add_undo()) */
+	int reused_branch;	/* its branch was there before the task */
 	int running;		/* its process group is alive */
 	int worktree_gone;	/* deleted by hand */
 	int not_worktree;	/* its .git was removed: git would look above */

@@ -60,11 +60,13 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_STALLED:
 	case PARA_STATE_UNVERIFIED:
 	case PARA_STATE_LOST:
+	case PARA_STATE_INCOMPLETE:
 	case PARA_STATE_REJECTED:
 	case PARA_STATE_OVER_BUDGET:
 		return COLOR_RED;
 	case PARA_STATE_RUNNING:
 	case PARA_STATE_QUEUED:
+	case PARA_STATE_CREATING:
 		return COLOR_YELLOW;
 	case PARA_STATE_EMPTY:
 	case PARA_STATE_ORPHANED:

@@ -12,7 +12,7 @@ int para_task_wait_pending(const struct para_task *t,
 {
 	return live == PARA_STATE_NEW || live == PARA_STATE_QUEUED ||
 	       live == PARA_STATE_RUNNING || live == PARA_STATE_ORPHANED ||
-	       para_task_retrying(t);
+	       live == PARA_STATE_CREATING || para_task_retrying(t);
 }
 
 void para_task_wait_watch(struct para_task_watch *w, const struct para_task *t,

@@ -23,6 +23,8 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_ORPHANED] = "orphaned",
 	[PARA_STATE_LOST] = "lost",
 	[PARA_STATE_UNKNOWN] = "unknown",
+	[PARA_STATE_CREATING] = "creating",
+	[PARA_STATE_INCOMPLETE] = "incomplete",
 	[PARA_STATE_MERGED] = "merged",
 	[PARA_STATE_PUSHED] = "pushed",
 	[PARA_STATE_PR_OPEN] = "pr-open",
@@ -61,6 +63,7 @@ void para_task_dispose(struct para_task *task)
 	para_strvec_dispose(&task->ports);
 	proc_dispose(&task->proc);
 	proc_dispose(&task->runner);
+	proc_dispose(&task->creator);
 	free(task->agent_state);
 	free(task->agent_message);
 	free(task->start_commit);
@@ -182,6 +185,9 @@ char *para_task_issue_parse(const char *text)
 
 enum para_task_state para_task_live_state(const struct para_task *task)
 {
+	if (task->creating)
+		return para_proc_alive(&task->creator) ? PARA_STATE_CREATING
+						       : PARA_STATE_INCOMPLETE;
 	if (task->state != PARA_STATE_RUNNING &&
 	    task->state != PARA_STATE_QUEUED)
 		return task->state;

@@ -24,6 +24,8 @@ enum para_task_state {
 	PARA_STATE_ORPHANED,
 	PARA_STATE_LOST,
 	PARA_STATE_UNKNOWN,	/* shown only: the scheduler cannot be asked */
+	PARA_STATE_CREATING,	/* shown only: its `git para add` is at work */
+	PARA_STATE_INCOMPLETE,	/* shown only: ... and died before the end */
 	PARA_STATE_MERGED,
 	PARA_STATE_PUSHED,
 	PARA_STATE_PR_OPEN,
@@ -55,6 +57,9 @@ struct para_task {
 	int cpus;		/* declared CPUs, 0 none */
 	int sparse;
 	int reused_branch;	/* the branch existed before the task */
+	int creating;		/* recorded before its worktree was made,
+				   until its `git para add` finished */
+	struct para_proc creator;	/* that `git para add` */
 	long long created;	/* ms since the epoch */
 	struct para_strvec ports;	/* leased TCP ports (lib/task-ports.h) */
 	long long disk_use;	/* bytes its worktree took when last
@@ -144,7 +149,9 @@ char *para_task_issue_parse(const char *text);
 /*
  * The state to show for a task: a recorded `running` or `queued` task
  * whose supervising `git para run` is gone is `orphaned` while its
- * process lives and `lost` once it is gone.
+ * process lives and `lost` once it is gone.  A task whose `git para add`
+ * has not finished is `creating` while that add lives and `incomplete`
+ * once it is gone.
  */
 enum para_task_state para_task_live_state(const struct para_task *task);
 
