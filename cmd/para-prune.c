@@ -486,6 +486,8 @@ int cmd_main(int argc, const char **argv)
 	    para_task_select(&names, ctx.repo, argv, argc, 0) < 0)
 		die_lib();
 	refresh_prs(&ctx, &names);
+	if (!ctx.dry_run)
+		para_state_sweep(ctx.repo);
 	for (i = 0; i < names.nr; i++)
 		if (prune_one(&ctx, names.v[i], argc || all) < 0)
 			failed = 1;

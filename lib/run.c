@@ -190,6 +190,7 @@ int para_run_execute(struct para_run *run)
 	int error;
 
 	run->started_mono = para_monotonic_ms();
+	para_state_sweep(run->repo);
 	if (para_runner_init() < 0 || para_runner_signalfd(&run->sigfd) < 0)
 		return -1;
 	if (!run->opts.exec_argv)

@@ -652,13 +652,25 @@ int para_state_list(struct para_strvec *out, const struct para_repo *repo)
 		free(dir);
 		return error;
 	}
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+	while ((de = readdir(d))) {
+		if (de->d_name[0] != '.') {
 			para_strvec_push(out, de->d_name);
+		} else if (para_tmp_is_stale(dir, de->d_name)) {
+			char *tmp = para_xstrfmt("%s/%s", dir, de->d_name);
+
+			unlink(tmp);	/* what a killed writer left */
+			free(tmp);
+		}
+	}
 	closedir(d);
 	free(dir);
 	para_strvec_sort(out);
 	return 0;
+}
+
+void para_state_sweep(const struct para_repo *repo)
+{
+	para_remove_stale_tmp(repo->state_dir, 2);
 }
 
 int para_state_lock(struct para_lock *lock, const struct para_repo *repo,

@@ -112,6 +112,13 @@ int para_state_exists(const struct para_repo *repo, const char *name);
 /* The names of every recorded task, sorted. */
 int para_state_list(struct para_strvec *out, const struct para_repo *repo);
 
+/*
+ * Removes the temporary files that writers killed between their write
+ * and their rename left anywhere in the state directory (lib/util/fs.h:
+ * only those provably stale).  The list above does so for the tasks.
+ */
+void para_state_sweep(const struct para_repo *repo);
+
 /* Takes `<state_dir>/locks/<what>.lock`. */
 int para_state_lock(struct para_lock *lock, const struct para_repo *repo,
 		    const char *what, int flags);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "fs.h"
 #include "error.h"
 #include "strbuf.h"
+#include "proc.h"
 #include "strvec.h"
+#include "testpoint.h"
 
 int para_remove_tree(const char *path)
 {
@@ -136,6 +139,7 @@ int para_write_file_atomic(const char *path, const char *buf, size_t len)
 	}
 	close(fd);
 	fd = -1;
+	para_test_crash("write-before-rename");
 	if (rename(tmp, path) < 0) {
 		error = para_error_errno(PARA_ERROR, "cannot rename '%s'", tmp);
 		goto out;
@@ -149,4 +153,73 @@ out:
 	free(dir);
 	free(tmp);
 	return error;
+}
+
+/* The pid of ".<file>.tmp.<pid>", or 0 when `name` is not such a name. */
+static long tmp_pid(const char *name)
+{
+	const char *p = strstr(name, ".tmp.");
+	char *end;
+	long pid;
+
+	if (name[0] != '.' || !p)
+		return 0;
+	while (strstr(p + 1, ".tmp."))
+		p = strstr(p + 1, ".tmp.");
+	if (p == name || !p[5])
+		return 0;
+	errno = 0;
+	pid = strtol(p + 5, &end, 10);
+	return errno || *end || pid <= 0 ? 0 : pid;
+}
+
+int para_tmp_is_stale(const char *dir, const char *name)
+{
+	long pid = tmp_pid(name);
+	char *path;
+	struct stat file;
+	long long started;
+	int stale;
+
+	if (!pid)
+		return 0;
+	path = para_xstrfmt("%s/%s", dir, name);
+	if (lstat(path, &file) < 0 || !S_ISREG(file.st_mode)) {
+		stale = 0;
+	} else if ((started = para_proc_start_epoch((pid_t)pid)) < 0) {
+		/* no such process: ESRCH, not a process we may not see */
+		stale = kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	} else {
+		/* a second of slack: the start time is rounded down */
+		stale = started > (long long)file.st_mtim.tv_sec + 1;
+	}
+	free(path);
+	return stale;
+}
+
+size_t para_remove_stale_tmp(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t removed = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *path;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		path = para_xstrfmt("%s/%s", dir, de->d_name);
+		if (para_tmp_is_stale(dir, de->d_name)) {
+			if (!unlink(path))
+				removed++;
+		} else if (depth > 0 && de->d_name[0] != '.' &&
+			   de->d_type == DT_DIR) {
+			removed += para_remove_stale_tmp(path, depth - 1);
+		}
+		free(path);
+	}
+	closedir(d);
+	return removed;
 }

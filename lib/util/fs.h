@@ -18,4 +18,19 @@ char *para_path_normalize(const char *path);
  */
 int para_write_file_atomic(const char *path, const char *buf, size_t len);
 
+/*
+ * 1 when `name` in `dir` is a temporary file of para_write_file_atomic()
+ * (".<file>.tmp.<pid>") whose writer is provably gone: no process has
+ * that pid, or the one that has it started after the file was last
+ * written (the pid was used again).  A writer killed between its write
+ * and its rename leaves such a file; nothing else ever reads it.
+ */
+int para_tmp_is_stale(const char *dir, const char *name);
+
+/*
+ * Removes the stale temporary files of `dir` and of the directories
+ * below it, `depth` levels deep; returns how many it removed.
+ */
+size_t para_remove_stale_tmp(const char *dir, int depth);
+
 #endif

@@ -59,6 +59,23 @@ out:
 	return error;
 }
 
+long long para_proc_start_epoch(pid_t pid)
+{
+	unsigned long long ticks, btime = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	char line[256];
+	FILE *f;
+
+	if (start_time(&ticks, pid) < 0 || hz <= 0 ||
+	    !(f = fopen("/proc/stat", "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %llu", &btime) == 1)
+			break;
+	fclose(f);
+	return btime ? (long long)(btime + ticks / (unsigned long long)hz) : -1;
+}
+
 int para_proc_identify(struct para_proc *out, pid_t pid)
 {
 	unsigned long long start;

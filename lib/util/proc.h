@@ -19,6 +19,12 @@ struct para_proc {
 /* Fills `out` for `pid` (0 for this process).  Fails if it is gone. */
 int para_proc_identify(struct para_proc *out, pid_t pid);
 
+/*
+ * When process `pid` started, in whole seconds since the epoch; -1 when
+ * there is no such process (or it is a zombie).
+ */
+long long para_proc_start_epoch(pid_t pid);
+
 /* 1 if the recorded process is alive and is still the same process. */
 int para_proc_alive(const struct para_proc *proc);
 
