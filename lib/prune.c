@@ -18,6 +18,7 @@
 #include "status-gather.h"
 #include "task-context.h"
 #include "task-state.h"
+#include "testpoint.h"
 #include "worktree.h"
 #include "worktree-status.h"
 #include "worktree-provision.h"
@@ -321,6 +322,7 @@ static int keep_work(struct para_prune_result *out, char **slot,
 	    (error = para_prune_attic_commit(t->worktree, t->name,
 					     &v->precious)) < 0)
 		goto out;
+	para_test_crash("prune-after-attic-commit");
 	if (!v->worktree_gone &&
 	    !para_git(&head, NULL, t->worktree, "rev-parse", "--verify", "-q",
 		      "HEAD", NULL))
@@ -461,8 +463,10 @@ int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 	if (para_prune_keeps_work(v) &&
 	    (error = keep_work(out, &slot, repo, t, v)) < 0)
 		goto out;
+	para_test_crash("prune-before-remove");
 	if ((error = remove_worktree(repo, t, v->worktree_gone)) < 0)
 		goto out;
+	para_test_crash("prune-after-remove");
 	out->branch_deleted = para_prune_deletes_branch(v) &&
 		!para_git(NULL, NULL, para_repo_git_cwd(repo), "branch", "-D",
 			  "-q", t->branch, NULL);
