@@ -14,6 +14,7 @@
 #include "merge.h"
 #include "run-log.h"
 #include "task-state.h"
+#include "testpoint.h"
 
 static const char *const result_names[] = {
 	[PARA_QUEUE_MERGED] = "merged",
@@ -363,6 +364,7 @@ static int record(struct ctx *x)
 		if (e2 < 0 && !error)
 			error = e2;
 		refresh_state(x, e->item);
+		para_test_crash("collect-between-records");
 	}
 	return error;
 }
@@ -381,6 +383,7 @@ static int finish(struct ctx *x, const size_t *in, size_t in_nr)
 		snprintf(q->entries[in[i]].commit, GIT_OID_HEXSZ + 1, "%s",
 			 x->commits[i]);
 	}
+	para_test_crash("collect-before-ref-update");
 	if (strcmp(q->tip, q->old) &&
 	    (error = para_merge_move(x->repo, q->branch, q->tip, q->old,
 				     "para collect: merge queue")) < 0)
