@@ -14,6 +14,7 @@
 #include "command.h"
 #include "worktree.h"
 #include "task-state.h"
+#include "testpoint.h"
 #include "worktree-status.h"
 
 void para_run_report_skipped(struct para_run *run)
@@ -521,6 +522,7 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 		conclude(run, job);
 		return;
 	}
+	para_test_crash("run-before-end");
 	reap(run, job);
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_STALLED)

@@ -110,16 +110,19 @@ static int record_running(struct para_run *run, struct para_run_job *job)
 {
 	int error;
 
-	if ((error = para_test_fail("run-running")) == 0 &&
+	if ((error = para_test_fail("run-running")) < 0 ||
 	    (error = para_run_update_state(run, job,
-					   para_run_set_running)) == 0) {
-		para_context_flush(run->repo);
-		error = job->backend->release(run, job);
-	}
-	if (error < 0) {
-		job->backend->signal(run, job, SIGKILL);
-		job->backend->reap(run, job);
-	}
+					   para_run_set_running)) < 0)
+		goto fail;
+	para_context_flush(run->repo);
+	para_test_crash("run-before-release");
+	if ((error = job->backend->release(run, job)) < 0)
+		goto fail;
+	para_test_crash("run-after-release");
+	return 0;
+fail:
+	job->backend->signal(run, job, SIGKILL);
+	job->backend->reap(run, job);
 	return error;
 }
 
