@@ -212,6 +212,14 @@ static char *why_of(const struct para_prune_verdict *v)
 	para_strbuf_addstr(&sb, why);
 	if (v->locked && v->lock_reason)
 		para_strbuf_addf(&sb, " (%s)", v->lock_reason);
+	else if (!v->locked && !v->not_worktree && v->nested.nr) {
+		for (i = 0; i < v->nested.nr && i < 3; i++)
+			para_strbuf_addf(&sb, "%s'%s'", i ? ", " : ", ",
+					 v->nested.v[i]);
+		if (v->nested.nr > 3)
+			para_strbuf_addf(&sb, " and %zu more",
+					 v->nested.nr - 3);
+	}
 	else if (!v->locked && !v->running && !v->dirty && v->precious.nr) {
 		for (i = 0; i < v->precious.nr && i < 3; i++)
 			para_strbuf_addf(&sb, "%s'%s'", i ? ", " : " (",
@@ -234,6 +242,11 @@ static int never_removed(const struct para_task *t,
 			     "registered for the task, e.g. a symlink put in "
 			     "its place); move its files away, then prune "
 			     "again", t->name, t->worktree);
+	if (!v->locked)
+		return error("task '%s' %s, whose commits and files prune "
+			     "cannot keep; not even --force removes it: move "
+			     "it out of '%s' first", t->name, why,
+			     t->worktree);
 	return error("task '%s' %s; a locked worktree is never removed, not "
 		     "even with --force: unlock it first with 'git worktree "
 		     "unlock %s'", t->name, why, t->worktree);
@@ -245,7 +258,7 @@ static int refuse(struct prune_ctx *ctx, const struct para_task *t,
 	char *ref;
 	int ret;
 
-	if (v->not_worktree || v->locked)
+	if (para_prune_never(v))
 		return never_removed(t, v, why);
 	if (!para_prune_keeps_work(v))
 		return error("task '%s' %s; use --force to remove it anyway",
@@ -273,7 +286,7 @@ static int decide(struct prune_ctx *ctx, const struct para_task *t,
 			       "its pull request was closed (see --closed)" :
 			       "not merged");
 		ret = 0;
-	} else if (why && (!ctx->force || v->not_worktree || v->locked)) {
+	} else if (why && (!ctx->force || para_prune_never(v))) {
 		ret = refuse(ctx, t, v, why);
 	} else {
 		ret = remove_task(ctx, t, v);

@@ -160,6 +160,37 @@ static void judge_lock(struct para_prune_verdict *v, struct para_repo *repo,
 	git_worktree_free(wt);
 }
 
+/*
+ * Untracked directories holding a repository of their own (`git clone`
+ * or `git init` inside the worktree): git lists each as "dir/" and
+ * never looks inside, and neither can an attic commit.
+ */
+static void judge_nested(struct para_prune_verdict *v,
+			 const struct para_task *t)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	struct stat st;
+	size_t pos;
+
+	if (para_git(&sb, NULL, t->worktree, "ls-files", "-z", "--others",
+		     "--directory", "--no-empty-directory", NULL))
+		goto out;
+	for (pos = 0; pos < sb.len; pos += strlen(sb.buf + pos) + 1) {
+		const char *entry = sb.buf + pos;
+		size_t len = strlen(entry);
+		char *dotgit;
+
+		if (!len || entry[len - 1] != '/')
+			continue;
+		dotgit = para_xstrfmt("%s/%s.git", t->worktree, entry);
+		if (!lstat(dotgit, &st))
+			para_strvec_push(&v->nested, entry);
+		free(dotgit);
+	}
+out:
+	para_strbuf_dispose(&sb);
+}
+
 static void judge_precious(struct para_prune_verdict *v,
 			   struct para_repo *repo, const struct para_task *t,
 			   const struct para_strvec *precious)
@@ -205,6 +236,8 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 		     para_worktree_is_dirty(t->worktree);
 	judge_lock(out, repo, t);
 	judge_commits(out, repo, t, integration);
+	if (out->dirty)
+		judge_nested(out, t);
 	if (!out->worktree_gone && !out->not_worktree) {
 		judge_head(out, repo, t);
 		judge_precious(out, repo, t, precious);
@@ -214,9 +247,15 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 
 void para_prune_verdict_dispose(struct para_prune_verdict *v)
 {
+	para_strvec_dispose(&v->nested);
 	para_strvec_dispose(&v->precious);
 	free(v->lock_reason);
 	v->lock_reason = NULL;
+}
+
+int para_prune_never(const struct para_prune_verdict *v)
+{
+	return v->not_worktree || v->locked || v->nested.nr;
 }
 
 int para_prune_finished_with(const struct para_prune_verdict *v)
@@ -272,6 +311,8 @@ const char *para_prune_refusal(const struct para_prune_verdict *v)
 		return "is no longer a git worktree";
 	if (v->locked)
 		return "has a locked worktree";
+	if (v->nested.nr)
+		return "holds a repository of its own";
 	if (v->running)
 		return "is running";
 	if (v->dirty)

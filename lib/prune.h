@@ -23,6 +23,10 @@ struct para_prune_verdict {
 	int dirty;		/* uncommitted or untracked files */
 	struct para_strvec precious;	/* ignored files para.precious
 					   marks as work */
+	struct para_strvec nested;	/* untracked directories that are git
+					   repositories of their own: their
+					   commits cannot be kept, so never
+					   removed */
 	int locked;		/* `git worktree lock`ed: never removed */
 	char *lock_reason;	/* the lock's reason, or NULL */
 	int branch_gone;
@@ -70,6 +74,12 @@ int para_prune_finished_with(const struct para_prune_verdict *v);
  * a git worktree cannot go even with --force.
  */
 const char *para_prune_refusal(const struct para_prune_verdict *v);
+
+/*
+ * 1 when not even --force may remove the task: its worktree is locked,
+ * no longer a git worktree, or holds nested repositories.
+ */
+int para_prune_never(const struct para_prune_verdict *v);
 
 /* 1 when removing the task must keep its work in the attic first. */
 int para_prune_keeps_work(const struct para_prune_verdict *v);

@@ -52,4 +52,43 @@ test_expect_success 'the real worktree back in place: prune --force keeps its wo
 	test_grep "uncommitted in main" repo/README
 '
 
+test_expect_success 'a repository of its own inside the worktree is refused by name, even with --force' '
+	git -C repo para add -p docs nest &&
+	(
+		cd repo-worktrees/nest &&
+		echo doc work >>docs/guide.md &&
+		git init -q vendored &&
+		cd vendored &&
+		echo mine >mine.txt &&
+		git add mine.txt &&
+		git -c user.name=n -c user.email=n@example.com commit -q -m mine &&
+		echo not committed >loose.txt
+	) &&
+	git -C repo rev-parse solve/nest >tip.before &&
+	git -C repo-worktrees/nest status --porcelain >status.before &&
+	for force in "" --force
+	do
+		test_expect_code 1 git -C repo para prune $force nest 2>err &&
+		echo "error: task '\''nest'\'' holds a repository of its own, '\''vendored/'\'', whose commits and files prune cannot keep; not even --force removes it: move it out of '\''$TRASH_DIRECTORY/repo-worktrees/nest'\'' first" >expect &&
+		test_cmp expect err || return 1
+	done &&
+	git -C repo rev-parse solve/nest >tip.after &&
+	test_cmp tip.before tip.after &&
+	git -C repo-worktrees/nest status --porcelain >status.after &&
+	test_cmp status.before status.after &&
+	test_path_is_file repo-worktrees/nest/vendored/loose.txt &&
+	test_must_fail git -C repo rev-parse -q --verify refs/para/attic/nest &&
+	git -C repo para prune >out &&
+	! grep nest out
+'
+
+test_expect_success 'moved out, the task goes with its work kept' '
+	mv repo-worktrees/nest/vendored vendored &&
+	git -C repo para prune --force nest >out &&
+	test_grep "Removed task .nest. (work kept in refs/para/attic/nest)" out &&
+	git -C repo show refs/para/attic/nest:docs/guide.md >actual &&
+	test_grep "doc work" actual &&
+	test_path_is_file vendored/loose.txt
+'
+
 test_done
