@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "command.h"
 #include "config-keys.h"
 #include "task-base.h"
 #include "error.h"
@@ -84,6 +85,40 @@ int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
 	return 0;
 }
 
+/*
+ * A worktree inside the main worktree is fine only where git ignores
+ * it there (`.worktrees/` in .gitignore): else every task's files show
+ * as untracked in the main worktree, and `git add -A` there takes them.
+ */
+static int check_inside(const char *path, struct para_repo *repo,
+			const char *name)
+{
+	const char *top = para_repo_top(repo);
+	char *real_top, *rel;
+	size_t len;
+	int error = 0;
+
+	if (!top)
+		return 0;
+	real_top = para_path_resolve(top);
+	len = strlen(real_top);
+	if (strncmp(path, real_top, len) || path[len] != '/')
+		goto out;
+	rel = para_xstrfmt("%s/", path + len + 1);
+	if (para_git(NULL, NULL, top, "check-ignore", "-q", "--no-index",
+		     rel, NULL))
+		error = para_error_set(PARA_EINVALID, "the worktree of task "
+				       "'%s' would be '%s', inside the main "
+				       "worktree where git does not ignore it; "
+				       "ignore its para.worktreeDir there (e.g. "
+				       "in .gitignore) or choose one outside",
+				       name, path);
+	free(rel);
+out:
+	free(real_top);
+	return error;
+}
+
 int para_worktree_path(char **out, struct para_repo *repo,
 		       struct para_config *config, const char *name)
 {
@@ -101,7 +136,8 @@ int para_worktree_path(char **out, struct para_repo *repo,
 	else
 		joined = para_xstrfmt("%s/../%s-worktrees/%s", top, repo->name,
 				      name);
-	*out = para_path_normalize(joined);
+	/* as git records it: a symlinked para.worktreeDir resolved */
+	*out = para_path_resolve(joined);
 	free(joined);
-	return 0;
+	return check_inside(*out, repo, name);
 }

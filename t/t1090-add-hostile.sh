@@ -49,4 +49,43 @@ test_expect_success 'para.setup sees the task, not what the caller had in PARA_*
 	test_grep ! "evil" setup-env
 '
 
+test_expect_success 'a para.worktreeDir inside the main worktree that git does not ignore is refused' '
+	test_create_repo inrepo &&
+	git -C inrepo config para.worktreeDir wts &&
+	test_expect_code 128 git -C inrepo para add -m a a 2>err &&
+	echo "fatal: the worktree of task '\''a'\'' would be '\''$TRASH_DIRECTORY/inrepo/wts/a'\'', inside the main worktree where git does not ignore it; ignore its para.worktreeDir there (e.g. in .gitignore) or choose one outside" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing inrepo/wts &&
+	(cd inrepo && test_no_task a)
+'
+
+test_expect_success 'ignored there, it is fine, and the main worktree stays clean' '
+	echo /wts/ >inrepo/.git/info/exclude &&
+	git -C inrepo para add -m a a &&
+	test_path_is_file inrepo/wts/a/README &&
+	git -C inrepo status --porcelain >status &&
+	test_must_be_empty status
+'
+
+test_expect_success 'a symlinked para.worktreeDir: paths resolved as git records them' '
+	test_create_repo linked &&
+	echo "SECRET=1" >linked/.env &&
+	mkdir real-wts &&
+	ln -s real-wts link-wts &&
+	git -C linked config para.worktreeDir "$TRASH_DIRECTORY/link-wts" &&
+	git -C linked config para.copy .env &&
+	git -C linked para add -m a a >out &&
+	echo "Created task '\''a'\'' on branch '\''solve/a'\'' in '\''$TRASH_DIRECTORY/real-wts/a'\''" >expect &&
+	test_cmp expect out &&
+	test_cmp linked/.env real-wts/a/.env &&
+	git -C linked para status a >out &&
+	test_grep "^a  *new " out &&
+	rm -rf real-wts/a &&
+	git -C linked para prune a >out &&
+	test_grep "^Removed task .a." out &&
+	(cd linked && test_no_task a) &&
+	git -C linked worktree list --porcelain >list &&
+	! grep real-wts list
+'
+
 test_done

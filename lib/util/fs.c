@@ -223,3 +223,34 @@ size_t para_remove_stale_tmp(const char *dir, int depth)
 	closedir(d);
 	return removed;
 }
+
+char *para_path_resolve(const char *path)
+{
+	char *norm = para_path_normalize(path), *prefix = para_strdup(norm);
+	char *real = NULL, *out;
+	size_t len = strlen(prefix);
+
+	for (;;) {
+		if ((real = realpath(len ? prefix : "/", NULL)))
+			break;
+		while (len && prefix[len - 1] != '/')
+			len--;
+		if (len)
+			len--;	/* the slash */
+		prefix[len] = '\0';
+		if (!len && norm[0] != '/')
+			break;
+	}
+	if (!real)
+		out = para_strdup(norm);
+	else if (!norm[len])
+		out = para_strdup(real);
+	else
+		/* norm + len starts with its '/'; "/" has one already */
+		out = para_xstrfmt("%s%s", real, norm + len +
+				   !strcmp(real, "/"));
+	free(real);
+	free(prefix);
+	free(norm);
+	return out;
+}

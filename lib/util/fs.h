@@ -13,6 +13,13 @@ int para_mkdir_p(const char *path);
 char *para_path_normalize(const char *path);
 
 /*
+ * The absolute `path` with every symbolic link of the part of it that
+ * exists resolved (realpath(3) of the longest existing prefix, the rest
+ * appended as it is): what git records for a worktree.  Malloc'd.
+ */
+char *para_path_resolve(const char *path);
+
+/*
  * Replaces the file at `path` with `len` bytes of `buf`, atomically: a
  * temporary file beside it, fsync, rename, fsync of the directory.
  */
