@@ -91,4 +91,36 @@ test_expect_success 'moved out, the task goes with its work kept' '
 	test_path_is_file vendored/loose.txt
 '
 
+test_expect_success 'a lock left by a git that was killed: prune says so, and what to do' '
+	git -C repo para add -p docs locked &&
+	echo work >>repo-worktrees/locked/docs/guide.md &&
+	lock=$(git -C repo rev-parse --path-format=absolute --git-common-dir)/worktrees/locked/index.lock &&
+	: >"$lock" &&
+	touch -d "1 minute ago" "$lock" &&
+	test_expect_code 1 git -C repo para prune --force locked 2>err &&
+	test_grep "Unable to create .*index.lock.: File exists" err &&
+	test_grep "^hint: no process has .$lock. open and it is [0-9]* seconds old: a git that was killed left it; remove it if no git command is running in this repository" err &&
+	test_path_is_dir repo-worktrees/locked
+'
+
+test_expect_success 'a lock some process holds open, or a fresh one, gets no such hint' '
+	sleep 30 <"$lock" &
+	holder=$! &&
+	test_when_finished "kill $holder 2>/dev/null || :" &&
+	test_expect_code 1 git -C repo para prune --force locked 2>err &&
+	test_grep "Unable to create" err &&
+	test_grep ! "^hint: no process has" err &&
+	kill $holder &&
+	wait $holder;
+	touch "$lock" &&
+	test_expect_code 1 git -C repo para prune --force locked 2>err &&
+	test_grep ! "^hint: no process has" err
+'
+
+test_expect_success 'the lock removed, prune --force goes on and keeps the work' '
+	rm "$lock" &&
+	git -C repo para prune --force locked >out &&
+	test_grep "work kept in refs/para/attic/locked" out
+'
+
 test_done

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "clock.h"
 #include "command.h"
 #include "error.h"
+#include "proc.h"
 
 extern char **environ;
 
@@ -183,6 +185,40 @@ static void wait_child(struct para_command *cmd, pid_t pid, long long deadline,
 	}
 }
 
+/*
+ * git says "Unable to create '<path>.lock': File exists." when another
+ * git holds a lock, or when a git that was killed left it.  Left it is
+ * what we can tell: no process has the file open and it is older than
+ * any git would hold it for.  Then the output gets a hint saying so.
+ */
+#define STALE_LOCK_SECONDS 10
+
+static void lock_hint(struct para_strbuf *buf)
+{
+	const char *start, *end, *open_q = "Unable to create '";
+	struct stat st;
+	char *path;
+
+	if (!buf || !(start = strstr(buf->buf, open_q)))
+		return;
+	start += strlen(open_q);
+	if (!(end = strstr(start, "': File exists")))
+		return;
+	path = para_strndup(start, (size_t)(end - start));
+	if (strlen(path) > 5 && !strcmp(path + strlen(path) - 5, ".lock") &&
+	    !lstat(path, &st) && S_ISREG(st.st_mode) &&
+	    time(NULL) - st.st_mtime >= STALE_LOCK_SECONDS &&
+	    !para_proc_file_open(path)) {
+		para_strbuf_rtrim(buf);
+		para_strbuf_addf(buf, "\nhint: no process has '%s' open and "
+				 "it is %lld seconds old: a git that was killed "
+				 "left it; remove it if no git command is "
+				 "running in this repository\n", path,
+				 (long long)(time(NULL) - st.st_mtime));
+	}
+	free(path);
+}
+
 int para_command_run(struct para_command *cmd)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -231,6 +267,8 @@ int para_command_run(struct para_command *cmd)
 	wait_child(cmd, pid, deadline, &status);
 	result = WIFEXITED(status) ? WEXITSTATUS(status)
 				   : 128 + WTERMSIG(status);
+	if (cmd->git && result)
+		lock_hint(cmd->err && !cmd->err_to_out ? cmd->err : cmd->out);
 out:
 	close_pair(in);
 	close_pair(out);

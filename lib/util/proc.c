@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/pidfd.h>
@@ -360,4 +361,38 @@ size_t para_proc_kill_marked(const char *const *env, long long grace_ms)
 	free(fds);
 	free(pfd);
 	return nr;
+}
+
+int para_proc_file_open(const char *path)
+{
+	DIR *procs = opendir("/proc"), *fds;
+	struct dirent *p, *f;
+	char dir[300], link[PATH_MAX], *real = realpath(path, NULL);
+	int found = 0;
+
+	if (!procs || !real)
+		goto out;
+	while (!found && (p = readdir(procs))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%s/fd", p->d_name);
+		if (!(fds = opendir(dir)))
+			continue;
+		while (!found && (f = readdir(fds))) {
+			char *fd = para_xstrfmt("%s/%s", dir, f->d_name);
+			ssize_t n = readlink(fd, link, sizeof(link) - 1);
+
+			if (n > 0) {
+				link[n] = '\0';
+				found = !strcmp(link, real);
+			}
+			free(fd);
+		}
+		closedir(fds);
+	}
+out:
+	if (procs)
+		closedir(procs);
+	free(real);
+	return found;
 }

@@ -71,4 +71,7 @@ char *para_proc_getenv(pid_t pid, const char *name);
  */
 size_t para_proc_kill_marked(const char *const *env, long long grace_ms);
 
+/* 1 when some process of this machine (that we may look at) has `path` open. */
+int para_proc_file_open(const char *path);
+
 #endif
