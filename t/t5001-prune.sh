@@ -253,6 +253,7 @@ test_expect_success 'a task name with "/" or ".." is refused, nothing made outsi
 test_expect_success 'a worktree whose .git was removed is refused, even with --force' '
 	(
 		cd repo &&
+		echo /.wt/ >>.git/info/exclude &&
 		git -c para.worktreeDir=.wt para add -q -p src/nogit nogit &&
 		echo precious >.wt/nogit/src/new.c &&
 		rm .wt/nogit/.git &&
