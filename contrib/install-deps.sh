@@ -4,7 +4,8 @@
 
 packages="build-essential pkg-config git libgit2-dev libpcre2-dev \
 libiniparser-dev libcmocka-dev sharness asciidoctor jq tmux man-db zsh \
-bsdutils procps python3 xfsprogs e2fsprogs slurm-wlm munge"
+bsdutils procps python3 xfsprogs e2fsprogs slurm-wlm munge \
+clang libclang-rt-14-dev"
 
 missing=
 for p in $packages; do
