@@ -1,8 +1,8 @@
 #!/bin/bash
 # git-para at 100 and at 1,000 tasks (a small repository; each task with
-# a 10-pattern domain and one changed file of its own): the time and the
-# peak memory of `add --dry-run`, `status --json`, `run -- true` and
-# `collect --check`, and the 1,000/100 ratio of each.  The goal is
+# a 10-pattern domain and one committed file of its own, succeeded): the
+# time and the peak memory of `add --dry-run`, `status --json`, `run --
+# true` and `collect --check`, and the 1,000/100 ratio of each.  The goal is
 # linear growth: a ratio of at most 11.  PERF_SMALL and PERF_LARGE
 # change the two sizes.
 . "$(dirname "$0")/lib-perf.sh"
@@ -33,7 +33,10 @@ setup () {
 	r=$PERF_ROOT/r$1
 	git init -q "$r" && cd "$r" || exit 1
 	echo readme >README && git add README && git commit -q -m initial
-	git config para.command true
+	# the task's work: one file of its own, committed
+	git config para.command 'mkdir -p "$PARA_TASK/p0" &&
+		echo "$PARA_TASK" >"$PARA_TASK/p0/work.txt" &&
+		git add -A && git commit -q -m work'
 	for i in $(seq "$1"); do
 		printf '[t%d]\npaths =' "$i"
 		for j in $(seq 0 9); do printf ' t%d/p%d/' "$i" "$j"; done
@@ -42,9 +45,7 @@ setup () {
 	measure "$PERF_ROOT/add-dry.$1" git para add --dry-run --from "$PERF_ROOT/manifest.$1"
 	git para add -q --from "$PERF_ROOT/manifest.$1" >/dev/null 2>&1 ||
 		{ echo "perf: add failed" >&2; exit 1; }
-	git para run -j2 -- sh -c 'mkdir -p "$PARA_TASK/p0" &&
-		echo "$PARA_TASK" >"$PARA_TASK/p0/work.txt" &&
-		git add -A && git commit -q -m work' >/dev/null ||
+	git para run -j2 >/dev/null ||
 		{ echo "perf: committing the work failed" >&2; exit 1; }
 }
 
