@@ -385,7 +385,8 @@ int para_add_create_task(struct para_add *add, struct para_add_entry *e)
 	    (error = checkout(add, e)) < 0)
 		return error;
 	e->task.created = para_now_ms();
-	if ((error = lease_ports(add, e)) < 0 ||
+	if ((error = para_task_session_ensure(&e->task)) < 0 ||
+	    (error = lease_ports(add, e)) < 0 ||
 	    (error = para_state_save(add->repo, &e->task)) < 0)
 		return error;
 	e->made_state = 1;
