@@ -18,9 +18,10 @@ tmux_socket="$TMUX_TMPDIR/tmux-$(id -u)/default"
 
 # stop_tmux: the test's tmux server ends (for test_when_finished)
 stop_tmux () {
-	_srv=$(tmux display-message -p "#{pid}" 2>/dev/null)
+	# a client attached from one of its own panes holds up its exit
+	_srv=$(tmux list-sessions -F "#{pid}" 2>/dev/null | sed -n 1p)
 	tmux kill-server 2>/dev/null
-	test -z "$_srv" || kill "$_srv" 2>/dev/null
+	test -z "$_srv" || kill -9 "$_srv" 2>/dev/null
 	return 0
 }
 
