@@ -18,6 +18,7 @@
 #include "proc.h"
 #include "repo.h"
 #include "run.h"
+#include "run-tmux.h"
 #include "budget.h"
 #include "size.h"
 #include "sysinfo.h"
@@ -216,6 +217,24 @@ static void load_spending(struct para_run_options *opts,
 					   "para.limitWait"));
 }
 
+/* --tmux, else para.runner: headless or tmux */
+static void load_runner(struct para_run_options *opts,
+			struct para_config *config)
+{
+	const char *runner = NULL;
+
+	if (opts->tmux >= 0)
+		return;
+	config_or_die(para_config_string(&runner, config, "para.runner"));
+	if (!strcmp(runner, "tmux"))
+		opts->tmux = 1;
+	else if (!strcmp(runner, "headless"))
+		opts->tmux = 0;
+	else
+		die("invalid value '%s' for 'para.runner': expected headless or tmux",
+		    runner);
+}
+
 static void load_settings(struct para_run_options *opts,
 			  struct para_config *config, const char *timeout)
 {
@@ -256,6 +275,10 @@ static void load_settings(struct para_run_options *opts,
 						 "para.backend"));
 	config_or_die(para_config_get_string(&opts->slurm_options, config,
 					     "para.slurmOptions"));
+	config_or_die(para_config_get_string(&opts->resume_command, config,
+					     "para.resumeCommand"));
+	opts->resume_command = nonempty(opts->resume_command);
+	load_runner(opts, config);
 	opts->command = nonempty(opts->command);
 	opts->launcher = nonempty(opts->launcher);
 	opts->verify = nonempty(opts->verify);
@@ -472,7 +495,7 @@ static int split_command(int argc, const char **argv,
 int cmd_main(int argc, const char **argv)
 {
 	struct para_run_options opts = { .jobs = -1, .retries = -1,
-					 .retry_fresh = -1 };
+					 .retry_fresh = -1, .tmux = -1 };
 	struct output o = { 0, 0 };
 	struct para_run_output out = { report, tagged_line, report_error,
 				       notice, NULL, &o };
@@ -518,12 +541,17 @@ int cmd_main(int argc, const char **argv)
 			 "also run tasks that succeeded already"),
 		OPT_STRING(0, "backend", &opts.backend, "<name>",
 			   "where the commands run: local or slurm"),
+		OPT_BOOL(0, "tmux", &opts.tmux,
+			 "run each task in a window of tmux session para-<repo>"),
 		OPT_BOOL(0, "tag", &opts.tag,
 			 "show the tasks' output, each line prefixed [<task>]"),
 		OPT_BOOL('q', "quiet", &o.quiet, "report only failures"),
 		OPT_END()
 	};
 
+	/* the side of a tmux window (lib/run-tmux.h), not for people */
+	if (argc == 3 && !strcmp(argv[1], "--tmux-pane"))
+		return para_run_tmux_pane(argv[2]);
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	argc = split_command(argc, argv, &opts, options);

@@ -29,6 +29,7 @@ static const struct {
 	{ "stop", "Stop running tasks, whichever 'git para run' owns them" },
 	{ "wait", "Wait until tasks have ended, and exit as run would" },
 	{ "logs", "Show the tasks' logs, line by line, and follow them" },
+	{ "attach", "Step into a task: its tmux window, or its agent's session" },
 	{ "collect", "Check, merge, push and open pull requests for tasks" },
 	{ "resolve", "Send a task set aside by a conflict back to resolve it" },
 	{ "sync", "Move idle tasks onto the current tip of their base" },

@@ -388,7 +388,8 @@ static int record_intent(struct para_add *add, struct para_add_entry *e)
 
 	e->task.created = para_now_ms();
 	e->task.creating = 1;
-	if ((error = lease_ports(add, e)) < 0 ||
+	if ((error = para_task_session_ensure(&e->task)) < 0 ||
+	    (error = lease_ports(add, e)) < 0 ||
 	    (error = para_proc_identify(&e->task.creator, 0)) < 0 ||
 	    (error = para_state_save(add->repo, &e->task)) < 0)
 		return error;

@@ -55,6 +55,8 @@ const struct para_config_key para_config_keys[] = {
 	{ "para.verify", PARA_CONFIG_STRING, NULL },
 	{ "para.backend", PARA_CONFIG_STRING, "local" },
 	{ "para.slurmOptions", PARA_CONFIG_STRING, NULL },
+	{ "para.runner", PARA_CONFIG_STRING, "headless" },
+	{ "para.resumeCommand", PARA_CONFIG_STRING, NULL },
 	{ "color.para", PARA_CONFIG_STRING, NULL },
 };
 

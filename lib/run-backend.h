@@ -2,8 +2,9 @@
 #define PARA_RUN_BACKEND_H
 
 /*
- * Where an attempt's command runs: local processes (run-local.c) or
- * batch jobs of a cluster scheduler (run-slurm.c).  The scheduler, the
+ * Where an attempt's command runs: local processes (run-local.c), the
+ * same in tmux windows (run-tmux.c) or batch jobs of a cluster
+ * scheduler (run-slurm.c).  The scheduler, the
  * state and the logs never know which: they start, release, poll,
  * signal and reap an attempt through these operations only.
  */
@@ -60,6 +61,7 @@ extern const struct para_run_backend para_run_local;
 extern const struct para_run_backend para_run_slurm;
 /* local, under a para.launcher that is `srun`: stopped through Slurm */
 extern const struct para_run_backend para_run_srun;
+extern const struct para_run_backend para_run_tmux;
 
 /* "local" or "slurm" (NULL: local); NULL for an unknown name. */
 const struct para_run_backend *para_run_backend_find(const char *name);

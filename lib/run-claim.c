@@ -33,6 +33,12 @@ int para_run_update_state(struct para_run *run, struct para_run_job *job,
 	return para_state_update(run->repo, job->task.name, apply_update, &u);
 }
 
+static void set_string(char **to, const char *from)
+{
+	free(*to);
+	*to = from ? para_strdup(from) : NULL;
+}
+
 static void copy_proc(struct para_proc *to, const struct para_proc *from)
 {
 	free(to->boot_id);
@@ -69,6 +75,10 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 					  : NULL;
 	task->job_id = job->task.job_id ? para_strdup(job->task.job_id) : NULL;
 	task->submitted = job->task.job_id ? job->task.submitted : 0;
+	if (!task->session_id && job->task.session_id)
+		task->session_id = para_strdup(job->task.session_id);
+	set_string(&task->tmux_socket, job->task.tmux_socket);
+	set_string(&task->tmux_pane, job->task.tmux_pane);
 }
 
 /* What the worktree takes now, for status (unknown: as it was). */
@@ -96,6 +106,11 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	task->retrying = job->retrying;
 	if (job->record)
 		para_strvec_push(&task->results, job->record);
+	if (job->task.agent_session)
+		set_string(&task->agent_session, job->task.agent_session);
+	/* the attempt's window closed with it */
+	set_string(&task->tmux_socket, NULL);
+	set_string(&task->tmux_pane, NULL);
 	measure_disk(task);
 	/* a resolve that succeeded is over: the next run is the task's own */
 	if (task->state == PARA_STATE_SUCCEEDED) {

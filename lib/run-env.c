@@ -47,6 +47,8 @@ void para_run_build_env(struct para_strvec *env, struct para_run *run,
 const char *para_run_task_command(const struct para_run *run,
 				  const struct para_run_job *job)
 {
+	if (job->resuming)
+		return run->opts.resume_command;
 	return job->task.command ? job->task.command : run->opts.command;
 }
 

@@ -83,6 +83,9 @@ struct para_run_job {
 	int stalled;			/* marked stalled (--idle-timeout) */
 	int stall_stopped;		/* and stopped for it */
 	char *stall_why;		/* "no output for 2m" */
+	int resuming;			/* the attempt runs para.resumeCommand */
+	long long exited_mono;		/* tmux: when its command was seen
+					   ended, 0 before */
 };
 
 struct para_run {
@@ -152,7 +155,10 @@ void para_run_base_environment(struct para_strvec *out);
 
 /* run-env.c: what a job's programs get */
 
-/* The task's own command, else para.command. */
+/*
+ * The task's own command, else para.command; para.resumeCommand for an
+ * attempt that resumes (a retry, a resolve).
+ */
 const char *para_run_task_command(const struct para_run *run,
 				  const struct para_run_job *job);
 

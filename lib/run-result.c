@@ -132,4 +132,9 @@ void para_run_result_take(struct para_run *run, struct para_run_job *job)
 	job->record = para_strbuf_detach(&sb);
 	para_result_dispose(&job->result);
 	job->result = r;
+	/* the session the next attempt of this run resumes */
+	if (r.has & PARA_RESULT_SESSION) {
+		free(job->task.agent_session);
+		job->task.agent_session = para_strdup(r.session_id);
+	}
 }

@@ -245,6 +245,14 @@ static int start_attempt(struct para_run *run, struct para_run_job *job)
 	para_run_idle_start(job);
 	para_run_result_reset(job);
 	job->kill_at = 0;
+	/* a retry, or a resolve, goes on in the agent's session */
+	job->resuming = run->opts.resume_command && !run->opts.exec_argv &&
+			(is_retry(job) || job->task.resolving);
+	if (!run->opts.exec_argv && para_task_session_ensure(&job->task) < 0) {
+		write_header(run, job);
+		fail_early(job, para_error_last());
+		return -1;
+	}
 	write_header(run, job);
 	if (!is_dir(job->task.worktree)) {
 		char *why = para_xstrfmt("worktree '%s' is missing",

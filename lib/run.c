@@ -6,6 +6,7 @@
 #include "error.h"
 #include "run-internal.h"
 #include "task-context.h"
+#include "run-tmux.h"
 #include "task-state.h"
 
 const struct para_run_backend *para_run_backend_find(const char *name)
@@ -15,6 +16,23 @@ const struct para_run_backend *para_run_backend_find(const char *name)
 	if (!strcmp(name, "slurm"))
 		return &para_run_slurm;
 	return NULL;
+}
+
+/* --tmux: the local backend, in windows of a tmux session */
+static int tmux_check(struct para_run *run, const struct para_run_options *opts)
+{
+	if (run->backend != &para_run_local)
+		return para_error_set(PARA_EINVALID, "--tmux cannot be used "
+				      "with the '%s' backend",
+				      run->backend->name);
+	if (opts->exec_argv)
+		return para_error_set(PARA_EINVALID, "--tmux cannot run a "
+				      "command given after '--': it runs "
+				      "the tasks' own commands");
+	if (para_run_tmux_check() < 0)
+		return PARA_EINVALID;
+	run->backend = &para_run_tmux;
+	return 0;
 }
 
 int para_run_new(struct para_run **out, struct para_repo *repo,
@@ -45,6 +63,10 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 			return PARA_EINVALID;
 		}
 		run->backend = &para_run_srun;
+	}
+	if (opts->tmux && tmux_check(run, opts) < 0) {
+		free(run);
+		return PARA_EINVALID;
 	}
 	if (para_proc_identify(&run->self, 0) < 0) {
 		free(run);

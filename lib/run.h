@@ -39,6 +39,8 @@ struct para_run_options {
 	const char *verify;		/* para.verify, or NULL */
 	const char *backend;		/* "local" (NULL) or "slurm" */
 	const char *slurm_options;	/* para.slurmOptions, or NULL */
+	const char *resume_command;	/* para.resumeCommand, or NULL */
+	int tmux;			/* each task in a tmux window */
 	const char *const *exec_argv;	/* `-- <command>`, or NULL */
 	struct para_budget budget;	/* --budget; unit NONE for none */
 	struct para_budget task_budget;	/* para.taskBudget; NONE for none */

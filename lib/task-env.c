@@ -9,13 +9,15 @@
 
 extern char **environ;
 
+/* What would mislead git or a task in a program started for a task. */
+static const char *const drop[] = {
+	"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
+	"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
+	"GIT_NAMESPACE=", "PARA_", NULL
+};
+
 void para_task_env_base(struct para_strvec *out)
 {
-	static const char *const drop[] = {
-		"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
-		"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
-		"GIT_NAMESPACE=", "PARA_", NULL
-	};
 	char **e;
 	size_t i;
 
@@ -58,15 +60,22 @@ static void resolve_prompt(struct para_strbuf *out, const struct para_task *task
 		para_strbuf_addf(out, "\nThe task was:\n%s", task->prompt);
 }
 
-/* "K" entries that unset every PARA_* variable of our caller. */
-static void unset_callers(struct para_strvec *out)
+/*
+ * "K" entries that unset every PARA_* variable of our caller, and with
+ * `git` the repository variables.
+ */
+static void unset_callers(struct para_strvec *out, int git)
 {
 	char **e;
+	size_t i;
 
 	for (e = environ; *e; e++)
 		if (!strncmp(*e, "PARA_", 5) && strchr(*e, '='))
 			para_strvec_pushf(out, "%.*s",
 					  (int)(strchr(*e, '=') - *e), *e);
+	for (i = 0; git && drop[i + 1]; i++)
+		para_strvec_pushf(out, "%.*s", (int)strlen(drop[i]) - 1,
+				  drop[i]);
 }
 
 int para_task_env_check(const struct para_task *task)
@@ -130,8 +139,8 @@ void para_task_env_build_in(struct para_strvec *out,
 	struct para_strbuf domain = PARA_STRBUF_INIT;
 	size_t i;
 
-	if (flags & PARA_TASK_ENV_UNSET)
-		unset_callers(out);
+	if (flags & (PARA_TASK_ENV_UNSET | PARA_TASK_ENV_UNSET_GIT))
+		unset_callers(out, !!(flags & PARA_TASK_ENV_UNSET_GIT));
 	para_strvec_pushf(out, "PARA_TASK=%s", task->name);
 	para_strvec_pushf(out, "PARA_ISSUE=%s", or_empty(task->issue));
 	if (task->resolving) {
@@ -150,6 +159,9 @@ void para_task_env_build_in(struct para_strvec *out,
 	para_strvec_pushf(out, "PARA_BRANCH=%s", or_empty(task->branch));
 	para_strvec_pushf(out, "PARA_BASE=%s", or_empty(task->base));
 	para_strvec_pushf(out, "PARA_WORKTREE=%s", or_empty(task->worktree));
+	para_strvec_pushf(out, "PARA_SESSION_ID=%s", or_empty(task->session_id));
+	para_strvec_pushf(out, "PARA_AGENT_SESSION_ID=%s",
+			  or_empty(para_task_agent_session(task)));
 	add_ports(out, task);
 	if (repo) {
 		char *context = para_state_context_path(repo);

@@ -19,7 +19,9 @@ enum para_task_env_flags {
 	 */
 	PARA_TASK_ENV_UNSET = 1 << 1,
 	/* add PARA_MEM ("4096M", rounded up) and PARA_CPUS, empty if none */
-	PARA_TASK_ENV_RESOURCES = 1 << 2
+	PARA_TASK_ENV_RESOURCES = 1 << 2,
+	/* as UNSET, and also GIT_DIR and the other repository variables */
+	PARA_TASK_ENV_UNSET_GIT = 1 << 3
 };
 
 /*
@@ -31,7 +33,8 @@ int para_task_env_check(const struct para_task *task);
 /*
  * Appends "K=V" entries to `out`: PARA_TASK, PARA_ISSUE and PARA_PROMPT
  * (empty when the task has none), PARA_BRANCH, PARA_BASE, PARA_WORKTREE,
- * PARA_ID (the name as [a-z0-9_]), with leased ports PARA_PORT (the
+ * PARA_SESSION_ID and PARA_AGENT_SESSION_ID (lib/task.h; empty when
+ * none), PARA_ID (the name as [a-z0-9_]), with leased ports PARA_PORT (the
  * first) and PARA_PORTS (all, space-separated),
  * for a task `git para resolve` sent back PARA_CONFLICTS (the files,
  * one a line) and a PARA_PROMPT that asks to resolve them,

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "strbuf.h"
 #include "task.h"
+#include "uuid.h"
 
 static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_NEW] = "new",
@@ -37,6 +38,23 @@ void para_task_init(struct para_task *task)
 	memset(task, 0, sizeof(*task));
 	task->exit_code = -1;
 	task->slot = -1;
+}
+
+int para_task_session_ensure(struct para_task *task)
+{
+	char id[PARA_UUID_SIZE];
+
+	if (task->session_id)
+		return 0;
+	if (para_uuid_make(id) < 0)
+		return -1;
+	task->session_id = para_strdup(id);
+	return 0;
+}
+
+const char *para_task_agent_session(const struct para_task *task)
+{
+	return task->agent_session ? task->agent_session : task->session_id;
 }
 
 static void proc_dispose(struct para_proc *proc)
@@ -80,6 +98,10 @@ void para_task_dispose(struct para_task *task)
 	free(task->resolving);
 	free(task->cluster);
 	free(task->job_id);
+	free(task->session_id);
+	free(task->agent_session);
+	free(task->tmux_socket);
+	free(task->tmux_pane);
 	para_task_init(task);
 }
 

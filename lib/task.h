@@ -85,6 +85,11 @@ struct para_task {
 	char *cluster;		/* batch job of a cluster scheduler: the */
 	char *job_id;		/* cluster's name, the job's id and when it */
 	long long submitted;	/* was submitted (ids restart on a new one) */
+	char *session_id;	/* PARA_SESSION_ID: ours, the same for every
+				   attempt (a UUID) */
+	char *agent_session;	/* the sessionId the command last reported */
+	char *tmux_socket;	/* the tmux server and pane of the running */
+	char *tmux_pane;	/* attempt's window (run --tmux), or NULL */
 	struct para_strvec results;	/* what attempts reported, one record
 					   each (lib/task-result.h) */
 
@@ -102,6 +107,18 @@ struct para_task {
 };
 
 #define PARA_TASK_NAME_MAX 64
+
+/*
+ * Gives a task that has none its PARA_SESSION_ID, a new UUID that then
+ * stays the task's for every attempt (the caller records it).
+ */
+int para_task_session_ensure(struct para_task *task);
+
+/*
+ * The session an agent resumes (PARA_AGENT_SESSION_ID): the sessionId
+ * the command last reported in PARA_RESULT, else PARA_SESSION_ID.
+ */
+const char *para_task_agent_session(const struct para_task *task);
 
 void para_task_init(struct para_task *task);
 void para_task_dispose(struct para_task *task);

@@ -14,7 +14,7 @@ test_expect_success 'git para alone prints the usage on stderr, exit 1' '
 	test_expect_code 1 git para >out 2>err &&
 	test_must_be_empty out &&
 	test_grep "^usage: git para" err &&
-	for c in add run status stop wait logs collect resolve sync prune; do
+	for c in add run status stop wait logs attach collect resolve sync prune; do
 		grep "^   $c " err || return 1
 	done
 '

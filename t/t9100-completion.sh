@@ -55,6 +55,7 @@ test_expect_success 'subcommands' '
 	stop 
 	wait 
 	logs 
+	attach 
 	collect 
 	resolve 
 	sync 

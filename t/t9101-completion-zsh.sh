@@ -57,6 +57,7 @@ status
 stop
 wait
 logs
+attach
 collect
 resolve
 sync

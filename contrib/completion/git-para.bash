@@ -19,7 +19,7 @@ __git_para_subcommands ()
 	local w list
 	list=$(__git para --git-completion-helper 2>/dev/null)
 	if [ -z "$list" ]; then
-		list="add edit run status stop wait logs collect resolve sync prune sync-files help"
+		list="add edit run status stop wait logs attach collect resolve sync prune sync-files help"
 	fi
 	for w in $list; do
 		case "$w" in
@@ -139,7 +139,7 @@ _git_para ()
 		else
 			__git_para_complete_tasks
 		fi ;;
-	edit|run|status|stop|wait|logs|collect|resolve|sync|sync-files)
+	edit|run|status|stop|wait|logs|attach|collect|resolve|sync|sync-files)
 		__git_para_complete_tasks ;;
 	esac
 }

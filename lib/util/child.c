@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,7 +25,12 @@ static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD,
 
 int para_runner_init(void)
 {
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	return para_runner_subreaper(1);
+}
+
+int para_runner_subreaper(int on)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0) < 0)
 		return para_error_errno(PARA_ERROR,
 					"cannot become a child subreaper");
 	return 0;
@@ -50,11 +56,21 @@ int para_runner_signalfd(int *out)
 	return 0;
 }
 
+/*
+ * In the child: `tty` (or -1) becomes the controlling terminal of the
+ * new session, and stdin, stdout and stderr.
+ */
+static int take_terminal(int tty)
+{
+	return ioctl(tty, TIOCSCTTY, 0) < 0 || dup2(tty, 0) < 0 ||
+	       dup2(tty, 1) < 0 || dup2(tty, 2) < 0 ? -1 : 0;
+}
+
 /* In the child: never returns. */
 static void child_exec(const struct para_spawn *spawn, int out_fd,
-		       int gate_fd)
+		       int gate_fd, int tty)
 {
-	int devnull = open("/dev/null", O_RDONLY);
+	int devnull = tty < 0 ? open("/dev/null", O_RDONLY) : -1;
 	char c;
 
 	setsid();
@@ -65,7 +81,8 @@ static void child_exec(const struct para_spawn *spawn, int out_fd,
 		if (c != 'g')
 			_exit(125);
 	}
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 ||
+	if (tty >= 0 ? take_terminal(tty) < 0 :
+	    devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 ||
 	    dup2(out_fd, 2) < 0)
 		_exit(125);
 	signal(SIGPIPE, SIG_DFL);
@@ -91,8 +108,14 @@ static void close_fd(int *fd)
 
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn)
 {
+	return para_child_spawn_tty(out, spawn, -1);
+}
+
+int para_child_spawn_tty(struct para_child *out,
+			 const struct para_spawn *spawn, int tty)
+{
 	int pipe_fds[2] = { -1, -1 }, gate[2] = { -1, -1 };
-	int out_fd = spawn->out_fd;
+	int out_fd = tty >= 0 ? tty : spawn->out_fd;
 	pid_t pid;
 
 	memset(out, 0, sizeof(*out));
@@ -112,7 +135,7 @@ int para_child_spawn(struct para_child *out, const struct para_spawn *spawn)
 	if (!pid) {
 		if (gate[1] >= 0)
 			close(gate[1]);
-		child_exec(spawn, out_fd, gate[0]);
+		child_exec(spawn, out_fd, gate[0], tty);
 	}
 	out->pid = pid;
 	out->pidfd = pidfd_open(pid, 0);

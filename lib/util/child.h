@@ -35,6 +35,12 @@ struct para_child {
 int para_runner_init(void);
 
 /*
+ * Stops (0) or resumes (1) being a subreaper: around starting a daemon
+ * (a tmux server) that must not become our child.
+ */
+int para_runner_subreaper(int on);
+
+/*
  * Blocks SIGINT, SIGTERM, SIGHUP, SIGCHLD and SIGUSR1 and returns a signalfd that
  * reports them (restoring default dispositions first: a shell starts
  * background jobs with SIGINT ignored).  Children get the old mask back.
@@ -43,6 +49,14 @@ int para_runner_signalfd(int *out);
 
 /* Starts a child as described; see struct para_spawn. */
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);
+
+/*
+ * The same with the terminal `tty` (a descriptor of a pseudo-terminal's
+ * slave side) as the controlling terminal of the child's session and
+ * as its stdin, stdout and stderr; `spawn->out_fd` is not used.
+ */
+int para_child_spawn_tty(struct para_child *out,
+			 const struct para_spawn *spawn, int tty);
 
 /*
  * Lets a gated child go on to exec its program.  A gated child whose

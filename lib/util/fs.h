@@ -39,5 +39,15 @@ int para_tmp_is_stale(const char *dir, const char *name);
  * below it, `depth` levels deep; returns how many it removed.
  */
 size_t para_remove_stale_tmp(const char *dir, int depth);
+/* Where the symbolic link `path` points (malloc'd), or NULL. */
+char *para_fs_readlink(const char *path);
+
+/*
+ * Reads `len` bytes, or fewer at end of file; writes all `len`, going on
+ * after EINTR and, for a non-blocking descriptor, EAGAIN.  Returns how
+ * many were read, -1 on an error (errno set) / 0 or -1.
+ */
+long para_read_full(int fd, void *buf, size_t len);
+int para_write_full(int fd, const void *buf, size_t len);
 
 #endif

@@ -1,0 +1,148 @@
+#!/bin/sh
+
+test_description='git para run --tmux: each task in a window of a real tmux server'
+
+. ./test-lib.sh
+. "$T_DIR/lib-run.sh"
+. "$T_DIR/lib-tmux.sh"
+
+state_of () {
+	(cd repo && test_state "$@")
+}
+
+# state_is <task> <state>: the task is recorded in that state
+state_is () {
+	test "$(state_of "$1")" = "$2"
+}
+
+# start_run <out> <args>...: git-para-run in the background, pid in $run_pid
+start_run () {
+	_out=$1 && shift &&
+	{ (cd repo && exec git-para-run "$@") >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
+	run_pid=$!
+}
+
+test_expect_success 'setup' '
+	test_create_repo repo &&
+	(
+		cd repo &&
+		test_task ask -c "printf \"name? \"; read answer; echo \"hello \$answer\"; test -t 0 && test -t 1 && echo on-a-terminal; echo \$answer >answer.txt" &&
+		test_task slow -c "TEST_MARK=\$PARA_TASK-mark sleep 1000" &&
+		test_task other -c "TEST_MARK=\$PARA_TASK-mark sleep 1000" &&
+		git config para.killGrace 2s
+	)
+'
+
+test_expect_success 'without tmux on PATH: fatal, nothing created' '
+	mkdir nobin &&
+	ln -s "$(command -v git)" nobin/git &&
+	(
+		cd repo &&
+		PATH=$PWD/../nobin && export PATH &&
+		test_expect_code 128 "$PARA_BUILD_DIR/bin/git-para-run" --tmux ask 2>../err
+	) &&
+	test_grep "^fatal: .tmux. not found on PATH" err &&
+	test "$(state_of ask)" = new &&
+	! test -e "repo/$(cd repo && test_log ask)" &&
+	! test -e "$tmux_socket"
+'
+
+test_expect_success 'para.runner=tmux asks for tmux as --tmux does' '
+	test_when_finished "git -C repo config --unset para.runner" &&
+	git -C repo config para.runner tmux &&
+	(
+		cd repo &&
+		PATH=$PWD/../nobin && export PATH &&
+		test_expect_code 128 "$PARA_BUILD_DIR/bin/git-para-run" ask 2>../err
+	) &&
+	test_grep "^fatal: .tmux. not found on PATH" err
+'
+
+test_expect_success 'a bad para.runner is fatal, naming it' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.runner=screen para run ask 2>../err
+	) &&
+	test_grep "invalid value .screen. for .para.runner.: expected headless or tmux" err &&
+	test "$(state_of ask)" = new
+'
+
+test_expect_success '--tmux refuses exec mode and the slurm backend' '
+	(
+		cd repo &&
+		test_expect_code 128 git para run --tmux ask -- true 2>../err &&
+		test_grep "^fatal: --tmux cannot run a command given after .--." ../err &&
+		test_expect_code 128 git para run --tmux --backend slurm ask 2>../err &&
+		test_grep "^fatal: --tmux cannot be used with the .slurm. backend" ../err
+	) &&
+	! test -e "$tmux_socket"
+'
+
+test_expect_success 'a task asks on its terminal, answered with send-keys' '
+	test_when_finished stop_tmux &&
+	start_run out --tmux ask &&
+	test_wait_for 10 pane_shows =para-repo:ask "name?" &&
+	test "$(state_of ask)" = running &&
+	pane="$(state_of ask run.tmuxPane)" &&
+	test "$(state_of ask run.tmuxSocket)" = "$tmux_socket" &&
+	tmux list-panes -a -F "#{pane_id}" >panes &&
+	grep -qx -- "$pane" panes &&
+	tmux send-keys -t "$pane" bob Enter &&
+	wait $run_pid &&
+	test_grep "^ask: succeeded" out &&
+	test "$(state_of ask)" = succeeded &&
+	log=repo/$(cd repo && test_log ask) &&
+	test_grep "^=== git para run: task .ask., attempt 1" "$log" &&
+	test_grep "^name? bob\$" "$log" &&
+	test_grep "^hello bob\$" "$log" &&
+	test_grep "^on-a-terminal\$" "$log" &&
+	test_grep "^=== attempt 1 succeeded" "$log" &&
+	! grep -q "$(printf "\r")" "$log" &&
+	test -z "$(state_of ask run.tmuxPane)" &&
+	test_wait_for 5 no_window ask
+'
+
+test_expect_success 'a timeout stops the task in its window' '
+	test_when_finished stop_tmux &&
+	test_mark_processes timeout &&
+	test_expect_code 1 git -C repo para run --tmux --timeout 1s slow >out 2>&1 &&
+	test_grep "^slow: timed-out" out &&
+	test "$(state_of slow)" = timed-out &&
+	test_no_process_left &&
+	test_wait_for 5 no_window slow
+'
+
+test_expect_success 'SIGINT to the run stops every task, exit 130' '
+	test_when_finished stop_tmux &&
+	test_mark_processes interrupt &&
+	start_run out --tmux -j2 slow other &&
+	test_wait_for 10 window_of slow &&
+	test_wait_for 10 window_of other &&
+	test_wait_for 10 state_is other running &&
+	test_wait_for 10 state_is slow running &&
+	kill -INT $run_pid &&
+	test_expect_code 130 wait $run_pid &&
+	test "$(state_of slow)" = cancelled &&
+	test "$(state_of other)" = cancelled &&
+	test_no_process_left &&
+	test_wait_for 5 no_window slow &&
+	test_wait_for 5 no_window other
+'
+
+test_expect_success 'a run killed with SIGKILL leaves the task orphaned in its window' '
+	test_when_finished stop_tmux &&
+	start_run out --tmux slow &&
+	test_wait_for 10 state_is slow running &&
+	pid=$(state_of slow run.pid) &&
+	kill -KILL $run_pid &&
+	{ wait $run_pid || :; } &&
+	git -C repo para status --porcelain slow >status &&
+	test "$(cut -f2 status)" = orphaned &&
+	window_of slow &&
+	kill -TERM $pid &&
+	test_wait_for 10 no_window slow &&
+	git -C repo para status --porcelain slow >status &&
+	test "$(cut -f2 status)" = lost
+'
+
+test_done
