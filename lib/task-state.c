@@ -73,6 +73,7 @@ static const struct field fields[] = {
 	FIELD("run.jobid", "jobId", F_STR, job_id),
 	FIELD("run.submitted", "submitted", F_LL, submitted),
 	FIELD("run.result", "result", F_LIST, results),
+	FIELD("run.cgroup", "cgroup", F_LIST, cgroups),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.prstate", "prState", F_STR, pr_state),
 	FIELD("collect.prchecks", "prChecks", F_STR, pr_checks),
