@@ -81,6 +81,12 @@ test_expect_success CGROUP_LIMITS 'a task that allocates past its --mem ends oom
 	echo 137 >expect && test_cmp expect code
 '
 
+test_expect_success CGROUP_LIMITS 'an oom task is not tried again: it would meet the same limit' '
+	test_expect_code 1 git -C repo para run --retries 2 hog >out 2>err &&
+	test "$(grep -c "^hog: oom" out)" = 1 &&
+	! grep "trying again" out
+'
+
 test_expect_success CGROUP 'git para stop kills a daemon of the task, not only its group' '
 	rm -f go &&
 	git -C repo para add -q --command "$cg; $daemon $waiter" stopped &&
