@@ -112,6 +112,12 @@ static void notice(void *data, const char *task, const char *what)
 	fflush(stderr);
 }
 
+static void report_warning(void *data, const char *msg)
+{
+	clear_progress(data);
+	warning("%s", msg);
+}
+
 /* Settings: options first, then configuration, then defaults. */
 
 static void config_or_die(int error)
@@ -498,7 +504,7 @@ int cmd_main(int argc, const char **argv)
 					 .retry_fresh = -1, .tmux = -1 };
 	struct output o = { 0, 0 };
 	struct para_run_output out = { report, tagged_line, report_error,
-				       notice, NULL, &o };
+				       report_warning, notice, NULL, &o };
 	struct para_repo *repo = NULL;
 	struct para_config *config = NULL;
 	struct para_run *run = NULL;

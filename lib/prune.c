@@ -15,6 +15,7 @@
 #include "prune-attic.h"
 #include "prune-precious.h"
 #include "pr-state.h"
+#include "run-cgroup.h"
 #include "status-gather.h"
 #include "task-context.h"
 #include "task-state.h"
@@ -496,6 +497,9 @@ int para_prune_remove(struct para_prune_result *out, struct para_repo *repo,
 	memset(out, 0, sizeof(*out));
 	if (v->incomplete)
 		return remove_incomplete(out, repo, t);
+	if (v->running)
+		para_run_cgroup_stop_task(t, grace_ms);
+	para_run_cgroup_tidy();
 	if (v->running && t->proc.pid)
 		para_proc_kill_group(t->proc.pid, grace_ms);
 	if (t->proc.pid)

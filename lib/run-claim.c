@@ -47,6 +47,16 @@ static void copy_proc(struct para_proc *to, const struct para_proc *from)
 	to->boot_id = from->boot_id ? para_strdup(from->boot_id) : NULL;
 }
 
+void para_run_copy_cgroups(struct para_task *task,
+			   const struct para_run_job *job)
+{
+	size_t i;
+
+	para_strvec_dispose(&task->cgroups);
+	for (i = 0; i < job->task.cgroups.nr; i++)
+		para_strvec_push(&task->cgroups, job->task.cgroups.v[i]);
+}
+
 void para_run_set_running(struct para_task *task, const struct para_run *run,
 			  const struct para_run_job *job)
 {
@@ -55,6 +65,7 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	task->attempts = job->task.attempts;
 	copy_proc(&task->proc, &job->task.proc);
 	copy_proc(&task->runner, &run->self);
+	para_run_copy_cgroups(task, job);
 	task->started = job->last.started;
 	task->finished = 0;
 	task->exit_code = -1;

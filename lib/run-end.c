@@ -10,6 +10,7 @@
 #include "error.h"
 #include "fs.h"
 #include "run-internal.h"
+#include "size.h"
 #include "worktree-provision.h"
 #include "command.h"
 #include "worktree.h"
@@ -333,10 +334,27 @@ static enum para_task_state outcome(const struct para_run_job *job)
 		return PARA_STATE_TIMED_OUT;
 	if (job->stall_stopped)
 		return PARA_STATE_STALLED;
+	/* the kernel killed some of it for memory, and it did not succeed */
+	if (job->oom && (job->last.code != 0 || job->last.signal))
+		return PARA_STATE_OOM;
 	/* EX_TEMPFAIL: the command met a rate limit */
 	if (job->last.code == 75 && !job->last.signal)
 		return PARA_STATE_RATE_LIMITED;
 	return job->last.code == 0 ? PARA_STATE_SUCCEEDED : PARA_STATE_FAILED;
+}
+
+/* Why an attempt is oom, in its report and log. */
+static void note_oom(struct para_run_job *job)
+{
+	char mem[32];
+
+	para_size_format(mem, sizeof(mem), job->task.mem);
+	free(job->verdict);
+	job->verdict = job->task.mem > 0 ?
+		para_xstrfmt("the kernel killed it for memory past its --mem %s",
+			     mem) :
+		para_strdup("the kernel killed it for memory");
+	job->last.note = job->verdict;
 }
 
 /*
@@ -364,6 +382,7 @@ static void set_proc(struct para_task *task, const struct para_run *run,
 	(void)run;
 	task->proc.pid = job->task.proc.pid;
 	task->proc.start = job->task.proc.start;
+	para_run_copy_cgroups(task, job);
 }
 
 /*
@@ -527,6 +546,8 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_STALLED)
 		a->note = job->stall_why;
+	if (a->state == PARA_STATE_OOM)
+		note_oom(job);
 	if (a->state == PARA_STATE_RATE_LIMITED && run->opts.exec_argv)
 		a->state = PARA_STATE_FAILED;
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv)

@@ -92,12 +92,15 @@ void para_run_hunt(struct para_run *run)
 			run->jobs[k].hunting = 0;
 	free(kids);
 	free(found);
+	para_run_cgroup_drain(run);
 }
 
 int para_run_hunting(struct para_run *run)
 {
 	size_t i;
 
+	if (para_run_cgroup_draining(run))
+		return 1;
 	for (i = 0; i < run->nr; i++)
 		if (run->jobs[i].hunting)
 			return 1;

@@ -3,6 +3,7 @@
 
 /* Shared by the run engine's files (run*.c) only. */
 
+#include "cgroup.h"
 #include "lock.h"
 #include "proc.h"
 #include "run.h"
@@ -86,6 +87,29 @@ struct para_run_job {
 	int resuming;			/* the attempt runs para.resumeCommand */
 	long long exited_mono;		/* tmux: when its command was seen
 					   ended, 0 before */
+	struct para_cgroup cgroup;	/* of the running program, if any */
+	int oom;			/* the kernel killed some of it for
+					   memory */
+};
+
+/* A cgroup whose attempt is over, until the last of it is gone. */
+struct para_run_drain {
+	struct para_cgroup cgroup;
+	long long kill_at;		/* cgroup.kill due, monotonic ms */
+	int killed;
+};
+
+/* The cgroups of a run's local attempts (run-cgroup.c). */
+struct para_run_cgroups {
+	int probed;
+	int usable;			/* each attempt gets a cgroup */
+	int limits;			/* with its --mem and --cpus */
+	int warned;			/* "not enforced" was said */
+	struct para_cgroup_root root;
+	struct para_cgroup group;	/* the run's own */
+	unsigned seq;			/* attempts' groups made so far */
+	struct para_run_drain *drain;
+	size_t drain_nr;
 };
 
 struct para_run {
@@ -112,6 +136,7 @@ struct para_run {
 	int budget_reached;		/* no new start: the budget is spent */
 	int limit_stopped;		/* --on-limit=stop ended the run */
 	int hold_said;			/* the hold last reported */
+	struct para_run_cgroups cgroups;
 };
 
 /* run.c: talking to the caller */
@@ -131,6 +156,9 @@ int para_run_update_state(struct para_run *run, struct para_run_job *job,
 			  para_run_update_fn fn);
 void para_run_set_running(struct para_task *task, const struct para_run *run,
 			  const struct para_run_job *job);
+/* The cgroup the job's program runs in, for stop and prune to find. */
+void para_run_copy_cgroups(struct para_task *task,
+			   const struct para_run_job *job);
 void para_run_set_result(struct para_task *task, const struct para_run *run,
 			 const struct para_run_job *job);
 
@@ -280,6 +308,23 @@ void para_run_notify(struct para_run *run, const struct para_run_job *job,
 		     unsigned int event, const char *what);
 /* The job's last attempt ended it: `end`, and `fail` unless it succeeded. */
 void para_run_notify_end(struct para_run *run, const struct para_run_job *job);
+
+/*
+ * run-cgroup.c: the cgroups of local attempts.  enter() puts a spawned,
+ * still gated program in a new cgroup with the task's limits (warning
+ * once per run where they cannot be enforced); kill() is cgroup.kill;
+ * leave(), once the program is reaped, notes an OOM kill and removes
+ * the cgroup, or drains it: SIGTERM to what is left, cgroup.kill after
+ * the grace.  drain() does that, for as long as draining() says; finish()
+ * ends what is left and removes the run's group.
+ */
+void para_run_cgroup_enter(struct para_run *run, struct para_run_job *job,
+			   pid_t pid);
+void para_run_cgroup_kill(struct para_run *run, struct para_run_job *job);
+void para_run_cgroup_leave(struct para_run *run, struct para_run_job *job);
+void para_run_cgroup_drain(struct para_run *run);
+int para_run_cgroup_draining(const struct para_run *run);
+void para_run_cgroup_finish(struct para_run *run);
 
 /* run-slurm.c: do the options suit the Slurm backend? */
 int para_run_slurm_check(const struct para_run_options *opts);

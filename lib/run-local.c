@@ -5,17 +5,19 @@
 
 /*
  * The local backend: the attempt is a child of ours in a process group
- * of its own (lib/util/child.c), gated until its start is on record.
+ * of its own (lib/util/child.c), gated until its start is on record,
+ * and in a cgroup of its own where there can be one (run-cgroup.c).
  */
 
 static int local_start(struct para_run *run, struct para_run_job *job,
 		       const struct para_spawn *spawn)
 {
-	(void)run;
 	if (para_child_spawn(&job->child, spawn) < 0)
 		return -1;
 	job->leader = job->child.pid;
 	para_proc_identify(&job->task.proc, job->child.pid);
+	/* still gated: nothing of it runs outside its cgroup */
+	para_run_cgroup_enter(run, job, job->child.pid);
 	/* not a batch job, whatever an earlier run left on record */
 	free(job->task.cluster);
 	free(job->task.job_id);
@@ -42,14 +44,16 @@ static int local_poll(struct para_run *run, struct para_run_job *job)
 static void local_signal(struct para_run *run, struct para_run_job *job,
 			 int sig)
 {
-	(void)run;
 	para_child_signal(&job->child, sig);
+	/* past the grace: nothing of it escapes, not even a daemon */
+	if (sig == SIGKILL)
+		para_run_cgroup_kill(run, job);
 }
 
 static void local_reap(struct para_run *run, struct para_run_job *job)
 {
-	(void)run;
 	para_child_reap(&job->child);
+	para_run_cgroup_leave(run, job);
 }
 
 static int local_fd(const struct para_run_job *job)

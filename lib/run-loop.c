@@ -275,5 +275,6 @@ int para_run_loop(struct para_run *run)
 	if (para_run_has_strays(run))
 		para_runner_sweep(run->interrupted ? run->global_kill_at
 				  : para_monotonic_ms() + run->opts.grace);
+	para_run_cgroup_finish(run);
 	return error;
 }

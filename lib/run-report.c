@@ -89,7 +89,7 @@ size_t para_run_selected(const struct para_run *run)
 
 /* The summary's words, in the order they are shown. */
 enum outcome { SUCCEEDED, EMPTY, FAILED, UNVERIFIED, TIMED_OUT, STALLED,
-	       CANCELLED, OVER_BUDGET, RATE_LIMITED, SKIPPED, NOT_STARTED,
+	       CANCELLED, OVER_BUDGET, OOM, RATE_LIMITED, SKIPPED, NOT_STARTED,
 	       OUTCOMES };
 
 static enum outcome outcome_of(const struct para_run *run, size_t i)
@@ -116,6 +116,8 @@ static enum outcome outcome_of(const struct para_run *run, size_t i)
 		return UNVERIFIED;
 	case PARA_STATE_OVER_BUDGET:
 		return OVER_BUDGET;
+	case PARA_STATE_OOM:
+		return OOM;
 	case PARA_STATE_RATE_LIMITED:
 		return RATE_LIMITED;
 	default:
@@ -143,7 +145,8 @@ void para_run_summary(struct para_strbuf *out, const struct para_run *run)
 {
 	static const char *const words[OUTCOMES] = {
 		"succeeded", "empty", "failed", "unverified", "timed out",
-		"stalled", "cancelled", "over budget", "rate-limited",
+		"stalled", "cancelled", "over budget", "out of memory",
+		"rate-limited",
 		"skipped", "not started"
 	};
 	size_t count[OUTCOMES] = { 0 }, i;

@@ -106,6 +106,7 @@ void para_run_free(struct para_run *run)
 		if (job->remote.id)
 			job->backend->reap(run, job);
 	}
+	para_run_cgroup_finish(run);
 	free(run->cluster);
 	if (run->sigfd >= 0)
 		close(run->sigfd);

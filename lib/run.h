@@ -86,6 +86,8 @@ struct para_run_output {
 		     size_t len);
 	/* A problem of ours that does not stop the run. */
 	void (*error)(void *data, const char *msg);
+	/* Something the user should know, said once (may be NULL). */
+	void (*warning)(void *data, const char *msg);
 	/*
 	 * A notification (--notify) when there is no notify-send: ring
 	 * the terminal's bell and say `what` of `task`.  May be NULL.

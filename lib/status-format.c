@@ -63,6 +63,7 @@ static const char *state_color(const struct para_facts *f)
 	case PARA_STATE_INCOMPLETE:
 	case PARA_STATE_REJECTED:
 	case PARA_STATE_OVER_BUDGET:
+	case PARA_STATE_OOM:
 		return COLOR_RED;
 	case PARA_STATE_RUNNING:
 	case PARA_STATE_QUEUED:

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "run-cgroup.h"
 #include "run-log.h"
 #include "stop.h"
 #include "strbuf.h"
@@ -119,6 +120,8 @@ static int stop_orphan(struct para_repo *repo, const struct para_task *t,
 	struct request r = { t, 1 };
 	char *marks[3];
 
+	/* its cgroup holds all of it, whatever left its session */
+	para_run_cgroup_stop_task(t, grace_ms);
 	if (para_proc_alive(&t->proc))
 		para_proc_kill_group(t->proc.pid, grace_ms);
 	marks[0] = para_xstrfmt("PARA_TASK=%s", t->name);

@@ -81,6 +81,7 @@ static const struct field fields[] = {
 	FIELD("run.tmuxsocket", "tmuxSocket", F_STR, tmux_socket),
 	FIELD("run.tmuxpane", "tmuxPane", F_STR, tmux_pane),
 	FIELD("run.result", "result", F_LIST, results),
+	FIELD("run.cgroup", "cgroup", F_LIST, cgroups),
 	FIELD("collect.prurl", "prUrl", F_STR, pr_url),
 	FIELD("collect.prstate", "prState", F_STR, pr_state),
 	FIELD("collect.prchecks", "prChecks", F_STR, pr_checks),

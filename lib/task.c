@@ -20,6 +20,7 @@ static const char *const state_names[PARA_STATE__COUNT] = {
 	[PARA_STATE_PREEMPTED] = "preempted",
 	[PARA_STATE_RATE_LIMITED] = "rate-limited",
 	[PARA_STATE_OVER_BUDGET] = "over-budget",
+	[PARA_STATE_OOM] = "oom",
 	[PARA_STATE_SKIPPED] = "skipped",
 	[PARA_STATE_ORPHANED] = "orphaned",
 	[PARA_STATE_LOST] = "lost",
@@ -93,6 +94,7 @@ void para_task_dispose(struct para_task *task)
 	free(task->pushed_to);
 	para_strvec_dispose(&task->conflicts);
 	para_strvec_dispose(&task->results);
+	para_strvec_dispose(&task->cgroups);
 	free(task->conflict_with);
 	free(task->conflict_branch);
 	free(task->resolving);

@@ -20,6 +20,7 @@ enum para_task_state {
 	PARA_STATE_PREEMPTED,
 	PARA_STATE_RATE_LIMITED,
 	PARA_STATE_OVER_BUDGET,
+	PARA_STATE_OOM,
 	PARA_STATE_SKIPPED,
 	PARA_STATE_ORPHANED,
 	PARA_STATE_LOST,
@@ -92,6 +93,8 @@ struct para_task {
 	char *tmux_pane;	/* attempt's window (run --tmux), or NULL */
 	struct para_strvec results;	/* what attempts reported, one record
 					   each (lib/task-result.h) */
+	struct para_strvec cgroups;	/* the cgroup of its last attempt, as
+					   para_cgroup_record() writes it */
 
 	char *pr_url;
 	char *pr_state;		/* open, closed, merged (lib/pr-state.h) */

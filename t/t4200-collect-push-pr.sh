@@ -75,6 +75,8 @@ test_expect_success 'a failing push is reported per task' '
 '
 
 test_expect_success '--pr pushes and opens one pull request per task' '
+	git config -f "$(collect_state_file api)" --add run.result \
+		"{\"attempt\":1,\"state\":\"succeeded\",\"costUsd\":0.5,\"summary\":\"Added the orders endpoint\"}" &&
 	git para collect --pr api db >out &&
 	grep "^opened a pull request for task .api.: https://example.com/pulls/api\$" out &&
 	grep "^opened a pull request for task .db.: https://example.com/pulls/db\$" out &&
@@ -93,6 +95,13 @@ test_expect_success 'the body holds the prompt, the changes and the checks' '
 	grep "^- .src/api/orders.c.\$" "$GH_BODIES/api.md" &&
 	grep "^- Domain: ok\$" "$GH_BODIES/api.md" &&
 	! test -e "$(git rev-parse --git-common-dir)/para/tmp/pr-body-api.md"
+'
+
+test_expect_success 'the body quotes the summary the task reported, if any' '
+	sed -n "/^## Summary\$/,/^## Changes\$/p" "$GH_BODIES/api.md" >actual &&
+	printf "## Summary\n\nAdded the orders endpoint\n\n## Changes\n" >expect &&
+	test_cmp expect actual &&
+	! grep "^## Summary" "$GH_BODIES/db.md"
 '
 
 test_expect_success 'no task gets a second pull request' '

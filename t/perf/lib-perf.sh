@@ -69,3 +69,47 @@ report () {
 	printf '%-40s %s (median)\n' "$1" "$(ms "$(echo "$3" | median)")"
 	printf '%-40s %s (median)\n' "$2" "$(ms "$(echo "$4" | median)")"
 }
+
+# The runner's benchmarks (p2001-p2003): a small repository on tmpfs with
+# many tasks, and two ways of running them timed against each other.
+
+# perf_run_repo <tasks> [<n>]: $PERF_ROOT/repo with ten files and tasks
+# t0 .. t<tasks-1> recorded as `git para add` records them; with <n>,
+# every <n>th task runs after the one before it.  Leaves us in it.
+perf_run_repo () {
+	unset GIT_DIR GIT_WORK_TREE PARA_TEST_MEMINFO PARA_TEST_LOADAVG \
+		PARA_TEST_CGROUP_ROOT
+	. "$PERF_DIR/../lib-para.sh" &&
+	. "$PERF_DIR/../lib-run.sh" &&
+	cd "$PERF_ROOT" &&
+	git init -q repo && cd repo &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do echo $i >f$i; done &&
+	git add . && git commit -q -m init || exit 1
+	echo "creating $1 tasks..."
+	i=0
+	while test $i -lt $1
+	do
+		if test -n "$2" && test $((i % $2)) = $(($2 - 1))
+		then
+			test_task t$i -a t$((i - 1)) >/dev/null 2>&1 || exit 1
+		else
+			test_task t$i >/dev/null 2>&1 || exit 1
+		fi
+		i=$((i + 1))
+	done
+}
+
+# perf_per_task <file> <tasks> <label-a> <label-b>: $PERF_ROUNDS rounds
+# of the shell functions run_a then run_b, interleaved; each round's
+# (B - A) / tasks in ms is appended to <file>, each round printed
+perf_per_task () {
+	_file=$1 _tasks=$2 _la=$3 _lb=$4 _r=0
+	while test $_r -lt "$PERF_ROUNDS"
+	do
+		_ta=$(time_ns run_a) && _tb=$(time_ns run_b) || exit 1
+		echo "round $_r: $_la $((_ta / 1000000))ms, $_lb $((_tb / 1000000))ms"
+		awk -v a="$_ta" -v b="$_tb" -v n="$_tasks" \
+			'BEGIN { printf "%.3f\n", (b - a) / n / 1e6 }' >>"$_file"
+		_r=$((_r + 1))
+	done
+}
