@@ -35,7 +35,7 @@ WARNFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libgit2 libpcre2-8 2>/dev/null) \
 	-I/usr/include/iniparser
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs libgit2 libpcre2-8 2>/dev/null) \
-	-liniparser
+	-liniparser -lm
 
 ifdef SANITIZE
 OPTFLAGS = -O1 -g -fno-omit-frame-pointer

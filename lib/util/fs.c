@@ -254,6 +254,8 @@ char *para_path_resolve(const char *path)
 	free(prefix);
 	free(norm);
 	return out;
+}
+
 char *para_fs_readlink(const char *path)
 {
 	char buf[PATH_MAX];

@@ -39,6 +39,7 @@ int para_tmp_is_stale(const char *dir, const char *name);
  * below it, `depth` levels deep; returns how many it removed.
  */
 size_t para_remove_stale_tmp(const char *dir, int depth);
+
 /* Where the symbolic link `path` points (malloc'd), or NULL. */
 char *para_fs_readlink(const char *path);
 
