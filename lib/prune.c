@@ -130,12 +130,9 @@ static git_worktree *find_worktree(struct para_repo *repo, const char *path)
 static int cwd_inside(const char *dir)
 {
 	char cwd[PATH_MAX], top[PATH_MAX];
-	size_t len;
 
-	if (!getcwd(cwd, sizeof(cwd)) || !realpath(dir, top))
-		return 0;
-	len = strlen(top);
-	return !strncmp(cwd, top, len) && (cwd[len] == '/' || !cwd[len]);
+	return getcwd(cwd, sizeof(cwd)) && realpath(dir, top) &&
+	       para_path_below(cwd, top);
 }
 
 /* `git worktree lock`: git itself will not prune it, nor do we. */
@@ -421,6 +418,14 @@ static int remove_worktree(struct para_repo *repo, const struct para_task *t,
 }
 
 /* Its record goes, its logs move into the attic slot `slot`. */
+/* What status and the shared context show of a task that is gone. */
+static void forget_shown(struct para_repo *repo, const char *name)
+{
+	para_status_forget(repo, name);
+	if (para_context_refresh(repo) < 0)
+		para_error_clear();
+}
+
 static void forget_task(struct para_repo *repo, const char *name,
 			const char *slot)
 {
@@ -445,9 +450,7 @@ static void forget_task(struct para_repo *repo, const char *name,
 		unlink(log);
 		free(log);
 	}
-	para_status_forget(repo, name);
-	if (para_context_refresh(repo) < 0)
-		para_error_clear();
+	forget_shown(repo, name);
 	free(free_slot);
 }
 
@@ -481,9 +484,7 @@ static int remove_incomplete(struct para_prune_result *out,
 	if ((error = para_add_undo(&undone, repo, t)) < 0)
 		return error;
 	out->branch_deleted = undone.branch;
-	para_status_forget(repo, t->name);
-	if (para_context_refresh(repo) < 0)
-		para_error_clear();
+	forget_shown(repo, t->name);
 	return 0;
 }
 

@@ -93,18 +93,16 @@ int para_base_resolve(char **ref_out, git_oid *oid_out, struct para_repo *repo,
 static int check_inside(const char *path, struct para_repo *repo,
 			const char *name)
 {
-	const char *top = para_repo_top(repo);
+	const char *top = para_repo_top(repo), *below;
 	char *real_top, *rel;
-	size_t len;
 	int error = 0;
 
 	if (!top)
 		return 0;
 	real_top = para_path_resolve(top);
-	len = strlen(real_top);
-	if (strncmp(path, real_top, len) || path[len] != '/')
+	if (!(below = para_path_below(path, real_top)) || !*below)
 		goto out;
-	rel = para_xstrfmt("%s/", path + len + 1);
+	rel = para_xstrfmt("%s/", below);
 	if (para_git(NULL, NULL, top, "check-ignore", "-q", "--no-index",
 		     rel, NULL))
 		error = para_error_set(PARA_EINVALID, "the worktree of task "

@@ -256,6 +256,21 @@ char *para_path_resolve(const char *path)
 	return out;
 }
 
+const char *para_path_below(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (strncmp(path, dir, len))
+		return NULL;
+	if (!path[len])
+		return path + len;
+	if (path[len] != '/' && !(len == 1 && dir[0] == '/'))
+		return NULL;
+	return path + len + (path[len] == '/');
+}
+
 char *para_fs_readlink(const char *path)
 {
 	char buf[PATH_MAX];

@@ -20,6 +20,13 @@ char *para_path_normalize(const char *path);
 char *para_path_resolve(const char *path);
 
 /*
+ * Where `path` lies below directory `dir` (both absolute, normalised):
+ * the rest of `path` after "<dir>/", "" when it is `dir` itself, NULL
+ * when it is elsewhere.
+ */
+const char *para_path_below(const char *path, const char *dir);
+
+/*
  * Replaces the file at `path` with `len` bytes of `buf`, atomically: a
  * temporary file beside it, fsync, rename, fsync of the directory.
  */
