@@ -71,6 +71,8 @@ PROGRAM_SRC := cmd/para.c $(sort $(wildcard cmd/para-*.c))
 PROGRAMS := $(patsubst cmd/para%.c,$(BUILD)/bin/git-para%,$(PROGRAM_SRC))
 UNIT_SRC := $(sort $(wildcard t/unit/test-*.c))
 UNIT_TESTS := $(patsubst t/unit/%.c,$(BUILD)/t/unit/%,$(UNIT_SRC))
+# what the unit programs share
+UNIT_LIB := $(BUILD)/t/unit/lib-unit.o
 SHELL_TESTS := $(sort $(wildcard t/t[0-9][0-9][0-9][0-9]-*.sh))
 DOC_SRC := $(sort $(wildcard Documentation/git-para*.adoc))
 MAN_PAGES := $(patsubst Documentation/%.adoc,$(BUILD)/man/%.1,$(DOC_SRC))
@@ -118,9 +120,9 @@ $(BUILD)/bin/git-para: $(BUILD)/cmd/para.o $(MAIN_OBJ) $(LIBCMD) $(LIBPARA) $(LI
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/t/unit/%: t/unit/%.c $(LIBPARA) $(LIBUTIL)
+$(BUILD)/t/unit/%: t/unit/%.c $(UNIT_LIB) $(LIBPARA) $(LIBUTIL)
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPARA) $(LIBUTIL) \
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_LIB) $(LIBPARA) $(LIBUTIL) \
 		$(DEP_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 units: $(UNIT_TESTS) $(FUZZ_RUNNERS)

@@ -155,32 +155,62 @@ static int split_ref(char **slot, char **commit, long long *date,
 	return 1;
 }
 
-int para_prune_attic_list(struct para_strbuf *out, struct para_repo *repo)
+/* One attic slot: its ref, and the .info kept beside it. */
+struct slot {
+	char *name, *commit, *subject;
+	long long kept;		/* ms: when it was kept, else its commit's date */
+	struct info in;
+};
+
+typedef void (*slot_fn)(const struct slot *s, void *payload);
+
+/* Calls fn for each slot of the attic. */
+static int for_each_slot(struct para_repo *repo, slot_fn fn, void *payload)
 {
 	struct para_strvec refs = PARA_STRVEC_INIT;
-	char *slot, *commit, *subject;
+	struct slot s;
 	long long date;
-	struct info in;
 	size_t i;
 	int error;
 
 	if ((error = list_refs(&refs, repo)) < 0)
 		goto out;
 	for (i = 0; i < refs.nr; i++) {
-		if (!split_ref(&slot, &commit, &date, &subject, refs.v[i]))
+		if (!split_ref(&s.name, &s.commit, &date, &s.subject,
+			       refs.v[i]))
 			continue;
-		info_read(&in, repo, slot);
-		para_strbuf_addf(out, "%s\t", slot);
-		add_date(out, in.kept ? in.kept : date);
-		para_strbuf_addf(out, "\t%.7s\t", commit);
-		add_change(out, repo, in.base, commit);
-		para_strbuf_addf(out, "\t%s\t%s\n",
-				 in.branch ? in.branch : "-", subject);
-		info_dispose(&in);
+		info_read(&s.in, repo, s.name);
+		s.kept = s.in.kept ? s.in.kept : date;
+		fn(&s, payload);
+		info_dispose(&s.in);
 	}
 out:
 	para_strvec_dispose(&refs);
 	return error;
+}
+
+struct listing {
+	struct para_strbuf *out;
+	struct para_repo *repo;
+};
+
+static void list_slot(const struct slot *s, void *payload)
+{
+	struct listing *l = payload;
+
+	para_strbuf_addf(l->out, "%s\t", s->name);
+	add_date(l->out, s->kept);
+	para_strbuf_addf(l->out, "\t%.7s\t", s->commit);
+	add_change(l->out, l->repo, s->in.base, s->commit);
+	para_strbuf_addf(l->out, "\t%s\t%s\n",
+			 s->in.branch ? s->in.branch : "-", s->subject);
+}
+
+int para_prune_attic_list(struct para_strbuf *out, struct para_repo *repo)
+{
+	struct listing l = { out, repo };
+
+	return for_each_slot(repo, list_slot, &l);
 }
 
 int para_prune_attic_drop(struct para_repo *repo, const char *slot)
@@ -251,29 +281,29 @@ static void expired_logs(struct para_strvec *out, struct para_strvec *young,
 	free(dir);
 }
 
+struct expiry {
+	struct para_strvec *expired, *young;
+	long long cutoff_ms;
+};
+
+static void sort_slot(const struct slot *s, void *payload)
+{
+	struct expiry *e = payload;
+
+	para_strvec_push(s->kept < e->cutoff_ms ? e->expired : e->young,
+			 s->name);
+}
+
 int para_prune_attic_expired(struct para_strvec *out, struct para_repo *repo,
 			     long long cutoff_ms)
 {
-	struct para_strvec refs = PARA_STRVEC_INIT, logs = PARA_STRVEC_INIT;
-	struct para_strvec young = PARA_STRVEC_INIT;
-	char *slot, *commit, *subject;
-	long long date;
-	struct info in;
+	struct para_strvec logs = PARA_STRVEC_INIT, young = PARA_STRVEC_INIT;
+	struct expiry e = { out, &young, cutoff_ms };
 	size_t i;
 	int error;
 
-	if ((error = list_refs(&refs, repo)) < 0)
+	if ((error = for_each_slot(repo, sort_slot, &e)) < 0)
 		goto out;
-	for (i = 0; i < refs.nr; i++) {
-		if (!split_ref(&slot, &commit, &date, &subject, refs.v[i]))
-			continue;
-		info_read(&in, repo, slot);
-		if ((in.kept ? in.kept : date) < cutoff_ms)
-			para_strvec_push(out, slot);
-		else
-			para_strvec_push(&young, slot);
-		info_dispose(&in);
-	}
 	/* the logs of a slot go with its ref, and stay while any is young */
 	expired_logs(&logs, &young, repo, cutoff_ms);
 	for (i = 0; i < logs.nr; i++)
@@ -284,7 +314,6 @@ int para_prune_attic_expired(struct para_strvec *out, struct para_repo *repo,
 out:
 	para_strvec_dispose(&young);
 	para_strvec_dispose(&logs);
-	para_strvec_dispose(&refs);
 	return error;
 }
 

@@ -13,79 +13,42 @@
 #include "strbuf.h"
 #include "task.h"
 
+#include "lib-unit.h"
+
 /*
  * The verdict of lib/prune.c on a real repository: a main worktree with
  * one commit and a task worktree on branch solve/t, rebuilt per test.
  */
-static char tmpdir[] = "/tmp/para-prune-XXXXXX";
-static char topdir[PATH_MAX];
-
 struct fixture {
-	struct para_repo *repo;
-	struct para_task task;
+	struct unit_task_repo r;
 	struct para_prune_verdict v;
 };
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void sh(const char *fmt, ...)
-{
-	struct para_strbuf cmd = PARA_STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	para_strbuf_addstr(&cmd, "exec >/dev/null 2>&1; ");
-	para_strbuf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd.buf), 0);
-	para_strbuf_dispose(&cmd);
-}
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	git_oid base;
 
-	if (!getcwd(topdir, sizeof(topdir)) || !mkdtemp(tmpdir))
-		return -1;
-	sh("cd %s && git init -q -b main r && cd r && "
-	   "git config user.name t && git config user.email t@t && "
-	   "echo a >a && git add a && git commit -q -m a && "
-	   "git worktree add -q -b solve/t ../wt", tmpdir);
-	if (chdir(tmpdir) < 0 || chdir("r") < 0 ||
-	    para_lib_init() < 0 || para_repo_open(&f->repo) < 0)
-		return -1;
-	para_task_init(&f->task);
-	f->task.name = para_strdup("t");
-	f->task.branch = para_strdup("solve/t");
-	f->task.worktree = para_xstrfmt("%s/wt", tmpdir);
-	f->task.base_ref = para_strdup("refs/heads/main");
-	if (para_repo_resolve_commit(&base, f->repo, "HEAD") < 0)
-		return -1;
-	f->task.base = para_strdup(git_oid_tostr_s(&base));
 	*state = f;
+	if (!f || unit_task_repo_setup(&f->r, "prune") < 0)
+		return -1;
+	f->r.task.base_ref = para_strdup("refs/heads/main");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	int ret = unit_task_repo_teardown(&f->r);
 
-	if (chdir(topdir) < 0)
-		return -1;
 	para_prune_verdict_dispose(&f->v);
-	para_task_dispose(&f->task);
-	para_repo_free(f->repo);
 	free(f);
-	sh("rm -rf %s", tmpdir);
-	strcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX");
-	return 0;
+	return ret;
 }
 
 static void judge_precious(struct fixture *f, const struct para_strvec *precious)
 {
 	para_prune_verdict_dispose(&f->v);
-	assert_int_equal(para_prune_judge(&f->v, f->repo, &f->task,
+	assert_int_equal(para_prune_judge(&f->v, f->r.repo, &f->r.task,
 					  "refs/heads/para/integration",
 					  precious), 0);
 }
@@ -112,7 +75,7 @@ static void unmerged_commits_are_refused(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b", tmpdir);
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.own_commits);
 	assert_false(f->v.merged);
@@ -127,8 +90,8 @@ static void merged_commits_are_finished_with(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
-	   "cd ../r && git merge -q solve/t", tmpdir);
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "cd ../r && git merge -q solve/t", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.merged);
 	assert_true(para_prune_finished_with(&f->v));
@@ -141,8 +104,8 @@ static void integrated_commits_are_finished_with(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
-	   "git branch para/integration", tmpdir);
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	   "git branch para/integration", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.merged);
 	assert_true(para_prune_finished_with(&f->v));
@@ -152,11 +115,11 @@ static void squash_merged_is_finished_with(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
 	   "echo c >c && git add c && git commit -q -m c && "
 	   "cd ../r && echo x >x && git add x && git commit -q -m x && "
 	   "git merge -q --squash solve/t && git commit -q -m squash && "
-	   "echo b2 >b && git commit -q -am later", tmpdir);
+	   "echo b2 >b && git commit -q -am later", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.merged);
 	assert_int_equal(f->v.how.how, PARA_MERGED_PATCH);
@@ -169,10 +132,10 @@ static void squash_without_a_file_is_not_merged(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
 	   "echo c >c && git add c && git commit -q -m c && "
 	   "cd ../r && git merge -q --squash solve/t && "
-	   "git rm -q --cached c && rm c && git commit -q -m squash", tmpdir);
+	   "git rm -q --cached c && rm c && git commit -q -m squash", unit_tmpdir);
 	judge(f);
 	assert_false(f->v.merged);
 	assert_int_equal(f->v.how.how, PARA_MERGED_NO);
@@ -185,10 +148,10 @@ static void precious_ignored_files_are_work(void **state)
 	struct fixture *f = *state;
 	struct para_strvec precious = PARA_STRVEC_INIT;
 
-	sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
+	unit_sh("cd %s/wt && echo b >b && git add b && git commit -q -m b && "
 	   "cd ../r && git merge -q solve/t && "
 	   "printf '*.db\\ncache/\\n' >.git/info/exclude && cd ../wt && "
-	   "echo data >keep.db && mkdir cache && echo x >cache/c", tmpdir);
+	   "echo data >keep.db && mkdir cache && echo x >cache/c", unit_tmpdir);
 	judge(f);
 	assert_true(para_prune_finished_with(&f->v));
 	para_strvec_push(&precious, "*.db");
@@ -206,14 +169,14 @@ static void locked_worktree_is_never_finished_with(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/r && git worktree lock --reason 'away' ../wt", tmpdir);
+	unit_sh("cd %s/r && git worktree lock --reason 'away' ../wt", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.locked);
 	assert_string_equal(f->v.lock_reason, "away");
 	assert_false(para_prune_finished_with(&f->v));
 	assert_string_equal(para_prune_refusal(&f->v),
 			    "has a locked worktree");
-	sh("rm -rf %s/wt", tmpdir);
+	unit_sh("rm -rf %s/wt", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.worktree_gone && f->v.locked);
 	assert_false(para_prune_finished_with(&f->v));
@@ -223,7 +186,7 @@ static void untracked_file_is_dirty(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && echo new >untracked", tmpdir);
+	unit_sh("cd %s/wt && echo new >untracked", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.dirty);
 	assert_false(para_prune_finished_with(&f->v));
@@ -236,7 +199,7 @@ static void worktree_deleted_by_hand(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("rm -rf %s/wt", tmpdir);
+	unit_sh("rm -rf %s/wt", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.worktree_gone);
 	assert_false(f->v.dirty);
@@ -248,7 +211,7 @@ static void missing_dot_git_is_no_worktree(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("rm %s/wt/.git", tmpdir);
+	unit_sh("rm %s/wt/.git", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.not_worktree);
 	assert_false(para_prune_finished_with(&f->v));
@@ -260,8 +223,8 @@ static void detached_commits_are_work(void **state)
 {
 	struct fixture *f = *state;
 
-	sh("cd %s/wt && git checkout -q --detach && echo c >c && "
-	   "git add c && git commit -q -m c", tmpdir);
+	unit_sh("cd %s/wt && git checkout -q --detach && echo c >c && "
+	   "git add c && git commit -q -m c", unit_tmpdir);
 	judge(f);
 	assert_true(f->v.head_unique);
 	assert_string_equal(para_prune_refusal(&f->v),
@@ -272,7 +235,7 @@ static void detached_commits_are_work(void **state)
 static void standing_inside_is_refused(void **state)
 {
 	struct fixture *f = *state;
-	char *sub = para_xstrfmt("%s/wt", tmpdir);
+	char *sub = para_xstrfmt("%s/wt", unit_tmpdir);
 
 	assert_int_equal(chdir(sub), 0);
 	judge(f);
