@@ -23,6 +23,16 @@ json_has () {
 	grep -q "$2" json
 }
 
+# seen <stalled> <context-state> <hook-line> <run-line>: the state, the
+# context, the state hook and the run's output all tell of the change
+# (the runner writes them one after another, not at once)
+seen () {
+	json_has quiet "\"stalled\":$1" &&
+	grep -q "^- state: $2\$" "$CTX" &&
+	grep -qx "$3" calls &&
+	grep -qx "$4" run.out
+}
+
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	(
@@ -40,20 +50,17 @@ test_expect_success 'a still log marks the task stalled; it runs on, and runs ag
 	test_mark_processes idle &&
 	start_bg run.out env -C repo git-para-run --idle-timeout 1s quiet &&
 	run=$bg_pid &&
-	test_wait_for 5 json_has quiet "\"stalled\":true" &&
+	test_wait_for 5 seen true "running: stalled" "running>running:1" \
+		"quiet: stalled: no output for 1.0s (it goes on running)" &&
 	test_grep "\"state\":\"running\"" json &&
 	git -C repo para status quiet >human &&
 	test_grep "quiet  *running: stalled " human &&
-	test_grep "^- state: running: stalled$" "$CTX" &&
-	test_grep -x "running>running:1" calls &&
-	test_grep -x "quiet: stalled: no output for 1.0s (it goes on running)" run.out &&
 	touch go &&
-	test_wait_for 5 json_has quiet "\"stalled\":false" &&
+	test_wait_for 5 seen false running "running>running:" \
+		"quiet: running again: its log grew" &&
 	test_grep "\"state\":\"running\"" json &&
 	git -C repo para status quiet >human &&
 	test_grep ! "stalled" human &&
-	test_grep "^- state: running$" "$CTX" &&
-	test_grep -x "quiet: running again: its log grew" run.out &&
 	touch done &&
 	wait $run &&
 	test_grep "^quiet: empty in " run.out &&
