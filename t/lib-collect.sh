@@ -53,3 +53,8 @@ collect_setup_repo () {
 }
 
 command -v jq >/dev/null 2>&1 && test_set_prereq JQ
+
+# collect_get_in <task> <key>: as collect_get, from outside the repository repo
+collect_get_in () {
+	(cd repo && collect_get "$@")
+}

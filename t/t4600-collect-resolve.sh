@@ -262,4 +262,30 @@ test_expect_success 'from inside the task worktree' '
 	test_grep "^merged .int/z. into task .z2." "$TRASH_DIRECTORY/out"
 '
 
+
+test_expect_success 'with para.resumeCommand, the run of a resolved task resumes its session' '
+	conflict_pair k1 k2 int/k &&
+	git para resolve k2 >out &&
+	id=$(collect_get k2 task.sessionId) &&
+	test -n "$id" &&
+	: >"$AGENT_LOG" &&
+	git config para.resumeCommand "echo \"resumed \$PARA_AGENT_SESSION_ID\" >>\"\$AGENT_LOG\"; sh \"\$AGENT\"" &&
+	test_when_finished "git config --unset para.resumeCommand" &&
+	git -c para.command="echo started over >>\"\$AGENT_LOG\"" \
+		para run k2 >out 2>err &&
+	test_grep "^k2: succeeded" out &&
+	test_grep "^resumed $id\$" "$AGENT_LOG" &&
+	test_grep "^conflicts: shared.txt\$" "$AGENT_LOG" &&
+	test_grep "^prompt: Resolve the merge conflicts" "$AGENT_LOG" &&
+	test_grep ! "started over" "$AGENT_LOG" &&
+	log="$(git rev-parse --git-common-dir)/para/logs/k2.log" &&
+	grep "^=== git para run: task ${SQ}k2${SQ}, attempt 1," "$log" >header &&
+	test "$(wc -l <header)" -eq 1 &&
+	test_grep "slot 0: echo \"resumed \$PARA_AGENT_SESSION_ID\"" header &&
+	test "$(collect_get k2 run.state)" = succeeded &&
+	echo "resolved by k2" >expect &&
+	git show solve/k2:shared.txt >actual &&
+	test_cmp expect actual
+'
+
 test_done

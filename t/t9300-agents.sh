@@ -63,6 +63,25 @@ test_expect_success 'the prompt says where the shared context is' '
 	test_grep "Never edit it" with
 '
 
+test_expect_success 'with --resume the prompt says the session goes on, unless resolving' '
+	"$AGENTS/para-agent-prompt" >fresh &&
+	"$AGENTS/para-agent-prompt" --resume >resumed &&
+	head -n 4 resumed >actual &&
+	cat >expect <<-\EOF &&
+	The previous attempt at this task, in this session, ended before the task was done.
+	Look at what the worktree holds now (what that attempt left, or, after
+	git para run --retry-fresh, where it began) and go on from there.
+
+	EOF
+	test_cmp expect actual &&
+	tail -n +5 resumed >actual &&
+	test_cmp fresh actual &&
+	PARA_CONFLICTS=README "$AGENTS/para-agent-prompt" --resume >actual &&
+	test_cmp fresh actual &&
+	test_expect_code 2 "$AGENTS/para-agent-prompt" --again 2>err &&
+	test_grep "unknown argument .--again." err
+'
+
 test_expect_success 'para-agent-prompt outside git para run' '
 	(
 		unset PARA_TASK &&
