@@ -216,10 +216,11 @@ int para_run_execute(struct para_run *run)
 	para_state_sweep(run->repo);
 	if (para_runner_init() < 0 || para_runner_signalfd(&run->sigfd) < 0)
 		return -1;
+	/* the queued marks too: the context is written once for them all */
+	para_context_defer(run->repo, 1);
 	if (!run->opts.exec_argv)
 		para_run_slurm_plan(run);
 	plan(run);
-	para_context_defer(run->repo, 1);
 	error = para_run_loop(run);
 	for (i = 0; i < run->nr; i++) {
 		para_run_unqueue(run, &run->jobs[i]);
