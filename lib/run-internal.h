@@ -137,6 +137,8 @@ struct para_run {
 	int limit_stopped;		/* --on-limit=stop ended the run */
 	int hold_said;			/* the hold last reported */
 	struct para_run_cgroups cgroups;
+	char *exec_path;		/* the file of `-- <command>`, found
+					   once (para_child_find()), or NULL */
 };
 
 /* run.c: talking to the caller */

@@ -76,6 +76,8 @@ int para_run_new(struct para_run **out, struct para_repo *repo,
 	para_run_base_environment(&run->base_env);
 	para_sched_init(&run->sched, opts->jobs);
 	para_run_admit_init(run);
+	if (opts->exec_argv && opts->exec_argv[0])
+		run->exec_path = para_child_find(opts->exec_argv[0]);
 	*out = run;
 	return 0;
 }
@@ -108,6 +110,7 @@ void para_run_free(struct para_run *run)
 	}
 	para_run_cgroup_finish(run);
 	free(run->cluster);
+	free(run->exec_path);
 	if (run->sigfd >= 0)
 		close(run->sigfd);
 	free(run->jobs);
@@ -216,10 +219,11 @@ int para_run_execute(struct para_run *run)
 	para_state_sweep(run->repo);
 	if (para_runner_init() < 0 || para_runner_signalfd(&run->sigfd) < 0)
 		return -1;
+	/* the queued marks too: the context is written once for them all */
+	para_context_defer(run->repo, 1);
 	if (!run->opts.exec_argv)
 		para_run_slurm_plan(run);
 	plan(run);
-	para_context_defer(run->repo, 1);
 	error = para_run_loop(run);
 	for (i = 0; i < run->nr; i++) {
 		para_run_unqueue(run, &run->jobs[i]);

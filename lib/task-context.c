@@ -185,148 +185,229 @@ void para_context_format(struct para_strbuf *out, const char *repo_name,
 
 /*
  * While a process defers (the runner, which rewrites the file once a
- * turn), the section of each task is kept with the bytes of the state
- * file it was made from: reading a small file is cheap, parsing it is
- * not, so only the tasks whose state file changed are parsed again.
- * (Its inode, size and mtime would not do: a file replaced twice within
- * one tick of the file system's clock may get its inode back.)
+ * turn), it keeps the section of every task it last wrote, in order,
+ * and the file as it wrote it.  A task it changes itself gets the new
+ * section from that change; the others are taken as they were, as long
+ * as the file is still the one it wrote: every other writer of a task's
+ * state rewrites the file too (at once, or at the end of its own
+ * deferral), so a file that is not ours says that something changed,
+ * and then every state file is looked at again.  That is done cheaply
+ * too: each section is kept with the bytes of the state file it was
+ * made from, and only a file whose bytes changed is parsed again.  (Its
+ * inode, size and mtime would not do: a file replaced twice within one
+ * tick of the file system's clock may get its inode back.)
  */
 struct section {
 	char *name;
-	struct para_strbuf raw;
-	char *text;
+	struct para_strbuf raw;	/* the state file the text was made from */
+	int raw_known;		/* raw is that file (not our own change) */
+	char *text;		/* NULL: its state file is damaged */
 };
 
 static const struct para_repo *deferred;
 static int stale;
 static struct section *sections;
-static size_t sections_nr, sections_alloc;
+static size_t sections_nr;
+/* The file as this process last wrote it, and sections are its tasks. */
+static struct para_strbuf written = PARA_STRBUF_INIT;
+static int written_valid;
+
+static void section_dispose(struct section *c)
+{
+	free(c->name);
+	para_strbuf_dispose(&c->raw);
+	free(c->text);
+}
 
 static void sections_clear(void)
 {
 	size_t i;
 
-	for (i = 0; i < sections_nr; i++) {
-		free(sections[i].name);
-		para_strbuf_dispose(&sections[i].raw);
-		free(sections[i].text);
-	}
+	for (i = 0; i < sections_nr; i++)
+		section_dispose(&sections[i]);
 	free(sections);
 	sections = NULL;
-	sections_nr = sections_alloc = 0;
+	sections_nr = 0;
+	para_strbuf_dispose(&written);
+	written_valid = 0;
 }
 
 /* The kept section of `name`, at `hint` when it is there; or NULL. */
 static struct section *section_find(const char *name, size_t hint)
 {
-	size_t i;
+	size_t lo = 0, hi = sections_nr;
 
 	if (hint < sections_nr && !strcmp(sections[hint].name, name))
 		return &sections[hint];
-	for (i = 0; i < sections_nr; i++)
-		if (!strcmp(sections[i].name, name))
-			return &sections[i];
+	/* kept in the order para_state_list() gives: sorted */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(sections[mid].name, name);
+
+		if (!cmp)
+			return &sections[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 static int section_same(const struct section *c, const struct para_strbuf *raw)
 {
-	return c->raw.len == raw->len && !memcmp(c->raw.buf, raw->buf, raw->len);
-}
-
-static void section_keep(const char *name, size_t hint,
-			 const struct para_strbuf *raw, const char *text)
-{
-	struct para_strbuf empty = PARA_STRBUF_INIT;
-	struct section *c = section_find(name, hint);
-
-	if (!c) {
-		if (sections_nr == sections_alloc) {
-			sections_alloc = sections_alloc ? 2 * sections_alloc
-							: 64;
-			sections = para_realloc(sections, sections_alloc *
-						sizeof(*sections));
-		}
-		c = &sections[sections_nr++];
-		c->name = para_strdup(name);
-		c->raw = empty;
-		c->text = NULL;
-	}
-	free(c->text);
-	c->text = para_strdup(text);
-	para_strbuf_reset(&c->raw);
-	para_strbuf_add(&c->raw, raw->buf, raw->len);
+	return c->raw_known && c->text && c->raw.len == raw->len &&
+	       !memcmp(c->raw.buf, raw->buf, raw->len);
 }
 
 /*
- * Appends the section of task `name` (the `i`th listed), or names it in
- * `damaged`; returns 1 when there was a task to show.
+ * The section of task `name` (the `i`th listed) into `out`: its text,
+ * or NULL when its state file is damaged.  Returns 0, or 1 when the
+ * task is gone.  While deferring, a kept section whose state file did
+ * not change is taken as it is (`old`, which is then emptied).
  */
-static int add_task(struct para_strbuf *out, struct para_strvec *damaged,
-		    const struct para_repo *repo, const char *name, size_t i)
+static int section_make(struct section *out, struct section *old,
+			const struct para_repo *repo, const char *name)
 {
-	struct para_strbuf text = PARA_STRBUF_INIT, raw = PARA_STRBUF_INIT;
+	struct para_strbuf text = PARA_STRBUF_INIT;
 	struct para_task task;
 	char *path = para_state_task_path(repo, name);
-	int keep = repo == deferred &&
-		   para_strbuf_read_file(&raw, path) == 0, shown = 0;
-	struct section *c = keep ? section_find(name, i) : NULL;
 
+	out->name = para_strdup(name);
+	out->raw = (struct para_strbuf)PARA_STRBUF_INIT;
+	out->text = NULL;
+	out->raw_known = repo == deferred &&
+			 para_strbuf_read_file(&out->raw, path) == 0;
 	para_error_clear();
 	free(path);
-	if (c && section_same(c, &raw)) {
-		para_strbuf_addstr(out, c->text);
-		para_strbuf_dispose(&raw);
-		return 1;
+	if (old && out->raw_known && section_same(old, &out->raw)) {
+		out->text = old->text;
+		old->text = NULL;
+		return 0;
 	}
 	if (para_state_load(&task, repo, name) < 0) {
 		para_error_clear();
+		out->raw_known = 0;
 		/* removed since it was listed: gone, not damaged */
-		if (para_state_exists(repo, name))
-			para_strvec_push(damaged, name);
-		goto out;
+		return para_state_exists(repo, name) ? 0 : 1;
 	}
 	para_context_format_task(&text, &task);
 	/* a change between the two reads costs only a parse next time */
-	if (keep)
-		section_keep(name, i, &raw, text.buf);
-	para_strbuf_add(out, text.buf, text.len);
-	shown = 1;
+	out->text = para_strbuf_detach(&text);
 	para_task_dispose(&task);
-out:
-	para_strbuf_dispose(&text);
-	para_strbuf_dispose(&raw);
-	return shown;
+	return 0;
+}
+
+/* The file from these sections. */
+static void assemble(struct para_strbuf *out, const char *repo_name,
+		     const struct section *list, size_t nr)
+{
+	struct para_strvec damaged = PARA_STRVEC_INIT;
+	size_t i, shown = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (list[i].text)
+			shown++;
+		else
+			para_strvec_push(&damaged, list[i].name);
+	}
+	add_head(out, repo_name, !shown && !damaged.nr);
+	for (i = 0; i < nr; i++)
+		if (list[i].text)
+			para_strbuf_addstr(out, list[i].text);
+	add_tail(out, &damaged);
+	para_strvec_dispose(&damaged);
+}
+
+/* Every task's section, from the state files; the kept ones replaced. */
+static int sections_load(struct section **out, size_t *nr,
+			 const struct para_repo *repo)
+{
+	struct para_strvec names = PARA_STRVEC_INIT;
+	struct section *list;
+	size_t i, n = 0;
+	int error;
+
+	if ((error = para_state_list(&names, repo)) < 0)
+		return error;
+	list = para_calloc(names.nr + 1, sizeof(*list));
+	for (i = 0; i < names.nr; i++) {
+		struct section *old = repo == deferred ?
+			section_find(names.v[i], i) : NULL;
+
+		if (section_make(&list[n], old, repo, names.v[i]))
+			section_dispose(&list[n]);
+		else
+			n++;
+	}
+	para_strvec_dispose(&names);
+	*out = list;
+	*nr = n;
+	return 0;
+}
+
+/* Is the file still the one this process wrote last? */
+static int still_ours(const struct para_repo *repo, const char *path)
+{
+	struct para_strbuf now = PARA_STRBUF_INIT;
+	int same;
+
+	if (repo != deferred || !written_valid)
+		return 0;
+	same = para_strbuf_read_file(&now, path) == 0 &&
+	       now.len == written.len &&
+	       !memcmp(now.buf, written.buf, now.len);
+	para_strbuf_dispose(&now);
+	return same;
+}
+
+static void sections_replace(struct section *list, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < sections_nr; i++)
+		section_dispose(&sections[i]);
+	free(sections);
+	sections = list;
+	sections_nr = nr;
 }
 
 int para_context_refresh(const struct para_repo *repo)
 {
-	struct para_strvec names = PARA_STRVEC_INIT, damaged = PARA_STRVEC_INIT;
-	struct para_strbuf body = PARA_STRBUF_INIT, data = PARA_STRBUF_INIT;
+	struct para_strbuf data = PARA_STRBUF_INIT;
 	struct para_lock lock = PARA_LOCK_INIT;
-	char *path = NULL;
-	size_t i, shown = 0;
-	int error;
+	struct section *list = NULL;
+	char *path = para_state_context_path(repo);
+	size_t i, nr = 0;
+	int error, reuse;
 
 	if ((error = para_state_lock(&lock, repo, PARA_STATE_CONTEXT_LOCK,
 				     PARA_LOCK_WAIT)) < 0)
-		return error;
-	if ((error = para_state_list(&names, repo)) < 0)
 		goto out;
-	for (i = 0; i < names.nr; i++)
-		shown += add_task(&body, &damaged, repo, names.v[i], i);
-	add_head(&data, repo->name, !shown && !damaged.nr);
-	para_strbuf_add(&data, body.buf, body.len);
-	add_tail(&data, &damaged);
-	path = para_state_context_path(repo);
+	reuse = still_ours(repo, path);
+	if (!reuse && (error = sections_load(&list, &nr, repo)) < 0)
+		goto out;
+	if (reuse)
+		assemble(&data, repo->name, sections, sections_nr);
+	else
+		assemble(&data, repo->name, list, nr);
 	error = para_write_file_atomic(path, data.buf, data.len);
+	if (repo == deferred) {
+		if (!reuse) {
+			sections_replace(list, nr);
+			list = NULL;
+		}
+		para_strbuf_reset(&written);
+		para_strbuf_add(&written, data.buf, data.len);
+		written_valid = !error;
+	}
 out:
 	para_lock_release(&lock);
+	for (i = 0; list && i < nr; i++)
+		section_dispose(&list[i]);
+	free(list);
 	free(path);
-	para_strbuf_dispose(&body);
 	para_strbuf_dispose(&data);
-	para_strvec_dispose(&names);
-	para_strvec_dispose(&damaged);
 	return error;
 }
 
@@ -341,14 +422,25 @@ void para_context_flush(const struct para_repo *repo)
 		para_error_clear();
 }
 
-void para_context_changed(const struct para_repo *repo)
+void para_context_changed(const struct para_repo *repo, const char *name,
+			  const char *text)
 {
-	if (repo == deferred) {
-		stale = 1;
+	struct section *c;
+
+	if (repo != deferred) {
+		if (para_context_refresh(repo) < 0)
+			para_error_clear();
 		return;
 	}
-	if (para_context_refresh(repo) < 0)
-		para_error_clear();
+	stale = 1;
+	if (!name || !(c = section_find(name, sections_nr))) {
+		/* not among the kept tasks: look at them all again */
+		written_valid = 0;
+		return;
+	}
+	free(c->text);
+	c->text = para_strdup(text);
+	c->raw_known = 0;
 }
 
 void para_context_defer(const struct para_repo *repo, int on)

@@ -43,10 +43,14 @@ int para_context_refresh(const struct para_repo *repo);
  * the file is stale, and para_context_flush() writes it if it is (the
  * runner: once per turn, before it sleeps; the end of the deferral
  * flushes too).  Outside a deferral para_context_changed() writes at
- * once.  Errors are dropped: a context that cannot be written is stale.
+ * once.  `text` is the section of task `name` as its change left it
+ * (para_context_format_task()): a deferring process need not read the
+ * state it wrote itself.  Errors are dropped: a context that cannot be
+ * written is stale.
  */
 void para_context_defer(const struct para_repo *repo, int on);
-void para_context_changed(const struct para_repo *repo);
+void para_context_changed(const struct para_repo *repo, const char *name,
+			  const char *text);
 void para_context_flush(const struct para_repo *repo);
 
 #endif

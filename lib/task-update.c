@@ -51,7 +51,7 @@ int para_state_update(const struct para_repo *repo, const char *name,
 	}
 	para_lock_release(&lock);
 	if (shown)
-		para_context_changed(repo);
+		para_context_changed(repo, task.name, after.buf);
 	/* outside the lock: a slow hook never holds up the task's writers */
 	if (changed && para_hook_configured((struct para_repo *)repo,
 					    PARA_HOOK_STATE)) {

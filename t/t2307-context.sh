@@ -237,6 +237,29 @@ test_expect_success 'the summary a task reported is in it, as a quote, cut when 
 	git -C repo para prune --force finder >out 2>&1
 '
 
+test_expect_success 'what others change during a run stays in the context the run writes' '
+	rm -f go &&
+	git -C repo para add -m "Waits" waiter &&
+	git -C repo para add -m "Second" second &&
+	git -C repo config para.command "case \$PARA_TASK in
+		waiter) touch \"\$TRASH_DIRECTORY/waiting\" &&
+			while ! test -e \"\$TRASH_DIRECTORY/go\"; do sleep 0.02; done ;;
+		esac" &&
+	{ git -C repo para run -j1 waiter second >run.out 2>&1 & } &&
+	run=$! &&
+	test_wait_for 60 test -e waiting &&
+	git -C repo para add -m "Added meanwhile" late &&
+	touch go &&
+	wait $run &&
+	whole "$CTX" &&
+	section "$CTX" late >got &&
+	test_grep -x -e "- state: new" got &&
+	test_grep -x -e "- task: Added meanwhile" got &&
+	section "$CTX" second >got &&
+	test_grep -x -e "- state: empty" got &&
+	git -C repo para prune --force waiter second late >out 2>&1
+'
+
 test_expect_success 'it is never written into a worktree' '
 	git -C repo para add -m "last" last &&
 	git -C repo config para.command "date >last.txt" &&

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,11 +93,41 @@ static void child_exec(const struct para_spawn *spawn, int out_fd,
 			strerror(errno));
 		_exit(126);
 	}
+	if (spawn->path)
+		execve(spawn->path, (char *const *)spawn->argv,
+		       (char *const *)spawn->env);
+	/* not there any more, or a script without #!: as execvp() does */
 	execvpe(spawn->argv[0], (char *const *)spawn->argv,
 		(char *const *)spawn->env);
 	dprintf(2, "fatal: cannot run '%s': %s\n", spawn->argv[0],
 		strerror(errno));
 	_exit(127);
+}
+
+char *para_child_find(const char *name)
+{
+	const char *p = getenv("PATH");
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return NULL;
+	/* execvp()'s default when PATH is unset */
+	if (!p)
+		p = "/bin:/usr/bin";
+	for (; *p; p += *p == ':') {
+		size_t len = strcspn(p, ":");
+		char *file;
+
+		if (p[0] != '/')
+			return NULL;
+		file = para_xstrfmt("%.*s/%s", (int)len, p, name);
+		if (!access(file, X_OK) && !stat(file, &st) &&
+		    S_ISREG(st.st_mode))
+			return file;
+		free(file);
+		p += len;
+	}
+	return NULL;
 }
 
 static void close_fd(int *fd)

@@ -19,6 +19,8 @@ struct para_spawn {
 	const char *dir;		/* chdir here first */
 	int out_fd;			/* stdout and stderr; -1: a pipe */
 	int gated;			/* wait for para_child_release() */
+	const char *path;		/* argv[0]'s file, as para_child_find()
+					   found it once; NULL: look for it */
 };
 
 struct para_child {
@@ -46,6 +48,14 @@ int para_runner_subreaper(int on);
  * background jobs with SIGINT ignored).  Children get the old mask back.
  */
 int para_runner_signalfd(int *out);
+
+/*
+ * The file execvp() would run for `name` (malloc'd), to look for it once
+ * for many children; NULL where that may change from child to child:
+ * `name` has a '/', or is not found, or a directory of PATH before it
+ * is relative (a child's own directory).
+ */
+char *para_child_find(const char *name);
 
 /* Starts a child as described; see struct para_spawn. */
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);

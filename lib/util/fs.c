@@ -49,10 +49,15 @@ int para_remove_tree(const char *path)
 
 int para_mkdir_p(const char *path)
 {
-	char *copy = para_strdup(path);
-	char *p = copy;
+	struct stat st;
+	char *copy, *p;
 	int error = 0;
 
+	/* all there already, the common case: one call, not one a level */
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return 0;
+	copy = para_strdup(path);
+	p = copy;
 	do {
 		p = strchr(p + 1, '/');
 		if (p)
