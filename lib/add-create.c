@@ -14,6 +14,7 @@
 #include "task-state.h"
 #include "testpoint.h"
 #include "worktree-provision.h"
+#include "worktree-sparse.h"
 
 static int interrupted(struct para_add *add, const struct para_add_entry *e)
 {
@@ -58,80 +59,6 @@ void para_add_rollback(struct para_add *add)
 	free(message);
 }
 
-/*
- * Adds a domain pattern to the sparse-checkout arguments: as it is in cone
- * mode (a literal directory), else as a gitignore pattern anchored at the
- * top.  A domain's backslash is literal, and gitignore syntax drops
- * trailing spaces: both are escaped.  The leading '/' already keeps '!'
- * and '#' literal.
- */
-static void push_sparse(struct para_strvec *args, const char *pattern,
-			int cone)
-{
-	struct para_strbuf sb = PARA_STRBUF_INIT;
-	size_t len = strlen(pattern), i;
-
-	if (cone) {
-		para_strvec_push(args, pattern);
-		return;
-	}
-	para_strbuf_addch(&sb, '/');
-	for (i = 0; i < len; i++) {
-		int trailing = pattern[i + strspn(pattern + i, " ")] == '\0';
-
-		if (pattern[i] == '\\' || (pattern[i] == ' ' && trailing))
-			para_strbuf_addch(&sb, '\\');
-		para_strbuf_addch(&sb, pattern[i]);
-	}
-	para_strvec_push(args, sb.buf);
-	para_strbuf_dispose(&sb);
-}
-
-/* 1 when `path` is a directory of `tree` or not in it at all. */
-static int dir_or_absent(git_tree *tree, const char *path)
-{
-	git_tree_entry *entry = NULL;
-	int ok = 1;
-
-	if (!git_tree_entry_bypath(&entry, tree, path))
-		ok = git_tree_entry_type(entry) == GIT_OBJECT_TREE;
-	git_tree_entry_free(entry);
-	return ok;
-}
-
-/*
- * Whether git's cone mode can hold the sparse checkout exactly enough:
- * every pattern is a literal path that is a directory (or nothing yet)
- * in the base tree.  Cone mode allows a sparse index, which keeps a
- * large repository's index small: a 100,000-file checkout of 1% of it
- * takes 25 ms instead of 180 ms.
- */
-static int cone_possible(struct para_add *add, const struct para_add_entry *e,
-			 const struct para_strvec *context)
-{
-	const struct para_strvec *lists[] = { &e->task.paths, context };
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_oid oid;
-	size_t l, i;
-	int ok = 0;
-
-	if (git_oid_fromstr(&oid, e->task.base) < 0 ||
-	    git_commit_lookup(&commit, add->repo->git, &oid) < 0 ||
-	    git_commit_tree(&tree, commit) < 0)
-		goto out;
-	ok = 1;
-	for (l = 0; l < 2 && ok; l++)
-		for (i = 0; i < lists[l]->nr && ok; i++)
-			/* cone mode trims spaces: keep those exact too */
-			ok = !strpbrk(lists[l]->v[i], "*?[\\ \t") &&
-			     dir_or_absent(tree, lists[l]->v[i]);
-out:
-	git_tree_free(tree);
-	git_commit_free(commit);
-	return ok;
-}
-
 /* para.sparseContext, each pattern normalised. */
 static int sparse_context(struct para_strvec *out, struct para_config *config)
 {
@@ -165,28 +92,24 @@ static void git_quiet(struct para_command *cmd, struct para_strbuf *err,
 			  (const char *const[]){ "-C", dir, what, NULL });
 }
 
-/* Runs `git sparse-checkout set` and the checkout; returns git's status. */
+/*
+ * Sets and checks out the sparse patterns; returns git's status.  A
+ * wildcard that matches nothing in the base is noticed.
+ */
 static int make_sparse(struct para_add *add, const struct para_add_entry *e,
 		       const struct para_strvec *context,
 		       struct para_strbuf *err)
 {
-	struct para_command cmd = PARA_COMMAND_INIT;
-	int cone = cone_possible(add, e, context), status;
+	struct para_sparse sparse = PARA_SPARSE_INIT;
 	size_t i;
+	int status;
 
-	git_quiet(&cmd, err, e->task.worktree, "sparse-checkout");
-	para_strvec_push(&cmd.args, "set");
-	para_strvec_pushv(&cmd.args, cone ?
-		(const char *const[]){ "--cone", "--sparse-index", "--", NULL } :
-		(const char *const[]){ "--no-cone", "--", NULL });
-	for (i = 0; i < e->task.paths.nr; i++)
-		push_sparse(&cmd.args, e->task.paths.v[i], cone);
-	for (i = 0; i < context->nr; i++)
-		push_sparse(&cmd.args, context->v[i], cone);
-	status = para_command_run(&cmd);
-	if (!status)
-		status = para_git(err, err, e->task.worktree, "checkout", "-q",
-				  NULL);
+	para_sparse_plan(&sparse, add->repo->git, e->task.base,
+			 &e->task.paths, context);
+	for (i = 0; i < sparse.unmatched.nr; i++)
+		para_add_notice_unmatched(add, e, sparse.unmatched.v[i]);
+	status = para_sparse_apply(&sparse, e->task.worktree, err);
+	para_sparse_dispose(&sparse);
 	return status;
 }
 

@@ -111,6 +111,14 @@ int para_add_check_overlaps(struct para_add *add);
 /* para.symlink paths inside a planned task's domain are refused. */
 int para_add_check_links(struct para_add *add);
 
+/*
+ * add.c: the warning that a pattern of e's domain matches nothing in
+ * its base.
+ */
+void para_add_notice_unmatched(struct para_add *add,
+			       const struct para_add_entry *e,
+			       const char *pattern);
+
 /* add-create.c: a sparse worktree made to check out e's domain. */
 int para_add_sparse_update(struct para_add *add,
 			   const struct para_add_entry *e);

@@ -175,6 +175,14 @@ out:
 	free(ref);
 }
 
+void para_add_notice_unmatched(struct para_add *add,
+			       const struct para_add_entry *e,
+			       const char *pattern)
+{
+	para_strvec_pushf(&add->warnings, "task '%s': path '%s' matches "
+			  "nothing in its base", e->task.name, pattern);
+}
+
 /* A literal pattern (no wildcard) that names nothing in the base. */
 static void notice_unmatched(struct para_add *add,
 			     const struct para_add_entry *e, const git_oid *base)
@@ -191,15 +199,13 @@ static void notice_unmatched(struct para_add *add,
 		const char *p = e->task.paths.v[i];
 		char *lit;
 
-		if (strpbrk(p, "*?[\\"))
+		if (!para_pattern_is_literal(p))
 			continue;
 		lit = para_strndup(p, strlen(p) - (p[strlen(p) - 1] == '/'));
 		if (git_tree_entry_bypath(&entry, tree, lit) == 0)
 			git_tree_entry_free(entry);
 		else
-			para_strvec_pushf(&add->warnings, "task '%s': path "
-					  "'%s' matches nothing in its base",
-					  e->task.name, p);
+			para_add_notice_unmatched(add, e, p);
 		free(lit);
 	}
 out:

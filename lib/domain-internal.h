@@ -151,5 +151,8 @@ void para_glob_nfa_dispose(struct glob_nfa *nfa);
  * can take exponential time (several '*' in one segment, a long name).
  */
 int para_glob_nfa_accepts(const struct glob_nfa *nfa, const char *path);
+/* para_domain_reach() of the NFA's pattern. */
+enum para_reach para_glob_nfa_reach(const struct glob_nfa *nfa,
+				    const char *path);
 
 #endif

@@ -261,32 +261,79 @@ void para_glob_nfa_dispose(struct glob_nfa *nfa)
 	free(nfa->lits);
 }
 
-int para_glob_nfa_accepts(const struct glob_nfa *nfa, const char *path)
+/*
+ * Feeds `path` to the NFA from the states in `cur` (the start state when
+ * `cur` has none set, see callers); returns whether any state is live
+ * at the end, which `cur` then holds.
+ */
+static int nfa_feed(const struct glob_nfa *nfa, unsigned char **cur,
+		    unsigned char **next, const char *path)
 {
-	unsigned char *cur = para_calloc(nfa->nstates, 1);
-	unsigned char *next = para_calloc(nfa->nstates, 1), *swap;
 	const unsigned char *p = (const unsigned char *)path;
+	unsigned char *swap;
 	unsigned s, e;
-	int live = 1, accepted = 0;
+	int live = 1;
 
-	cur[0] = 1;
 	for (; *p && live; p++) {
-		memset(next, 0, nfa->nstates);
+		memset(*next, 0, nfa->nstates);
 		live = 0;
 		for (s = 0; s < nfa->nstates; s++) {
-			if (!cur[s])
+			if (!(*cur)[s])
 				continue;
 			for (e = nfa->first[s]; e < nfa->first[s + 1]; e++)
 				if (byteset_has(&nfa->edges[e].on, *p))
-					live = next[nfa->edges[e].to] = 1;
+					live = (*next)[nfa->edges[e].to] = 1;
 		}
-		swap = cur;
-		cur = next;
-		next = swap;
+		swap = *cur;
+		*cur = *next;
+		*next = swap;
 	}
-	for (s = 0; live && s < nfa->nstates && !accepted; s++)
-		accepted = cur[s] && nfa->accept[s];
+	return live;
+}
+
+static int nfa_accepting(const struct glob_nfa *nfa, const unsigned char *cur)
+{
+	unsigned s;
+
+	for (s = 0; s < nfa->nstates; s++)
+		if (cur[s] && nfa->accept[s])
+			return 1;
+	return 0;
+}
+
+int para_glob_nfa_accepts(const struct glob_nfa *nfa, const char *path)
+{
+	unsigned char *cur = para_calloc(nfa->nstates, 1);
+	unsigned char *next = para_calloc(nfa->nstates, 1);
+	int accepted;
+
+	cur[0] = 1;
+	accepted = nfa_feed(nfa, &cur, &next, path) && nfa_accepting(nfa, cur);
 	free(cur);
 	free(next);
 	return accepted;
+}
+
+/*
+ * Below a path that is not covered, something may be when a state is
+ * live after the '/' that starts the next segment: every state of a
+ * pattern's NFA leads on to its accepting state.
+ */
+enum para_reach para_glob_nfa_reach(const struct glob_nfa *nfa,
+				    const char *path)
+{
+	unsigned char *cur = para_calloc(nfa->nstates, 1);
+	unsigned char *next = para_calloc(nfa->nstates, 1);
+	enum para_reach reach = PARA_REACH_NONE;
+
+	cur[0] = 1;
+	if (nfa_feed(nfa, &cur, &next, path)) {
+		if (nfa_accepting(nfa, cur))
+			reach = PARA_REACH_COVERS;
+		else if (nfa_feed(nfa, &cur, &next, "/"))
+			reach = PARA_REACH_BELOW;
+	}
+	free(cur);
+	free(next);
+	return reach;
 }

@@ -187,6 +187,18 @@ char *para_pattern_normalize(const char *pattern)
 	return para_strndup(pattern, para_domain_pattern_len(pattern));
 }
 
+int para_pattern_is_literal(const char *pattern)
+{
+	struct toklist tl = { NULL, 0, 0 };
+	size_t i;
+	int literal = tokenize(&tl, pattern ? pattern : "") == 0;
+
+	for (i = 0; literal && i < tl.nr; i++)
+		literal = tl.v[i].kind == TOK_LIT || tl.v[i].kind == TOK_SLASH;
+	free(tl.v);
+	return literal;
+}
+
 int para_domain_parse_pattern(struct toklist *tl, const char *pattern)
 {
 	int error = tokenize(tl, pattern ? pattern : "");

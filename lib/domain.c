@@ -70,3 +70,11 @@ const char *para_domain_pattern(const struct para_domain *domain, size_t i)
 {
 	return domain && i < domain->nr ? domain->patterns[i] : NULL;
 }
+
+enum para_reach para_domain_reach(const struct para_domain *domain, size_t i,
+				  const char *path)
+{
+	if (!domain || i >= domain->nr)
+		return PARA_REACH_NONE;
+	return para_glob_nfa_reach(&domain->nfas[i], path);
+}

@@ -41,6 +41,12 @@ int para_pattern_validate(const char *pattern);
  */
 char *para_pattern_normalize(const char *pattern);
 
+/*
+ * 1 if a valid pattern names one path literally (no '*', '?', '[' or
+ * '**'), 0 if it has a wildcard or is not valid.
+ */
+int para_pattern_is_literal(const char *pattern);
+
 /* Builds a domain from `n` patterns; every pattern is validated. */
 int para_domain_new(struct para_domain **out, const char *const *patterns,
 		    size_t n);
@@ -56,6 +62,22 @@ const char *para_domain_pattern(const struct para_domain *domain, size_t i);
  * does, negative on error.  One JIT-compiled regex for the whole set.
  */
 int para_domain_covers(const struct para_domain *domain, const char *path);
+
+/*
+ * How the i-th pattern stands to `path` (relative to the top, no
+ * trailing '/'), for a walk of a tree that stops at what a pattern
+ * covers: PARA_REACH_COVERS when the pattern covers the path,
+ * PARA_REACH_BELOW when it does not but may cover something below it (a
+ * walk descends), PARA_REACH_NONE when nothing at or below the path is
+ * covered.
+ */
+enum para_reach {
+	PARA_REACH_NONE = 0,
+	PARA_REACH_BELOW,
+	PARA_REACH_COVERS
+};
+enum para_reach para_domain_reach(const struct para_domain *domain, size_t i,
+				  const char *path);
 
 /*
  * Decides exactly whether some path, existing or not, is covered by a

@@ -24,23 +24,23 @@ test_expect_success 'setup' '
 outside_command='mkdir -p adapters && echo mine >adapters/mine.h &&
 	echo more >>adapters/base.h && echo edit >>src/app/main.c'
 
-for mode in cone no-cone
+# glob: a wildcard of directories, checked out in cone mode
+for mode in cone glob no-cone
 do
-	if test $mode = cone
-	then
-		pattern=src/app/
-	else
-		pattern="src/app/*.c"
-	fi
+	case $mode in
+	cone) pattern=src/app/ ;;
+	glob) pattern="src/a*/" ;;
+	*) pattern="src/app/*.c" ;;
+	esac
 
 	test_expect_success "$mode: a sparse task that writes outside its patterns succeeds" '
 		(cd repo && git para add -q --allow-overlap --sparse -p "$pattern" sp-$mode) &&
 		wt=repo-worktrees/sp-$mode &&
-		if test $mode = cone
+		if test $mode = no-cone
 		then
-			cone=true
-		else
 			cone=false
+		else
+			cone=true
 		fi &&
 		test "$(git -C $wt config --worktree core.sparseCheckoutCone)" = $cone &&
 		test_must_fail test -e $wt/adapters/base.h &&
@@ -63,6 +63,13 @@ do
 		echo mine >expect && test_cmp expect actual &&
 		git -C repo show solve/sp-$mode:adapters/base.h >actual &&
 		echo more >expect && test_cmp expect actual
+	'
+
+	test_expect_success "$mode: what it wrote outside its domain is reported" '
+		(cd repo && test_expect_code 1 git para collect --check sp-$mode >../out 2>../err) &&
+		test_grep "^task sp-$mode: 3 changed, 2 outside its domain" out &&
+		test_grep "adapters/base.h" out &&
+		test_grep "adapters/mine.h" out
 	'
 done
 

@@ -52,19 +52,21 @@ scribble () {
 	)
 }
 
-for mode in cone non-cone
+# glob: a wildcard of directories, checked out in cone mode too
+for mode in cone glob non-cone
 do
-	if test $mode = cone
-	then
-		pattern=examples
-	else
-		pattern="examples/*.c"
-	fi
+	case $mode in
+	cone) pattern=examples ;;
+	glob) pattern="exampl?s/" ;;
+	*) pattern="examples/*.c" ;;
+	esac
 
 	test_expect_success "prune --force keeps every file of a $mode sparse worktree" '
 		(cd repo && git para add -q --sparse -p "$pattern" $mode) &&
 		wt=repo-worktrees/$mode &&
 		test_path_is_missing $wt/adapters/base.h &&
+		test "$(git -C $wt config --worktree core.sparseCheckoutCone)" = \
+			"$(test $mode = non-cone && echo false || echo true)" &&
 		scribble $wt &&
 		sums $wt >before &&
 		test_grep "adapters/mine.h" before &&

@@ -315,6 +315,44 @@ static const struct {
 	{ "a", "a\n", 0 },
 };
 
+static void check_reach(const char *pattern, const char *path,
+			enum para_reach want)
+{
+	struct para_domain *d = domain(pattern);
+
+	if (para_domain_reach(d, 0, path) != want)
+		fail_msg("'%s' at '%s': reach %d, want %d", pattern, path,
+			 (int)para_domain_reach(d, 0, path), (int)want);
+	para_domain_free(d);
+}
+
+static void test_reach(void **state)
+{
+	(void)state;
+	check_reach("m08/d[0-4]?", "m08", PARA_REACH_BELOW);
+	check_reach("m08/d[0-4]?", "m09", PARA_REACH_NONE);
+	check_reach("m08/d[0-4]?", "m08/d07", PARA_REACH_COVERS);
+	check_reach("m08/d[0-4]?", "m08/d57", PARA_REACH_NONE);
+	check_reach("m08/d[0-4]?", "m08/d07/f", PARA_REACH_COVERS);
+	check_reach("a/*/b/", "a/x", PARA_REACH_BELOW);
+	check_reach("a/*/b/", "a/x/c", PARA_REACH_NONE);
+	check_reach("a/*/b/", "a/x/b", PARA_REACH_COVERS);
+	check_reach("**/b", "x/y", PARA_REACH_BELOW);
+	check_reach("**/b", "x/b", PARA_REACH_COVERS);
+	check_reach("src", "src", PARA_REACH_COVERS);
+	check_reach("src", "doc", PARA_REACH_NONE);
+	check_reach("src/*.c", "src", PARA_REACH_BELOW);
+	check_reach("src/*.c", "src/a.h", PARA_REACH_NONE);
+	assert_int_equal(para_domain_reach(NULL, 0, "x"), PARA_REACH_NONE);
+	assert_true(para_pattern_is_literal("src/auth/"));
+	assert_true(para_pattern_is_literal("odd/back\\slash"));
+	assert_false(para_pattern_is_literal("src/*"));
+	assert_false(para_pattern_is_literal("a/**/b"));
+	assert_false(para_pattern_is_literal("d[0-4]"));
+	assert_false(para_pattern_is_literal("d?"));
+	assert_false(para_pattern_is_literal("/abs"));
+}
+
 static void test_covers(void **state)
 {
 	size_t i;
@@ -858,6 +896,35 @@ static void brute_check_domains(const struct brute *b)
 	}
 }
 
+/*
+ * A walk never misses what a pattern covers: it descends at every
+ * directory above a covered path, and stops where it is covered.
+ */
+static void brute_check_reach(const struct brute *b)
+{
+	char prefix[MAX_LEN + 1];
+	size_t i, j, len;
+
+	for (j = 0; j < POOL; j++)
+		for (i = 0; i < b->npaths; i++) {
+			const struct para_domain *d = b->pool[j].domain;
+			const char *path = b->paths[i];
+			int covered = (b->covered[j][i / 64] >> (i % 64)) & 1;
+
+			assert_int_equal(para_domain_reach(d, 0, path) ==
+					 PARA_REACH_COVERS, covered);
+			for (len = 1; covered && path[len]; len++) {
+				if (path[len] != '/')
+					continue;
+				memcpy(prefix, path, len);
+				prefix[len] = '\0';
+				if (para_domain_reach(d, 0, prefix) == PARA_REACH_NONE)
+					fail_msg("'%s' at '%s': no reach, yet '%s' is covered",
+						 b->pool[j].text, prefix, path);
+			}
+		}
+}
+
 static void test_overlap_random(void **state)
 {
 	struct brute *b = calloc(1, sizeof(*b));
@@ -871,6 +938,7 @@ static void test_overlap_random(void **state)
 			overlapping += brute_overlap(b, i, j) >= 0;
 		}
 	brute_check_domains(b);
+	brute_check_reach(b);
 	print_message("# %zu random pairs (%zu overlap), %zu paths\n", pairs,
 		      overlapping, b->npaths);
 	for (i = 0; i < POOL; i++)
@@ -887,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_validate_valid),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_domain_new),
+		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_covers_explosive),
 		cmocka_unit_test(test_covers_domain),
