@@ -59,6 +59,14 @@ void para_add_rollback(struct para_add *add)
 	free(message);
 }
 
+void para_add_notice_unmatched(struct para_add *add,
+			       const struct para_add_entry *e,
+			       const char *pattern)
+{
+	para_strvec_pushf(&add->warnings, "task '%s': path '%s' matches "
+			  "nothing in its base", e->task.name, pattern);
+}
+
 /* para.sparseContext, each pattern normalised. */
 static int sparse_context(struct para_strvec *out, struct para_config *config)
 {

@@ -112,8 +112,8 @@ int para_add_check_overlaps(struct para_add *add);
 int para_add_check_links(struct para_add *add);
 
 /*
- * add.c: the warning that a pattern of e's domain matches nothing in
- * its base.
+ * add-create.c: the warning that a pattern of e's domain matches
+ * nothing in its base.
  */
 void para_add_notice_unmatched(struct para_add *add,
 			       const struct para_add_entry *e,

@@ -175,14 +175,6 @@ out:
 	free(ref);
 }
 
-void para_add_notice_unmatched(struct para_add *add,
-			       const struct para_add_entry *e,
-			       const char *pattern)
-{
-	para_strvec_pushf(&add->warnings, "task '%s': path '%s' matches "
-			  "nothing in its base", e->task.name, pattern);
-}
-
 /* A literal pattern (no wildcard) that names nothing in the base. */
 static void notice_unmatched(struct para_add *add,
 			     const struct para_add_entry *e, const git_oid *base)
