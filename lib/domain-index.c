@@ -173,7 +173,7 @@ size_t para_domain_index_candidates(size_t **out,
 	struct ids ids = { NULL, 0, 0 };
 	size_t i, n = 0;
 
-	if (!index->sorted) {
+	if (!index->sorted && index->nr) {
 		qsort(index->v, index->nr, sizeof(*index->v), cmp_entry);
 		index->sorted = 1;
 	}
@@ -181,7 +181,8 @@ size_t para_domain_index_candidates(size_t **out,
 		leading_literal(&key, &domain->nfas[i]);
 		candidates_of(&ids, index, key.buf, below);
 	}
-	qsort(ids.v, ids.nr, sizeof(*ids.v), cmp_id);
+	if (ids.nr)
+		qsort(ids.v, ids.nr, sizeof(*ids.v), cmp_id);
 	for (i = 0; i < ids.nr; i++)
 		if (!n || ids.v[n - 1] != ids.v[i])
 			ids.v[n++] = ids.v[i];
