@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "add-internal.h"
+#include "domain-index.h"
 #include "error.h"
 #include "graph.h"
 #include "strbuf.h"
@@ -393,35 +394,49 @@ static struct para_domain **existing_domains(struct para_add *add)
 	return v;
 }
 
+/*
+ * Task `i` against the existing tasks, then the planned ones before it,
+ * in that order; the index leaves out only pairs that cannot overlap, so
+ * the first overlap found is the one a check of every pair would find.
+ */
 static int check_entry_overlaps(struct para_add *add, size_t i,
-				struct para_domain **od)
+				struct para_domain **od,
+				struct para_domain_index *index)
 {
 	const struct para_add_entry *e = &add->v[i];
-	size_t j;
-	int error;
+	size_t ex_nr = add->existing.nr, *ids, n, k;
+	int error = 0;
 
-	for (j = 0; j < add->existing.nr; j++)
-		if (od[j] && (error = check_pair(e, add->existing.v[j].name,
-						 od[j])) < 0)
-			return error;
-	for (j = 0; j < i; j++)
-		if (add->v[j].task.paths.nr &&
-		    (error = check_pair(e, add->v[j].task.name,
-					add->v[j].domain)) < 0)
-			return error;
-	return 0;
+	n = para_domain_index_candidates(&ids, index, e->domain, ex_nr + i);
+	for (k = 0; k < n && !error; k++)
+		if (ids[k] < ex_nr)
+			error = check_pair(e, add->existing.v[ids[k]].name,
+					   od[ids[k]]);
+		else
+			error = check_pair(e, add->v[ids[k] - ex_nr].task.name,
+					   add->v[ids[k] - ex_nr].domain);
+	free(ids);
+	return error < 0 ? error : 0;
 }
 
 int para_add_check_overlaps(struct para_add *add)
 {
 	struct para_domain **od = existing_domains(add);
-	size_t i;
+	struct para_domain_index *index = para_domain_index_new();
+	size_t i, ex_nr = add->existing.nr;
 	int error = 0;
 
+	for (i = 0; i < ex_nr; i++)
+		if (od[i])
+			para_domain_index_add(index, od[i], i);
+	for (i = 0; i < add->nr; i++)
+		if (add->v[i].task.paths.nr)
+			para_domain_index_add(index, add->v[i].domain, ex_nr + i);
 	for (i = 0; i < add->nr && !error; i++)
 		if (add->v[i].task.paths.nr)
-			error = check_entry_overlaps(add, i, od);
-	for (i = 0; i < add->existing.nr; i++)
+			error = check_entry_overlaps(add, i, od, index);
+	para_domain_index_free(index);
+	for (i = 0; i < ex_nr; i++)
 		para_domain_free(od[i]);
 	free(od);
 	return error;

@@ -4,6 +4,7 @@
 #include "batch.h"
 #include "changes.h"
 #include "collect.h"
+#include "collect-pairs.h"
 #include "domain.h"
 #include "domain-check.h"
 #include "error.h"
@@ -23,33 +24,6 @@ static void split_nul(struct para_strvec *out, const struct para_strbuf *sb)
 		pos += len + 1;
 	}
 	para_strvec_sort(out);
-}
-
-static int sorted_intersect(const struct para_strvec *a,
-			    const struct para_strvec *b)
-{
-	size_t i = 0, j = 0;
-
-	while (i < a->nr && j < b->nr) {
-		int cmp = strcmp(a->v[i], b->v[j]);
-
-		if (!cmp)
-			return 1;
-		if (cmp < 0)
-			i++;
-		else
-			j++;
-	}
-	return 0;
-}
-
-int para_collect_paths_touch(const struct para_strvec *a,
-			     const struct para_strvec *dirs_a,
-			     const struct para_strvec *b,
-			     const struct para_strvec *dirs_b)
-{
-	return sorted_intersect(a, b) || sorted_intersect(a, dirs_b) ||
-	       sorted_intersect(dirs_a, b);
 }
 
 void para_collect_dirs(struct para_strvec *dirs,
@@ -268,22 +242,6 @@ static void find_overlaps(struct para_collect *c,
 	free(e);
 }
 
-/*
- * Two branches from the same base whose changed paths neither meet nor
- * nest (a file in one where the other has a directory) merge cleanly:
- * there is no need to ask git.
- */
-static int may_conflict(const struct para_collect_item *a,
-			const struct para_collect_item *b)
-{
-	if (!strcmp(a->tip, b->tip))
-		return 0;
-	if (strcmp(a->task.base, b->task.base))
-		return 1;
-	return para_collect_paths_touch(&a->touched, &a->dirs, &b->touched,
-					&b->dirs);
-}
-
 /* Parses `merge-tree -z --name-only --no-messages`: tree, then files. */
 static void parse_conflicts(struct para_strvec *files,
 			    const struct para_strbuf *out)
@@ -319,27 +277,24 @@ static int merge_pairs(struct para_collect *c, struct para_repo *repo,
 		       unsigned jobs)
 {
 	struct para_batch_job *batch;
-	size_t *pairs, i, j, n = 0;
+	size_t *pairs, i, j, k, n;
 	int error;
 
 	c->pairs = c->nr * (c->nr ? c->nr - 1 : 0) / 2;
-	batch = new_batch(c->pairs);
-	pairs = para_calloc(2 * c->pairs + 1, sizeof(*pairs));
-	for (i = 0; i < c->nr; i++)
-		for (j = i + 1; j < c->nr; j++) {
-			if (!may_conflict(&c->items[i], &c->items[j]))
-				continue;
-			pairs[2 * n] = i;
-			pairs[2 * n + 1] = j;
-			push_git(&batch[n], repo);
-			para_strvec_push(&batch[n].args, "merge-tree");
-			para_strvec_push(&batch[n].args, "--write-tree");
-			para_strvec_push(&batch[n].args, "--name-only");
-			para_strvec_push(&batch[n].args, "--no-messages");
-			para_strvec_push(&batch[n].args, "-z");
-			para_strvec_push(&batch[n].args, c->items[i].tip);
-			para_strvec_push(&batch[n++].args, c->items[j].tip);
-		}
+	n = para_collect_pairs(&pairs, c->items, c->nr);
+	batch = new_batch(n);
+	for (k = 0; k < n; k++) {
+		i = pairs[2 * k];
+		j = pairs[2 * k + 1];
+		push_git(&batch[k], repo);
+		para_strvec_push(&batch[k].args, "merge-tree");
+		para_strvec_push(&batch[k].args, "--write-tree");
+		para_strvec_push(&batch[k].args, "--name-only");
+		para_strvec_push(&batch[k].args, "--no-messages");
+		para_strvec_push(&batch[k].args, "-z");
+		para_strvec_push(&batch[k].args, c->items[i].tip);
+		para_strvec_push(&batch[k].args, c->items[j].tip);
+	}
 	c->pairs_merged = n;
 	if ((error = para_batch_run(batch, n, jobs)) < 0)
 		goto out;
@@ -359,7 +314,7 @@ static int merge_pairs(struct para_collect *c, struct para_repo *repo,
 	}
 out:
 	free(pairs);
-	free_batch(batch, c->pairs);
+	free_batch(batch, n);
 	return error;
 }
 

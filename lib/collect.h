@@ -66,16 +66,6 @@ struct para_collect_item *para_collect_find(struct para_collect *collect,
 
 void para_collect_dispose(struct para_collect *collect);
 
-/*
- * 1 if a path in one sorted list equals a path in the other, or is a
- * directory above one in the other (`dirs_*` list those directories);
- * such pairs of tasks may conflict, others cannot.  Exposed for tests.
- */
-int para_collect_paths_touch(const struct para_strvec *a,
-			     const struct para_strvec *dirs_a,
-			     const struct para_strvec *b,
-			     const struct para_strvec *dirs_b);
-
 /* Fills `dirs` with the directories above the paths, sorted, unique. */
 void para_collect_dirs(struct para_strvec *dirs,
 		       const struct para_strvec *paths);

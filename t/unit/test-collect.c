@@ -1,11 +1,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "collect.h"
+#include "collect-pairs.h"
 #include "collect-report.h"
 #include "collect-state.h"
 #include "json.h"
@@ -166,6 +168,75 @@ static void test_pr_title_of_issue(void **state)
 	para_task_dispose(&task);
 }
 
+static unsigned long long rng_state = 0x243f6a8885a308d3ULL;
+
+static unsigned rng(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state >> 32) % n;
+}
+
+static const char *const some_paths[] = {
+	"a", "b", "a/x", "a/y", "b/x", "a/x/1", "a/x/2", "c/d/e", "c/d", "c",
+	"README", "ab", "a.c"
+};
+#define NPATHS (sizeof(some_paths) / sizeof(*some_paths))
+
+/*
+ * The pairs found through the paths are those a look at every pair
+ * finds: same tip never, other base always, else when the paths touch.
+ */
+static void test_pairs_agree(void **state)
+{
+	struct para_collect_item items[60];
+	size_t nr = sizeof(items) / sizeof(*items), i, j, k, n, *pairs;
+	size_t want = 0;
+
+	(void)state;
+	memset(items, 0, sizeof(items));
+	for (i = 0; i < nr; i++) {
+		para_task_init(&items[i].task);
+		items[i].task.base = para_strdup(rng(6) ? "b1" : "b2");
+		snprintf(items[i].tip, sizeof(items[i].tip), "tip%u", rng(50));
+		for (k = rng(3); k > 0; k--) {
+			const char *p = some_paths[rng(NPATHS)];
+
+			if (!para_strvec_contains(&items[i].touched, p))
+				para_strvec_push(&items[i].touched, p);
+		}
+		para_strvec_sort(&items[i].touched);
+		para_collect_dirs(&items[i].dirs, &items[i].touched);
+	}
+	n = para_collect_pairs(&pairs, items, nr);
+	for (i = 0, k = 0; i < nr; i++)
+		for (j = i + 1; j < nr; j++) {
+			int conflict = strcmp(items[i].tip, items[j].tip) &&
+				(strcmp(items[i].task.base, items[j].task.base) ||
+				 para_collect_paths_touch(&items[i].touched,
+							  &items[i].dirs,
+							  &items[j].touched,
+							  &items[j].dirs));
+
+			if (!conflict)
+				continue;
+			want++;
+			assert_true(k < n);
+			assert_int_equal(pairs[2 * k], i);
+			assert_int_equal(pairs[2 * k + 1], j);
+			k++;
+		}
+	assert_int_equal(n, want);
+	assert_true(want > 0 && want < nr * (nr - 1) / 2);
+	free(pairs);
+	for (i = 0; i < nr; i++) {
+		para_task_dispose(&items[i].task);
+		para_strvec_dispose(&items[i].touched);
+		para_strvec_dispose(&items[i].dirs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_file_against_directory),
 		cmocka_unit_test(test_dirs_unique),
+		cmocka_unit_test(test_pairs_agree),
 		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_pr_title),
 		cmocka_unit_test(test_skip_reason),
