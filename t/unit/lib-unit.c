@@ -9,8 +9,10 @@
 #include <git2.h>
 
 #include "lib-unit.h"
+#include "domain.h"
 #include "error.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 char unit_tmpdir[PATH_MAX];
 static char topdir[PATH_MAX];
@@ -26,6 +28,26 @@ void unit_sh(const char *fmt, ...)
 	va_end(ap);
 	assert_int_equal(system(cmd.buf), 0);
 	para_strbuf_dispose(&cmd);
+}
+
+struct para_domain *unit_domain(const char *patterns)
+{
+	struct para_strvec sv = PARA_STRVEC_INIT;
+	struct para_domain *d = NULL;
+
+	para_strvec_split(&sv, patterns);
+	if (para_domain_new(&d, (const char *const *)sv.v, sv.nr) < 0)
+		fail_msg("domain '%s': %s", patterns, para_error_last());
+	para_strvec_dispose(&sv);
+	return d;
+}
+
+unsigned unit_rng(uint64_t *state, unsigned n)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (unsigned)(*state >> 32) % n;
 }
 
 int unit_task_repo_setup(struct unit_task_repo *out, const char *name)

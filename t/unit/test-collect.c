@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include "json.h"
 #include "strbuf.h"
 #include "task.h"
+
+#include "lib-unit.h"
 
 /* Whether two tasks changing `a` and `b` (space-separated) may conflict. */
 static int touch(const char *a, const char *b)
@@ -168,15 +171,7 @@ static void test_pr_title_of_issue(void **state)
 	para_task_dispose(&task);
 }
 
-static unsigned long long rng_state = 0x243f6a8885a308d3ULL;
-
-static unsigned rng(unsigned n)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state >> 32) % n;
-}
+static uint64_t rng_state = 0x243f6a8885a308d3ULL;
 
 static const char *const some_paths[] = {
 	"a", "b", "a/x", "a/y", "b/x", "a/x/1", "a/x/2", "c/d/e", "c/d", "c",
@@ -198,10 +193,13 @@ static void test_pairs_agree(void **state)
 	memset(items, 0, sizeof(items));
 	for (i = 0; i < nr; i++) {
 		para_task_init(&items[i].task);
-		items[i].task.base = para_strdup(rng(6) ? "b1" : "b2");
-		snprintf(items[i].tip, sizeof(items[i].tip), "tip%u", rng(50));
-		for (k = rng(3); k > 0; k--) {
-			const char *p = some_paths[rng(NPATHS)];
+		items[i].task.base = para_strdup(unit_rng(&rng_state, 6) ?
+						 "b1" : "b2");
+		snprintf(items[i].tip, sizeof(items[i].tip), "tip%u",
+			 unit_rng(&rng_state, 50));
+		for (k = unit_rng(&rng_state, 3); k > 0; k--) {
+			const char *p =
+				some_paths[unit_rng(&rng_state, NPATHS)];
 
 			if (!para_strvec_contains(&items[i].touched, p))
 				para_strvec_push(&items[i].touched, p);

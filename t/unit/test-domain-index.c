@@ -13,30 +13,19 @@
 #include "strbuf.h"
 #include "strvec.h"
 
-/* Builds a domain from space-separated patterns. */
-static struct para_domain *domain(const char *patterns)
-{
-	struct para_strvec sv = PARA_STRVEC_INIT;
-	struct para_domain *d = NULL;
-
-	para_strvec_split(&sv, patterns);
-	if (para_domain_new(&d, (const char *const *)sv.v, sv.nr) < 0)
-		fail_msg("domain '%s': %s", patterns, para_error_last());
-	para_strvec_dispose(&sv);
-	return d;
-}
+#include "lib-unit.h"
 
 /* The candidates for `query` among `filed` (ids 0..), as "0 2 3". */
 static char *candidates(const char *const *filed, size_t nr, const char *query)
 {
 	struct para_domain_index *index = para_domain_index_new();
 	struct para_domain **d = calloc(nr + 1, sizeof(*d));
-	struct para_domain *q = domain(query);
+	struct para_domain *q = unit_domain(query);
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	size_t *ids, n, i;
 
 	for (i = 0; i < nr; i++) {
-		d[i] = domain(filed[i]);
+		d[i] = unit_domain(filed[i]);
 		para_domain_index_add(index, d[i], i);
 	}
 	n = para_domain_index_candidates(&ids, index, q, nr);
@@ -91,7 +80,8 @@ static void test_literal_segments(void **state)
 static void test_below(void **state)
 {
 	struct para_domain_index *index = para_domain_index_new();
-	struct para_domain *a = domain("a"), *b = domain("a/b"), *c = domain("*");
+	struct para_domain *a = unit_domain("a"), *b = unit_domain("a/b");
+	struct para_domain *c = unit_domain("*");
 	size_t *ids, n;
 
 	(void)state;
@@ -113,14 +103,6 @@ static void test_below(void **state)
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
-static unsigned rng(unsigned n)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state >> 32) % n;
-}
-
 /* mostly literal segments, so that the index has much to tell apart */
 static const char *const segments[] = {
 	"a", "b", "ab", "a", "b", "ab", "ba", "a.c", "a*", "*b", "?", "[ab]",
@@ -130,12 +112,13 @@ static const char *const segments[] = {
 
 static void random_pattern(struct para_strbuf *sb)
 {
-	int n = 1 + rng(4), i;
+	int n = 1 + unit_rng(&rng_state, 4), i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
 			para_strbuf_addch(sb, '/');
-		para_strbuf_addstr(sb, segments[rng(NSEGMENTS)]);
+		para_strbuf_addstr(sb,
+				   segments[unit_rng(&rng_state, NSEGMENTS)]);
 	}
 }
 
@@ -155,14 +138,14 @@ static void test_random_agrees(void **state)
 	(void)state;
 	for (i = 0; i < POOL; i++) {
 		struct para_strbuf sb = PARA_STRBUF_INIT;
-		int np = 1 + rng(3), p;
+		int np = 1 + unit_rng(&rng_state, 3), p;
 
 		for (p = 0; p < np; p++) {
 			if (p)
 				para_strbuf_addch(&sb, ' ');
 			random_pattern(&sb);
 		}
-		pool[i] = domain(sb.buf);
+		pool[i] = unit_domain(sb.buf);
 		para_domain_index_add(index, pool[i], i);
 		para_strbuf_dispose(&sb);
 	}

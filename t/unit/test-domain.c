@@ -14,18 +14,7 @@
 #include "strbuf.h"
 #include "strvec.h"
 
-/* Builds a domain from space-separated patterns. */
-static struct para_domain *domain(const char *patterns)
-{
-	struct para_strvec sv = PARA_STRVEC_INIT;
-	struct para_domain *d = NULL;
-
-	para_strvec_split(&sv, patterns);
-	if (para_domain_new(&d, (const char *const *)sv.v, sv.nr) < 0)
-		fail_msg("domain '%s': %s", patterns, para_error_last());
-	para_strvec_dispose(&sv);
-	return d;
-}
+#include "lib-unit.h"
 
 /*
  * An independent reference: whole segments are compared with glibc's
@@ -217,7 +206,7 @@ static void test_domain_new(void **state)
 	assert_string_equal(para_error_last(),
 			    "invalid path pattern 'a//b': empty segments are not allowed");
 
-	d = domain("src/ lib/**/ *.md");
+	d = unit_domain("src/ lib/**/ *.md");
 	assert_int_equal(para_domain_count(d), 3);
 	assert_string_equal(para_domain_pattern(d, 0), "src");
 	assert_string_equal(para_domain_pattern(d, 1), "lib/**");
@@ -318,7 +307,7 @@ static const struct {
 static void check_reach(const char *pattern, const char *path,
 			enum para_reach want)
 {
-	struct para_domain *d = domain(pattern);
+	struct para_domain *d = unit_domain(pattern);
 
 	if (para_domain_reach(d, 0, path) != want)
 		fail_msg("'%s' at '%s': reach %d, want %d", pattern, path,
@@ -409,7 +398,7 @@ static void test_covers_explosive(void **state)
 
 static void test_covers_domain(void **state)
 {
-	struct para_domain *d = domain("src/auth docs/*.md **/Makefile");
+	struct para_domain *d = unit_domain("src/auth docs/*.md **/Makefile");
 	struct para_domain *empty = NULL;
 
 	assert_int_equal(para_domain_covers(d, "src/auth/a.c"), 1);
@@ -432,7 +421,7 @@ static void test_covers_domain(void **state)
 static void check_overlap(const char *a_spec, const char *b_spec, int want,
 			  const char *want_example)
 {
-	struct para_domain *a = domain(a_spec), *b = domain(b_spec);
+	struct para_domain *a = unit_domain(a_spec), *b = unit_domain(b_spec);
 	char *example = NULL;
 	size_t ia = 99, ib = 99;
 	int rc;
@@ -600,8 +589,8 @@ static void test_overlap_examples(void **state)
 
 static void test_overlap_indexes(void **state)
 {
-	struct para_domain *a = domain("src/a src/b docs");
-	struct para_domain *b = domain("lib tests/** src/b/x.c");
+	struct para_domain *a = unit_domain("src/a src/b docs");
+	struct para_domain *b = unit_domain("lib tests/** src/b/x.c");
 	struct para_domain *empty = NULL;
 	char *example = NULL;
 	size_t ia, ib;
@@ -714,21 +703,13 @@ struct brute {
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 
-static unsigned rng(unsigned n)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state >> 32) % n;
-}
-
 static void random_segment(struct random_pattern *rp, int natoms)
 {
 	const char *prev = "";
 	int i;
 
 	for (i = 0; i < natoms; i++) {
-		const char *atom = atoms[rng(NATOMS)];
+		const char *atom = atoms[unit_rng(&rng_state, NATOMS)];
 
 		if (!strcmp(atom, "*") && !strcmp(prev, "*"))
 			atom = "a";	/* '**' only as a whole segment */
@@ -739,18 +720,18 @@ static void random_segment(struct random_pattern *rp, int natoms)
 
 static void random_pattern(struct random_pattern *rp)
 {
-	int nseg = 1 + rng(3), atoms_left = 3, plain = 0, i, n;
+	int nseg = 1 + unit_rng(&rng_state, 3), atoms_left = 3, plain = 0, i, n;
 
 	rp->text[0] = '\0';
 	rp->bound = 0;
 	for (i = 0; i < nseg; i++) {
 		if (i)
 			strcat(rp->text, "/");
-		if (plain == 2 || !atoms_left || !rng(8)) {
+		if (plain == 2 || !atoms_left || !unit_rng(&rng_state, 8)) {
 			strcat(rp->text, "**");
 			continue;
 		}
-		n = 1 + rng(2);
+		n = 1 + unit_rng(&rng_state, 2);
 		if (n > atoms_left)
 			n = atoms_left;
 		random_segment(rp, n);
@@ -758,7 +739,7 @@ static void random_pattern(struct random_pattern *rp)
 		plain++;
 		rp->bound += n + 1;
 	}
-	if (!rng(8))
+	if (!unit_rng(&rng_state, 8))
 		strcat(rp->text, "/");
 }
 
@@ -873,11 +854,11 @@ static void brute_check_domains(const struct brute *b)
 	int want, rc;
 
 	for (n = 0; n < 500; n++) {
-		na = 2 + rng(2);
-		nc = 2 + rng(2);
+		na = 2 + unit_rng(&rng_state, 2);
+		nc = 2 + unit_rng(&rng_state, 2);
 		for (k = 0; k < 3; k++) {
-			ia[k] = rng(POOL);
-			ic[k] = rng(POOL);
+			ia[k] = unit_rng(&rng_state, POOL);
+			ic[k] = unit_rng(&rng_state, POOL);
 			pa[k] = b->pool[ia[k]].text;
 			pc[k] = b->pool[ic[k]].text;
 		}
