@@ -88,18 +88,6 @@ static int sparse_context(struct para_strvec *out, struct para_config *config)
 	return 0;
 }
 
-/* A git command whose output, both streams, goes to `err`. */
-static void git_quiet(struct para_command *cmd, struct para_strbuf *err,
-		      const char *dir, const char *what)
-{
-	cmd->git = 1;
-	cmd->stdin_null = 1;
-	cmd->out = err;
-	cmd->err_to_out = 1;
-	para_strvec_pushv(&cmd->args,
-			  (const char *const[]){ "-C", dir, what, NULL });
-}
-
 /*
  * Sets and checks out the sparse patterns; returns git's status.  A
  * wildcard that matches nothing in the base is noticed.
@@ -129,7 +117,8 @@ static int make_worktree(struct para_add *add, struct para_add_entry *e,
 	struct para_task *t = &e->task;
 	int status;
 
-	git_quiet(&cmd, err, para_repo_git_cwd(add->repo), "worktree");
+	para_git_command_quiet(&cmd, err, para_repo_git_cwd(add->repo),
+			       "worktree");
 	para_strvec_pushv(&cmd.args,
 			  (const char *const[]){ "add", "--quiet", NULL });
 	if (t->sparse)

@@ -194,12 +194,8 @@ int para_sparse_apply(const struct para_sparse *sparse, const char *worktree,
 	struct para_command cmd = PARA_COMMAND_INIT;
 	int status;
 
-	cmd.git = 1;
-	cmd.stdin_null = 1;
-	cmd.out = err;
-	cmd.err_to_out = 1;
-	para_strvec_pushv(&cmd.args, (const char *const[]){
-		"-C", worktree, "sparse-checkout", "set", NULL });
+	para_git_command_quiet(&cmd, err, worktree, "sparse-checkout");
+	para_strvec_push(&cmd.args, "set");
 	para_strvec_pushv(&cmd.args, sparse->cone ?
 		(const char *const[]){ "--cone", "--sparse-index", "--", NULL } :
 		(const char *const[]){ "--no-cone", "--", NULL });

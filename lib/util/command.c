@@ -278,6 +278,17 @@ out:
 	return result;
 }
 
+void para_git_command_quiet(struct para_command *cmd, struct para_strbuf *out,
+			    const char *dir, const char *sub)
+{
+	cmd->git = 1;
+	cmd->stdin_null = 1;
+	cmd->out = out;
+	cmd->err_to_out = 1;
+	para_strvec_pushv(&cmd->args,
+			  (const char *const[]){ "-C", dir, sub, NULL });
+}
+
 int para_git(struct para_strbuf *out, struct para_strbuf *err,
 	     const char *dir, ...)
 {

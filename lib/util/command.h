@@ -49,6 +49,14 @@ void para_command_exec_child(struct para_command *cmd, int in, int out,
 			     int err) __attribute__((noreturn));
 
 /*
+ * Sets `cmd` up as `git -C <dir> <sub>` with stdin from /dev/null and
+ * both its output streams into `out`; the caller pushes the rest of the
+ * arguments and runs it.
+ */
+void para_git_command_quiet(struct para_command *cmd, struct para_strbuf *out,
+			    const char *dir, const char *sub);
+
+/*
  * Shorthand: runs `git -C <dir> <args...>` (dir may be NULL), capturing
  * stdout in `out` and stderr in `err` (either may be NULL to inherit).
  */
