@@ -77,10 +77,7 @@ struct pairs {
 
 static void pairs_push(struct pairs *p, size_t i, size_t j)
 {
-	if (p->nr + 2 > p->alloc) {
-		p->alloc = p->alloc ? 2 * p->alloc : 64;
-		p->v = para_realloc(p->v, p->alloc * sizeof(*p->v));
-	}
+	p->v = para_grow(p->v, &p->alloc, p->nr + 2, sizeof(*p->v));
 	p->v[p->nr++] = i < j ? i : j;
 	p->v[p->nr++] = i < j ? j : i;
 }

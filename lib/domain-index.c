@@ -55,11 +55,8 @@ void para_domain_index_add(struct para_domain_index *index,
 	size_t i;
 
 	for (i = 0; domain && i < domain->nr; i++) {
-		if (index->nr == index->alloc) {
-			index->alloc = index->alloc ? 2 * index->alloc : 64;
-			index->v = para_realloc(index->v, index->alloc *
-						sizeof(*index->v));
-		}
+		index->v = para_grow(index->v, &index->alloc, index->nr + 1,
+				     sizeof(*index->v));
 		leading_literal(&key, &domain->nfas[i]);
 		index->v[index->nr].key = para_strdup(key.buf);
 		index->v[index->nr++].id = id;
@@ -109,10 +106,7 @@ struct ids {
 
 static void ids_push(struct ids *ids, size_t id)
 {
-	if (ids->nr == ids->alloc) {
-		ids->alloc = ids->alloc ? 2 * ids->alloc : 16;
-		ids->v = para_realloc(ids->v, ids->alloc * sizeof(*ids->v));
-	}
+	ids->v = para_grow(ids->v, &ids->alloc, ids->nr + 1, sizeof(*ids->v));
 	ids->v[ids->nr++] = id;
 }
 

@@ -44,6 +44,15 @@ void *para_realloc(void *p, size_t n)
 	return p;
 }
 
+void *para_grow(void *v, size_t *alloc, size_t nr, size_t size)
+{
+	if (nr <= *alloc)
+		return v;
+	while (*alloc < nr)
+		*alloc = *alloc ? 2 * *alloc : 16;
+	return para_realloc(v, *alloc * size);
+}
+
 char *para_strdup(const char *s)
 {
 	return para_strndup(s, strlen(s));

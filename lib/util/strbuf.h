@@ -42,6 +42,11 @@ int para_strbuf_read_file(struct para_strbuf *sb, const char *path);
 void *para_malloc(size_t n);
 void *para_calloc(size_t n, size_t size);
 void *para_realloc(void *p, size_t n);
+/*
+ * An array `v` of `*alloc` items of `size` bytes, grown (doubled, from
+ * 16) where it must be to hold `nr` items; `*alloc` says its new size.
+ */
+void *para_grow(void *v, size_t *alloc, size_t nr, size_t size);
 char *para_strdup(const char *s);
 char *para_strndup(const char *s, size_t n);
 char *para_xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
