@@ -40,7 +40,7 @@ test_expect_success 'setup' '
 		test_task quiet -c "echo start &&
 			while ! test -e \"\$TRASH_DIRECTORY/go\"; do sleep 0.05; done &&
 			echo more &&
-			while ! test -e \"\$TRASH_DIRECTORY/done\"; do sleep 0.05; done" &&
+			while ! test -e \"\$TRASH_DIRECTORY/done\"; do echo more; sleep 0.1; done" &&
 		git config para.hook.state "echo \"\$PARA_OLD_STATE>\$PARA_STATE:\$PARA_STALLED\" >>\"\$TRASH_DIRECTORY/calls\""
 	) &&
 	CTX=$(pwd)/repo/.git/para/context.md
