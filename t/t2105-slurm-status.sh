@@ -87,10 +87,11 @@ test_expect_success 'status: queued with its reason, then running on the node' '
 test_expect_success 'git para stop: the job is cancelled, the task is cancelled, nothing left' '
 	(
 		cd repo &&
-		test_task st -c "trap \"echo term >term; exit 5\" TERM; while :; do sleep 0.1; done" &&
+		test_task st -c "trap \"echo term >term; exit 5\" TERM; >ready; while :; do sleep 0.1; done" &&
 		{ git-para-run st >../out 2>&1 & } &&
 		echo $! >../pid &&
 		test_wait_for 20 job_in st RUNNING &&
+		test_wait_for 20 test -f ../repo-worktrees/st/ready &&
 		git para stop st &&
 		test_must_fail wait $(cat ../pid)
 	) &&
@@ -98,7 +99,7 @@ test_expect_success 'git para stop: the job is cancelled, the task is cancelled,
 	test cancelled = "$(cd repo && test_state st)" &&
 	echo term >expect &&
 	test_cmp expect repo-worktrees/st/term &&
-	test_wait_for 10 slurm_quiet
+	test_wait_for 20 slurm_quiet
 '
 
 test_expect_success 'git para wait: returns when the job ends, with its result' '
