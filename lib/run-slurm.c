@@ -413,15 +413,24 @@ static int slurm_release(struct para_run *run, struct para_run_job *job)
 static void slurm_signal(struct para_run *run, struct para_run_job *job,
 			 int sig)
 {
+	int running;
+
 	(void)run;
 	if (!job->remote.id || job->remote.killed)
 		return;
+	/*
+	 * Its job script may have begun (it recorded so) before a poll of
+	 * ours saw the job run: then the command gets the signal, not a
+	 * cancel that reaches only the batch shell
+	 */
+	running = job->remote.running ||
+		  (job->remote.record && !access(job->remote.record, F_OK));
 	if (sig == SIGKILL) {
 		job->remote.killed = 1;
-		if (job->remote.running)
+		if (running)
 			scancel(job->remote.id, "KILL");
 		scancel(job->remote.id, NULL);
-	} else if (job->remote.running) {
+	} else if (running) {
 		scancel(job->remote.id, "TERM");
 	} else {
 		/* nothing of it runs yet: it goes */
