@@ -7,6 +7,7 @@
 
 #include "clean-index.h"
 #include "strbuf.h"
+#include "sorted.h"
 
 #define ENTRY_FIXED 62		/* stat data, object id, flags */
 #define FLAG_EXTENDED 0x4000
@@ -195,17 +196,8 @@ static int parse_index(struct para_index *ix, const unsigned char *buf,
 
 size_t para_index_lower_bound(const struct para_index *ix, const char *key)
 {
-	size_t lo = 0, hi = ix->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(ix->entries[mid].path, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return PARA_LOWER_BOUND(struct para_index_entry, ix->entries, ix->nr,
+				path, key);
 }
 
 #define HEADER_SIZE 12

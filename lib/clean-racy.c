@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "clean-racy.h"
+#include "sorted.h"
 
 static int hex_value(int c)
 {
@@ -101,21 +102,12 @@ const struct para_racy_record *para_racy_cache_find(
 	const struct para_racy_cache *c, const char *path,
 	const struct stat *st, const unsigned char *oid)
 {
-	size_t lo = 0, hi = c->known_nr;
+	size_t at;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(c->known[mid].path, path);
-
-		if (!cmp)
-			return record_fits(&c->known[mid], st, oid) ?
-			       &c->known[mid] : NULL;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (PARA_SORTED_FIND(&at, struct para_racy_record, c->known,
+			     c->known_nr, path, path) < 0)
+		return NULL;
+	return record_fits(&c->known[at], st, oid) ? &c->known[at] : NULL;
 }
 
 void para_racy_cache_keep(struct para_racy_cache *c,

@@ -5,6 +5,7 @@
  */
 #include "domain-internal.h"
 #include "domain-index.h"
+#include "sorted.h"
 
 struct index_entry {
 	char *key;	/* literal segments joined by '/'; "" when none */
@@ -86,17 +87,8 @@ static int cmp_id(const void *va, const void *vb)
 static size_t lower_bound(const struct para_domain_index *index,
 			  const char *key)
 {
-	size_t lo = 0, hi = index->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(index->v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return PARA_LOWER_BOUND(struct index_entry, index->v, index->nr, key,
+				key);
 }
 
 struct ids {

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "graph.h"
 #include "strbuf.h"
+#include "sorted.h"
 
 /*
  * Kahn's algorithm with a min-heap of ready node indexes, so that among
@@ -52,23 +53,12 @@ static struct name_index *sorted_names(const struct para_graph_node *nodes,
 static int find_name(size_t *out, const struct name_index *names, size_t n,
 		     const char *name)
 {
-	struct name_index key = { name, 0 };
-	const struct name_index *hit;
-	size_t lo = 0, hi = n;
+	size_t at;
 
-	/* lower bound, so that a repeated name resolves the same each time */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(names[mid].name, key.name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	hit = lo < n ? &names[lo] : NULL;
-	if (!hit || strcmp(hit->name, name))
+	/* the first of equal ones, so that a repeated name resolves the same */
+	if (PARA_SORTED_FIND(&at, struct name_index, names, n, name, name) < 0)
 		return -1;
-	*out = hit->index;
+	*out = names[at].index;
 	return 0;
 }
 

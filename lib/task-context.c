@@ -10,6 +10,7 @@
 #include "task-context.h"
 #include "task-result.h"
 #include "task-state.h"
+#include "sorted.h"
 
 /* What a task is asked to do, shown at most this long (bytes). */
 #define ASK_MAX 300
@@ -235,23 +236,15 @@ static void sections_clear(void)
 /* The kept section of `name`, at `hint` when it is there; or NULL. */
 static struct section *section_find(const char *name, size_t hint)
 {
-	size_t lo = 0, hi = sections_nr;
+	size_t at;
 
 	if (hint < sections_nr && !strcmp(sections[hint].name, name))
 		return &sections[hint];
 	/* kept in the order para_state_list() gives: sorted */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(sections[mid].name, name);
-
-		if (!cmp)
-			return &sections[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (PARA_SORTED_FIND(&at, struct section, sections, sections_nr, name,
+			     name) < 0)
+		return NULL;
+	return &sections[at];
 }
 
 static int section_same(const struct section *c, const struct para_strbuf *raw)
