@@ -86,6 +86,44 @@ test_expect_success 'a task asks on its terminal, answered with send-keys' '
 	test_wait_for 5 no_window ask
 '
 
+test_expect_success 'under para.launcher the task still has the window as its terminal' '
+	test_when_finished stop_tmux &&
+	cat >launcher <<-\EOF &&
+	#!/bin/sh
+	echo "launched: $*" >>"$TRASH_DIRECTORY/launched"
+	test "$1" = -- && shift
+	exec "$@"
+	EOF
+	chmod +x launcher &&
+	git -C repo config para.launcher "\"\$TRASH_DIRECTORY/launcher\" --" &&
+	test_when_finished "git -C repo config --unset para.launcher" &&
+	(cd repo && test_set_state new ask) &&
+	rm -f repo-worktrees/ask/answer.txt &&
+	test_start_run out --tmux ask &&
+	test_wait_for 10 pane_shows =para-repo:ask "name?" &&
+	tmux send-keys -t "$(test_repo_state ask run.tmuxPane)" carol Enter &&
+	wait $run_pid &&
+	test_grep "^ask: succeeded" out &&
+	test "$(wc -l <launched)" -eq 1 &&
+	test_grep "^launched: -- /bin/sh -c printf" launched &&
+	log=repo/$(cd repo && test_log ask) &&
+	test_grep "^hello carol\$" "$log" &&
+	test_grep "^on-a-terminal\$" "$log" &&
+	test "$(cat repo-worktrees/ask/answer.txt)" = carol &&
+	test_wait_for 5 no_window ask
+'
+
+test_expect_success '--tmux under an srun launcher is refused, naming the launcher' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.launcher="srun --ntasks=1 --" \
+			para run --tmux ask 2>../err
+	) &&
+	test_grep "^fatal: --tmux cannot be used with an .srun. launcher (para.launcher)" err &&
+	test_repo_state_is ask succeeded &&
+	! tmux has-session -t =para-repo 2>/dev/null
+'
+
 test_expect_success 'a timeout stops the task in its window' '
 	test_when_finished stop_tmux &&
 	test_mark_processes timeout &&
