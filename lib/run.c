@@ -21,6 +21,12 @@ const struct para_run_backend *para_run_backend_find(const char *name)
 /* --tmux: the local backend, in windows of a tmux session */
 static int tmux_check(struct para_run *run, const struct para_run_options *opts)
 {
+	/* srun's job is stopped through Slurm, which a window cannot do */
+	if (run->backend == &para_run_srun)
+		return para_error_set(PARA_EINVALID, "--tmux cannot be used "
+				      "with an 'srun' launcher "
+				      "(para.launcher): its tasks are "
+				      "stopped through Slurm");
 	if (run->backend != &para_run_local)
 		return para_error_set(PARA_EINVALID, "--tmux cannot be used "
 				      "with the '%s' backend",

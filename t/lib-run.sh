@@ -95,3 +95,30 @@ test_set_state () {
 		return 1
 	done
 }
+
+# test_start_bg <out> <command>...: the command in the background, its
+# output in <out> and its pid in $bg_pid (no descriptor of sharness's
+# held open, so that the test does not wait for it)
+test_start_bg () {
+	_out=$1 && shift &&
+	{ "$@" >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
+	bg_pid=$!
+}
+
+# test_start_run <out> <args>...: git-para-run in ./repo in the
+# background, as test_start_bg; its pid in $run_pid
+test_start_run () {
+	_run_out=$1 && shift &&
+	test_start_bg "$_run_out" env -C repo git-para-run "$@" &&
+	run_pid=$bg_pid
+}
+
+# test_repo_state <task> [<key>]: test_state in ./repo
+test_repo_state () {
+	(cd repo && test_state "$@")
+}
+
+# test_repo_state_is <task> <state>: the task of ./repo is in that state
+test_repo_state_is () {
+	test "$(test_repo_state "$1")" = "$2"
+}

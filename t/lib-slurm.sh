@@ -73,3 +73,26 @@ slurm_quiet () {
 slurm_controller () {
 	"$ONE_NODE" "$1-controller" "$SLURM_DIR"
 }
+
+# slurm_repo: the test repository "repo", its tasks run as batch jobs
+slurm_repo () {
+	test_create_repo repo &&
+	git -C repo config para.backend slurm &&
+	git -C repo config para.killGrace 2s
+}
+
+# job_of <task>: the id of the batch job of the task's last attempt
+job_of () {
+	git config -f "$TRASH_DIRECTORY/repo/.git/para/tasks/$1" run.jobId
+}
+
+# has_job <task>: the task's batch job is on record
+has_job () {
+	job_of "$1" >/dev/null
+}
+
+# job_in <task> <state>: Slurm says the task's job is in that state
+job_in () {
+	has_job "$1" &&
+	test "$2" = "$(slurm_job_state $(job_of "$1"))"
+}

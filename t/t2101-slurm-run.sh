@@ -7,9 +7,7 @@ test_description='git para run --backend slurm: scheduling on a one-node cluster
 . "$T_DIR/lib-slurm.sh"
 
 test_expect_success 'setup' '
-	test_create_repo repo &&
-	git -C repo config para.backend slurm &&
-	git -C repo config para.killGrace 2s
+	slurm_repo
 '
 
 test_expect_success 'a task runs as a batch job in its worktree, with its environment' '

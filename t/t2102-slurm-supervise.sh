@@ -6,21 +6,6 @@ test_description='git para run --backend slurm: timeouts, interrupts, a runner t
 . "$T_DIR/lib-run.sh"
 . "$T_DIR/lib-slurm.sh"
 
-# has_job <task>: the task's batch job is on record
-has_job () {
-	git config -f "$TRASH_DIRECTORY/repo/.git/para/tasks/$1" run.jobId >/dev/null
-}
-
-job_of () {
-	git config -f "$TRASH_DIRECTORY/repo/.git/para/tasks/$1" run.jobId
-}
-
-# job_running <task>: Slurm runs the task's job
-job_running () {
-	has_job "$1" &&
-	test RUNNING = "$(slurm_job_state $(job_of "$1"))"
-}
-
 # status_state <task>: the state column of git para status --porcelain
 status_state () {
 	git -C repo para status --porcelain "$1" >status.out &&
@@ -28,9 +13,7 @@ status_state () {
 }
 
 test_expect_success 'setup' '
-	test_create_repo repo &&
-	git -C repo config para.backend slurm &&
-	git -C repo config para.killGrace 2s
+	slurm_repo
 '
 
 test_expect_success 'a timeout counts from the job start; SIGTERM reaches the task, SIGKILL follows the grace' '
@@ -65,7 +48,7 @@ test_expect_success 'SIGINT of git para run: every job is cancelled, none is lef
 		pid=$! &&
 		test_wait_for 10 has_job i1 &&
 		test_wait_for 10 has_job i2 &&
-		test_wait_for 10 job_running i2 &&
+		test_wait_for 10 job_in i2 RUNNING &&
 		kill -INT $pid &&
 		test_expect_code 130 wait $pid
 	) &&
@@ -148,7 +131,7 @@ test_expect_success 'with the controller down, status says unknown, not lost, an
 		test_task ctl -c "sleep 4; echo z >ctl.txt" &&
 		{ git-para-run ctl >../out1 2>&1 & } &&
 		echo $! >../pid &&
-		test_wait_for 20 job_running ctl &&
+		test_wait_for 20 job_in ctl RUNNING &&
 		kill -KILL $(cat ../pid) &&
 		{ wait $(cat ../pid); test $? = 137; }
 	) &&
@@ -170,7 +153,7 @@ test_expect_success 'the controller restarted mid-run: the run waits it out and 
 		test_task mid -c "sleep 3; exit 4" &&
 		{ git-para-run mid >../out 2>&1 & } &&
 		echo $! >../pid &&
-		test_wait_for 20 job_running mid &&
+		test_wait_for 20 job_in mid RUNNING &&
 		slurm_controller stop &&
 		sleep 2 &&
 		slurm_controller start &&

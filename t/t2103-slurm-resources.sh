@@ -6,10 +6,6 @@ test_description='git para run --backend slurm: the tasks'"'"' declared resource
 . "$T_DIR/lib-run.sh"
 . "$T_DIR/lib-slurm.sh"
 
-job_of () {
-	git config -f "$TRASH_DIRECTORY/repo/.git/para/tasks/$1" run.jobId
-}
-
 # job_field <task> <key>: a field of `scontrol show job` of the task's job
 job_field () {
 	scontrol --oneliner show job "$(job_of "$1")" >job.out &&
@@ -17,9 +13,7 @@ job_field () {
 }
 
 test_expect_success 'setup' '
-	test_create_repo repo &&
-	git -C repo config para.backend slurm &&
-	git -C repo config para.killGrace 2s
+	slurm_repo
 '
 
 test_expect_success 'add --mem and --cpus become the job'"'"'s --mem and --cpus-per-task' '

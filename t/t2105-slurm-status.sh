@@ -6,19 +6,6 @@ test_description='Slurm tasks: status shows Slurm'"'"'s view; stop, wait and log
 . "$T_DIR/lib-run.sh"
 . "$T_DIR/lib-slurm.sh"
 
-job_of () {
-	git config -f "$TRASH_DIRECTORY/repo/.git/para/tasks/$1" run.jobId
-}
-
-has_job () {
-	job_of "$1" >/dev/null
-}
-
-job_in () {
-	has_job "$1" &&
-	test "$2" = "$(slurm_job_state $(job_of "$1"))"
-}
-
 id_in () {
 	test "$2" = "$(slurm_job_state $1)"
 }
@@ -38,9 +25,7 @@ slurm_json () {
 }
 
 test_expect_success 'setup' '
-	test_create_repo repo &&
-	git -C repo config para.backend slurm &&
-	git -C repo config para.killGrace 2s
+	slurm_repo
 '
 
 test_expect_success 'a task never run as a job has no slurm object' '

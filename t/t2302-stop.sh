@@ -8,26 +8,14 @@ test_description='git para stop: stop running tasks from anywhere'
 boot=$(cat /proc/sys/kernel/random/boot_id)
 SQ="'"
 
-# start_bg <out> <command>...: in the background, its pid in $bg_pid
-start_bg () {
-	_out=$1 && shift &&
-	{ "$@" >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
-	bg_pid=$!
-}
-
-# state_of <task> [<key>]: a field of a task of ./repo
-state_of () {
-	(cd repo && test_state "$@")
-}
-
 # until_state <task> <state>: waits (30s at most) for the task's state
 until_state () {
 	for i in $(test_seq 1 600)
 	do
-		test "$(state_of "$1")" = "$2" && return 0
+		test "$(test_repo_state "$1")" = "$2" && return 0
 		sleep 0.05
 	done
-	echo "task $1 is $(state_of "$1"), not $2"
+	echo "task $1 is $(test_repo_state "$1"), not $2"
 	return 1
 }
 
@@ -75,13 +63,13 @@ test_expect_success 'a task that is not running is refused by name' '
 	test_grep "^error: task .one. is not running (new)$" err &&
 	test_grep "^error: task .two. is not running (new)$" err &&
 	test_must_be_empty out &&
-	test "$(state_of one)" = new &&
+	test "$(test_repo_state one)" = new &&
 	git -C repo para stop --all >out &&
 	test_grep "^nothing to stop: no task is running" out
 '
 
 test_expect_success 'a queued task is refused, naming its run' '
-	start_bg sleeper.out sleep 1000 &&
+	test_start_bg sleeper.out sleep 1000 &&
 	runner=$bg_pid &&
 	f=$(cd repo && para_state_file four) &&
 	git config -f "$f" run.state queued &&
@@ -90,13 +78,13 @@ test_expect_success 'a queued task is refused, naming its run' '
 	git config -f "$f" run.runnerBootId "$boot" &&
 	test_expect_code 1 git -C repo para stop four 2>err &&
 	test_grep "task .four. is not running: it waits its turn in the .git para run. with pid $runner" err &&
-	test "$(state_of four)" = queued &&
+	test "$(test_repo_state four)" = queued &&
 	kill $runner &&
 	git config -f "$f" run.state new
 '
 
 test_expect_success 'a task of another live run: stopped by that run' '
-	start_bg run.out env -C repo git-para-run --retries 2 -j3 one two three &&
+	test_start_bg run.out env -C repo git-para-run --retries 2 -j3 one two three &&
 	run=$bg_pid &&
 	until_state one running &&
 	until_state two running &&
@@ -105,14 +93,14 @@ test_expect_success 'a task of another live run: stopped by that run' '
 	echo "Stopped task ${SQ}one${SQ}" >expect &&
 	test_cmp expect out &&
 	test_must_be_empty err &&
-	test "$(state_of one)" = cancelled &&
+	test "$(test_repo_state one)" = cancelled &&
 	until_gone one-mark &&
-	test "$(state_of two)" = running &&
+	test "$(test_repo_state two)" = running &&
 	touch go &&
 	test_expect_code 1 wait $run &&
-	test "$(state_of two)" = succeeded &&
-	test "$(state_of three)" = skipped &&
-	test "$(state_of one run.attempts)" = 1 &&
+	test "$(test_repo_state two)" = succeeded &&
+	test "$(test_repo_state three)" = skipped &&
+	test "$(test_repo_state one run.attempts)" = 1 &&
 	test_grep "^one: cancelled: stopped by .git para stop." run.out &&
 	test_grep "^=== attempt 1 cancelled: stopped by .git para stop." \
 		repo/.git/para/logs/one.log
@@ -120,7 +108,7 @@ test_expect_success 'a task of another live run: stopped by that run' '
 
 test_expect_success 'an orphan: its group and what escaped it are stopped here' '
 	rm -f go &&
-	start_bg run.out env -C repo git-para-run --rerun one &&
+	test_start_bg run.out env -C repo git-para-run --rerun one &&
 	run=$bg_pid &&
 	until_state one running &&
 	for i in $(test_seq 1 100)
@@ -135,7 +123,7 @@ test_expect_success 'an orphan: its group and what escaped it are stopped here' 
 	echo "Stopped task ${SQ}one${SQ}" >expect &&
 	test_cmp expect out &&
 	test -z "$(test_marked_pids one-mark)" &&
-	test "$(state_of one)" = cancelled &&
+	test "$(test_repo_state one)" = cancelled &&
 	test_grep "^=== attempt 1 cancelled: stopped by .git para stop." \
 		repo/.git/para/logs/one.log &&
 	test_expect_code 1 git -C repo para stop one 2>err &&
@@ -143,7 +131,7 @@ test_expect_success 'an orphan: its group and what escaped it are stopped here' 
 '
 
 test_expect_success 'a run that does not act on the request: stopped here' '
-	start_bg runner.out sh -c "trap \"\" USR1; sleep 1000" &&
+	test_start_bg runner.out sh -c "trap \"\" USR1; sleep 1000" &&
 	runner=$bg_pid &&
 	{ TEST_MARK=deaf-mark setsid sleep 1000 >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
 	leader=$! &&
@@ -160,14 +148,14 @@ test_expect_success 'a run that does not act on the request: stopped here' '
 	echo "Stopped task ${SQ}four${SQ}" >expect &&
 	test_cmp expect out &&
 	until_gone deaf-mark &&
-	test "$(state_of four)" = cancelled &&
+	test "$(test_repo_state four)" = cancelled &&
 	kill -0 $runner &&
 	kill $runner
 '
 
 test_expect_success '--all stops every running task' '
 	rm -f go &&
-	start_bg run.out env -C repo git-para-run --rerun -j2 two four &&
+	test_start_bg run.out env -C repo git-para-run --rerun -j2 two four &&
 	run=$bg_pid &&
 	until_state two running &&
 	until_state four running &&
@@ -176,8 +164,8 @@ test_expect_success '--all stops every running task' '
 	sort out >actual &&
 	test_cmp expect actual &&
 	test_expect_code 1 wait $run &&
-	test "$(state_of two)" = cancelled &&
-	test "$(state_of four)" = cancelled &&
+	test "$(test_repo_state two)" = cancelled &&
+	test "$(test_repo_state four)" = cancelled &&
 	until_gone four-mark
 '
 

@@ -5,13 +5,6 @@ test_description='PARA_STATUS_FILE: what a running command reports'
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
-# start_bg <out> <command>...: in the background, its pid in $bg_pid
-start_bg () {
-	_out=$1 && shift &&
-	{ "$@" >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
-	bg_pid=$!
-}
-
 # until_json <pattern>: waits (10s at most) for status --json to match
 until_json () {
 	for i in $(test_seq 1 200)
@@ -39,7 +32,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'a report written mid-run is seen by status and the state hook' '
-	start_bg run.out env -C repo git-para-run one &&
+	test_start_bg run.out env -C repo git-para-run one &&
 	run=$bg_pid &&
 	until_json "\"agentState\":\"waiting\"" &&
 	test_grep "\"agentMessage\":\"needs approval to run rm\"" json &&

@@ -5,13 +5,6 @@ test_description='wait and logs -f --until-done: an attempt tried again is no en
 . ./test-lib.sh
 . "$T_DIR/lib-run.sh"
 
-# start_bg <out> <command>...: in the background, its pid in $bg_pid
-start_bg () {
-	_out=$1 && shift &&
-	{ "$@" >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
-	bg_pid=$!
-}
-
 # retrying_seen <task>: status --json (in ./json) says it is retried
 retrying_seen () {
 	git -C repo para status --json "$1" >json &&
@@ -37,9 +30,9 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'wait and logs -f --until-done go on through a failed attempt that is retried' '
-	start_bg wait.out env -C repo git-para-wait flaky &&
+	test_start_bg wait.out env -C repo git-para-wait flaky &&
 	wait_pid=$bg_pid &&
-	start_bg logs.out env -C repo git-para-logs -f --until-done flaky &&
+	test_start_bg logs.out env -C repo git-para-logs -f --until-done flaky &&
 	logs_pid=$bg_pid &&
 	test_wait_for 5 watching $wait_pid &&
 	test_wait_for 5 watching $logs_pid &&
@@ -57,7 +50,7 @@ test_expect_success 'wait and logs -f --until-done go on through a failed attemp
 '
 
 test_expect_success 'status shows the gap: failed, retrying; and not when the run is over' '
-	start_bg run.out git -C repo para run --rerun --retries 1 flaky &&
+	test_start_bg run.out git -C repo para run --rerun --retries 1 flaky &&
 	run=$bg_pid &&
 	test_wait_for 5 retrying_seen flaky &&
 	test_grep "\"state\":\"failed\"" json &&
@@ -69,7 +62,7 @@ test_expect_success 'status shows the gap: failed, retrying; and not when the ru
 '
 
 test_expect_success 'a rate-limited attempt waited out is no end either' '
-	start_bg wait.out env -C repo git-para-wait limited &&
+	test_start_bg wait.out env -C repo git-para-wait limited &&
 	wait_pid=$bg_pid &&
 	test_wait_for 5 watching $wait_pid &&
 	git -C repo -c para.limitWait=1s para run limited >run.out &&
@@ -80,7 +73,7 @@ test_expect_success 'a rate-limited attempt waited out is no end either' '
 
 test_expect_success 'the last attempt of --retries is the end: wait exits 1' '
 	(cd repo && test_task broken -c "echo no; exit 3") &&
-	start_bg wait.out env -C repo git-para-wait broken &&
+	test_start_bg wait.out env -C repo git-para-wait broken &&
 	wait_pid=$bg_pid &&
 	test_wait_for 5 watching $wait_pid &&
 	test_expect_code 1 git -C repo para run --retries 1 broken >run.out &&

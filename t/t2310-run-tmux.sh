@@ -6,22 +6,6 @@ test_description='git para run --tmux: each task in a window of a real tmux serv
 . "$T_DIR/lib-run.sh"
 . "$T_DIR/lib-tmux.sh"
 
-state_of () {
-	(cd repo && test_state "$@")
-}
-
-# state_is <task> <state>: the task is recorded in that state
-state_is () {
-	test "$(state_of "$1")" = "$2"
-}
-
-# start_run <out> <args>...: git-para-run in the background, pid in $run_pid
-start_run () {
-	_out=$1 && shift &&
-	{ (cd repo && exec git-para-run "$@") >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
-	run_pid=$!
-}
-
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	(
@@ -42,7 +26,7 @@ test_expect_success 'without tmux on PATH: fatal, nothing created' '
 		test_expect_code 128 "$PARA_BUILD_DIR/bin/git-para-run" --tmux ask 2>../err
 	) &&
 	test_grep "^fatal: .tmux. not found on PATH" err &&
-	test "$(state_of ask)" = new &&
+	test "$(test_repo_state ask)" = new &&
 	! test -e "repo/$(cd repo && test_log ask)" &&
 	! test -e "$tmux_socket"
 '
@@ -64,7 +48,7 @@ test_expect_success 'a bad para.runner is fatal, naming it' '
 		test_expect_code 128 git -c para.runner=screen para run ask 2>../err
 	) &&
 	test_grep "invalid value .screen. for .para.runner.: expected headless or tmux" err &&
-	test "$(state_of ask)" = new
+	test "$(test_repo_state ask)" = new
 '
 
 test_expect_success '--tmux refuses exec mode and the slurm backend' '
@@ -80,17 +64,17 @@ test_expect_success '--tmux refuses exec mode and the slurm backend' '
 
 test_expect_success 'a task asks on its terminal, answered with send-keys' '
 	test_when_finished stop_tmux &&
-	start_run out --tmux ask &&
+	test_start_run out --tmux ask &&
 	test_wait_for 10 pane_shows =para-repo:ask "name?" &&
-	test "$(state_of ask)" = running &&
-	pane="$(state_of ask run.tmuxPane)" &&
-	test "$(state_of ask run.tmuxSocket)" = "$tmux_socket" &&
+	test "$(test_repo_state ask)" = running &&
+	pane="$(test_repo_state ask run.tmuxPane)" &&
+	test "$(test_repo_state ask run.tmuxSocket)" = "$tmux_socket" &&
 	tmux list-panes -a -F "#{pane_id}" >panes &&
 	grep -qx -- "$pane" panes &&
 	tmux send-keys -t "$pane" bob Enter &&
 	wait $run_pid &&
 	test_grep "^ask: succeeded" out &&
-	test "$(state_of ask)" = succeeded &&
+	test "$(test_repo_state ask)" = succeeded &&
 	log=repo/$(cd repo && test_log ask) &&
 	test_grep "^=== git para run: task .ask., attempt 1" "$log" &&
 	test_grep "^name? bob\$" "$log" &&
@@ -98,8 +82,46 @@ test_expect_success 'a task asks on its terminal, answered with send-keys' '
 	test_grep "^on-a-terminal\$" "$log" &&
 	test_grep "^=== attempt 1 succeeded" "$log" &&
 	! grep -q "$(printf "\r")" "$log" &&
-	test -z "$(state_of ask run.tmuxPane)" &&
+	test -z "$(test_repo_state ask run.tmuxPane)" &&
 	test_wait_for 5 no_window ask
+'
+
+test_expect_success 'under para.launcher the task still has the window as its terminal' '
+	test_when_finished stop_tmux &&
+	cat >launcher <<-\EOF &&
+	#!/bin/sh
+	echo "launched: $*" >>"$TRASH_DIRECTORY/launched"
+	test "$1" = -- && shift
+	exec "$@"
+	EOF
+	chmod +x launcher &&
+	git -C repo config para.launcher "\"\$TRASH_DIRECTORY/launcher\" --" &&
+	test_when_finished "git -C repo config --unset para.launcher" &&
+	(cd repo && test_set_state new ask) &&
+	rm -f repo-worktrees/ask/answer.txt &&
+	test_start_run out --tmux ask &&
+	test_wait_for 10 pane_shows =para-repo:ask "name?" &&
+	tmux send-keys -t "$(test_repo_state ask run.tmuxPane)" carol Enter &&
+	wait $run_pid &&
+	test_grep "^ask: succeeded" out &&
+	test "$(wc -l <launched)" -eq 1 &&
+	test_grep "^launched: -- /bin/sh -c printf" launched &&
+	log=repo/$(cd repo && test_log ask) &&
+	test_grep "^hello carol\$" "$log" &&
+	test_grep "^on-a-terminal\$" "$log" &&
+	test "$(cat repo-worktrees/ask/answer.txt)" = carol &&
+	test_wait_for 5 no_window ask
+'
+
+test_expect_success '--tmux under an srun launcher is refused, naming the launcher' '
+	(
+		cd repo &&
+		test_expect_code 128 git -c para.launcher="srun --ntasks=1 --" \
+			para run --tmux ask 2>../err
+	) &&
+	test_grep "^fatal: --tmux cannot be used with an .srun. launcher (para.launcher)" err &&
+	test_repo_state_is ask succeeded &&
+	! tmux has-session -t =para-repo 2>/dev/null
 '
 
 test_expect_success 'a timeout stops the task in its window' '
@@ -107,7 +129,7 @@ test_expect_success 'a timeout stops the task in its window' '
 	test_mark_processes timeout &&
 	test_expect_code 1 git -C repo para run --tmux --timeout 1s slow >out 2>&1 &&
 	test_grep "^slow: timed-out" out &&
-	test "$(state_of slow)" = timed-out &&
+	test "$(test_repo_state slow)" = timed-out &&
 	test_no_process_left &&
 	test_wait_for 5 no_window slow
 '
@@ -115,15 +137,15 @@ test_expect_success 'a timeout stops the task in its window' '
 test_expect_success 'SIGINT to the run stops every task, exit 130' '
 	test_when_finished stop_tmux &&
 	test_mark_processes interrupt &&
-	start_run out --tmux -j2 slow other &&
+	test_start_run out --tmux -j2 slow other &&
 	test_wait_for 10 window_of slow &&
 	test_wait_for 10 window_of other &&
-	test_wait_for 10 state_is other running &&
-	test_wait_for 10 state_is slow running &&
+	test_wait_for 10 test_repo_state_is other running &&
+	test_wait_for 10 test_repo_state_is slow running &&
 	kill -INT $run_pid &&
 	test_expect_code 130 wait $run_pid &&
-	test "$(state_of slow)" = cancelled &&
-	test "$(state_of other)" = cancelled &&
+	test "$(test_repo_state slow)" = cancelled &&
+	test "$(test_repo_state other)" = cancelled &&
 	test_no_process_left &&
 	test_wait_for 5 no_window slow &&
 	test_wait_for 5 no_window other
@@ -131,9 +153,9 @@ test_expect_success 'SIGINT to the run stops every task, exit 130' '
 
 test_expect_success 'a run killed with SIGKILL leaves the task orphaned in its window' '
 	test_when_finished stop_tmux &&
-	start_run out --tmux slow &&
-	test_wait_for 10 state_is slow running &&
-	pid=$(state_of slow run.pid) &&
+	test_start_run out --tmux slow &&
+	test_wait_for 10 test_repo_state_is slow running &&
+	pid=$(test_repo_state slow run.pid) &&
 	kill -KILL $run_pid &&
 	{ wait $run_pid || :; } &&
 	git -C repo para status --porcelain slow >status &&

@@ -6,20 +6,6 @@ test_description='git para attach: the window of a task, or its resumed session;
 . "$T_DIR/lib-run.sh"
 . "$T_DIR/lib-tmux.sh"
 
-state_of () {
-	(cd repo && test_state "$@")
-}
-
-state_is () {
-	test "$(state_of "$1")" = "$2"
-}
-
-start_run () {
-	_out=$1 && shift &&
-	{ (cd repo && exec git-para-run "$@") >"$_out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & } &&
-	run_pid=$!
-}
-
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	mkdir stub &&
@@ -64,9 +50,9 @@ test_expect_success 'attach to a task that is not running' '
 '
 
 test_expect_success 'attach to a task that runs headless says how to step in' '
-	start_run out slow &&
+	test_start_run out slow &&
 	test_when_finished "kill -INT $run_pid; wait $run_pid; :" &&
-	test_wait_for 10 state_is slow running &&
+	test_wait_for 10 test_repo_state_is slow running &&
 	test_expect_code 128 git -C repo para attach slow 2>err &&
 	test_grep "^fatal: task .slow. runs headless, in no tmux window" err &&
 	test_grep "^hint: .*para.resumeCommand" err &&
@@ -75,10 +61,10 @@ test_expect_success 'attach to a task that runs headless says how to step in' '
 
 test_expect_success 'outside tmux: attach-session at the task window; inside: switch-client' '
 	test_when_finished stop_tmux &&
-	start_run out --tmux slow &&
+	test_start_run out --tmux slow &&
 	test_when_finished "kill -INT $run_pid; wait $run_pid; :" &&
-	test_wait_for 10 state_is slow running &&
-	pane=$(state_of slow run.tmuxPane) &&
+	test_wait_for 10 test_repo_state_is slow running &&
+	pane=$(test_repo_state slow run.tmuxPane) &&
 	(
 		PATH=$TRASH_DIRECTORY/stub:$PATH &&
 		git -C repo para attach slow &&
@@ -93,7 +79,7 @@ test_expect_success 'outside tmux: attach-session at the task window; inside: sw
 test_expect_success 'a real attach, in a pane of another session, reaches the task' '
 	test_when_finished stop_tmux &&
 	git -C repo config para.command "printf \"name? \"; read a; echo \"\$a\" >answer.txt" &&
-	start_run out --tmux idle &&
+	test_start_run out --tmux idle &&
 	test_wait_for 10 pane_shows =para-repo:idle "name?" &&
 	tmux new-session -d -s viewer -x 80 -y 24 "cd repo && env -u TMUX git para attach idle; sleep 30" &&
 	test_wait_for 10 pane_shows =viewer: "name?" &&
@@ -112,7 +98,7 @@ test_expect_success 'attach --resume without para.resumeCommand is refused' '
 test_expect_success 'attach --resume runs para.resumeCommand in the worktree, with the session id' '
 	git -C repo config para.resumeCommand "\"\$TRASH_DIRECTORY/agent\" --resume \"\$PARA_AGENT_SESSION_ID\"" &&
 	git -C repo para attach --resume idle &&
-	id=$(state_of idle task.sessionId) &&
+	id=$(test_repo_state idle task.sessionId) &&
 	test -n "$id" &&
 	cat >expect <<-EOF &&
 	args: --resume $id
@@ -134,9 +120,9 @@ test_expect_success 'attach --resume: a failing resume command is exit 1' '
 test_expect_success 'attach --resume refuses a running task' '
 	rm -f agent.out &&
 	(cd repo && test_task busy -c "sleep 1000") &&
-	start_run out busy &&
+	test_start_run out busy &&
 	test_when_finished "kill -INT $run_pid; wait $run_pid; :" &&
-	test_wait_for 10 state_is busy running &&
+	test_wait_for 10 test_repo_state_is busy running &&
 	test_expect_code 128 git -C repo para attach --resume busy 2>err &&
 	test_grep "^fatal: task .busy. is running" err &&
 	! test -e agent.out
@@ -144,7 +130,7 @@ test_expect_success 'attach --resume refuses a running task' '
 
 test_expect_success 'add records a session id' '
 	git -C repo para add -m x fresh >/dev/null &&
-	test -n "$(state_of fresh task.sessionId)"
+	test -n "$(test_repo_state fresh task.sessionId)"
 '
 
 test_expect_success 'a retry runs para.resumeCommand, in the same session' '
@@ -155,7 +141,7 @@ test_expect_success 'a retry runs para.resumeCommand, in the same session' '
 	) &&
 	git -C repo config para.resumeCommand "\"\$TRASH_DIRECTORY/agent\" resumed" &&
 	test_might_fail git -C repo para run --retries 1 flaky >out &&
-	id=$(state_of flaky task.sessionId) &&
+	id=$(test_repo_state flaky task.sessionId) &&
 	cat >expect <<-EOF &&
 	first: $id
 	args: resumed
@@ -174,9 +160,9 @@ test_expect_success 'the sessionId a command reports is the one a retry resumes'
 		test_task codex -c "echo {\\\"sessionId\\\":\\\"agent-42\\\"} >\"\$PARA_RESULT\"; exit 1"
 	) &&
 	test_might_fail git -C repo para run --retries 1 codex >out &&
-	test "$(state_of codex run.agentSessionId)" = agent-42 &&
+	test "$(test_repo_state codex run.agentSessionId)" = agent-42 &&
 	test_grep "^agent: agent-42\$" agent.out &&
-	test_grep "^session: $(state_of codex task.sessionId)\$" agent.out
+	test_grep "^session: $(test_repo_state codex task.sessionId)\$" agent.out
 '
 
 test_expect_success 'without para.resumeCommand a retry runs the command again' '

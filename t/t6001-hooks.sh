@@ -8,11 +8,6 @@ test_description='para.hook.<event>: state, add, merge and prune hooks'
 # a hook that records one line per call in $TRASH_DIRECTORY/calls
 record='echo "$PARA_EVENT $PARA_TASK $PARA_OLD_STATE>$PARA_STATE" >>"$TRASH_DIRECTORY/calls"'
 
-# state_of <task> [<key>]: a field of a task of ./repo
-state_of () {
-	(cd repo && test_state "$@")
-}
-
 test_expect_success 'setup' '
 	test_create_repo repo &&
 	(
@@ -51,7 +46,7 @@ test_expect_success 'a hook gets the task environment and runs in its worktree' 
 		 env | grep ^PARA_ | sort >\"\$TRASH_DIRECTORY/env.\$PARA_TASK\"
 		 pwd -P >>\"\$TRASH_DIRECTORY/env.\$PARA_TASK\"" &&
 	test_expect_code 1 git -C repo para run --rerun one two &&
-	wt=$(state_of one task.worktree) &&
+	wt=$(test_repo_state one task.worktree) &&
 	test_grep -x "PARA_TASK=one" env.one &&
 	test_grep -x "PARA_EVENT=state" env.one &&
 	test_grep -x "PARA_STATE=succeeded" env.one &&
@@ -114,7 +109,7 @@ test_expect_success 'a failing hook is a warning; its output goes to the hooks l
 	test_when_finished "git -C repo config --unset-all para.hook.state" &&
 	git -C repo config para.hook.state "echo said \$PARA_STATE; echo oops >&2; exit 7" &&
 	git -C repo para run --rerun one >out 2>err &&
-	test "$(state_of one)" = succeeded &&
+	test "$(test_repo_state one)" = succeeded &&
 	test_grep "^warning: para.hook.state hook .echo said .* for task .one. failed: exit code 7 (see .*/para/logs/hooks.log.)" err &&
 	test $(grep -c "^warning:" err) = 3 &&
 	log=repo/.git/para/logs/hooks.log &&
@@ -128,7 +123,7 @@ test_expect_success 'a failing hook is a warning; its output goes to the hooks l
 test_expect_success 'a hook that cannot run its command is a warning too' '
 	git -C repo -c para.hook.state=no-such-command-anywhere \
 		para run --rerun one 2>err &&
-	test "$(state_of one)" = succeeded &&
+	test "$(test_repo_state one)" = succeeded &&
 	test_grep "warning: para.hook.state hook .no-such-command-anywhere. for task .one. failed: exit code 127" err &&
 	test_grep "no-such-command-anywhere" repo/.git/para/logs/hooks.log
 '
@@ -144,8 +139,8 @@ test_expect_success 'a hanging hook is killed at its limit, with its group' '
 	rc=$? &&
 	end=$(date +%s) &&
 	test $rc = 1 &&
-	test "$(state_of one)" = succeeded &&
-	test "$(state_of two)" = failed &&
+	test "$(test_repo_state one)" = succeeded &&
+	test "$(test_repo_state two)" = failed &&
 	test_grep "hook .* for task .one. failed: timed out after 1.0s; killed" err &&
 	test $(grep -c "timed out after" err) = 6 &&
 	# six hooks of one second each, never a whole sleep
@@ -158,7 +153,7 @@ test_expect_success 'a hanging hook is killed at its limit, with its group' '
 test_expect_success 'a bad para.hookTimeout is a warning; the run goes on' '
 	git -C repo -c para.hookTimeout=soon -c para.hook.state="$record" \
 		para run --rerun one 2>err &&
-	test "$(state_of one)" = succeeded &&
+	test "$(test_repo_state one)" = succeeded &&
 	test_grep "warning: para.hook.state hooks not run for task .one.: bad duration config value .soon. for .para.hookTimeout." err
 '
 
