@@ -35,16 +35,20 @@ test_expect_success 'a task never run as a job has no slurm object' '
 '
 
 test_expect_success 'status: queued with its reason, then running on the node' '
+	test_when_finished ">release" &&
 	(
 		cd repo &&
 		test_task q -c "sleep 2; echo q >q.txt" &&
-		blocker=$(sbatch --parsable --exclusive --output=/dev/null --wrap="sleep 3") &&
+		# holds the node until q has been seen pending behind it
+		blocker=$(sbatch --parsable --exclusive --output=/dev/null \
+			--wrap="while ! test -f \"$TRASH_DIRECTORY/release\"; do sleep 0.2; done") &&
 		test_wait_for 10 id_in $blocker RUNNING &&
 		{ git para run q >../out 2>&1 & } &&
 		echo $! >../pid &&
 		test_wait_for 10 pending_for_reason q &&
 		git para status q >../queued &&
 		slurm_json q >../queued.json &&
+		>../release &&
 		test_wait_for 20 job_in q RUNNING &&
 		git para status q >../running &&
 		slurm_json q >../running.json &&
