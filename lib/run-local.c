@@ -12,12 +12,24 @@
 static int local_start(struct para_run *run, struct para_run_job *job,
 		       const struct para_spawn *spawn)
 {
-	if (para_child_spawn(&job->child, spawn) < 0)
+	struct para_spawn gated = *spawn;
+
+	/*
+	 * Gated even when the caller does not wait to record the start
+	 * (exec mode): nothing of it runs before it is in its cgroup.
+	 */
+	gated.gated = 1;
+	if (para_child_spawn(&job->child, &gated) < 0)
 		return -1;
 	job->leader = job->child.pid;
 	para_proc_identify(&job->task.proc, job->child.pid);
-	/* still gated: nothing of it runs outside its cgroup */
 	para_run_cgroup_enter(run, job, job->child.pid);
+	if (!spawn->gated && para_child_release(&job->child) < 0) {
+		para_child_signal(&job->child, SIGKILL);
+		para_child_reap(&job->child);
+		para_run_cgroup_leave(run, job);
+		return -1;
+	}
 	/* not a batch job, whatever an earlier run left on record */
 	free(job->task.cluster);
 	free(job->task.job_id);

@@ -65,6 +65,20 @@ test_expect_success CGROUP 'an attempt runs in a cgroup of its own, removed afte
 	test "$(git -C repo para status --porcelain plain | cut -f2)" = succeeded
 '
 
+test_expect_success CGROUP 'exec mode: the command is in its cgroup from its first instruction' '
+	git -C repo para add -q ex &&
+	for i in 1 2 3 4 5
+	do
+		git -C repo para run ex -- cat /proc/self/cgroup >out 2>err &&
+		test_must_be_empty err &&
+		sed -n "s/^0:://p" repo/.git/para/logs/ex..exec.log >groups &&
+		test $(wc -l <groups) = $i &&
+		sed -n "\$p" groups >group &&
+		grep "^/.*/*git-para\.[0-9]*\.[0-9]*/ex\.1$" group || return 1
+	done &&
+	test_path_is_missing "$V2$(cat group)"
+'
+
 test_expect_success CGROUP_LIMITS 'a task that allocates past its --mem ends oom' '
 	git -C repo para add -q --mem 32M --cpus 1 \
 		--command "$cg; python3 -c \"b = b${SQ}x${SQ} * (256 << 20)\"" hog &&
