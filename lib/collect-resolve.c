@@ -70,7 +70,7 @@ static int check_task(const struct para_task *task)
 	if (!task->worktree || stat(task->worktree, &st) < 0)
 		return para_error_set(PARA_ENOTFOUND, "the worktree of task "
 				      "'%s' is gone", task->name);
-	if (para_worktree_is_dirty(task->worktree))
+	if (para_worktree_is_dirty(task->worktree, NULL))
 		return para_error_set(PARA_EINVALID, "task '%s' has "
 				      "uncommitted changes in '%s': commit or "
 				      "stash them first", task->name,

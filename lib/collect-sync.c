@@ -43,7 +43,7 @@ static int check_idle(const struct para_task *t)
 	if (!t->worktree || stat(t->worktree, &st) < 0)
 		return para_error_set(PARA_ENOTFOUND, "the worktree of task "
 				      "'%s' is gone: not synced", t->name);
-	if (para_worktree_is_dirty(t->worktree))
+	if (para_worktree_is_dirty(t->worktree, NULL))
 		return para_error_set(PARA_EINVALID, "task '%s' has "
 				      "uncommitted changes in '%s': not synced",
 				      t->name, t->worktree);

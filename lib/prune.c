@@ -231,7 +231,7 @@ int para_prune_judge(struct para_prune_verdict *out, struct para_repo *repo,
 		free(dotgit);
 	}
 	out->dirty = !out->worktree_gone && !out->not_worktree &&
-		     para_worktree_is_dirty(t->worktree);
+		     para_worktree_is_dirty(t->worktree, NULL);
 	judge_lock(out, repo, t);
 	judge_commits(out, repo, t, integration);
 	if (out->dirty)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "changes.h"
+#include "config.h"
 #include "clock.h"
 #include "collect-resolve.h"
 #include "error.h"
@@ -476,6 +477,43 @@ static void end_verify(struct para_run *run, struct para_run_job *job)
 }
 
 /*
+ * Whether the job's worktree is clean, proven as `git para status`
+ * proves it: racily clean files (a task's worktree is as new as its
+ * index) hashed once, then remembered in status's own cache, so that a
+ * command that changed nothing costs no full status.  With `in_process`,
+ * 0 also when it cannot be proven without `git status`.
+ */
+static int job_clean(struct para_run *run, const struct para_run_job *job,
+		     int in_process)
+{
+	struct para_worktree_proof proof = { 0, NULL };
+	struct para_config *config = NULL;
+	char *cache = NULL;
+	int clean;
+
+	if (!run->proof_known) {
+		run->proof_known = 1;
+		if (!para_config_open(&config, run->repo))
+			run->hash_racy = para_worktree_bytes_are_canonical(
+				para_repo_commondir(run->repo), config);
+		para_config_free(config);
+		cache = para_state_status_cache_path(run->repo, NULL, NULL);
+		run->racy_cache = !para_mkdir_p(cache);
+		para_error_clear();
+		free(cache);
+	}
+	proof.hash_racy = run->hash_racy;
+	if (run->racy_cache)
+		proof.racy_cache = cache = para_state_status_cache_path(
+			run->repo, job->task.name, "racy");
+	clean = in_process ?
+		para_worktree_clean_in_process(job->task.worktree, &proof) :
+		!para_worktree_is_dirty(job->task.worktree, &proof);
+	free(cache);
+	return clean;
+}
+
+/*
  * A branch with nothing of its own, committed or not, is an `empty`
  * success (changes.h says what is the task's own).
  */
@@ -487,7 +525,7 @@ static int is_empty(struct para_run *run, const struct para_run_job *job)
 		para_error_clear();
 		return 0;
 	}
-	return !own && !para_worktree_is_dirty(job->task.worktree);
+	return !own && (job->proven_clean || job_clean(run, job, 0));
 }
 
 /* The command succeeded and autoCommit is done: judge the work. */
@@ -543,6 +581,7 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 		return;
 	}
 	para_test_crash("run-before-end");
+	job->proven_clean = 0;
 	reap(run, job);
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_STALLED)
@@ -558,8 +597,9 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 		stage_changed_provisioned(run, job);
 	if (a->state == PARA_STATE_SUCCEEDED && !run->opts.exec_argv &&
 	    run->opts.autocommit && !run->interrupted &&
-	    (!para_worktree_clean_in_process(job->task.worktree) ||
+	    (!(job->proven_clean = job_clean(run, job, 1)) ||
 	     resolved_as_it_was(job))) {
+		job->proven_clean = 0;
 		if (start_check(run, job) == 0)
 			return;
 		fail_commit(job, para_error_last());

@@ -35,6 +35,8 @@ struct para_run_job {
 	struct para_child child;
 	int active;			/* child is running (not yet reaped) */
 	int checking;			/* child is the leftovers check */
+	int proven_clean;		/* its worktree, as the attempt left
+					   it and nothing committed since */
 	struct para_strbuf check;	/* its output */
 	int verifying;			/* child is the verify command */
 	struct para_strbuf verify_out;	/* its output */
@@ -139,6 +141,9 @@ struct para_run {
 	struct para_run_cgroups cgroups;
 	char *exec_path;		/* the file of `-- <command>`, found
 					   once (para_child_find()), or NULL */
+	int proof_known;		/* hash_racy and the cache dir are */
+	int hash_racy;			/* of the worktrees' clean proofs */
+	int racy_cache;			/* the status cache dir is there */
 };
 
 /* run.c: talking to the caller */

@@ -204,7 +204,7 @@ static int fresh_start(struct para_run *run, struct para_run_job *job)
 				 "%d goes on from what it left", job->attempt);
 		return 0;
 	}
-	if ((para_worktree_is_dirty(wt) &&
+	if ((para_worktree_is_dirty(wt, NULL) &&
 	     (error = para_prune_attic_commit(wt, job->task.name,
 						  NULL)) < 0) ||
 	    (error = branch_tip(tip, run, job)) < 0 || !strcmp(tip, start))

@@ -138,7 +138,8 @@ out:
 	return error;
 }
 
-int para_worktree_clean_in_process(const char *worktree)
+int para_worktree_clean_in_process(const char *worktree,
+				   const struct para_worktree_proof *proof)
 {
 	struct para_worktree_counts counts;
 	struct para_worktree_look look;
@@ -156,6 +157,10 @@ int para_worktree_clean_in_process(const char *worktree)
 	look.worktree = worktree;
 	look.index_path = index_path;
 	look.head = (const git_tree *)tree;
+	if (proof) {
+		look.hash_racy = proof->hash_racy;
+		look.racy_cache = proof->racy_cache;
+	}
 	clean = para_worktree_count(&counts, repo, &look) == 0 &&
 		counts.dirty == 0;
 out:
@@ -176,13 +181,14 @@ void para_worktree_status_args(struct para_strvec *args, const char *worktree)
 	para_strvec_push(args, "--no-renames");
 }
 
-int para_worktree_is_dirty(const char *worktree)
+int para_worktree_is_dirty(const char *worktree,
+			   const struct para_worktree_proof *proof)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
 	struct para_strbuf out = PARA_STRBUF_INIT;
 	int status, dirty;
 
-	if (para_worktree_clean_in_process(worktree))
+	if (para_worktree_clean_in_process(worktree, proof))
 		return 0;
 	cmd.git = 1;
 	cmd.stdin_null = 1;

@@ -60,18 +60,31 @@ int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
 			const struct para_worktree_look *look);
 
 /*
+ * What spares the clean proof of one worktree a full status when its
+ * files are racily clean (newer than its index, as right after `add`):
+ * whether their bytes may be hashed (para_worktree_bytes_are_canonical())
+ * and where those proven unchanged are remembered (may be NULL).
+ */
+struct para_worktree_proof {
+	int hash_racy;
+	const char *racy_cache;
+};
+
+/*
  * 1 when `worktree` is certainly clean, found in process; 0 when it may
  * not be, or is too large to judge here: ask `git status` then (run
- * does, as a child of its own).
+ * does, as a child of its own).  `proof` may be NULL.
  */
-int para_worktree_clean_in_process(const char *worktree);
+int para_worktree_clean_in_process(const char *worktree,
+				   const struct para_worktree_proof *proof);
 
 /*
  * 1 when `worktree` has uncommitted or untracked files, or its status
  * cannot be read; 0 when it is clean.  In process when it can be, else
- * with `git status`.
+ * with `git status`.  `proof` may be NULL.
  */
-int para_worktree_is_dirty(const char *worktree);
+int para_worktree_is_dirty(const char *worktree,
+			   const struct para_worktree_proof *proof);
 
 /* The arguments after `git` of the status whose output parse reads. */
 void para_worktree_status_args(struct para_strvec *args, const char *worktree);
