@@ -75,11 +75,8 @@ void para_racy_cache_load(struct para_racy_cache *c, const char *path)
 		return;
 	for (p = c->loaded.buf, end = p + c->loaded.len; p < end;
 	     p += strlen(p) + 1) {
-		if (c->known_nr == alloc) {
-			alloc = alloc ? 2 * alloc : 16;
-			c->known = para_realloc(c->known,
-						alloc * sizeof(*c->known));
-		}
+		c->known = para_grow(c->known, &alloc, c->known_nr + 1,
+				     sizeof(*c->known));
 		if (!parse_record(&c->known[c->known_nr], p))
 			c->known_nr++;
 	}

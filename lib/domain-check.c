@@ -48,11 +48,8 @@ void para_domain_checker_free(struct para_domain_checker *c)
 void para_domain_checker_know(struct para_domain_checker *c,
 			      const struct para_task *task)
 {
-	if (c->known_nr == c->known_alloc) {
-		c->known_alloc = c->known_alloc ? 2 * c->known_alloc : 16;
-		c->known = para_realloc(c->known,
-					c->known_alloc * sizeof(*c->known));
-	}
+	c->known = para_grow(c->known, &c->known_alloc, c->known_nr + 1,
+			     sizeof(*c->known));
 	c->known[c->known_nr++] = task;
 }
 

@@ -24,10 +24,7 @@ static unsigned nfa_state(struct nfa_builder *b)
 static void nfa_edge(struct nfa_builder *b, unsigned from,
 		     const struct byteset *on, unsigned to)
 {
-	if (b->nr == b->alloc) {
-		b->alloc = b->alloc ? b->alloc * 2 : 16;
-		b->v = para_realloc(b->v, b->alloc * sizeof(*b->v));
-	}
+	b->v = para_grow(b->v, &b->alloc, b->nr + 1, sizeof(*b->v));
 	b->v[b->nr].from = from;
 	b->v[b->nr].edge.on = *on;
 	b->v[b->nr].edge.to = to;

@@ -91,10 +91,7 @@ static int search_add(struct search *s, uint64_t key, uint32_t parent,
 	for (i = search_slot(s, key); s->slots[i]; i = (i + 1) & (s->nslots - 1))
 		if (s->nodes[s->slots[i] - 1].key == key)
 			return 0;
-	if (s->nr == s->alloc) {
-		s->alloc = s->alloc ? s->alloc * 2 : 64;
-		s->nodes = para_realloc(s->nodes, s->alloc * sizeof(*s->nodes));
-	}
+	s->nodes = para_grow(s->nodes, &s->alloc, s->nr + 1, sizeof(*s->nodes));
 	s->nodes[s->nr].key = key;
 	s->nodes[s->nr].parent = parent;
 	s->nodes[s->nr].byte = byte;

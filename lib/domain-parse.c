@@ -12,10 +12,7 @@ static struct tok *tok_push(struct toklist *tl, enum tok_kind kind)
 {
 	struct tok *t;
 
-	if (tl->nr == tl->alloc) {
-		tl->alloc = tl->alloc ? tl->alloc * 2 : 16;
-		tl->v = para_realloc(tl->v, tl->alloc * sizeof(*tl->v));
-	}
+	tl->v = para_grow(tl->v, &tl->alloc, tl->nr + 1, sizeof(*tl->v));
 	t = &tl->v[tl->nr++];
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;

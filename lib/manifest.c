@@ -156,11 +156,8 @@ static int scan_section(struct scan *s, char *line)
 				  "duplicate section '%s' (first at line %d)",
 				  name, dup->line);
 	}
-	if (s->nr == s->alloc) {
-		s->alloc = s->alloc ? 2 * s->alloc : 8;
-		s->sections = para_realloc(s->sections,
-					   s->alloc * sizeof(*s->sections));
-	}
+	s->sections = para_grow(s->sections, &s->alloc, s->nr + 1,
+				sizeof(*s->sections));
 	sec = &s->sections[s->nr++];
 	memset(sec, 0, sizeof(*sec));
 	sec->name = para_strdup(name);

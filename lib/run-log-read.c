@@ -216,10 +216,7 @@ struct sources {
 
 static struct source *sources_add(struct sources *ss)
 {
-	if (ss->nr == ss->alloc) {
-		ss->alloc = ss->alloc ? 2 * ss->alloc : 8;
-		ss->v = para_realloc(ss->v, ss->alloc * sizeof(*ss->v));
-	}
+	ss->v = para_grow(ss->v, &ss->alloc, ss->nr + 1, sizeof(*ss->v));
 	return &ss->v[ss->nr++];
 }
 

@@ -64,11 +64,8 @@ size_t para_sched_add(struct para_sched *sched, const char *name,
 {
 	struct para_sched_job *job;
 
-	if (sched->nr == sched->alloc) {
-		sched->alloc = sched->alloc ? sched->alloc * 2 : 16;
-		sched->jobs = para_realloc(sched->jobs,
-					   sched->alloc * sizeof(*sched->jobs));
-	}
+	sched->jobs = para_grow(sched->jobs, &sched->alloc, sched->nr + 1,
+				sizeof(*sched->jobs));
 	job = &sched->jobs[sched->nr];
 	memset(job, 0, sizeof(*job));
 	job->name = name;

@@ -104,11 +104,8 @@ void para_task_watch_proc(struct para_task_watch *w,
 		w->now = 1;
 		return;
 	}
-	if (w->nr == w->alloc) {
-		w->alloc = w->alloc ? 2 * w->alloc : 8;
-		w->pidfds = para_realloc(w->pidfds,
-					 w->alloc * sizeof(*w->pidfds));
-	}
+	w->pidfds = para_grow(w->pidfds, &w->alloc, w->nr + 1,
+			      sizeof(*w->pidfds));
 	w->pidfds[w->nr++] = fd;
 }
 

@@ -75,10 +75,7 @@ static struct para_provision_entry *push(struct para_provision *p,
 {
 	struct para_provision_entry *e;
 
-	if (p->nr == p->alloc) {
-		p->alloc = p->alloc ? 2 * p->alloc : 8;
-		p->v = para_realloc(p->v, p->alloc * sizeof(*p->v));
-	}
+	p->v = para_grow(p->v, &p->alloc, p->nr + 1, sizeof(*p->v));
 	e = &p->v[p->nr++];
 	e->path = para_strdup(path);
 	e->how = how;

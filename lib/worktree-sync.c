@@ -21,10 +21,7 @@ void para_sync_dispose(struct para_sync *s)
 static void push(struct para_sync *s, const char *path,
 		 enum para_sync_action action, int link)
 {
-	if (s->nr == s->alloc) {
-		s->alloc = s->alloc ? 2 * s->alloc : 8;
-		s->v = para_realloc(s->v, s->alloc * sizeof(*s->v));
-	}
+	s->v = para_grow(s->v, &s->alloc, s->nr + 1, sizeof(*s->v));
 	s->v[s->nr].path = para_strdup(path);
 	s->v[s->nr].action = action;
 	s->v[s->nr++].link = link;

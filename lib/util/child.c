@@ -267,10 +267,7 @@ int para_runner_children(pid_t **out, size_t *nr)
 
 		if (end == p)
 			break;
-		if (*nr == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			*out = para_realloc(*out, alloc * sizeof(**out));
-		}
+		*out = para_grow(*out, &alloc, *nr + 1, sizeof(**out));
 		(*out)[(*nr)++] = (pid_t)pid;
 	}
 	para_strbuf_dispose(&sb);

@@ -309,10 +309,7 @@ static size_t open_marked(int **out, const char *const *env)
 			close(fd);
 			continue;
 		}
-		if (nr == alloc) {
-			alloc = alloc ? 2 * alloc : 8;
-			*out = para_realloc(*out, alloc * sizeof(**out));
-		}
+		*out = para_grow(*out, &alloc, nr + 1, sizeof(**out));
 		(*out)[nr++] = fd;
 	}
 	if (d)

@@ -7,10 +7,7 @@
 
 static void push_owned(struct para_strvec *sv, char *s)
 {
-	if (sv->nr + 2 > sv->alloc) {
-		sv->alloc = sv->alloc ? sv->alloc * 2 : 8;
-		sv->v = para_realloc(sv->v, sv->alloc * sizeof(*sv->v));
-	}
+	sv->v = para_grow(sv->v, &sv->alloc, sv->nr + 2, sizeof(*sv->v));
 	sv->v[sv->nr++] = s;
 	sv->v[sv->nr] = NULL;
 }
