@@ -74,6 +74,7 @@ static int apply_lists(struct para_add *add, struct para_add_entry *e,
 			return para_error_set(PARA_EINVALID, "task '%s' has a "
 					      "sparse worktree: it needs a "
 					      "domain", e->task.name);
+		para_add_notice_domain(add, e);
 	} else if ((error = para_domain_new(&e->domain,
 				(const char *const *)e->task.paths.v,
 				e->task.paths.nr)) < 0) {

@@ -213,6 +213,20 @@ test_expect_success 'a wildcard of the new domain that matches nothing is a warn
 	test_path_is_file repo-worktrees/sp/docs/guide.md
 '
 
+test_expect_success 'a literal path of the new domain that names nothing is a warning' '
+	state_but_paths api >before &&
+	git -C repo para edit api -p src/api -p src/apii >out 2>err &&
+	echo "warning: task ${SQ}api${SQ}: path ${SQ}src/apii${SQ} matches nothing in its base" >expect &&
+	test_cmp expect err &&
+	echo "Changed task ${SQ}api${SQ}" >expect &&
+	test_cmp expect out &&
+	paths_of api >actual &&
+	printf "%s\n" src/api src/apii >expect &&
+	test_cmp expect actual &&
+	state_but_paths api >after &&
+	test_cmp before after
+'
+
 test_expect_success 'a new domain that matches gives no warning' '
 	git -C repo para edit api -p src/api >out 2>err &&
 	test_must_be_empty err &&
