@@ -80,6 +80,16 @@ static void fill(struct para_add_edit *in, const struct edit_options *o)
 	in->verify = o->verify;
 }
 
+/* What add would warn about, for the new values too (lib/add.h). */
+static void print_warnings(const struct para_add *add)
+{
+	const struct para_strvec *w = para_add_warnings(add);
+	size_t i;
+
+	for (i = 0; i < w->nr; i++)
+		warning("%s", w->v[i]);
+}
+
 int cmd_main(int argc, const char **argv)
 {
 	struct edit_options o = { 0 };
@@ -137,6 +147,7 @@ int cmd_main(int argc, const char **argv)
 	free(prefix);
 	fill(&in, &o);
 	error = para_add_edit(add, argv[0], &in);
+	print_warnings(add);
 	if (error == PARA_ELOCKED) {
 		error_lib();	/* busy: a negative answer, not a failure */
 		status = 1;

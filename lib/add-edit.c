@@ -1,7 +1,7 @@
 /*
  * Changing a task that is not running: the same rules as add (add.c's
- * setters, add-check.c's dependency, cycle and overlap checks), under
- * the tasks lock, all or nothing.
+ * setters, add-check.c's dependency, cycle and overlap checks) and the
+ * same warnings about a domain, under the tasks lock, all or nothing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,25 +25,32 @@ static int refuse_busy(const struct para_task *t)
 			      t->name);
 }
 
+/*
+ * A damaged record of the task itself is the error, said before the
+ * other tasks are loaded: there it would be only a warning.
+ */
+static int refuse_damaged(struct para_add *add, const char *name)
+{
+	struct para_task t;
+	int error;
+
+	if ((error = para_state_load(&t, add->repo, name)) < 0)
+		return error;
+	para_task_dispose(&t);
+	return 0;
+}
+
 /* Moves the task out of the existing ones into the plan, alone. */
 static int take_task(struct para_add *add, const char *name)
 {
 	struct para_add_existing *ex = &add->existing;
 	size_t i;
-	int error;
 
 	for (i = 0; i < ex->nr && strcmp(ex->v[i].name, name); i++)
 		;
-	if (i == ex->nr) {
-		struct para_task t;
-
-		/* there, but damaged: say why it cannot be read */
-		if ((error = para_state_load(&t, add->repo, name)) < 0)
-			return error;
-		para_task_dispose(&t);
+	if (i == ex->nr)
 		return para_error_set(PARA_ENOTFOUND, "task '%s' vanished",
 				      name);
-	}
 	add->v = para_calloc(1, sizeof(*add->v));
 	add->v[0].task = ex->v[i];
 	ex->v[i] = ex->v[--ex->nr];
@@ -67,6 +74,7 @@ static int apply_lists(struct para_add *add, struct para_add_entry *e,
 			return para_error_set(PARA_EINVALID, "task '%s' has a "
 					      "sparse worktree: it needs a "
 					      "domain", e->task.name);
+		para_add_notice_domain(add, e);
 	} else if ((error = para_domain_new(&e->domain,
 				(const char *const *)e->task.paths.v,
 				e->task.paths.nr)) < 0) {
@@ -135,6 +143,25 @@ static void copy_list(struct para_strvec *to, const struct para_strvec *from)
 		para_strvec_pushv(to, (const char *const *)from->v);
 }
 
+/*
+ * All or nothing: the worktree as its record says again.  What checking
+ * the old domain out notices is not about this edit, and is not kept.
+ */
+static void restore_sparse(struct para_add *add, struct para_add_entry *e,
+			   const struct para_strvec *old, int error)
+{
+	struct para_strvec said = add->warnings;
+	char *why = para_strdup(para_error_last());
+
+	copy_list(&e->task.paths, old);
+	memset(&add->warnings, 0, sizeof(add->warnings));
+	para_add_sparse_update(add, e);
+	para_strvec_dispose(&add->warnings);
+	add->warnings = said;
+	para_error_set(error, "%s", why);
+	free(why);
+}
+
 /* Under the task's lock: busy now after all, or the new values. */
 static int store(struct para_task *task, void *data)
 {
@@ -162,7 +189,8 @@ int para_add_edit(struct para_add *add, const char *name,
 	if ((error = para_state_lock(&add->lock, add->repo, "tasks",
 				     PARA_LOCK_WAIT)) < 0)
 		return error;
-	if ((error = para_add_load_existing(add)) < 0 ||
+	if ((error = refuse_damaged(add, name)) < 0 ||
+	    (error = para_add_load_existing(add)) < 0 ||
 	    (error = take_task(add, name)) < 0)
 		goto out;
 	e = &add->v[0];
@@ -175,15 +203,8 @@ int para_add_edit(struct para_add *add, const char *name,
 	if (sparse && (error = para_add_sparse_update(add, e)) < 0)
 		goto out;
 	if ((error = para_state_update(add->repo, name, store, &e->task)) < 0 &&
-	    sparse) {
-		/* all or nothing: the worktree as its record says */
-		char *why = para_strdup(para_error_last());
-
-		copy_list(&e->task.paths, &old);
-		para_add_sparse_update(add, e);
-		para_error_set(error, "%s", why);
-		free(why);
-	}
+	    sparse)
+		restore_sparse(add, e, &old, error);
 out:
 	para_strvec_dispose(&old);
 	para_lock_release(&add->lock);

@@ -112,6 +112,15 @@ int para_add_check_overlaps(struct para_add *add);
 int para_add_check_links(struct para_add *add);
 
 /*
+ * add.c: the warnings about e's domain that its base gives, for add
+ * and edit: each literal pattern that names nothing there.  Wildcards
+ * are looked up, and warned about, by a sparse checkout's plan
+ * (para_add_sparse_update()).
+ */
+void para_add_notice_domain(struct para_add *add,
+			    const struct para_add_entry *e);
+
+/*
  * add-create.c: the warning that a pattern of e's domain matches
  * nothing in its base.
  */

@@ -176,15 +176,17 @@ out:
 }
 
 /* A literal pattern (no wildcard) that names nothing in the base. */
-static void notice_unmatched(struct para_add *add,
-			     const struct para_add_entry *e, const git_oid *base)
+void para_add_notice_domain(struct para_add *add,
+			    const struct para_add_entry *e)
 {
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	git_tree_entry *entry;
+	git_oid base;
 	size_t i;
 
-	if (git_commit_lookup(&commit, add->repo->git, base) < 0 ||
+	if (!e->task.base || git_oid_fromstr(&base, e->task.base) < 0 ||
+	    git_commit_lookup(&commit, add->repo->git, &base) < 0 ||
 	    git_commit_tree(&tree, commit) < 0)
 		goto out;
 	for (i = 0; i < e->task.paths.nr; i++) {
@@ -220,7 +222,7 @@ static int set_base(struct para_add_entry *e, struct para_add *add,
 	e->task.base = para_strdup(hex);
 	if (!rev)
 		notice_base(add, e->task.base_ref, &oid);
-	notice_unmatched(add, e, &oid);
+	para_add_notice_domain(add, e);
 	return 0;
 }
 

@@ -124,7 +124,9 @@ struct para_add_edit {
  * under the tasks lock, all or nothing: refused with PARA_ELOCKED while
  * it runs, waits its turn or is orphaned; a new domain or new
  * dependencies pass the checks of para_add_check() against every other
- * task.  A sparse worktree gets the new domain checked out.
+ * task.  A sparse worktree gets the new domain checked out.  What add
+ * warns about a domain is warned about the new one, in
+ * para_add_warnings(), with the tasks that are skipped as damaged.
  */
 int para_add_edit(struct para_add *add, const char *name,
 		  const struct para_add_edit *in);

@@ -21,7 +21,7 @@ struct expand {
 	size_t pattern;
 	struct para_strvec *dirs;
 	int matched;		/* the pattern covers some path */
-	int cone;		/* every covered path a directory fit for it */
+	int cone;		/* so far every covered path fits a cone */
 };
 
 /*
@@ -35,8 +35,10 @@ static int cone_name(const char *path)
 
 /*
  * Walks `tree` (at `path`) down to what the pattern covers, only into
- * the directories that may hold some of it.  Stops once a file or a
- * submodule is covered, or too many directories: cone mode is out.
+ * the directories that may hold some of it.  Once cone mode is out (a
+ * file or a submodule is covered, or too many directories), only
+ * whether the pattern matches at all is left to learn: the walk stops
+ * at its first match.
  */
 static int expand_tree(struct expand *x, git_tree *tree,
 		       struct para_strbuf *path)
@@ -44,7 +46,7 @@ static int expand_tree(struct expand *x, git_tree *tree,
 	size_t i, n = git_tree_entrycount(tree), len = path->len;
 	int error = 0;
 
-	for (i = 0; i < n && x->cone && !error; i++) {
+	for (i = 0; i < n && (x->cone || !x->matched) && !error; i++) {
 		const git_tree_entry *entry = git_tree_entry_byindex(tree, i);
 		int dir = git_tree_entry_type(entry) == GIT_OBJECT_TREE;
 		enum para_reach reach;
@@ -55,7 +57,7 @@ static int expand_tree(struct expand *x, git_tree *tree,
 		reach = para_domain_reach(x->domain, x->pattern, path->buf);
 		if (reach == PARA_REACH_COVERS) {
 			x->matched = 1;
-			x->cone = dir && cone_name(path->buf) &&
+			x->cone = x->cone && dir && cone_name(path->buf) &&
 				  x->dirs->nr < MAX_CONE_DIRS;
 			if (x->cone)
 				para_strvec_push(x->dirs, path->buf);
@@ -88,7 +90,8 @@ static int dir_or_absent(git_tree *tree, const char *path)
 
 /*
  * The cone of pattern `x->pattern`, appended to `x->dirs`; clears
- * `x->cone` when there is none.
+ * `x->cone` when there is none.  A wildcard that matches nothing goes
+ * to `unmatched`, whether cone mode was out before it or not.
  */
 static int expand_pattern(struct expand *x, git_tree *tree,
 			  const char *pattern, struct para_strvec *unmatched)
@@ -97,9 +100,11 @@ static int expand_pattern(struct expand *x, git_tree *tree,
 	int error;
 
 	if (para_pattern_is_literal(pattern)) {
-		x->cone = cone_name(pattern) && dir_or_absent(tree, pattern);
-		if (x->cone)
+		if (x->cone && cone_name(pattern) &&
+		    dir_or_absent(tree, pattern))
 			para_strvec_push(x->dirs, pattern);
+		else
+			x->cone = 0;
 		return 0;
 	}
 	x->matched = 0;
@@ -133,7 +138,10 @@ static void push_no_cone(struct para_strvec *args, const char *pattern)
 	para_strbuf_dispose(&sb);
 }
 
-/* The cone of every pattern, or `x->cone` cleared. */
+/*
+ * The cone of every pattern, or `x->cone` cleared; every pattern is
+ * looked at either way, for the wildcards that match nothing.
+ */
 static int expand_all(struct expand *x, git_tree *tree,
 		      const struct para_strvec *all,
 		      struct para_strvec *unmatched)
@@ -146,7 +154,7 @@ static int expand_all(struct expand *x, git_tree *tree,
 				     all->nr)) < 0)
 		return error;
 	x->domain = domain;
-	for (i = 0; i < all->nr && x->cone && !error; i++) {
+	for (i = 0; i < all->nr && !error; i++) {
 		x->pattern = i;
 		error = expand_pattern(x, tree, all->v[i], unmatched);
 	}

@@ -38,7 +38,9 @@ void para_sparse_dispose(struct para_sparse *sparse);
 /*
  * Plans the sparse checkout of `paths` and then `context` (valid,
  * normalised patterns) against the tree of the commit `base` (hex).
- * When the base cannot be read, the plan is non-cone.
+ * When the base cannot be read, the plan is non-cone.  Each wildcard
+ * that matches nothing in that tree is in `out->unmatched`, whichever
+ * the mode.
  */
 int para_sparse_plan(struct para_sparse *out, git_repository *repo,
 		     const char *base, const struct para_strvec *paths,

@@ -15,6 +15,16 @@ test_para_tasks_in () {
 same_state () {
 	cmp "$1.saved" "$(cd repo && para_state_file "$1")"
 }
+# state_but_paths <task>: its state file without its domain
+state_but_paths () {
+	grep -v "^	path = " "$(cd repo && para_state_file "$1")"
+}
+# paths_of <task>: its domain as recorded, a pattern a line
+paths_of () {
+	(cd repo && git config -f "$(para_state_file "$1")" --get-all task.path)
+}
+
+SQ="'"
 
 test_expect_success 'setup' '
 	test_create_repo repo &&
@@ -159,12 +169,16 @@ test_expect_success 'a running task is refused by name, exit 1, nothing changed'
 	(cd repo && test "$(test_state docs task.prompt)" = "after the run")
 '
 
-test_expect_success 'a damaged task is reported' '
+test_expect_success 'a damaged task is reported, once; another one is a warning' '
 	state=$(cd repo && para_state_file db) &&
 	cp "$state" db.good &&
 	echo garbage >"$state" &&
 	test_expect_code 128 git -C repo para edit db -m x 2>err &&
-	test_grep "damaged" err &&
+	echo "fatal: damaged state file ${SQ}$state${SQ}: no format version" >expect &&
+	test_cmp expect err &&
+	git -C repo para edit api -m "db is damaged" 2>err &&
+	echo "warning: damaged state file ${SQ}$state${SQ}: no format version" >expect &&
+	test_cmp expect err &&
 	cp db.good "$state"
 '
 
@@ -180,6 +194,50 @@ test_expect_success 'a sparse worktree gets its new domain checked out' '
 	test_expect_code 128 git -C repo para edit sp --no-path 2>err &&
 	test_grep "sparse worktree: it needs a domain" err &&
 	same_state sp &&
+	test_path_is_file repo-worktrees/sp/docs/guide.md
+'
+
+test_expect_success 'a wildcard of the new domain that matches nothing is a warning' '
+	state_but_paths sp >before &&
+	git -C repo para edit sp -p docs -p "src/nosuch/*" --allow-overlap \
+		>out 2>err &&
+	echo "warning: task ${SQ}sp${SQ}: path ${SQ}src/nosuch/*${SQ} matches nothing in its base" >expect &&
+	test_cmp expect err &&
+	echo "Changed task ${SQ}sp${SQ}" >expect &&
+	test_cmp expect out &&
+	paths_of sp >actual &&
+	printf "%s\n" docs "src/nosuch/*" >expect &&
+	test_cmp expect actual &&
+	state_but_paths sp >after &&
+	test_cmp before after &&
+	test_path_is_file repo-worktrees/sp/docs/guide.md
+'
+
+test_expect_success 'a literal path of the new domain that names nothing is a warning' '
+	state_but_paths api >before &&
+	git -C repo para edit api -p src/api -p src/apii >out 2>err &&
+	echo "warning: task ${SQ}api${SQ}: path ${SQ}src/apii${SQ} matches nothing in its base" >expect &&
+	test_cmp expect err &&
+	echo "Changed task ${SQ}api${SQ}" >expect &&
+	test_cmp expect out &&
+	paths_of api >actual &&
+	printf "%s\n" src/api src/apii >expect &&
+	test_cmp expect actual &&
+	state_but_paths api >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a new domain that matches gives no warning' '
+	git -C repo para edit api -p src/api >out 2>err &&
+	test_must_be_empty err &&
+	paths_of api >actual &&
+	echo src/api >expect &&
+	test_cmp expect actual &&
+	git -C repo para edit sp -p "doc*" --allow-overlap >out 2>err &&
+	test_must_be_empty err &&
+	paths_of sp >actual &&
+	echo "doc*" >expect &&
+	test_cmp expect actual &&
 	test_path_is_file repo-worktrees/sp/docs/guide.md
 '
 

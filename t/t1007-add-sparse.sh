@@ -117,6 +117,25 @@ test_expect_success 'a wildcard that matches nothing is warned about' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a wildcard that matches nothing is warned about in non-cone mode' '
+	git -C repo para add --allow-overlap --sparse -p "m1/*.md" \
+		-p "m2/d*" -p "m3/d*" nocone >out 2>err &&
+	echo "warning: task ${SQ}nocone${SQ}: path ${SQ}m3/d*${SQ} matches nothing in its base" >expect &&
+	test_cmp expect err &&
+	echo "Created task ${SQ}nocone${SQ} on branch ${SQ}solve/nocone${SQ} in ${SQ}$TRASH_DIRECTORY/repo-worktrees/nocone${SQ}" >expect &&
+	test_cmp expect out &&
+	git -C repo para status --json nocone >status.json &&
+	jq -r ".tasks[0] | .state, .sparse, .domain.patterns[]" status.json >actual &&
+	printf "%s\n" new true "m1/*.md" "m2/d*" "m3/d*" >expect &&
+	test_cmp expect actual &&
+	cone_of nocone >actual &&
+	printf "%s\n" false "/m1/*.md" "/m2/d*" "/m3/d*" >expect &&
+	test_cmp expect actual &&
+	checked_out nocone >actual &&
+	printf "%s\n" m1/notes.md m2/d10/f >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a domain that matches nothing at all checks out the top' '
 	git -C repo para add -q --allow-overlap --sparse -p "zz*" empty 2>err &&
 	test_grep "path ${SQ}zz\*${SQ} matches nothing in its base" err &&
