@@ -3,6 +3,7 @@
  * and the tasks' --mem and --cpus.  Below the local backend and the
  * loop, which call it; it calls only lib/util.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,34 +106,53 @@ static int set_limits(const struct para_cgroup *cg,
 	return 0;
 }
 
-void para_run_cgroup_enter(struct para_run *run, struct para_run_job *job,
-			   pid_t pid)
+/* The program runs all the same, as where there are none. */
+static void give_up(struct para_run *run, struct para_run_job *job)
+{
+	if (declares(&job->task))
+		warn(run, para_error_last());
+	para_error_clear();
+	para_cgroup_remove(&job->cgroup);
+	para_cgroup_dispose(&job->cgroup);
+}
+
+int para_run_cgroup_prepare(struct para_run *run, struct para_run_job *job)
 {
 	struct para_run_cgroups *c = &run->cgroups;
-	int limits;
+	int limits, fd;
 	char *name;
 
 	para_strvec_dispose(&job->task.cgroups);
+	para_cgroup_dispose(&job->cgroup);
 	job->oom = 0;
 	if (!c->probed)
 		probe(run);
 	if (!c->usable)
-		return;
+		return -1;
 	limits = c->limits && declares(&job->task);
 	name = para_xstrfmt("%s.%u", job->task.name, ++c->seq);
 	if (para_cgroup_create(&job->cgroup, &c->group, name, limits) < 0 ||
-	    (limits && set_limits(&job->cgroup, &job->task) < 0) ||
-	    para_cgroup_attach(&job->cgroup, pid) < 0) {
-		/* the program runs all the same, as where there are none */
-		if (declares(&job->task))
-			warn(run, para_error_last());
-		para_error_clear();
-		para_cgroup_remove(&job->cgroup);
-		para_cgroup_dispose(&job->cgroup);
-	} else {
-		para_cgroup_record(&job->task.cgroups, &job->cgroup);
+	    (limits && set_limits(&job->cgroup, &job->task) < 0)) {
+		give_up(run, job);
+		free(name);
+		return -1;
 	}
 	free(name);
+	/* none: enter() moves the program there */
+	fd = open(job->cgroup.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+void para_run_cgroup_enter(struct para_run *run, struct para_run_job *job,
+			   pid_t pid, int born_in)
+{
+	if (!job->cgroup.path)
+		return;
+	if ((born_in ? para_cgroup_attach_v1(&job->cgroup, pid)
+		     : para_cgroup_attach(&job->cgroup, pid)) < 0)
+		give_up(run, job);
+	else
+		para_cgroup_record(&job->task.cgroups, &job->cgroup);
 }
 
 void para_run_cgroup_kill(struct para_run *run, struct para_run_job *job)

@@ -143,6 +143,7 @@ static int start_check(struct para_run *run, struct para_run_job *job)
 	spawn.out_fd = -1;
 	spawn.gated = 0;
 	spawn.path = NULL;
+	spawn.cgroup_fd = -1;
 	if (para_child_spawn(&job->child, &spawn) < 0)
 		return -1;
 	job->checking = 1;

@@ -85,6 +85,7 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 	spawn.dir = job->task.worktree;
 	spawn.out_fd = out_fd;
 	spawn.gated = gated;
+	spawn.cgroup_fd = -1;
 	/* the command after `--` is looked for once, not at each start */
 	spawn.path = run->opts.exec_argv && !shell && !run->opts.launcher ?
 		     run->exec_path : NULL;

@@ -317,16 +317,20 @@ void para_run_notify(struct para_run *run, const struct para_run_job *job,
 void para_run_notify_end(struct para_run *run, const struct para_run_job *job);
 
 /*
- * run-cgroup.c: the cgroups of local attempts.  enter() puts a spawned,
- * still gated program in a new cgroup with the task's limits (warning
- * once per run where they cannot be enforced); kill() is cgroup.kill;
+ * run-cgroup.c: the cgroups of local attempts.  prepare(), before the
+ * program is spawned, makes its new cgroup with the task's limits
+ * (warning once per run where they cannot be enforced) and returns a
+ * descriptor of it to be born in (para_spawn's cgroup_fd), or -1;
+ * enter() puts the spawned, still gated program in what of it the
+ * program was not born in (`born_in`: the v2 group); kill() is cgroup.kill;
  * leave(), once the program is reaped, notes an OOM kill and removes
  * the cgroup, or drains it: SIGTERM to what is left, cgroup.kill after
  * the grace.  drain() does that, for as long as draining() says; finish()
  * ends what is left and removes the run's group.
  */
+int para_run_cgroup_prepare(struct para_run *run, struct para_run_job *job);
 void para_run_cgroup_enter(struct para_run *run, struct para_run_job *job,
-			   pid_t pid);
+			   pid_t pid, int born_in);
 void para_run_cgroup_kill(struct para_run *run, struct para_run_job *job);
 void para_run_cgroup_leave(struct para_run *run, struct para_run_job *job);
 void para_run_cgroup_drain(struct para_run *run);

@@ -1,5 +1,6 @@
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "run-internal.h"
 
@@ -19,11 +20,19 @@ static int local_start(struct para_run *run, struct para_run_job *job,
 	 * (exec mode): nothing of it runs before it is in its cgroup.
 	 */
 	gated.gated = 1;
-	if (para_child_spawn(&job->child, &gated) < 0)
+	gated.cgroup_fd = para_run_cgroup_prepare(run, job);
+	if (para_child_spawn(&job->child, &gated) < 0) {
+		if (gated.cgroup_fd >= 0)
+			close(gated.cgroup_fd);
+		para_cgroup_remove(&job->cgroup);
+		para_cgroup_dispose(&job->cgroup);
 		return -1;
+	}
+	if (gated.cgroup_fd >= 0)
+		close(gated.cgroup_fd);
 	job->leader = job->child.pid;
 	para_proc_identify(&job->task.proc, job->child.pid);
-	para_run_cgroup_enter(run, job, job->child.pid);
+	para_run_cgroup_enter(run, job, job->child.pid, job->child.in_cgroup);
 	if (!spawn->gated && para_child_release(&job->child) < 0) {
 		para_child_signal(&job->child, SIGKILL);
 		para_child_reap(&job->child);

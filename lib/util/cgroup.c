@@ -328,7 +328,7 @@ int para_cgroup_set_cpus(const struct para_cgroup *cg, double cpus)
 	return write_text(cg->path, "cpu.max", text);
 }
 
-int para_cgroup_attach(const struct para_cgroup *cg, pid_t pid)
+int para_cgroup_attach_v1(const struct para_cgroup *cg, pid_t pid)
 {
 	char text[24];
 	int error;
@@ -338,6 +338,17 @@ int para_cgroup_attach(const struct para_cgroup *cg, pid_t pid)
 	     (error = write_text(cg->memory, "cgroup.procs", text)) < 0) ||
 	    (cg->cpu && (error = write_text(cg->cpu, "cgroup.procs", text)) < 0))
 		return error;
+	return 0;
+}
+
+int para_cgroup_attach(const struct para_cgroup *cg, pid_t pid)
+{
+	char text[24];
+	int error;
+
+	if ((error = para_cgroup_attach_v1(cg, pid)) < 0)
+		return error;
+	snprintf(text, sizeof(text), "%ld", (long)(pid ? pid : getpid()));
 	return write_text(cg->path, "cgroup.procs", text);
 }
 

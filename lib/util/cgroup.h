@@ -75,6 +75,9 @@ int para_cgroup_set_cpus(const struct para_cgroup *cg, double cpus);
 /* Moves `pid` (0: this process) into the cgroup. */
 int para_cgroup_attach(const struct para_cgroup *cg, pid_t pid);
 
+/* The same for the v1 parts alone: `pid` was born in the v2 one. */
+int para_cgroup_attach_v1(const struct para_cgroup *cg, pid_t pid);
+
 /* Sends `sig` to each process of the cgroup. */
 void para_cgroup_signal(const struct para_cgroup *cg, int sig);
 

@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,6 +133,40 @@ char *para_child_find(const char *name)
 	return NULL;
 }
 
+/*
+ * fork(), into the cgroup `cgroup_fd` (unless -1) where the kernel can:
+ * then `*born_in` is 1 and `*pidfd` the child's pidfd.  The child only
+ * makes system calls until it execs (child_exec()), which is what makes
+ * a raw clone3() safe where fork() would run glibc's fork handlers.
+ */
+static pid_t fork_into(int cgroup_fd, int *born_in, int *pidfd)
+{
+	*born_in = 0;
+	*pidfd = -1;
+#if defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
+	if (cgroup_fd >= 0) {
+		struct clone_args args;
+		long pid;
+
+		memset(&args, 0, sizeof(args));
+		args.flags = CLONE_INTO_CGROUP | CLONE_PIDFD;
+		args.pidfd = (uint64_t)(uintptr_t)pidfd;
+		args.exit_signal = SIGCHLD;
+		args.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0) {
+			*born_in = pid > 0;
+			return (pid_t)pid;
+		}
+		/* an older kernel, or no cgroup v2 directory: fork */
+		*pidfd = -1;
+	}
+#else
+	(void)cgroup_fd;
+#endif
+	return fork();
+}
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -160,7 +197,7 @@ int para_child_spawn_tty(struct para_child *out,
 		fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
 		out_fd = pipe_fds[1];
 	}
-	pid = fork();
+	pid = fork_into(spawn->cgroup_fd, &out->in_cgroup, &out->pidfd);
 	if (pid < 0)
 		goto fail;
 	if (!pid) {
@@ -169,7 +206,8 @@ int para_child_spawn_tty(struct para_child *out,
 		child_exec(spawn, out_fd, gate[0], tty);
 	}
 	out->pid = pid;
-	out->pidfd = pidfd_open(pid, 0);
+	if (out->pidfd < 0)
+		out->pidfd = pidfd_open(pid, 0);
 	if (out->pidfd < 0) {
 		int saved = errno;
 

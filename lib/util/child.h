@@ -21,6 +21,8 @@ struct para_spawn {
 	int gated;			/* wait for para_child_release() */
 	const char *path;		/* argv[0]'s file, as para_child_find()
 					   found it once; NULL: look for it */
+	int cgroup_fd;			/* a cgroup v2 directory to start it
+					   in, or -1 (see para_child_spawn) */
 };
 
 struct para_child {
@@ -31,6 +33,7 @@ struct para_child {
 	int exited;		/* the status below is known */
 	int code;		/* exit code, or -1 when killed */
 	int signal;		/* terminating signal, or 0 */
+	int in_cgroup;		/* it was born in spawn->cgroup_fd */
 };
 
 /* Makes this process a child subreaper; call once before spawning. */
@@ -57,7 +60,13 @@ int para_runner_signalfd(int *out);
  */
 char *para_child_find(const char *name);
 
-/* Starts a child as described; see struct para_spawn. */
+/*
+ * Starts a child as described; see struct para_spawn.  With a
+ * `cgroup_fd`, the child is born in that cgroup where the kernel can
+ * do that (clone3() with CLONE_INTO_CGROUP, Linux 5.7), so that it
+ * need not be moved there (`in_cgroup` says whether it was); else it
+ * is forked where we are.
+ */
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);
 
 /*
