@@ -17,16 +17,21 @@ struct slot {
 	int fd[2];
 };
 
-static void child(struct para_batch_job *job, int out, int err)
+static pid_t child(struct para_batch_job *job, int out, int err)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
+	pid_t pid;
 
 	cmd.git = 1;
 	cmd.stdin_null = 1;
 	cmd.env = job->env;
 	para_strvec_push(&cmd.args, "git");
 	para_strvec_pushv(&cmd.args, (const char *const *)job->args.v);
-	para_command_exec_child(&cmd, -1, out, err);
+	pid = para_command_start(&cmd, -1, out, err);
+	cmd.env.v = NULL;	/* the job's */
+	cmd.env.nr = cmd.env.alloc = 0;
+	para_strvec_dispose(&cmd.args);
+	return pid;
 }
 
 static int start(struct slot *slot, struct para_batch_job *job)
@@ -40,9 +45,7 @@ static int start(struct slot *slot, struct para_batch_job *job)
 		close(out[1]);
 		return para_error_errno(PARA_ERROR, "cannot create a pipe");
 	}
-	slot->pid = fork();
-	if (!slot->pid)
-		child(job, out[1], err[1]);
+	slot->pid = child(job, out[1], err[1]);
 	close(out[1]);
 	close(err[1]);
 	if (slot->pid < 0) {

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -79,6 +80,108 @@ void para_command_exec_child(struct para_command *cmd, int in, int out,
 	dprintf(2, "fatal: cannot run '%s': %s\n", cmd->args.v[0],
 		strerror(errno));
 	_exit(127);
+}
+
+/* Does "K=V" (or "K") `entry` set or unset `key` (up to '=' or NUL)? */
+static int same_key(const char *entry, const char *key)
+{
+	size_t len = strcspn(key, "=");
+
+	return !strncmp(entry, key, len) &&
+	       (entry[len] == '=' || entry[len] == '\0');
+}
+
+static int overridden(const struct para_strvec *env, size_t from,
+		      const char *key)
+{
+	size_t i;
+
+	for (i = from; i < env->nr; i++)
+		if (same_key(env->v[i], key))
+			return 1;
+	return 0;
+}
+
+/* The environment apply_env() would give the child, built here. */
+static void child_env(struct para_strvec *out, const struct para_command *cmd)
+{
+	char **e;
+	size_t i;
+
+	for (e = environ; *e; e++) {
+		int skip = overridden(&cmd->env, 0, *e);
+
+		for (i = 0; cmd->git && !skip && repo_env[i]; i++)
+			skip = same_key(*e, repo_env[i]);
+		if (!skip)
+			para_strvec_push(out, *e);
+	}
+	for (i = 0; i < cmd->env.nr; i++)
+		if (strchr(cmd->env.v[i], '=') &&
+		    !overridden(&cmd->env, i + 1, cmd->env.v[i]))
+			para_strvec_push(out, cmd->env.v[i]);
+}
+
+/*
+ * posix_spawn() does what para_command_exec_child() does, without
+ * copying our address space (vfork): forking a process costs what its
+ * page tables do, and status forks one git per task.
+ */
+static int spawn_child(pid_t *pid, const struct para_command *cmd, int in,
+		       int out, int err)
+{
+	struct para_strvec env = PARA_STRVEC_INIT;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	short flags = POSIX_SPAWN_SETSIGDEF;
+	sigset_t def;
+	int error;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	if (cmd->timeout) {
+		flags |= POSIX_SPAWN_SETPGROUP;
+		posix_spawnattr_setpgroup(&attr, 0);
+	}
+	posix_spawnattr_setflags(&attr, flags);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	else if (cmd->stdin_null)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						 O_RDONLY, 0);
+	if (out >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out, 1);
+	else if (cmd->out_to_err)
+		posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	if (cmd->err_to_out)
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	else if (err >= 0)
+		posix_spawn_file_actions_adddup2(&fa, err, 2);
+	if (cmd->dir)
+		posix_spawn_file_actions_addchdir_np(&fa, cmd->dir);
+	child_env(&env, cmd);
+	error = posix_spawnp(pid, cmd->args.v[0], &fa, &attr, cmd->args.v,
+			     env.v);
+	para_strvec_dispose(&env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return error ? -1 : 0;
+}
+
+pid_t para_command_start(struct para_command *cmd, int in, int out, int err)
+{
+	pid_t pid;
+
+	if (!spawn_child(&pid, cmd, in, out, err))
+		return pid;
+	/* it cannot: a child of our own says why, as it exits */
+	pid = fork();
+	if (!pid)
+		para_command_exec_child(cmd, in, out, err);
+	return pid;
 }
 
 static void close_pair(int fds[2])
@@ -241,15 +344,13 @@ int para_command_run(struct para_command *cmd)
 		result = para_error_errno(PARA_ERROR, "cannot create a pipe");
 		goto out;
 	}
-	pid = fork();
+	pid = para_command_start(cmd, cmd->in ? in[0] : -1,
+				 cmd->out ? out[1] : -1,
+				 cmd->err ? err[1] : -1);
 	if (pid < 0) {
 		result = para_error_errno(PARA_ERROR, "cannot fork");
 		goto out;
 	}
-	if (!pid)
-		para_command_exec_child(cmd, cmd->in ? in[0] : -1,
-					cmd->out ? out[1] : -1,
-					cmd->err ? err[1] : -1);
 	if (cmd->timeout) {
 		setpgid(pid, pid);	/* the child does too: no race */
 		deadline = para_monotonic_ms() + cmd->timeout;

@@ -1,6 +1,8 @@
 #ifndef PARA_COMMAND_H
 #define PARA_COMMAND_H
 
+#include <sys/types.h>
+
 #include "strbuf.h"
 #include "strvec.h"
 
@@ -47,6 +49,15 @@ int para_command_run(struct para_command *cmd);
  */
 void para_command_exec_child(struct para_command *cmd, int in, int out,
 			     int err) __attribute__((noreturn));
+
+/*
+ * Starts the command as a child with `in`, `out` and `err` as
+ * para_command_exec_child() says, without waiting for it: its pid, or
+ * -1 (errno set) when it could not be started.  Where it cannot run
+ * (no such program, or cmd->dir), the child says why on its stderr and
+ * exits 127 (128 for the directory), as exec_child's would.
+ */
+pid_t para_command_start(struct para_command *cmd, int in, int out, int err);
 
 /*
  * Sets `cmd` up as `git -C <dir> <sub>` with stdin from /dev/null and
