@@ -137,6 +137,9 @@ static int spawn_child(pid_t *pid, const struct para_command *cmd, int in,
 	sigset_t def;
 	int error;
 
+	/* posix_spawnp() looks in our PATH, execvp() in the child's */
+	if (overridden(&cmd->env, 0, "PATH"))
+		return -1;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&def);

@@ -44,6 +44,23 @@ static void test_environment(void **state)
 	para_strbuf_dispose(&out);
 }
 
+static void test_path_of_the_child(void **state)
+{
+	struct para_command cmd = PARA_COMMAND_INIT;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+
+	(void)state;
+	/* the program is looked for in the PATH the child gets */
+	para_strvec_push(&cmd.env, "PATH=/para-unit-no-such-dir");
+	para_strvec_push(&cmd.args, "true");
+	cmd.out = &out;
+	cmd.err_to_out = 1;
+	assert_int_equal(para_command_run(&cmd), 127);
+	assert_string_equal(out.buf, "fatal: cannot run 'true': No such file "
+			    "or directory\n");
+	para_strbuf_dispose(&out);
+}
+
 static void test_git_clears_repository_variables(void **state)
 {
 	struct para_command cmd = PARA_COMMAND_INIT;
@@ -152,6 +169,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_environment),
+		cmocka_unit_test(test_path_of_the_child),
 		cmocka_unit_test(test_git_clears_repository_variables),
 		cmocka_unit_test(test_dir_stdin_and_status),
 		cmocka_unit_test(test_cannot_run),
