@@ -14,22 +14,22 @@ static int local_start(struct para_run *run, struct para_run_job *job,
 		       const struct para_spawn *spawn)
 {
 	struct para_spawn gated = *spawn;
+	int error;
 
+	gated.cgroup_fd = para_run_cgroup_prepare(run, job);
 	/*
 	 * Gated even when the caller does not wait to record the start
 	 * (exec mode): nothing of it runs before it is in its cgroup.
 	 */
-	gated.gated = 1;
-	gated.cgroup_fd = para_run_cgroup_prepare(run, job);
-	if (para_child_spawn(&job->child, &gated) < 0) {
-		if (gated.cgroup_fd >= 0)
-			close(gated.cgroup_fd);
-		para_cgroup_remove(&job->cgroup);
-		para_cgroup_dispose(&job->cgroup);
-		return -1;
-	}
+	if (job->cgroup.path)
+		gated.gated = 1;
+	error = para_child_spawn(&job->child, &gated);
 	if (gated.cgroup_fd >= 0)
 		close(gated.cgroup_fd);
+	if (error < 0) {
+		para_run_cgroup_leave(run, job);	/* empty: it goes */
+		return -1;
+	}
 	job->leader = job->child.pid;
 	para_proc_identify(&job->task.proc, job->child.pid);
 	para_run_cgroup_enter(run, job, job->child.pid, job->child.in_cgroup);

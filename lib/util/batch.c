@@ -28,9 +28,7 @@ static pid_t child(struct para_batch_job *job, int out, int err)
 	para_strvec_push(&cmd.args, "git");
 	para_strvec_pushv(&cmd.args, (const char *const *)job->args.v);
 	pid = para_command_start(&cmd, -1, out, err);
-	cmd.env.v = NULL;	/* the job's */
-	cmd.env.nr = cmd.env.alloc = 0;
-	para_strvec_dispose(&cmd.args);
+	para_strvec_dispose(&cmd.args);	/* cmd.env is the job's */
 	return pid;
 }
 

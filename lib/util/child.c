@@ -159,7 +159,7 @@ static pid_t fork_into(int cgroup_fd, int *born_in, int *pidfd)
 			return (pid_t)pid;
 		}
 		/* an older kernel, or no cgroup v2 directory: fork */
-		*pidfd = -1;
+		*pidfd = -1;	/* the kernel may have written one it closed */
 	}
 #else
 	(void)cgroup_fd;

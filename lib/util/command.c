@@ -28,28 +28,13 @@ static const char *const repo_env[] = {
 	"GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE", NULL
 };
 
-static void apply_env(const struct para_strvec *env, int git)
-{
-	size_t i;
-
-	if (git)
-		for (i = 0; repo_env[i]; i++)
-			unsetenv(repo_env[i]);
-	for (i = 0; i < env->nr; i++) {
-		char *eq = strchr(env->v[i], '=');
-
-		if (eq) {
-			*eq = '\0';
-			setenv(env->v[i], eq + 1, 1);
-			*eq = '=';
-		} else {
-			unsetenv(env->v[i]);
-		}
-	}
-}
-
-void para_command_exec_child(struct para_command *cmd, int in, int out,
-			     int err)
+/*
+ * The child's half of para_command_start() where it forks, with the
+ * environment child_env() made: never returns.
+ */
+static void __attribute__((noreturn)) exec_child(struct para_command *cmd,
+						 char **env, int in, int out,
+						 int err)
 {
 	int devnull;
 
@@ -75,7 +60,7 @@ void para_command_exec_child(struct para_command *cmd, int in, int out,
 			strerror(errno));
 		_exit(128);
 	}
-	apply_env(&cmd->env, cmd->git);
+	environ = env;	/* execvp() looks in the child's PATH */
 	execvp(cmd->args.v[0], cmd->args.v);
 	dprintf(2, "fatal: cannot run '%s': %s\n", cmd->args.v[0],
 		strerror(errno));
@@ -102,7 +87,10 @@ static int overridden(const struct para_strvec *env, size_t from,
 	return 0;
 }
 
-/* The environment apply_env() would give the child, built here. */
+/*
+ * The child's environment: ours, less the repository variables for
+ * git, with cmd->env's sets and unsets done in order.
+ */
 static void child_env(struct para_strvec *out, const struct para_command *cmd)
 {
 	char **e;
@@ -123,14 +111,13 @@ static void child_env(struct para_strvec *out, const struct para_command *cmd)
 }
 
 /*
- * posix_spawn() does what para_command_exec_child() does, without
+ * posix_spawn() does what exec_child() does, without
  * copying our address space (vfork): forking a process costs what its
  * page tables do, and status forks one git per task.
  */
-static int spawn_child(pid_t *pid, const struct para_command *cmd, int in,
-		       int out, int err)
+static int spawn_child(pid_t *pid, const struct para_command *cmd,
+		       char **env, int in, int out, int err)
 {
-	struct para_strvec env = PARA_STRVEC_INIT;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	short flags = POSIX_SPAWN_SETSIGDEF;
@@ -165,10 +152,8 @@ static int spawn_child(pid_t *pid, const struct para_command *cmd, int in,
 		posix_spawn_file_actions_adddup2(&fa, err, 2);
 	if (cmd->dir)
 		posix_spawn_file_actions_addchdir_np(&fa, cmd->dir);
-	child_env(&env, cmd);
 	error = posix_spawnp(pid, cmd->args.v[0], &fa, &attr, cmd->args.v,
-			     env.v);
-	para_strvec_dispose(&env);
+			     env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	return error ? -1 : 0;
@@ -176,14 +161,22 @@ static int spawn_child(pid_t *pid, const struct para_command *cmd, int in,
 
 pid_t para_command_start(struct para_command *cmd, int in, int out, int err)
 {
+	struct para_strvec env = PARA_STRVEC_INIT;
+	char *none[] = { NULL }, **envp;
 	pid_t pid;
+	int saved;
 
-	if (!spawn_child(&pid, cmd, in, out, err))
-		return pid;
-	/* it cannot: a child of our own says why, as it exits */
-	pid = fork();
-	if (!pid)
-		para_command_exec_child(cmd, in, out, err);
+	child_env(&env, cmd);
+	envp = env.v ? env.v : none;
+	if (spawn_child(&pid, cmd, envp, in, out, err) < 0) {
+		/* it cannot: a child of our own says why, as it exits */
+		pid = fork();
+		if (!pid)
+			exec_child(cmd, envp, in, out, err);
+	}
+	saved = errno;
+	para_strvec_dispose(&env);
+	errno = saved;
 	return pid;
 }
 

@@ -41,21 +41,14 @@ struct para_command {
 int para_command_run(struct para_command *cmd);
 
 /*
- * The child's half of para_command_run, for those that fork themselves:
- * makes `in`, `out` and `err` (each -1 to keep ours, stdin then coming
- * from /dev/null if cmd->stdin_null) its stdin, stdout and stderr, goes
- * to cmd->dir, sets up the environment and executes cmd->args (which,
- * for cmd->git, must already start with "git").  Never returns.
- */
-void para_command_exec_child(struct para_command *cmd, int in, int out,
-			     int err) __attribute__((noreturn));
-
-/*
- * Starts the command as a child with `in`, `out` and `err` as
- * para_command_exec_child() says, without waiting for it: its pid, or
- * -1 (errno set) when it could not be started.  Where it cannot run
- * (no such program, or cmd->dir), the child says why on its stderr and
- * exits 127 (128 for the directory), as exec_child's would.
+ * Starts the command without waiting for it, with `in`, `out` and `err`
+ * (each -1 to keep ours, stdin then coming from /dev/null if
+ * cmd->stdin_null) as its stdin, stdout and stderr, in cmd->dir, with
+ * its environment, executing cmd->args (which, for cmd->git, must
+ * already start with "git").  Returns its pid, or -1 (errno set) when
+ * it could not be started.  Where it cannot run (no such program, or
+ * cmd->dir), the child says why on its stderr and exits 127 (128 for
+ * the directory).
  */
 pid_t para_command_start(struct para_command *cmd, int in, int out, int err);
 

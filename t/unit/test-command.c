@@ -8,15 +8,20 @@
 #include "batch.h"
 #include "command.h"
 
-/* Runs `sh -c <script>` as cmd says; its stdout and stderr into out. */
-static int sh(struct para_command *cmd, struct para_strbuf *out,
-	      const char *script)
+/* Runs `argv` as cmd says; its stdout and stderr into out. */
+static int run(struct para_command *cmd, struct para_strbuf *out,
+	       const char *const *argv)
 {
-	para_strvec_pushv(&cmd->args,
-			  (const char *const[]){ "sh", "-c", script, NULL });
+	para_strvec_pushv(&cmd->args, argv);
 	cmd->out = out;
 	cmd->err_to_out = 1;
 	return para_command_run(cmd);
+}
+
+static int sh(struct para_command *cmd, struct para_strbuf *out,
+	      const char *script)
+{
+	return run(cmd, out, (const char *const[]){ "sh", "-c", script, NULL });
 }
 
 static void test_environment(void **state)
@@ -52,10 +57,8 @@ static void test_path_of_the_child(void **state)
 	(void)state;
 	/* the program is looked for in the PATH the child gets */
 	para_strvec_push(&cmd.env, "PATH=/para-unit-no-such-dir");
-	para_strvec_push(&cmd.args, "true");
-	cmd.out = &out;
-	cmd.err_to_out = 1;
-	assert_int_equal(para_command_run(&cmd), 127);
+	assert_int_equal(run(&cmd, &out, (const char *const[]){ "true", NULL }),
+			 127);
 	assert_string_equal(out.buf, "fatal: cannot run 'true': No such file "
 			    "or directory\n");
 	para_strbuf_dispose(&out);
@@ -111,10 +114,8 @@ static void test_cannot_run(void **state)
 	struct para_strbuf out = PARA_STRBUF_INIT;
 
 	(void)state;
-	cmd.out = &out;
-	cmd.err_to_out = 1;
-	para_strvec_push(&cmd.args, "para-unit-no-such-program");
-	assert_int_equal(para_command_run(&cmd), 127);
+	assert_int_equal(run(&cmd, &out, (const char *const[]){
+		"para-unit-no-such-program", NULL }), 127);
 	assert_string_equal(out.buf, "fatal: cannot run "
 			    "'para-unit-no-such-program': No such file or "
 			    "directory\n");
