@@ -202,7 +202,7 @@ static void supervise(struct para_hook_exec *r, struct para_child *child,
 int para_hook_exec(struct para_hook_exec *out, const char *const *argv,
 		   const char *const *env, const char *dir, long long timeout)
 {
-	struct para_spawn spawn = { argv, env, dir, -1, 0, NULL, -1 };
+	struct para_spawn spawn = { argv, env, dir, -1, 0, NULL, -1, 0 };
 	struct para_child child;
 	long long start = para_monotonic_ms();
 

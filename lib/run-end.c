@@ -144,6 +144,7 @@ static int start_check(struct para_run *run, struct para_run_job *job)
 	spawn.gated = 0;
 	spawn.path = NULL;
 	spawn.cgroup_fd = -1;
+	spawn.gate_unborn = 0;
 	if (para_child_spawn(&job->child, &spawn) < 0)
 		return -1;
 	job->checking = 1;

@@ -86,6 +86,7 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 	spawn.out_fd = out_fd;
 	spawn.gated = gated;
 	spawn.cgroup_fd = -1;
+	spawn.gate_unborn = 0;
 	/* the command after `--` is looked for once, not at each start */
 	spawn.path = run->opts.exec_argv && !shell && !run->opts.launcher ?
 		     run->exec_path : NULL;

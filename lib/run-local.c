@@ -19,10 +19,13 @@ static int local_start(struct para_run *run, struct para_run_job *job,
 	gated.cgroup_fd = para_run_cgroup_prepare(run, job);
 	/*
 	 * Gated even when the caller does not wait to record the start
-	 * (exec mode): nothing of it runs before it is in its cgroup.
+	 * (exec mode): nothing of it runs before it is in its cgroup.  It
+	 * need not wait where it is born there, in all of it.
 	 */
-	if (job->cgroup.path)
+	if (job->cgroup.path && (gated.cgroup_fd < 0 || job->cgroup.memory ||
+				 job->cgroup.cpu))
 		gated.gated = 1;
+	gated.gate_unborn = job->cgroup.path != NULL;
 	error = para_child_spawn(&job->child, &gated);
 	if (gated.cgroup_fd >= 0)
 		close(gated.cgroup_fd);
@@ -31,7 +34,12 @@ static int local_start(struct para_run *run, struct para_run_job *job,
 		return -1;
 	}
 	job->leader = job->child.pid;
-	para_proc_identify(&job->task.proc, job->child.pid);
+	/* what a record of it needs; exec mode keeps none */
+	if (run->opts.exec_argv) {
+		job->task.proc.pid = job->child.pid;
+		job->task.proc.start = 0;
+	} else
+		para_proc_identify(&job->task.proc, job->child.pid);
 	para_run_cgroup_enter(run, job, job->child.pid, job->child.in_cgroup);
 	if (!spawn->gated && para_child_release(&job->child) < 0) {
 		para_child_signal(&job->child, SIGKILL);

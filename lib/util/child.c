@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "clone-vm.h"
 #include "error.h"
 #include "child.h"
 #include "strbuf.h"
@@ -61,17 +62,30 @@ int para_runner_signalfd(int *out)
 }
 
 /*
+ * What runs in a child before it execs is not instrumented: a child of
+ * vm_spawn() is on a stack the sanitizers know nothing of.
+ */
+#if defined(__has_attribute)
+#if __has_attribute(no_sanitize)
+#define IN_CHILD __attribute__((no_sanitize("address", "undefined")))
+#endif
+#endif
+#ifndef IN_CHILD
+#define IN_CHILD
+#endif
+
+/*
  * In the child: `tty` (or -1) becomes the controlling terminal of the
  * new session, and stdin, stdout and stderr.
  */
-static int take_terminal(int tty)
+IN_CHILD static int take_terminal(int tty)
 {
 	return ioctl(tty, TIOCSCTTY, 0) < 0 || dup2(tty, 0) < 0 ||
 	       dup2(tty, 1) < 0 || dup2(tty, 2) < 0 ? -1 : 0;
 }
 
 /* In the child: never returns. */
-static void child_exec(const struct para_spawn *spawn, int out_fd,
+IN_CHILD static void child_exec(const struct para_spawn *spawn, int out_fd,
 		       int gate_fd, int tty)
 {
 	int devnull = tty < 0 ? open("/dev/null", O_RDONLY) : -1;
@@ -167,6 +181,87 @@ static pid_t fork_into(int cgroup_fd, int *born_in, int *pidfd)
 	return fork();
 }
 
+/* What a child that shares our memory needs to exec (vm_child()). */
+struct vm_start {
+	const struct para_spawn *spawn;
+	int out_fd;
+	int tty;
+	sigset_t mask;		/* ours, to go back to after the clone */
+};
+
+/* Its stack: the child is done with it once clone3() returns to us. */
+static char vm_stack[256 * 1024] __attribute__((aligned(64)));
+
+/*
+ * The child of vm_spawn(), in our memory while we wait: no handler of
+ * ours may run in it, so each is reset before signals are let in.
+ */
+IN_CHILD static void vm_child(void *arg)
+{
+	struct vm_start *start = arg;
+	struct sigaction sa;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    sigaction(sig, NULL, &sa) < 0)
+			continue;
+		if (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN) {
+			sa.sa_handler = SIG_DFL;
+			sa.sa_flags = 0;
+			sigaction(sig, &sa, NULL);
+		}
+	}
+	child_exec(start->spawn, start->out_fd, -1, start->tty);
+}
+
+/*
+ * An ungated child needs nothing of our memory but what it execs, so it
+ * is started as posix_spawn() starts one (clone-vm.h): no copy of our
+ * page tables, whose cost grows with what we have loaded.  Returns the
+ * pid, or -1 with errno ENOSYS where fork_into() must do it.
+ */
+static pid_t vm_spawn(const struct para_spawn *spawn, int out_fd, int tty,
+		      int *born_in, int *pidfd)
+{
+	struct vm_start start;
+	struct clone_args args;
+	sigset_t all;
+	long pid;
+	int saved;
+
+	*born_in = 0;
+	*pidfd = -1;
+	start.spawn = spawn;
+	start.out_fd = out_fd;
+	start.tty = tty;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &start.mask);
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)pidfd;
+	args.exit_signal = SIGCHLD;
+	args.stack = (uint64_t)(uintptr_t)vm_stack;
+	args.stack_size = sizeof(vm_stack);
+#ifdef CLONE_INTO_CGROUP
+	if (spawn->cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)spawn->cgroup_fd;
+	}
+#endif
+	pid = para_clone_vm(&args, vm_child, &start);
+	saved = pid < 0 ? (int)-pid : errno;
+	sigprocmask(SIG_SETMASK, &start.mask, NULL);
+	if (pid < 0) {
+		*pidfd = -1;	/* the kernel may have written one it closed */
+		errno = saved;
+		return -1;
+	}
+	*born_in = (args.flags & CLONE_INTO_CGROUP) != 0;
+	errno = saved;
+	return (pid_t)pid;
+}
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -189,15 +284,25 @@ int para_child_spawn_tty(struct para_child *out,
 	memset(out, 0, sizeof(*out));
 	out->pidfd = out->out = out->gate = -1;
 	out->code = -1;
-	if ((out_fd < 0 && pipe2(pipe_fds, O_CLOEXEC) < 0) ||
-	    (spawn->gated && pipe2(gate, O_CLOEXEC) < 0))
+	if (out_fd < 0 && pipe2(pipe_fds, O_CLOEXEC) < 0)
 		goto fail;
 	if (out_fd < 0) {
 		/* a reader that never blocks: strays may hold the pipe open */
 		fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
 		out_fd = pipe_fds[1];
 	}
-	pid = fork_into(spawn->cgroup_fd, &out->in_cgroup, &out->pidfd);
+	pid = -1;
+	if (!spawn->gated)
+		pid = vm_spawn(spawn, out_fd, tty, &out->in_cgroup,
+			       &out->pidfd);
+	/* else, or where the kernel cannot: forked, and gated as asked */
+	if (pid < 0 && (spawn->gated || (spawn->gate_unborn &&
+					 spawn->cgroup_fd >= 0)) &&
+	    pipe2(gate, O_CLOEXEC) < 0)
+		goto fail;
+	if (pid < 0)
+		pid = fork_into(spawn->cgroup_fd, &out->in_cgroup,
+				&out->pidfd);
 	if (pid < 0)
 		goto fail;
 	if (!pid) {

@@ -23,6 +23,8 @@ struct para_spawn {
 					   found it once; NULL: look for it */
 	int cgroup_fd;			/* a cgroup v2 directory to start it
 					   in, or -1 (see para_child_spawn) */
+	int gate_unborn;		/* gated after all when it cannot be
+					   born in cgroup_fd */
 };
 
 struct para_child {
@@ -65,7 +67,9 @@ char *para_child_find(const char *name);
  * `cgroup_fd`, the child is born in that cgroup where the kernel can
  * do that (clone3() with CLONE_INTO_CGROUP, Linux 5.7), so that it
  * need not be moved there (`in_cgroup` says whether it was); else it
- * is forked where we are.
+ * is forked where we are, and with `gate_unborn` gated until it has
+ * been moved (para_child_release() lets it go).  An ungated child is
+ * started as posix_spawn() would, without a copy of our memory.
  */
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);
 
