@@ -3,6 +3,7 @@
  * environment.  Below run-start.c and run-end.c, which start them.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "run-internal.h"
@@ -71,15 +72,49 @@ void para_run_build_argv(struct para_strvec *argv, const struct para_run *run,
 	}
 }
 
+/*
+ * A command of one word that the shell would make nothing of (no
+ * quote, variable, glob, redirection, separator or assignment), found
+ * in PATH, runs without a shell, as git runs such commands: its file,
+ * looked for once per run; else NULL, and the shell runs it.
+ */
+static const char *plain_command(struct para_run *run, const char *cmd)
+{
+	if (!*cmd || cmd[strcspn(cmd, "|&;<>()$`\\\"' \t\n*?[#~=%{}!")])
+		return NULL;
+	if (!run->plain_word || strcmp(run->plain_word, cmd)) {
+		free(run->plain_word);
+		free(run->plain_path);
+		run->plain_word = para_strdup(cmd);
+		run->plain_path = para_child_find(cmd);
+	}
+	return run->plain_path;
+}
+
 int para_run_spawn(struct para_run *run, struct para_run_job *job,
 		   const char *shell, int out_fd, int gated)
 {
 	struct para_strvec argv = PARA_STRVEC_INIT, env = PARA_STRVEC_INIT;
+	const char *cmd = shell ? shell : para_run_task_command(run, job);
+	const char *plain = NULL;
 	struct para_spawn spawn;
+	char *pwd;
 	int error;
 
-	para_run_build_argv(&argv, run, job, shell);
+	if ((!run->opts.exec_argv || shell) && !run->opts.launcher &&
+	    job->backend == &para_run_local)
+		plain = plain_command(run, cmd);
+	if (plain)
+		para_strvec_push(&argv, cmd);
+	else
+		para_run_build_argv(&argv, run, job, shell);
 	para_run_build_env(&env, run, job, !shell);
+	/* where it runs, as a shell would have set it (absolute, no ..) */
+	if (job->task.worktree &&
+	    (pwd = realpath(job->task.worktree, NULL))) {
+		para_strvec_pushf(&env, "PWD=%s", pwd);
+		free(pwd);
+	}
 	spawn.argv = (const char *const *)argv.v;
 	spawn.env = (const char *const *)env.v;
 	spawn.dir = job->task.worktree;
@@ -89,7 +124,7 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 	spawn.gate_unborn = 0;
 	/* the command after `--` is looked for once, not at each start */
 	spawn.path = run->opts.exec_argv && !shell && !run->opts.launcher ?
-		     run->exec_path : NULL;
+		     run->exec_path : plain;
 	error = job->backend->start(run, job, &spawn);
 	para_strvec_dispose(&argv);
 	para_strvec_dispose(&env);

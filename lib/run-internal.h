@@ -141,6 +141,8 @@ struct para_run {
 	struct para_run_cgroups cgroups;
 	char *exec_path;		/* the file of `-- <command>`, found
 					   once (para_child_find()), or NULL */
+	char *plain_word;		/* a command run without a shell, */
+	char *plain_path;		/* and its file (run-env.c) */
 	int proof_known;		/* hash_racy and the cache dir are */
 	int hash_racy;			/* of the worktrees' clean proofs */
 	int racy_cache;			/* the status cache dir is there */

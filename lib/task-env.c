@@ -9,11 +9,14 @@
 
 extern char **environ;
 
-/* What would mislead git or a task in a program started for a task. */
+/*
+ * What would mislead git or a task in a program started for a task:
+ * PWD too, which names our directory, not the program's.
+ */
 static const char *const drop[] = {
 	"GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=",
 	"GIT_COMMON_DIR=", "GIT_PREFIX=", "GIT_OBJECT_DIRECTORY=",
-	"GIT_NAMESPACE=", "PARA_", NULL
+	"GIT_NAMESPACE=", "PARA_", "PWD=", NULL
 };
 
 void para_task_env_base(struct para_strvec *out)

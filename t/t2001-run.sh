@@ -275,6 +275,41 @@ test_expect_success 'exec mode reports failures, and a missing program' '
 	grep "cannot run .no-such-program." repo/.git/para/logs/one..exec.log
 '
 
+test_expect_success 'a command run without a shell gets PWD of its worktree, not ours' '
+	(
+		cd repo &&
+		PWD=/nowhere-of-ours &&
+		export PWD &&
+		git para run one -- env >/dev/null &&
+		git -c para.command=env para run --rerun two >/dev/null
+	) &&
+	grep "^PWD=" repo/.git/para/logs/one..exec.log >actual &&
+	echo "PWD=$TRASH_DIRECTORY/repo-worktrees/one" >expect &&
+	test_cmp expect actual &&
+	grep "^PWD=" repo/.git/para/logs/two.log | tail -n 1 >actual &&
+	echo "PWD=$TRASH_DIRECTORY/repo-worktrees/two" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a one-word para.command: the program, a builtin, a script without #!' '
+	mkdir -p bin &&
+	printf "echo no-hashbang ran \$PARA_TASK\n" >bin/para-no-hashbang &&
+	chmod +x bin/para-no-hashbang &&
+	(
+		cd repo &&
+		PATH="$TRASH_DIRECTORY/bin:$PATH" &&
+		export PATH &&
+		git -c para.command=para-no-hashbang para run --rerun one >../out &&
+		grep "^no-hashbang ran one$" .git/para/logs/one.log &&
+		# not a program of PATH: the shell runs it, as before
+		git -c para.command=: para run --rerun one >>../out &&
+		test_expect_code 1 git -c para.command=para-no-such-word \
+			para run --rerun one >>../out &&
+		grep "para-no-such-word: not found" .git/para/logs/one.log
+	) &&
+	grep "^one: failed with exit code 127" out
+'
+
 test_expect_success 'a task named <x>.exec has a log of its own, apart from x'"'"'s exec log' '
 	(
 		cd repo &&
