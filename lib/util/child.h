@@ -36,6 +36,7 @@ struct para_child {
 	int code;		/* exit code, or -1 when killed */
 	int signal;		/* terminating signal, or 0 */
 	int in_cgroup;		/* it was born in spawn->cgroup_fd */
+	void *mem;		/* what it may read of ours until it execs */
 };
 
 /* Makes this process a child subreaper; call once before spawning. */
@@ -68,8 +69,10 @@ char *para_child_find(const char *name);
  * do that (clone3() with CLONE_INTO_CGROUP, Linux 5.7), so that it
  * need not be moved there (`in_cgroup` says whether it was); else it
  * is forked where we are, and with `gate_unborn` gated until it has
- * been moved (para_child_release() lets it go).  An ungated child is
- * started as posix_spawn() would, without a copy of our memory.
+ * been moved (para_child_release() lets it go).  Where the kernel can,
+ * a child is started as posix_spawn() would, without a copy of our
+ * memory: an ungated one before this returns, a gated one sharing our
+ * memory while it waits (it makes raw system calls only).
  */
 int para_child_spawn(struct para_child *out, const struct para_spawn *spawn);
 

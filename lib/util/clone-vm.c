@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "clone-vm.h"
 
@@ -32,7 +33,20 @@ __asm__(".text\n"
 	"	movl $60, %eax\n"		/* SYS_exit */
 	"	syscall\n"
 	"	hlt\n"
-	".size para_clone_vm_entry, .-para_clone_vm_entry\n");
+	".size para_clone_vm_entry, .-para_clone_vm_entry\n"
+	".globl para_raw_syscall\n"
+	".type para_raw_syscall, @function\n"
+	"para_raw_syscall:\n"
+	"	movq %rdi, %rax\n"
+	"	movq %rsi, %rdi\n"
+	"	movq %rdx, %rsi\n"
+	"	movq %rcx, %rdx\n"
+	"	movq %r8, %r10\n"
+	"	movq %r9, %r8\n"
+	"	movq 8(%rsp), %r9\n"
+	"	syscall\n"
+	"	ret\n"
+	".size para_raw_syscall, .-para_raw_syscall\n");
 #define HAVE_ENTRY 1
 #elif defined(SYS_clone3) && defined(__aarch64__)
 long para_clone_vm_entry(struct clone_args *args, unsigned long size,
@@ -52,14 +66,38 @@ __asm__(".text\n"
 	"	mov x0, #127\n"
 	"	mov x8, #93\n"			/* SYS_exit */
 	"	svc #0\n"
-	".size para_clone_vm_entry, .-para_clone_vm_entry\n");
+	".size para_clone_vm_entry, .-para_clone_vm_entry\n"
+	".globl para_raw_syscall\n"
+	".type para_raw_syscall, %function\n"
+	"para_raw_syscall:\n"
+	"	mov x8, x0\n"
+	"	mov x0, x1\n"
+	"	mov x1, x2\n"
+	"	mov x2, x3\n"
+	"	mov x3, x4\n"
+	"	mov x4, x5\n"
+	"	mov x5, x6\n"
+	"	svc #0\n"
+	"	ret\n"
+	".size para_raw_syscall, .-para_raw_syscall\n");
 #define HAVE_ENTRY 1
+#endif
+
+#ifndef HAVE_ENTRY
+/* Only a forked child calls it here: errno is its own. */
+long para_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+		      long a6)
+{
+	long r = syscall(nr, a1, a2, a3, a4, a5, a6);
+
+	return r < 0 ? -errno : r;
+}
 #endif
 
 long para_clone_vm(struct clone_args *args, void (*fn)(void *), void *arg)
 {
 #ifdef HAVE_ENTRY
-	args->flags |= CLONE_VM | CLONE_VFORK;
+	args->flags |= CLONE_VM;
 	return para_clone_vm_entry(args, sizeof(*args), fn, arg);
 #else
 	(void)args;

@@ -4,6 +4,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -191,6 +192,62 @@ static void test_gate_holds_it(void **state)
 	para_strbuf_dispose(&out);
 }
 
+static void test_script_without_hashbang(void **state)
+{
+	char dir[] = "/tmp/para-unit-child.XXXXXX", file[64], *path;
+	struct para_strbuf out = PARA_STRBUF_INIT;
+	const char *old = getenv("PATH");
+	char *saved = para_strdup(old ? old : "/usr/bin:/bin");
+	int gated, fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/para-unit-script", dir);
+	fd = open(file, O_WRONLY | O_CREAT, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "echo script \"$@\"\n", 18), 18);
+	close(fd);
+	/* found in PATH (a directory before it has no such file) */
+	path = para_xstrfmt("/para-unit-no-such-dir:%s:%s", dir, saved);
+	setenv("PATH", path, 1);
+	for (gated = 0; gated < 2; gated++) {
+		para_strbuf_reset(&out);
+		assert_int_equal(run((const char *const[]){ "para-unit-script",
+				     "a", "b", NULL }, NULL, gated, &out), 0);
+		assert_string_equal(out.buf, "script a b\n");
+	}
+	setenv("PATH", saved, 1);
+	unlink(file);
+	rmdir(dir);
+	free(path);
+	free(saved);
+	para_strbuf_dispose(&out);
+}
+
+static void test_gated_child_leaves_our_errno(void **state)
+{
+	struct para_spawn spawn;
+	struct para_child child;
+	struct pollfd pfd;
+
+	(void)state;
+	spawn_init(&spawn, (const char *const[]){ "para-unit-no-such-program",
+						  NULL });
+	spawn.gated = 1;
+	assert_int_equal(para_child_spawn(&child, &spawn), 0);
+	/* it fails to exec while we go on, in our memory where it may */
+	errno = 4242;
+	assert_int_equal(write(child.gate, "g", 1), 1);
+	pfd.fd = child.pidfd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 1000) != 1)
+		;
+	assert_int_equal(errno, 4242);
+	assert_true(para_child_poll(&child));
+	assert_int_equal(child.code, 127);
+	para_child_reap(&child);
+}
+
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -227,6 +284,8 @@ int main(void)
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_found_once),
 		cmocka_unit_test(test_gate_holds_it),
+		cmocka_unit_test(test_script_without_hashbang),
+		cmocka_unit_test(test_gated_child_leaves_our_errno),
 		cmocka_unit_test(test_many_leave_nothing),
 	};
 
