@@ -143,6 +143,8 @@ struct para_run {
 					   once (para_child_find()), or NULL */
 	char *plain_word;		/* a command run without a shell, */
 	char *plain_path;		/* and its file (run-env.c) */
+	git_repository *shared_git;	/* the common dir, bare, for the
+					   clean proofs (run-end.c) */
 	int proof_known;		/* hash_racy and the cache dir are */
 	int hash_racy;			/* of the worktrees' clean proofs */
 	int racy_cache;			/* the status cache dir is there */

@@ -117,6 +117,7 @@ void para_run_free(struct para_run *run)
 	para_run_cgroup_finish(run);
 	free(run->cluster);
 	free(run->exec_path);
+	git_repository_free(run->shared_git);
 	free(run->plain_word);
 	free(run->plain_path);
 	if (run->sigfd >= 0)

@@ -86,74 +86,17 @@ static void load_task(struct para_facts *f, const struct para_repo *repo)
 	f->runner_alive = para_proc_alive(&f->task.runner);
 }
 
-/*
- * Reads a small file with as few system calls as can be: status reads
- * two of them per task.  The contents end with whitespace trimmed; -1
- * with errno set when it cannot be read.
- */
-static int read_small(struct para_strbuf *sb, const char *path)
-{
-	char buf[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf));
-	err = errno;
-	close(fd);
-	if (n < 0) {
-		errno = err;
-		return -1;
-	}
-	if ((size_t)n == sizeof(buf)) {	/* not small after all */
-		para_strbuf_reset(sb);
-		if (para_strbuf_read_file(sb, path) < 0)
-			return -1;
-	} else {
-		para_strbuf_reset(sb);
-		para_strbuf_add(sb, buf, (size_t)n);
-	}
-	para_strbuf_rtrim(sb);
-	return 0;
-}
-
-/* "gitdir: <path>" of a worktree's .git file; NULL if it is not one. */
-static char *worktree_gitdir(const char *worktree)
-{
-	struct para_strbuf sb = PARA_STRBUF_INIT;
-	char *path = para_xstrfmt("%s/.git", worktree), *gitdir = NULL;
-
-	if (read_small(&sb, path) < 0) {
-		if (errno == EISDIR) {
-			gitdir = path;
-			path = NULL;
-		}
-		goto out;
-	}
-	if (strncmp(sb.buf, "gitdir: ", 8))
-		goto out;
-	if (sb.buf[8] == '/')
-		gitdir = para_strdup(sb.buf + 8);
-	else
-		gitdir = para_xstrfmt("%s/%s", worktree, sb.buf + 8);
-out:
-	para_strbuf_dispose(&sb);
-	free(path);
-	return gitdir;
-}
-
 /* Reads the worktree's HEAD straight from its git dir: no repository to open. */
 static void read_head(struct para_facts *f)
 {
 	struct para_strbuf sb = PARA_STRBUF_INIT;
 	char *path;
 
-	if (!(f->gitdir = worktree_gitdir(f->task.worktree)))
+	if (!(f->gitdir = para_worktree_gitdir(f->task.worktree)))
 		return;
 	f->worktree_exists = 1;
 	path = para_xstrfmt("%s/HEAD", f->gitdir);
-	if (read_small(&sb, path) == 0) {
+	if (para_read_small(&sb, path) == 0) {
 		if (!strncmp(sb.buf, "ref: ", 5)) {
 			f->head = para_strdup(sb.buf + 5);
 		} else if (sb.len >= GIT_OID_HEXSZ) {
@@ -508,24 +451,11 @@ out:
 static int head_tree(git_tree **out, const struct para_facts *f,
 		     git_repository *git)
 {
-	git_oid oid;
-	git_commit *commit = NULL;
-	int error;
-
+	/* the branch's tip is known already */
 	if (f->head && f->tip && !strncmp(f->head, "refs/heads/", 11) &&
 	    !strcmp(f->head + 11, f->task.branch))
-		error = git_oid_fromstr(&oid, f->tip);
-	else if (f->head)
-		error = git_reference_name_to_id(&oid, git, f->head);
-	else if (f->head_commit)
-		error = git_oid_fromstr(&oid, f->head_commit);
-	else
-		return -1;
-	if (error < 0 || git_commit_lookup(&commit, git, &oid) < 0)
-		return -1;
-	error = git_commit_tree(out, commit);
-	git_commit_free(commit);
-	return error;
+		return para_worktree_head_tree(out, git, NULL, f->tip);
+	return para_worktree_head_tree(out, git, f->head, f->head_commit);
 }
 
 /*

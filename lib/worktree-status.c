@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +7,8 @@
 #include "clean-index.h"
 #include "command.h"
 #include "error.h"
+#include "fs.h"
+#include "strbuf.h"
 #include "worktree-status.h"
 #include <git2/sys/repository.h>
 
@@ -69,6 +72,26 @@ out:
 	free(path);
 }
 
+/*
+ * Points the shared `repo` at `worktree`.  libgit2 1.5 leaks a path when
+ * asked for the workdir it has already, so that is never asked.
+ */
+static int retarget(git_repository *repo, const char *worktree)
+{
+	const char *now = git_repository_workdir(repo);
+	char *real;
+	int same;
+
+	if (!now)
+		return git_repository_set_workdir(repo, worktree, 0);
+	if (!(real = realpath(worktree, NULL)))
+		return -1;
+	same = !strncmp(now, real, strlen(real)) &&
+	       !strcmp(now + strlen(real), "/");
+	free(real);
+	return same ? 0 : git_repository_set_workdir(repo, worktree, 0);
+}
+
 /* Way 2: libgit2's status of a small worktree, its index read only. */
 static int count_libgit2(struct para_worktree_counts *out,
 			 git_repository *repo,
@@ -83,8 +106,7 @@ static int count_libgit2(struct para_worktree_counts *out,
 
 	if (entries < 0 || entries > PARA_WORKTREE_SMALL_ENTRIES ||
 	    git_index_open(&index, look->index_path) < 0 ||
-	    (look->retarget &&
-	     git_repository_set_workdir(repo, look->worktree, 0) < 0) ||
+	    (look->retarget && retarget(repo, look->worktree) < 0) ||
 	    git_repository_set_index(repo, index) < 0)
 		goto out;
 	worktree_excludes(repo, look->index_path);
@@ -138,22 +160,109 @@ out:
 	return error;
 }
 
+char *para_worktree_gitdir(const char *worktree)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path = para_xstrfmt("%s/.git", worktree), *gitdir = NULL;
+
+	if (para_read_small(&sb, path) < 0) {
+		if (errno == EISDIR) {
+			gitdir = path;
+			path = NULL;
+		}
+		goto out;
+	}
+	if (strncmp(sb.buf, "gitdir: ", 8))
+		goto out;
+	if (sb.buf[8] == '/')
+		gitdir = para_strdup(sb.buf + 8);
+	else
+		gitdir = para_xstrfmt("%s/%s", worktree, sb.buf + 8);
+out:
+	para_strbuf_dispose(&sb);
+	free(path);
+	return gitdir;
+}
+
+
+int para_worktree_head_tree(git_tree **out, git_repository *shared,
+			    const char *ref, const char *commit)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+	int error;
+
+	if (commit)
+		error = git_oid_fromstr(&oid, commit);
+	else if (ref)
+		error = git_reference_name_to_id(&oid, shared, ref);
+	else
+		return -1;
+	if (error < 0 || git_commit_lookup(&c, shared, &oid) < 0)
+		return -1;
+	error = git_commit_tree(out, c);
+	git_commit_free(c);
+	return error;
+}
+
+/*
+ * The tree of a linked worktree's HEAD, and its index, found through
+ * the shared repository: its git dir and HEAD read as files, no
+ * repository of its own opened.  0, or -1 to open it after all.
+ */
+static int look_through(git_tree **tree, char **index_path,
+			git_repository *shared, const char *worktree)
+{
+	struct para_strbuf head = PARA_STRBUF_INIT;
+	char *gitdir = para_worktree_gitdir(worktree), *path = NULL;
+	size_t len = strlen(worktree);
+	int error = -1;
+
+	/* a .git directory is a repository of its own, with refs apart */
+	if (!gitdir || (!strncmp(gitdir, worktree, len) &&
+			!strcmp(gitdir + len, "/.git")))
+		goto out;
+	path = para_xstrfmt("%s/HEAD", gitdir);
+	if (para_read_small(&head, path) < 0)
+		goto out;
+	if (!strncmp(head.buf, "ref: ", 5))
+		error = para_worktree_head_tree(tree, shared, head.buf + 5,
+						NULL);
+	else if (head.len == GIT_OID_HEXSZ)
+		error = para_worktree_head_tree(tree, shared, NULL, head.buf);
+	if (!error)
+		*index_path = para_xstrfmt("%s/index", gitdir);
+out:
+	para_strbuf_dispose(&head);
+	free(path);
+	free(gitdir);
+	return error;
+}
+
 int para_worktree_clean_in_process(const char *worktree,
 				   const struct para_worktree_proof *proof)
 {
 	struct para_worktree_counts counts;
 	struct para_worktree_look look;
-	git_repository *repo = NULL;
+	git_repository *repo = NULL, *shared = proof ? proof->shared : NULL;
 	git_object *tree = NULL;
 	char *index_path = NULL;
 	int clean = 0;
 
-	if (git_repository_open_ext(&repo, worktree,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_revparse_single(&tree, repo, "HEAD^{tree}") < 0)
-		goto out;
-	index_path = para_xstrfmt("%s/index", git_repository_path(repo));
 	memset(&look, 0, sizeof(look));
+	if (shared && !look_through((git_tree **)&tree, &index_path, shared,
+				    worktree)) {
+		look.retarget = 1;
+	} else {
+		shared = NULL;
+		if (git_repository_open_ext(&repo, worktree,
+					    GIT_REPOSITORY_OPEN_NO_SEARCH,
+					    NULL) < 0 ||
+		    git_revparse_single(&tree, repo, "HEAD^{tree}") < 0)
+			goto out;
+		index_path = para_xstrfmt("%s/index",
+					  git_repository_path(repo));
+	}
 	look.worktree = worktree;
 	look.index_path = index_path;
 	look.head = (const git_tree *)tree;
@@ -161,8 +270,8 @@ int para_worktree_clean_in_process(const char *worktree,
 		look.hash_racy = proof->hash_racy;
 		look.racy_cache = proof->racy_cache;
 	}
-	clean = para_worktree_count(&counts, repo, &look) == 0 &&
-		counts.dirty == 0;
+	clean = para_worktree_count(&counts, shared ? shared : repo,
+				    &look) == 0 && counts.dirty == 0;
 out:
 	git_error_clear();
 	free(index_path);

@@ -68,7 +68,23 @@ int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
 struct para_worktree_proof {
 	int hash_racy;
 	const char *racy_cache;
+	git_repository *shared;	/* of the common dir, opened bare, to look
+				   through (see para_worktree_count());
+				   NULL: the worktree's own is opened */
 };
+
+/*
+ * "gitdir: <path>" of a worktree's .git file, made absolute (malloc'd);
+ * "<worktree>/.git" when that is a directory; NULL when it is neither.
+ */
+char *para_worktree_gitdir(const char *worktree);
+
+/*
+ * The tree of the commit `commit` (hex), else of the commit that `ref`
+ * names, looked up in `shared`.  0, or -1 (a libgit2 error may be set).
+ */
+int para_worktree_head_tree(git_tree **out, git_repository *shared,
+			    const char *ref, const char *commit);
 
 /*
  * 1 when `worktree` is certainly clean, found in process; 0 when it may

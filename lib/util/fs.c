@@ -326,3 +326,30 @@ int para_write_full(int fd, const void *buf, size_t len)
 	}
 	return 0;
 }
+
+int para_read_small(struct para_strbuf *sb, const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf));
+	err = errno;
+	close(fd);
+	if (n < 0) {
+		errno = err;
+		return -1;
+	}
+	if ((size_t)n == sizeof(buf)) {	/* not small after all */
+		para_strbuf_reset(sb);
+		if (para_strbuf_read_file(sb, path) < 0)
+			return -1;
+	} else {
+		para_strbuf_reset(sb);
+		para_strbuf_add(sb, buf, (size_t)n);
+	}
+	para_strbuf_rtrim(sb);
+	return 0;
+}

@@ -58,4 +58,12 @@ char *para_fs_readlink(const char *path);
 long para_read_full(int fd, void *buf, size_t len);
 int para_write_full(int fd, const void *buf, size_t len);
 
+/*
+ * Reads a small file with as few system calls as can be (status reads
+ * a few of them per task) into `sb`, whitespace at its end trimmed; -1
+ * with errno set when it cannot be read.
+ */
+struct para_strbuf;
+int para_read_small(struct para_strbuf *sb, const char *path);
+
 #endif
