@@ -384,7 +384,7 @@ int para_context_refresh(const struct para_repo *repo)
 		assemble(&data, repo->name, sections, sections_nr);
 	else
 		assemble(&data, repo->name, list, nr);
-	error = para_write_file_atomic(path, data.buf, data.len);
+	error = para_write_file_replace(path, data.buf, data.len);
 	if (repo == deferred) {
 		if (!reuse) {
 			sections_replace(list, nr);

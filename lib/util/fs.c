@@ -129,7 +129,8 @@ static int fsync_dir(const char *dir)
 	return ret;
 }
 
-int para_write_file_atomic(const char *path, const char *buf, size_t len)
+static int write_atomic(const char *path, const char *buf, size_t len,
+			int durable)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir = slash ? para_strndup(path, (size_t)(slash - path))
@@ -139,7 +140,8 @@ int para_write_file_atomic(const char *path, const char *buf, size_t len)
 	int fd, error = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (fd < 0 || write_all(fd, buf, len) < 0 ||
+	    (durable && fsync(fd) < 0)) {
 		error = para_error_errno(PARA_ERROR, "cannot write '%s'", tmp);
 		goto out;
 	}
@@ -150,7 +152,8 @@ int para_write_file_atomic(const char *path, const char *buf, size_t len)
 		error = para_error_errno(PARA_ERROR, "cannot rename '%s'", tmp);
 		goto out;
 	}
-	fsync_dir(dir);
+	if (durable)
+		fsync_dir(dir);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -159,6 +162,16 @@ out:
 	free(dir);
 	free(tmp);
 	return error;
+}
+
+int para_write_file_atomic(const char *path, const char *buf, size_t len)
+{
+	return write_atomic(path, buf, len, 1);
+}
+
+int para_write_file_replace(const char *path, const char *buf, size_t len)
+{
+	return write_atomic(path, buf, len, 0);
 }
 
 /* The pid of ".<file>.tmp.<pid>", or 0 when `name` is not such a name. */

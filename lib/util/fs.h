@@ -33,6 +33,14 @@ const char *para_path_below(const char *path, const char *dir);
 int para_write_file_atomic(const char *path, const char *buf, size_t len);
 
 /*
+ * The same without the two fsyncs, for a file made again from others
+ * (the shared context): a reader still sees the old file or the new
+ * one, whole, and a crash of ours leaves one of them; only a crash of
+ * the machine may lose the new one.
+ */
+int para_write_file_replace(const char *path, const char *buf, size_t len);
+
+/*
  * 1 when `name` in `dir` is a temporary file of para_write_file_atomic()
  * (".<file>.tmp.<pid>") whose writer is provably gone: no process has
  * that pid, or the one that has it started after the file was last
