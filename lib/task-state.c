@@ -614,7 +614,14 @@ int para_state_save(const struct para_repo *repo,
 		goto out;
 	path = para_state_task_path(repo, task->name);
 	para_state_format(&data, task);
-	error = para_write_file_atomic(path, data.buf, data.len);
+	/*
+	 * A queued mark need not outlive a crash of the machine: losing it
+	 * gives the task back the state it had, which is what a mark of a
+	 * run that died is turned into anyway.  Every other state is synced.
+	 */
+	error = task->state == PARA_STATE_QUEUED ?
+		para_write_file_replace(path, data.buf, data.len) :
+		para_write_file_atomic(path, data.buf, data.len);
 out:
 	para_strbuf_dispose(&data);
 	free(dir);
