@@ -488,31 +488,26 @@ static void end_verify(struct para_run *run, struct para_run_job *job)
 static int job_clean(struct para_run *run, const struct para_run_job *job,
 		     int in_process)
 {
-	struct para_worktree_proof proof = { 0, NULL, NULL };
+	struct para_worktree_proof proof;
 	struct para_config *config = NULL;
 	char *cache = NULL;
 	int clean;
 
 	if (!run->proof_known) {
 		run->proof_known = 1;
-		if (!para_config_open(&config, run->repo))
-			run->hash_racy = para_worktree_bytes_are_canonical(
-				para_repo_commondir(run->repo), config);
+		if (para_config_open(&config, run->repo) < 0)
+			config = NULL;
+		para_worktree_proof_init(&run->proof,
+					 para_repo_commondir(run->repo),
+					 config);
 		para_config_free(config);
 		cache = para_state_status_cache_path(run->repo, NULL, NULL);
 		run->racy_cache = !para_mkdir_p(cache);
 		para_error_clear();
 		free(cache);
-		/* one repository to look through at every worktree */
-		if (git_repository_open_ext(&run->shared_git,
-					    para_repo_commondir(run->repo),
-					    GIT_REPOSITORY_OPEN_NO_SEARCH |
-					    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
-			run->shared_git = NULL;
-		git_error_clear();
+		cache = NULL;
 	}
-	proof.hash_racy = run->hash_racy;
-	proof.shared = run->shared_git;
+	proof = run->proof;
 	if (run->racy_cache)
 		proof.racy_cache = cache = para_state_status_cache_path(
 			run->repo, job->task.name, "racy");

@@ -91,6 +91,22 @@ static const char *plain_command(struct para_run *run, const char *cmd)
 	return run->plain_path;
 }
 
+/* The real path of the job's worktree, found once for its attempts. */
+static const char *job_pwd(struct para_run_job *job)
+{
+	const char *wt = job->task.worktree;
+
+	if (!wt)
+		return NULL;
+	if (!job->pwd || strcmp(job->pwd_of, wt)) {
+		free(job->pwd);
+		free(job->pwd_of);
+		job->pwd = realpath(wt, NULL);
+		job->pwd_of = para_strdup(wt);
+	}
+	return job->pwd;
+}
+
 int para_run_spawn(struct para_run *run, struct para_run_job *job,
 		   const char *shell, int out_fd, int gated)
 {
@@ -98,7 +114,7 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 	const char *cmd = shell ? shell : para_run_task_command(run, job);
 	const char *plain = NULL;
 	struct para_spawn spawn;
-	char *pwd;
+	const char *pwd;
 	int error;
 
 	if ((!run->opts.exec_argv || shell) && !run->opts.launcher &&
@@ -110,11 +126,8 @@ int para_run_spawn(struct para_run *run, struct para_run_job *job,
 		para_run_build_argv(&argv, run, job, shell);
 	para_run_build_env(&env, run, job, !shell);
 	/* where it runs, as a shell would have set it (absolute, no ..) */
-	if (job->task.worktree &&
-	    (pwd = realpath(job->task.worktree, NULL))) {
+	if ((pwd = job_pwd(job)))
 		para_strvec_pushf(&env, "PWD=%s", pwd);
-		free(pwd);
-	}
 	spawn.argv = (const char *const *)argv.v;
 	spawn.env = (const char *const *)env.v;
 	spawn.dir = job->task.worktree;

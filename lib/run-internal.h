@@ -13,6 +13,7 @@
 #include "run-sched.h"
 #include "task-result.h"
 #include "strvec.h"
+#include "worktree-status.h"
 
 /* An attempt that runs as a cluster scheduler's batch job. */
 struct para_run_remote {
@@ -62,6 +63,8 @@ struct para_run_job {
 	int hunting;			/* its escaped processes are killed */
 	long long hunt_kill_at;
 	char *note;			/* why it did not run or failed */
+	char *pwd, *pwd_of;		/* the real path of the worktree
+					   pwd_of, for PWD (run-env.c) */
 	int reported;
 	int queued;			/* recorded as queued by this run */
 	long long agent_mtime;		/* PARA_STATUS_FILE as last read, ns */
@@ -143,10 +146,9 @@ struct para_run {
 					   once (para_child_find()), or NULL */
 	char *plain_word;		/* a command run without a shell, */
 	char *plain_path;		/* and its file (run-env.c) */
-	git_repository *shared_git;	/* the common dir, bare, for the
-					   clean proofs (run-end.c) */
-	int proof_known;		/* hash_racy and the cache dir are */
-	int hash_racy;			/* of the worktrees' clean proofs */
+	int proof_known;		/* proof and racy_cache are */
+	struct para_worktree_proof proof;	/* of the worktrees' clean
+						   proofs (run-end.c) */
 	int racy_cache;			/* the status cache dir is there */
 };
 

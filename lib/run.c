@@ -106,6 +106,8 @@ void para_run_free(struct para_run *run)
 		para_strbuf_dispose(&job->verify_out);
 		free(job->log_path);
 		free(job->note);
+		free(job->pwd);
+		free(job->pwd_of);
 		free(job->verdict);
 		free(job->stall_why);
 		free(job->result_path);
@@ -117,7 +119,7 @@ void para_run_free(struct para_run *run)
 	para_run_cgroup_finish(run);
 	free(run->cluster);
 	free(run->exec_path);
-	git_repository_free(run->shared_git);
+	para_worktree_proof_dispose(&run->proof);
 	free(run->plain_word);
 	free(run->plain_path);
 	if (run->sigfd >= 0)

@@ -464,13 +464,15 @@ static int head_tree(git_tree **out, const struct para_facts *f,
  * the status itself, so one shared repository object is pointed at each
  * worktree in turn.
  */
-static int status_in_process(struct para_facts *f, git_repository *shared,
+static int status_in_process(struct para_facts *f,
+			     const struct para_worktree_proof *proof,
 			     const struct para_repo *repo,
 			     const struct para_status_options *opts,
-			     int hash_racy, const char *cache_dir)
+			     const char *cache_dir)
 {
 	struct para_worktree_counts counts = PARA_WORKTREE_COUNTS_UNKNOWN;
 	struct para_worktree_look look;
+	git_repository *shared = proof->shared;
 	git_tree *tree = NULL;
 	char *path = NULL, *racy = NULL;
 	int error = -1;
@@ -487,7 +489,7 @@ static int status_in_process(struct para_facts *f, git_repository *shared,
 	look.index_path = path;
 	look.head = tree;
 	look.via = opts->status_via;
-	look.hash_racy = hash_racy;
+	look.hash_racy = proof->hash_racy;
 	look.racy_cache = racy;
 	look.retarget = 1;
 	look.paths = &f->dirty_files;
@@ -520,10 +522,8 @@ static void run_git(struct para_facts *facts, size_t nr,
 	struct para_batch_job *jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
 	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
-	git_repository *shared = NULL;
+	struct para_worktree_proof proof;
 	size_t n = 0, i, statuses = 0;
-	int hash_racy = para_worktree_bytes_are_canonical(repo->commondir,
-							  opts->config);
 	char *cache_dir = para_state_status_cache_path(repo, NULL, NULL);
 
 	for (i = 0; i < 2 * nr + 1; i++)
@@ -533,18 +533,14 @@ static void run_git(struct para_facts *facts, size_t nr,
 		free(cache_dir);
 		cache_dir = NULL;	/* no remembering, then */
 	}
-	if (git_repository_open_ext(&shared, repo->commondir,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH |
-				    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
-		shared = NULL;
+	para_worktree_proof_init(&proof, repo->commondir, opts->config);
 	for (i = 0; i < nr; i++) {
 		struct para_facts *f = &facts[i];
 
 		if (f->damaged)
 			continue;
 		if (f->worktree_exists &&
-		    status_in_process(f, shared, repo, opts, hash_racy,
-				      cache_dir) < 0) {
+		    status_in_process(f, &proof, repo, opts, cache_dir) < 0) {
 			owner[n] = f;
 			is_status[n++] = 1;	/* its job is made below */
 			statuses++;
@@ -554,7 +550,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 			diff_job(&jobs[n++], f, repo);
 		}
 	}
-	git_repository_free(shared);
+	para_worktree_proof_dispose(&proof);
 	git_error_clear();
 	free(cache_dir);
 	for (i = 0; i < n; i++)

@@ -74,21 +74,20 @@ out:
 
 /*
  * Points the shared `repo` at `worktree`.  libgit2 1.5 leaks a path when
- * asked for the workdir it has already, so that is never asked.
+ * asked for the workdir it has already, so that is never asked.  The
+ * paths of tasks' worktrees are recorded resolved, so telling them
+ * apart needs no system call: only their `..` are taken out.
  */
 static int retarget(git_repository *repo, const char *worktree)
 {
 	const char *now = git_repository_workdir(repo);
-	char *real;
-	int same;
+	char *path = worktree[0] == '/' ? para_path_normalize(worktree) : NULL;
+	size_t len = path ? strlen(path) : 0;
+	int same = now && path && !strncmp(now, path, len) &&
+		   (!strcmp(now + len, "/") || (len && path[len - 1] == '/' &&
+						!now[len]));
 
-	if (!now)
-		return git_repository_set_workdir(repo, worktree, 0);
-	if (!(real = realpath(worktree, NULL)))
-		return -1;
-	same = !strncmp(now, real, strlen(real)) &&
-	       !strcmp(now + strlen(real), "/");
-	free(real);
+	free(path);
 	return same ? 0 : git_repository_set_workdir(repo, worktree, 0);
 }
 
@@ -394,4 +393,23 @@ int para_worktree_bytes_are_canonical(const char *commondir,
 		ok = 0;
 	free(path);
 	return ok;
+}
+
+void para_worktree_proof_init(struct para_worktree_proof *out,
+			      const char *commondir,
+			      struct para_config *config)
+{
+	out->hash_racy = para_worktree_bytes_are_canonical(commondir, config);
+	out->racy_cache = NULL;
+	if (git_repository_open_ext(&out->shared, commondir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH |
+				    GIT_REPOSITORY_OPEN_BARE, NULL) < 0)
+		out->shared = NULL;
+	git_error_clear();
+}
+
+void para_worktree_proof_dispose(struct para_worktree_proof *proof)
+{
+	git_repository_free(proof->shared);
+	proof->shared = NULL;
 }

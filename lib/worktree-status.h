@@ -122,4 +122,15 @@ void para_worktree_counts_parse(struct para_worktree_counts *out,
 int para_worktree_bytes_are_canonical(const char *commondir,
 				      struct para_config *config);
 
+/*
+ * What the clean proofs of all the worktrees of `commondir` share:
+ * `hash_racy` (from `config`, which may be NULL) and `shared`, the
+ * common dir opened once, bare (NULL where it cannot be).  `racy_cache`
+ * is left NULL: it is each worktree's own.
+ */
+void para_worktree_proof_init(struct para_worktree_proof *out,
+			      const char *commondir,
+			      struct para_config *config);
+void para_worktree_proof_dispose(struct para_worktree_proof *proof);
+
 #endif

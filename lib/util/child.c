@@ -92,6 +92,9 @@ struct plan {
 	unsigned long mask;	/* the mask to exec with, as the kernel has it */
 };
 
+/* execvp()'s search path when PATH is unset */
+#define DEFAULT_PATH "/bin:/usr/bin"
+
 /* The kernel's struct sigaction (x86-64 and aarch64 alike). */
 struct ksigaction {
 	void *handler;
@@ -164,7 +167,7 @@ IN_CHILD static int child_try(const struct plan *p, const char *file)
 IN_CHILD static int child_search(const struct plan *p)
 {
 	const char *name = p->argv[0], *d = p->search ? p->search
-						      : "/bin:/usr/bin";
+						      : DEFAULT_PATH;
 	size_t len = child_strlen(name), i;
 	int err = ENOENT, denied = 0;
 	char buf[4096];
@@ -351,9 +354,8 @@ char *para_child_find(const char *name)
 
 	if (strchr(name, '/'))
 		return NULL;
-	/* execvp()'s default when PATH is unset */
 	if (!p)
-		p = "/bin:/usr/bin";
+		p = DEFAULT_PATH;
 	for (; *p; p += *p == ':') {
 		size_t len = strcspn(p, ":");
 		char *file;
@@ -368,6 +370,24 @@ char *para_child_find(const char *name)
 		p += len;
 	}
 	return NULL;
+}
+
+/* A child that exits with SIGCHLD, with its pidfd, in `cgroup_fd`. */
+static void clone_args_init(struct clone_args *args, int cgroup_fd,
+			    int *pidfd)
+{
+	memset(args, 0, sizeof(*args));
+	args->flags = CLONE_PIDFD;
+	args->pidfd = (uint64_t)(uintptr_t)pidfd;
+	args->exit_signal = SIGCHLD;
+#ifdef CLONE_INTO_CGROUP
+	if (cgroup_fd >= 0) {
+		args->flags |= CLONE_INTO_CGROUP;
+		args->cgroup = (uint64_t)cgroup_fd;
+	}
+#else
+	(void)cgroup_fd;
+#endif
 }
 
 /*
@@ -385,11 +405,7 @@ static pid_t fork_into(int cgroup_fd, int *born_in, int *pidfd)
 		struct clone_args args;
 		long pid;
 
-		memset(&args, 0, sizeof(args));
-		args.flags = CLONE_INTO_CGROUP | CLONE_PIDFD;
-		args.pidfd = (uint64_t)(uintptr_t)pidfd;
-		args.exit_signal = SIGCHLD;
-		args.cgroup = (uint64_t)cgroup_fd;
+		clone_args_init(&args, cgroup_fd, pidfd);
 		pid = syscall(SYS_clone3, &args, sizeof(args));
 		if (pid >= 0) {
 			*born_in = pid > 0;
@@ -432,26 +448,15 @@ static pid_t vm_spawn(const struct plan *plan, int cgroup_fd, int *born_in,
 	*born_in = 0;
 	*pidfd = -1;
 	*mem = NULL;
-	memset(&args, 0, sizeof(args));
+	clone_args_init(&args, cgroup_fd, pidfd);
 	if (plan->gate_rd >= 0) {
 		*mem = plan_copy(&p, plan);
 		args.stack = (uint64_t)(uintptr_t)*mem;
 	} else {
-		args.flags = CLONE_VFORK;
+		args.flags |= CLONE_VFORK;
 		args.stack = (uint64_t)(uintptr_t)vm_stack;
 	}
 	args.stack_size = CHILD_STACK;
-	args.flags |= CLONE_PIDFD;
-	args.pidfd = (uint64_t)(uintptr_t)pidfd;
-	args.exit_signal = SIGCHLD;
-#ifdef CLONE_INTO_CGROUP
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-#else
-	(void)cgroup_fd;
-#endif
 	/* nothing reaches it before it has reset our handlers */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &mask);
