@@ -156,10 +156,23 @@ static int read_config_count(struct para_config *config)
 	return 0;
 }
 
+/* As git does: the environment's pairs first, then `-c`. */
+static int read_overrides(struct para_config *config)
+{
+	const char *params = getenv("GIT_CONFIG_PARAMETERS");
+	int error;
+
+	if ((error = read_config_count(config)) < 0)
+		return error;
+	if (params && (error = para_config_parse_parameters(&config->keys,
+					&config->values, params)) < 0)
+		return error;
+	return 0;
+}
+
 int para_config_open(struct para_config **out, struct para_repo *repo)
 {
 	struct para_config *config = para_calloc(1, sizeof(*config));
-	const char *params = getenv("GIT_CONFIG_PARAMETERS");
 	git_config *live = NULL;
 	int error = 0;
 
@@ -169,11 +182,7 @@ int para_config_open(struct para_config **out, struct para_repo *repo)
 		error = para_error_git(PARA_ERROR, "cannot read configuration");
 		goto out;
 	}
-	/* as git does: the environment's pairs first, then `-c` */
-	if ((error = read_config_count(config)) < 0)
-		goto out;
-	if (params && (error = para_config_parse_parameters(&config->keys,
-					&config->values, params)) < 0)
+	if ((error = read_overrides(config)) < 0)
 		goto out;
 	*out = config;
 	config = NULL;
@@ -183,18 +192,23 @@ out:
 	return error;
 }
 
-void para_config_free(struct para_config *config)
+static void overrides_dispose(struct para_config *config)
 {
 	size_t i;
 
-	if (!config)
-		return;
-	git_config_free(config->snapshot);
 	para_strvec_dispose(&config->keys);
 	/* values may hold NULL holes: free them one by one */
 	for (i = 0; i < config->values.nr; i++)
 		free(config->values.v[i]);
 	free(config->values.v);
+}
+
+void para_config_free(struct para_config *config)
+{
+	if (!config)
+		return;
+	git_config_free(config->snapshot);
+	overrides_dispose(config);
 	free(config);
 }
 
@@ -357,14 +371,15 @@ static int collect_value(const git_config_entry *entry, void *payload)
 	return 0;
 }
 
-int para_config_get_all(struct para_strvec *out, struct para_config *config,
-			const char *key)
+/* The values of `key` in `files` (a snapshot, or the live config). */
+static int get_all(struct para_strvec *out, git_config *files,
+		   const struct para_config *config, const char *key)
 {
 	char *canon = para_strdup(key);
 	size_t i;
 	int error;
 
-	error = git_config_get_multivar_foreach(config->snapshot, key, NULL,
+	error = git_config_get_multivar_foreach(files, key, NULL,
 						collect_value, out);
 	if (error < 0 && error != GIT_ENOTFOUND) {
 		free(canon);
@@ -376,6 +391,30 @@ int para_config_get_all(struct para_strvec *out, struct para_config *config,
 			para_strvec_push(out, config->values.v[i]);
 	free(canon);
 	return 0;
+}
+
+int para_config_get_all(struct para_strvec *out, struct para_config *config,
+			const char *key)
+{
+	return get_all(out, config->snapshot, config, key);
+}
+
+int para_config_get_all_now(struct para_strvec *out, struct para_repo *repo,
+			    const char *key)
+{
+	struct para_config overrides = { NULL, PARA_STRVEC_INIT,
+					 PARA_STRVEC_INIT };
+	git_config *live = NULL;
+	int error;
+
+	/* libgit2 reads a file of it again when the file changed */
+	if (git_repository_config(&live, repo->git) < 0)
+		error = para_error_git(PARA_ERROR, "cannot read configuration");
+	else if (!(error = read_overrides(&overrides)))
+		error = get_all(out, live, &overrides, key);
+	git_config_free(live);
+	overrides_dispose(&overrides);
+	return error;
 }
 
 /* The default of a key of the table, when it has one and is not set. */

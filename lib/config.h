@@ -37,6 +37,14 @@ int para_config_get_all(struct para_strvec *out, struct para_config *config,
 			const char *key);
 
 /*
+ * The same, read from the repository's configuration as it is now (its
+ * files are read again when they changed), without a snapshot of all of
+ * it: for a key asked for again and again, at every change of a task.
+ */
+int para_config_get_all_now(struct para_strvec *out, struct para_repo *repo,
+			    const char *key);
+
+/*
  * As the getters above, but a key of the table (config-keys.h) that is
  * not set gets its default from there; PARA_ENOTFOUND only for a key
  * without a default.

@@ -68,28 +68,41 @@ struct hook_config {
 	long long timeout;	/* ms, 0 for none */
 };
 
+static char *event_key(enum para_hook_event event)
+{
+	return para_xstrfmt("%.*s%s", (int)(strchr(hook_key, '<') - hook_key),
+			    hook_key, event_names[event]);
+}
+
+/* The commands the values of the key give. */
+static void take_commands(struct para_strvec *commands,
+			  const struct para_strvec *all)
+{
+	size_t i;
+
+	/* an empty value drops the commands before it, as `-c key=` does */
+	for (i = 0; i < all->nr; i++) {
+		if (!*all->v[i])
+			para_strvec_dispose(commands);
+		else
+			para_strvec_push(commands, all->v[i]);
+	}
+}
+
 static int read_config(struct hook_config *hc, struct para_repo *repo,
 		       enum para_hook_event event)
 {
 	struct para_config *config = NULL;
 	struct para_strvec all = PARA_STRVEC_INIT;
-	size_t i;
 	int error;
 
-	hc->key = para_xstrfmt("%.*s%s", (int)(strchr(hook_key, '<') - hook_key),
-			       hook_key, event_names[event]);
+	hc->key = event_key(event);
 	if ((error = para_config_open(&config, repo)) < 0 ||
 	    (error = para_config_get_all(&all, config, hc->key)) < 0 ||
 	    (error = para_config_duration(&hc->timeout, config,
 					  "para.hookTimeout")) < 0)
 		goto out;
-	/* an empty value drops the commands before it, as `-c key=` does */
-	for (i = 0; i < all.nr; i++) {
-		if (!*all.v[i])
-			para_strvec_dispose(&hc->commands);
-		else
-			para_strvec_push(&hc->commands, all.v[i]);
-	}
+	take_commands(&hc->commands, &all);
 out:
 	para_strvec_dispose(&all);
 	para_config_free(config);
@@ -291,13 +304,23 @@ static void run_one(struct para_repo *repo, const struct hook_config *hc,
 
 int para_hook_configured(struct para_repo *repo, enum para_hook_event event)
 {
-	struct hook_config hc = { NULL, PARA_STRVEC_INIT, 0 };
+	struct para_strvec all = PARA_STRVEC_INIT;
+	struct para_strvec commands = PARA_STRVEC_INIT;
+	char *key = event_key(event);
 	int any;
 
-	/* a configuration that cannot be read is for para_hook_run to say */
-	any = read_config(&hc, repo, event) < 0 || hc.commands.nr;
+	/*
+	 * Asked at every change of a task: read without a snapshot of the
+	 * whole configuration.  One that cannot be read is for
+	 * para_hook_run to say.
+	 */
+	any = para_config_get_all_now(&all, repo, key) < 0;
+	take_commands(&commands, &all);
+	any = any || commands.nr;
 	para_error_clear();
-	hook_config_dispose(&hc);
+	para_strvec_dispose(&all);
+	para_strvec_dispose(&commands);
+	free(key);
 	return any;
 }
 

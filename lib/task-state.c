@@ -530,7 +530,10 @@ static int parse_fast(struct para_task *out, int *version, int *complete,
 	int error = 0;
 
 	if (para_strbuf_read_file(&data, path) < 0) {
-		error = para_error_errno(PARA_ECORRUPT,
+		error = errno == ENOENT ?
+			para_error_set(PARA_ENOTFOUND, "no state file '%s'",
+				       path) :
+			para_error_errno(PARA_ECORRUPT,
 					 "cannot read state file '%s'", path);
 		goto out;
 	}
@@ -564,9 +567,7 @@ int para_state_parse_file(struct para_task *out, const char *path)
 	int version = 0, complete = 0, error;
 
 	para_task_init(out);
-	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return para_error_set(PARA_ENOTFOUND, "no state file '%s'",
-				      path);
+	/* a file that is not there is PARA_ENOTFOUND, from parse_fast() */
 	error = parse_fast(out, &version, &complete, path);
 	if (error > 0) {
 		/* written by hand or by another tool: let libgit2 judge */

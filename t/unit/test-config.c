@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "lib-unit.h"
 #include "task.h"
 
 static void check_params(const char *text, const char *const *expect)
@@ -115,6 +116,65 @@ static void test_issue_parse(void **st)
 	assert_null(para_task_issue_parse("007"));
 }
 
+static void check_values(const struct para_strvec *got,
+			 const char *const *expect)
+{
+	size_t i;
+
+	for (i = 0; expect[i]; i++) {
+		assert_true(i < got->nr);
+		assert_string_equal(got->v[i], expect[i]);
+	}
+	assert_int_equal(i, got->nr);
+}
+
+/* Read as it is now: the files, changed since the last read, then -c. */
+static void test_get_all_now(void **st)
+{
+	static const char *const files[] = { "one", "", "two", NULL };
+	static const char *const more[] = { "one", "", "two", "three",
+					    "four", NULL };
+	struct unit_task_repo r;
+	struct para_strvec got = PARA_STRVEC_INIT;
+	struct para_config *config = NULL;
+
+	(void)st;
+	assert_int_equal(unit_task_repo_setup(&r, "config"), 0);
+	assert_int_equal(para_config_get_all_now(&got, r.repo, "para.hook.state"),
+			 0);
+	assert_int_equal(got.nr, 0);
+	unit_sh("git config --add para.hook.state one && "
+		"git config --add para.hook.state '' && "
+		"git config --add para.hook.state two");
+	assert_int_equal(para_config_get_all_now(&got, r.repo, "para.hook.state"),
+			 0);
+	check_values(&got, files);
+	para_strvec_dispose(&got);
+
+	/* a change after the first read is seen; `-c` comes last */
+	unit_sh("git config --add para.hook.state three");
+	setenv("GIT_CONFIG_PARAMETERS", "'para.hook.state'='four'", 1);
+	assert_int_equal(para_config_get_all_now(&got, r.repo, "PARA.hook.STATE"),
+			 0);
+	check_values(&got, more);
+	para_strvec_dispose(&got);
+
+	/* the same list as a snapshot gives */
+	assert_int_equal(para_config_open(&config, r.repo), 0);
+	assert_int_equal(para_config_get_all(&got, config, "para.hook.state"), 0);
+	check_values(&got, more);
+	para_strvec_dispose(&got);
+	para_config_free(config);
+
+	/* bad overrides fail, as they do for a snapshot */
+	setenv("GIT_CONFIG_PARAMETERS", "'para.hook.state", 1);
+	assert_true(para_config_get_all_now(&got, r.repo, "para.hook.state") < 0);
+	assert_int_equal(got.nr, 0);
+	para_error_clear();
+	unsetenv("GIT_CONFIG_PARAMETERS");
+	assert_int_equal(unit_task_repo_teardown(&r), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_bogus),
 		cmocka_unit_test(test_task_names),
 		cmocka_unit_test(test_issue_parse),
+		cmocka_unit_test(test_get_all_now),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
