@@ -417,6 +417,46 @@ int para_config_get_all_now(struct para_strvec *out, struct para_repo *repo,
 	return error;
 }
 
+/* Are there pairs of the environment's or `-c` to overlay? */
+static int has_overrides(void)
+{
+	const char *count = getenv("GIT_CONFIG_COUNT");
+	const char *params = getenv("GIT_CONFIG_PARAMETERS");
+
+	return (count && *count) || (params && *params);
+}
+
+int para_config_get_last_now(char **out, struct para_repo *repo,
+			     const char *key)
+{
+	struct para_strvec all = PARA_STRVEC_INIT;
+	git_config_entry *entry = NULL;
+	git_config *live = NULL;
+	int error;
+
+	*out = NULL;
+	if (git_repository_config(&live, repo->git) < 0)
+		return para_error_git(PARA_ERROR, "cannot read configuration");
+	/* one lookup, where libgit2 needs no walk of all the entries */
+	error = has_overrides() ? 1 : git_config_get_entry(&entry, live, key);
+	if (error == GIT_ENOTFOUND) {
+		error = 0;
+	} else if (error < 0) {
+		error = para_error_git(PARA_ERROR, "cannot read '%s'", key);
+	} else if (!error && entry->value) {
+		*out = para_strdup(entry->value);
+	} else {
+		/* a bare key adds no value: the value before it is the last */
+		if (!(error = para_config_get_all_now(&all, repo, key)) &&
+		    all.nr)
+			*out = para_strdup(all.v[all.nr - 1]);
+	}
+	git_config_entry_free(entry);
+	git_config_free(live);
+	para_strvec_dispose(&all);
+	return error;
+}
+
 /* The default of a key of the table, when it has one and is not set. */
 static const char *table_default(int error, const char *key)
 {

@@ -45,6 +45,14 @@ int para_config_get_all_now(struct para_strvec *out, struct para_repo *repo,
 			    const char *key);
 
 /*
+ * The last value of that list, malloc'd, or NULL when it is empty: one
+ * lookup, not a walk of all the entries, unless `-c` or a bare key make
+ * the list needed.
+ */
+int para_config_get_last_now(char **out, struct para_repo *repo,
+			     const char *key);
+
+/*
  * As the getters above, but a key of the table (config-keys.h) that is
  * not set gets its default from there; PARA_ENOTFOUND only for a key
  * without a default.

@@ -304,22 +304,19 @@ static void run_one(struct para_repo *repo, const struct hook_config *hc,
 
 int para_hook_configured(struct para_repo *repo, enum para_hook_event event)
 {
-	struct para_strvec all = PARA_STRVEC_INIT;
-	struct para_strvec commands = PARA_STRVEC_INIT;
-	char *key = event_key(event);
+	char *key = event_key(event), *last = NULL;
 	int any;
 
 	/*
-	 * Asked at every change of a task: read without a snapshot of the
-	 * whole configuration.  One that cannot be read is for
-	 * para_hook_run to say.
+	 * Asked at every change of a task, so read as cheaply as can be:
+	 * since an empty value drops the commands before it (take_commands),
+	 * there are commands when the last value is not empty.  A
+	 * configuration that cannot be read is for para_hook_run to say.
 	 */
-	any = para_config_get_all_now(&all, repo, key) < 0;
-	take_commands(&commands, &all);
-	any = any || commands.nr;
+	any = para_config_get_last_now(&last, repo, key) < 0 ||
+	      (last && *last);
 	para_error_clear();
-	para_strvec_dispose(&all);
-	para_strvec_dispose(&commands);
+	free(last);
 	free(key);
 	return any;
 }

@@ -184,6 +184,28 @@ out:
 }
 
 
+/*
+ * A branch as git reads it first, its loose file in the common dir:
+ * 0, or -1 where libgit2 must look (packed, symbolic, any other name).
+ */
+static int read_loose_branch(git_oid *oid, git_repository *shared,
+			     const char *ref)
+{
+	struct para_strbuf sb = PARA_STRBUF_INIT;
+	char *path;
+	int error = -1;
+
+	if (strncmp(ref, "refs/heads/", 11) || strstr(ref, "/.") ||
+	    strstr(ref, "//"))
+		return -1;
+	path = para_xstrfmt("%s%s", git_repository_commondir(shared), ref);
+	if (!para_read_small(&sb, path) && sb.len == GIT_OID_HEXSZ)
+		error = git_oid_fromstrn(oid, sb.buf, GIT_OID_HEXSZ);
+	para_strbuf_dispose(&sb);
+	free(path);
+	return error < 0 ? -1 : 0;
+}
+
 int para_worktree_head_tree(git_tree **out, git_repository *shared,
 			    const char *ref, const char *commit)
 {
@@ -194,7 +216,8 @@ int para_worktree_head_tree(git_tree **out, git_repository *shared,
 	if (commit)
 		error = git_oid_fromstr(&oid, commit);
 	else if (ref)
-		error = git_reference_name_to_id(&oid, shared, ref);
+		error = read_loose_branch(&oid, shared, ref) < 0 ?
+			git_reference_name_to_id(&oid, shared, ref) : 0;
 	else
 		return -1;
 	if (error < 0 || git_commit_lookup(&c, shared, &oid) < 0)

@@ -137,9 +137,13 @@ static void test_get_all_now(void **st)
 	struct unit_task_repo r;
 	struct para_strvec got = PARA_STRVEC_INIT;
 	struct para_config *config = NULL;
+	char *last = NULL;
 
 	(void)st;
 	assert_int_equal(unit_task_repo_setup(&r, "config"), 0);
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.state"), 0);
+	assert_null(last);
 	assert_int_equal(para_config_get_all_now(&got, r.repo, "para.hook.state"),
 			 0);
 	assert_int_equal(got.nr, 0);
@@ -166,10 +170,38 @@ static void test_get_all_now(void **st)
 	para_strvec_dispose(&got);
 	para_config_free(config);
 
+	/* the last of them, with one lookup where that is enough */
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.state"), 0);
+	assert_string_equal(last, "four");
+	free(last);
+	unsetenv("GIT_CONFIG_PARAMETERS");
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.state"), 0);
+	assert_string_equal(last, "three");
+	free(last);
+	/* a bare key adds no value: the one before it is the last */
+	unit_sh("printf '[para \"hook\"]\\n\\tstate\\n' >>.git/config");
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.state"), 0);
+	assert_string_equal(last, "three");
+	free(last);
+	unit_sh("git config --add para.hook.state ''");
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.state"), 0);
+	assert_string_equal(last, "");
+	free(last);
+	assert_int_equal(para_config_get_last_now(&last, r.repo,
+						  "para.hook.add"), 0);
+	assert_null(last);
+
 	/* bad overrides fail, as they do for a snapshot */
 	setenv("GIT_CONFIG_PARAMETERS", "'para.hook.state", 1);
 	assert_true(para_config_get_all_now(&got, r.repo, "para.hook.state") < 0);
 	assert_int_equal(got.nr, 0);
+	assert_true(para_config_get_last_now(&last, r.repo,
+					     "para.hook.state") < 0);
+	assert_null(last);
 	para_error_clear();
 	unsetenv("GIT_CONFIG_PARAMETERS");
 	assert_int_equal(unit_task_repo_teardown(&r), 0);

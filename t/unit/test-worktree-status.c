@@ -86,6 +86,14 @@ static void test_clean_through_a_shared_repository(void **state)
 	assert_int_equal(sh("cd $R/wt && git checkout -q b && echo c >c && "
 			    "git add c && git commit -q -m c"), 0);
 	assert_true(para_worktree_clean_in_process(wt, &proof));
+	/* a packed branch is found too; a loose one is newer than packed */
+	assert_int_equal(sh("cd $R/wt && git pack-refs --all && "
+			    "test ! -e $R/repo/.git/refs/heads/b"), 0);
+	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_int_equal(sh("cd $R/wt && echo e >e && git add e && "
+			    "git commit -q -m e && "
+			    "test -e $R/repo/.git/refs/heads/b"), 0);
+	assert_true(para_worktree_clean_in_process(wt, &proof));
 	/* staged, not committed */
 	assert_int_equal(sh("cd $R/wt && echo d >c && git add c"), 0);
 	assert_false(para_worktree_clean_in_process(wt, &proof));
