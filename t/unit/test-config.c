@@ -128,6 +128,20 @@ static void check_values(const struct para_strvec *got,
 	assert_int_equal(i, got->nr);
 }
 
+/* The last value of `key` is `expect` (NULL: none). */
+static void check_last(struct para_repo *repo, const char *key,
+		       const char *expect)
+{
+	char *last = NULL;
+
+	assert_int_equal(para_config_get_last_now(&last, repo, key), 0);
+	if (expect)
+		assert_string_equal(last, expect);
+	else
+		assert_null(last);
+	free(last);
+}
+
 /* Read as it is now: the files, changed since the last read, then -c. */
 static void test_get_all_now(void **st)
 {
@@ -141,9 +155,7 @@ static void test_get_all_now(void **st)
 
 	(void)st;
 	assert_int_equal(unit_task_repo_setup(&r, "config"), 0);
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.state"), 0);
-	assert_null(last);
+	check_last(r.repo, "para.hook.state", NULL);
 	assert_int_equal(para_config_get_all_now(&got, r.repo, "para.hook.state"),
 			 0);
 	assert_int_equal(got.nr, 0);
@@ -171,29 +183,15 @@ static void test_get_all_now(void **st)
 	para_config_free(config);
 
 	/* the last of them, with one lookup where that is enough */
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.state"), 0);
-	assert_string_equal(last, "four");
-	free(last);
+	check_last(r.repo, "para.hook.state", "four");
 	unsetenv("GIT_CONFIG_PARAMETERS");
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.state"), 0);
-	assert_string_equal(last, "three");
-	free(last);
+	check_last(r.repo, "para.hook.state", "three");
 	/* a bare key adds no value: the one before it is the last */
 	unit_sh("printf '[para \"hook\"]\\n\\tstate\\n' >>.git/config");
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.state"), 0);
-	assert_string_equal(last, "three");
-	free(last);
+	check_last(r.repo, "para.hook.state", "three");
 	unit_sh("git config --add para.hook.state ''");
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.state"), 0);
-	assert_string_equal(last, "");
-	free(last);
-	assert_int_equal(para_config_get_last_now(&last, r.repo,
-						  "para.hook.add"), 0);
-	assert_null(last);
+	check_last(r.repo, "para.hook.state", "");
+	check_last(r.repo, "para.hook.add", NULL);
 
 	/* bad overrides fail, as they do for a snapshot */
 	setenv("GIT_CONFIG_PARAMETERS", "'para.hook.state", 1);
