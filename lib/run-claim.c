@@ -92,13 +92,13 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	set_string(&task->tmux_pane, job->task.tmux_pane);
 }
 
-/* What the worktree takes now, for status (unknown: as it was). */
-static void measure_disk(struct para_task *task)
+void para_run_measure_disk(struct para_run_job *job)
 {
 	unsigned long long bytes;
 
-	if (task->worktree && !para_disk_usage(&bytes, task->worktree))
-		task->disk_use = (long long)bytes;
+	job->disk_use = -1;
+	if (job->task.worktree && !para_disk_usage(&bytes, job->task.worktree))
+		job->disk_use = (long long)bytes;
 	para_error_clear();
 }
 
@@ -122,7 +122,9 @@ void para_run_set_result(struct para_task *task, const struct para_run *run,
 	/* the attempt's window closed with it */
 	set_string(&task->tmux_socket, NULL);
 	set_string(&task->tmux_pane, NULL);
-	measure_disk(task);
+	/* what the worktree takes now, for status (unknown: as it was) */
+	if (job->disk_use >= 0)
+		task->disk_use = job->disk_use;
 	/* a resolve that succeeded is over: the next run is the task's own */
 	if (task->state == PARA_STATE_SUCCEEDED) {
 		free(task->resolving);

@@ -294,6 +294,7 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 		  job->tries - job->free_tries <= run->opts.retries)) &&
 		!run->interrupted && !job->note;
 	job->retrying = retry;
+	para_run_measure_disk(job);
 	if (para_run_update_state(run, job, para_run_set_result) < 0) {
 		char *msg = para_xstrfmt("cannot record the result of task '%s': %s",
 					 job->task.name, para_error_last());

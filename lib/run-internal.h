@@ -38,6 +38,8 @@ struct para_run_job {
 	int checking;			/* child is the leftovers check */
 	int proven_clean;		/* its worktree, as the attempt left
 					   it and nothing committed since */
+	long long disk_use;		/* what its worktree takes, -1 when
+					   unknown (para_run_measure_disk) */
 	struct para_strbuf check;	/* its output */
 	int verifying;			/* child is the verify command */
 	struct para_strbuf verify_out;	/* its output */
@@ -172,6 +174,11 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 /* The cgroup the job's program runs in, for stop and prune to find. */
 void para_run_copy_cgroups(struct para_task *task,
 			   const struct para_run_job *job);
+/*
+ * What the job's worktree takes, for its result to record: measured
+ * before the task's lock is taken, since a big worktree takes a while.
+ */
+void para_run_measure_disk(struct para_run_job *job);
 void para_run_set_result(struct para_task *task, const struct para_run *run,
 			 const struct para_run_job *job);
 

@@ -337,6 +337,7 @@ static void start_job(struct para_run *run, struct para_run_job *job)
 				    : start_attempt(run, job);
 	if (error < 0) {
 		para_runlog_result(job->log, &job->last);
+		para_run_measure_disk(job);
 		para_run_update_state(run, job, para_run_set_result);
 		para_run_report_attempt(run, job, NULL);
 		para_run_notify_end(run, job);

@@ -376,6 +376,20 @@ test_expect_success 'tasks made by git para add run' '
 	grep "task .added2." msg
 '
 
+test_expect_success 'the end of an attempt records what its worktree takes' '
+	(
+		cd repo &&
+		test_task big -c "head -c 300000 /dev/zero >big.bin" &&
+		test_must_fail test_state big task.diskUse &&
+		git para run big >../out &&
+		test_state big task.diskUse >../disk
+	) &&
+	grep "^big: succeeded" out &&
+	test "$(cat disk)" -ge 300000 &&
+	du -sB1 -x repo-worktrees/big | cut -f1 >expect &&
+	test_cmp expect disk
+'
+
 test_expect_success 'a damaged state file is reported, the other tasks run' '
 	(
 		cd repo &&

@@ -1,38 +1,99 @@
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "du.h"
 #include "error.h"
 
-/* nftw() has no closure argument; du runs in one thread at a time */
-static unsigned long long du_total;
+/*
+ * The walk: each directory opened relative to its parent and each entry
+ * looked at relative to its directory, so that the kernel walks one name
+ * per file, not the whole path (nftw() does), and a directory costs an
+ * open, its reads and a close.  One descriptor is held per level.
+ */
+struct du {
+	dev_t dev;
+	unsigned long long total;
+};
 
-static int du_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
+static void count(struct du *du, const struct stat *st)
 {
-	(void)path;
-	(void)ftw;
-	if (flag == FTW_NS)
-		return 0;
 	if (S_ISDIR(st->st_mode) || st->st_nlink <= 1)
-		du_total += (unsigned long long)st->st_blocks * 512;
-	return 0;
+		du->total += (unsigned long long)st->st_blocks * 512;
+}
+
+static int walk(struct du *du, int dir_fd);
+
+/* An entry of the directory `dir_fd`: counted, and walked if a directory. */
+static int one(struct du *du, int dir_fd, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	/* one that went meanwhile, or cannot be looked at, counts nothing */
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		count(du, &st);
+		return 0;
+	}
+	if (st.st_dev != du->dev)
+		return 0;	/* another filesystem: not ours to count */
+	count(du, &st);
+	fd = openat(dir_fd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE ? -1 : 0;
+	return walk(du, fd);
+}
+
+/* Counts what is below the directory `fd`, and closes it. */
+static int walk(struct du *du, int fd)
+{
+	char buf[16384];
+	ssize_t n;
+	int error = 0;
+
+	while (!error && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
+		ssize_t off = 0;
+
+		while (!error && off < n) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				error = one(du, fd, de->d_name);
+		}
+	}
+	close(fd);
+	return error;
 }
 
 int para_disk_usage(unsigned long long *out, const char *path)
 {
+	struct du du = { 0, 0 };
 	struct stat st;
+	int fd;
 
 	*out = 0;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 :
 		       para_error_errno(PARA_ERROR, "cannot stat '%s'", path);
-	du_total = 0;
-	if (nftw(path, du_one, 32, FTW_PHYS | FTW_MOUNT) < 0)
+	du.dev = st.st_dev;
+	count(&du, &st);
+	if (!S_ISDIR(st.st_mode)) {
+		*out = du.total;
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || walk(&du, fd) < 0)
 		return para_error_errno(PARA_ERROR, "cannot measure '%s'",
 					path);
-	*out = du_total;
+	*out = du.total;
 	return 0;
 }
 
