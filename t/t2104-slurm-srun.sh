@@ -56,20 +56,27 @@ test_expect_success 'a launcher naming the job itself is refused' '
 
 # the task sees SIGTERM at its timeout and keeps running through the
 # grace, then its job is cancelled (whether Slurm's own SIGTERM of the
-# cancel reaches the task before its SIGKILL is Slurm's race, not ours)
+# cancel reaches the task before its SIGKILL is Slurm's race, not ours).
+# The timeout counts from the attempt's start, which includes the time
+# Slurm takes to start the job: measured from before the run, not from
+# when the task began.
 test_expect_success 'a timeout goes through Slurm: SIGTERM, the grace, then the job is cancelled' '
 	(
 		cd repo &&
 		test_task slow -c "trap \"date +%s%3N >>term\" TERM; date +%s%3N >began; while :; do date +%s%3N >last; sleep 0.1; done" &&
+		date +%s%3N >../run-start &&
 		test_must_fail git -c para.autoCommit=false para run --timeout 2s slow >../out 2>&1
 	) &&
 	grep "^slow: timed-out" out &&
 	test timed-out = "$(cd repo && test_state slow)" &&
+	start=$(cat run-start) &&
 	began=$(cat repo-worktrees/slow/began) &&
 	term=$(sed -n 1p repo-worktrees/slow/term) &&
-	test $((term - began)) -ge 1500 &&
-	test $((term - began)) -lt 4000 &&
 	last=$(cat repo-worktrees/slow/last) &&
+	echo "began +$((began - start)) term +$((term - start)) last +$((last - start)) ms" &&
+	test $term -gt $began &&
+	test $((term - start)) -ge 2000 &&
+	test $((term - start)) -lt 6000 &&
 	test $((last - term)) -ge 1500 &&
 	gone_soon
 '
