@@ -435,24 +435,25 @@ int para_config_get_last_now(char **out, struct para_repo *repo,
 	int error;
 
 	*out = NULL;
-	if (git_repository_config(&live, repo->git) < 0)
-		return para_error_git(PARA_ERROR, "cannot read configuration");
 	/* one lookup, where libgit2 needs no walk of all the entries */
-	error = has_overrides() ? 1 : git_config_get_entry(&entry, live, key);
-	if (error == GIT_ENOTFOUND) {
-		error = 0;
-	} else if (error < 0) {
-		error = para_error_git(PARA_ERROR, "cannot read '%s'", key);
-	} else if (!error && entry->value) {
-		*out = para_strdup(entry->value);
-	} else {
-		/* a bare key adds no value: the value before it is the last */
-		if (!(error = para_config_get_all_now(&all, repo, key)) &&
-		    all.nr)
-			*out = para_strdup(all.v[all.nr - 1]);
+	if (!has_overrides()) {
+		if (git_repository_config(&live, repo->git) < 0)
+			return para_error_git(PARA_ERROR,
+					      "cannot read configuration");
+		error = git_config_get_entry(&entry, live, key);
+		if (!error && entry->value)
+			*out = para_strdup(entry->value);
+		git_config_entry_free(entry);
+		git_config_free(live);
+		if (error == GIT_ENOTFOUND || (!error && *out))
+			return 0;
+		if (error < 0)
+			return para_error_git(PARA_ERROR, "cannot read '%s'",
+					      key);
 	}
-	git_config_entry_free(entry);
-	git_config_free(live);
+	/* -c to overlay, or a bare key (it adds no value): the whole list */
+	if (!(error = para_config_get_all_now(&all, repo, key)) && all.nr)
+		*out = para_strdup(all.v[all.nr - 1]);
 	para_strvec_dispose(&all);
 	return error;
 }
