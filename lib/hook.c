@@ -302,10 +302,24 @@ static void run_one(struct para_repo *repo, const struct hook_config *hc,
 	para_hook_exec_dispose(&r);
 }
 
+/* What para_hook_configured() said in this turn: 0 unknown, 1 no, 2 yes. */
+static struct para_repo *turn_repo;
+static unsigned char turn_known[PARA_HOOK__COUNT];
+
+void para_hook_turn(struct para_repo *repo)
+{
+	turn_repo = repo;
+	memset(turn_known, 0, sizeof(turn_known));
+}
+
 int para_hook_configured(struct para_repo *repo, enum para_hook_event event)
 {
-	char *key = event_key(event), *last = NULL;
+	char *key, *last = NULL;
 	int any;
+
+	if (repo == turn_repo && turn_known[event])
+		return turn_known[event] - 1;
+	key = event_key(event);
 
 	/*
 	 * Asked at every change of a task, so read as cheaply as can be:
@@ -318,6 +332,8 @@ int para_hook_configured(struct para_repo *repo, enum para_hook_event event)
 	para_error_clear();
 	free(last);
 	free(key);
+	if (repo == turn_repo)
+		turn_known[event] = any ? 2 : 1;
 	return any;
 }
 

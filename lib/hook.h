@@ -43,6 +43,15 @@ void para_hook_run(struct para_repo *repo, enum para_hook_event event,
 int para_hook_configured(struct para_repo *repo, enum para_hook_event event);
 
 /*
+ * A runner asks para_hook_configured() at every change of every task.
+ * Called each time it wakes up, this makes the answers for `repo` hold
+ * until the next call: a hook configured while the runner waited counts
+ * for what woke it.  NULL asks the configuration every time again, as
+ * without any call.
+ */
+void para_hook_turn(struct para_repo *repo);
+
+/*
  * How a hook runs, for other short programs the runner must never wait
  * on for long (notify-send): `argv` (execvp) with `env` in `dir`, in a
  * process group of its own, its output kept (the first 64 KiB; the rest

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "hook.h"
 #include "run-internal.h"
 #include "task-context.h"
 
@@ -221,6 +222,8 @@ static int wait_for_events(struct para_run *run)
 				       strerror(errno));
 		goto out;
 	}
+	/* a hook configured while we waited counts for what woke us */
+	para_hook_turn(run->repo);
 	if (pfd[0].revents)
 		read_signals(run, &chld);
 	for (i = 1; i < n; i++)

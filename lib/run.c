@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "hook.h"
 #include "run-internal.h"
 #include "task-context.h"
 #include "run-tmux.h"
@@ -233,6 +234,8 @@ int para_run_execute(struct para_run *run)
 		return -1;
 	/* the queued marks too: the context is written once for them all */
 	para_context_defer(run->repo, 1);
+	/* one look for hooks serves all the queued marks (hook.h) */
+	para_hook_turn(run->repo);
 	if (!run->opts.exec_argv)
 		para_run_slurm_plan(run);
 	plan(run);
@@ -245,6 +248,7 @@ int para_run_execute(struct para_run *run)
 					      set_not_retrying);
 		}
 	}
+	para_hook_turn(NULL);
 	para_context_defer(run->repo, 0);
 	return error;
 }

@@ -603,27 +603,34 @@ int para_state_load(struct para_task *out, const struct para_repo *repo,
 	return error;
 }
 
-int para_state_save(const struct para_repo *repo,
-		    const struct para_task *task)
+static int write_state(const char *path, const struct para_task *task,
+		       const struct para_strbuf *data)
 {
-	struct para_strbuf data = PARA_STRBUF_INIT;
-	char *dir = NULL, *path = NULL;
-	int error;
-
-	if ((error = para_repo_state_path(&dir, (struct para_repo *)repo,
-					  PARA_STATE_TASKS)) < 0)
-		goto out;
-	path = para_state_task_path(repo, task->name);
-	para_state_format(&data, task);
 	/*
 	 * A queued mark need not outlive a crash of the machine: losing it
 	 * gives the task back the state it had, which is what a mark of a
 	 * run that died is turned into anyway.  Every other state is synced.
 	 */
-	error = task->state == PARA_STATE_QUEUED ?
-		para_write_file_replace(path, data.buf, data.len) :
-		para_write_file_atomic(path, data.buf, data.len);
-out:
+	return task->state == PARA_STATE_QUEUED ?
+		para_write_file_replace(path, data->buf, data->len) :
+		para_write_file_atomic(path, data->buf, data->len);
+}
+
+int para_state_save(const struct para_repo *repo,
+		    const struct para_task *task)
+{
+	struct para_strbuf data = PARA_STRBUF_INIT;
+	char *dir = NULL, *path = para_state_task_path(repo, task->name);
+	int error;
+
+	para_state_format(&data, task);
+	/* the directory is made when it is missing, not looked at first */
+	if ((error = write_state(path, task, &data)) < 0 &&
+	    para_repo_state_path(&dir, (struct para_repo *)repo,
+				 PARA_STATE_TASKS) == 0) {
+		para_error_clear();
+		error = write_state(path, task, &data);
+	}
 	para_strbuf_dispose(&data);
 	free(dir);
 	free(path);

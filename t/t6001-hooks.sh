@@ -99,6 +99,22 @@ test_expect_success 'several commands run in order; an empty value drops those b
 	test_path_is_missing calls
 '
 
+test_expect_success 'a hook configured while a run goes on counts from then on' '
+	test_when_finished "git -C repo config --unset-all para.hook.state" &&
+	rm -f calls go &&
+	{
+		git -C repo -c para.command="until test -f \"$TRASH_DIRECTORY/go\"; do sleep 0.05; done" \
+			para run --rerun one >out 2>err &
+	} &&
+	pid=$! &&
+	test_wait_for 20 grep -q "state = running" repo/.git/para/tasks/one &&
+	git -C repo config para.hook.state "$record" &&
+	: >go &&
+	wait $pid &&
+	echo "state one running>succeeded" >expect &&
+	test_cmp expect calls
+'
+
 test_expect_success 'git -c sets a hook for one command' '
 	rm -f calls &&
 	git -C repo -c para.hook.state="$record" para run --rerun one &&

@@ -93,14 +93,35 @@ int para_proc_identify(struct para_proc *out, pid_t pid)
 	return 0;
 }
 
+/*
+ * When this process started: it never changes, and a runner asks about
+ * itself at every task it claims.  Kept with the pid it was read for, so
+ * that a forked child reads its own.
+ */
+static int self_start(unsigned long long *out, pid_t pid)
+{
+	static pid_t known;
+	static unsigned long long start;
+
+	if (known != pid) {
+		if (start_time(&start, pid) < 0)
+			return -1;
+		known = pid;
+	}
+	*out = start;
+	return 0;
+}
+
 int para_proc_alive(const struct para_proc *proc)
 {
 	unsigned long long start;
+	pid_t self = getpid();
 
 	if (proc->pid <= 0 || !proc->boot_id ||
 	    strcmp(proc->boot_id, para_proc_boot_id()))
 		return 0;
-	if (start_time(&start, proc->pid) < 0)
+	if ((proc->pid == self ? self_start(&start, self)
+			       : start_time(&start, proc->pid)) < 0)
 		return 0;
 	return start == proc->start;
 }

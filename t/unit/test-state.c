@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
 #include "error.h"
+#include "proc.h"
 #include "repo.h"
 #include "task-state.h"
 #include "strbuf.h"
@@ -258,6 +260,76 @@ static void test_missing_and_list(void **st)
 	para_task_dispose(&t);
 }
 
+/* The tasks' directory is made when missing; one that cannot be is said. */
+static void test_save_makes_its_directory(void **st)
+{
+	struct para_repo repo = fake_repo();
+	char *tasks = para_xstrfmt("%s/tasks", tmpdir), *cmd;
+	struct para_task t, out;
+	struct stat sb;
+
+	(void)st;
+	cmd = para_xstrfmt("rm -rf '%s'", tasks);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	fill(&t, "again", "p");
+	assert_int_equal(para_state_save(&repo, &t), 0);
+	assert_int_equal(stat(tasks, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(para_state_load(&out, &repo, "again"), 0);
+	assert_string_equal(out.prompt, "p");
+	para_task_dispose(&out);
+
+	/* a file where the directory goes: an error, and nothing written */
+	cmd = para_xstrfmt("rm -rf '%s' && : >'%s'", tasks, tasks);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_true(para_state_save(&repo, &t) < 0);
+	assert_non_null(strstr(para_error_last(), "tasks"));
+	assert_int_equal(stat(tasks, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_size, 0);
+	assert_int_equal(unlink(tasks), 0);
+	para_task_dispose(&t);
+	free(tasks);
+}
+
+/* This process is alive as itself, not as a record of its pid's past. */
+static void test_self_alive(void **st)
+{
+	struct para_proc self = { 0 }, other = { 0 };
+	pid_t pid;
+	int status;
+
+	(void)st;
+	assert_int_equal(para_proc_identify(&self, 0), 0);
+	assert_int_equal(self.pid, getpid());
+	assert_true(para_proc_alive(&self));
+	assert_true(para_proc_alive(&self));	/* kept, and still right */
+	other.pid = self.pid;
+	other.start = self.start + 1;
+	other.boot_id = para_strdup(self.boot_id);
+	assert_false(para_proc_alive(&other));
+	/* a forked child is not its parent, though it asked the same */
+	pid = fork();
+	if (!pid)
+		_exit(para_proc_alive(&self) ? 0 : 1);
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pid = fork();
+	if (!pid) {
+		struct para_proc child = { 0 };
+
+		if (para_proc_identify(&child, 0) < 0)
+			_exit(2);
+		_exit(para_proc_alive(&child) && child.pid != self.pid ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	free(self.boot_id);
+	free(other.boot_id);
+}
+
 static void test_lock_excludes(void **st)
 {
 	struct para_repo repo = fake_repo();
@@ -288,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_hand_written),
 		cmocka_unit_test(test_missing_and_list),
 		cmocka_unit_test(test_lock_excludes),
+		cmocka_unit_test(test_save_makes_its_directory),
+		cmocka_unit_test(test_self_alive),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
