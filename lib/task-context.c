@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "fs.h"
@@ -210,7 +211,7 @@ static int stale;
 static struct section *sections;
 static size_t sections_nr;
 /* The file as this process last wrote it, and sections are its tasks. */
-static struct para_strbuf written = PARA_STRBUF_INIT;
+static struct stat written;
 static int written_valid;
 
 static void section_dispose(struct section *c)
@@ -229,7 +230,6 @@ static void sections_clear(void)
 	free(sections);
 	sections = NULL;
 	sections_nr = 0;
-	para_strbuf_dispose(&written);
 	written_valid = 0;
 }
 
@@ -339,19 +339,28 @@ static int sections_load(struct section **out, size_t *nr,
 	return 0;
 }
 
-/* Is the file still the one this process wrote last? */
+/*
+ * Is the file still the one this process wrote last?  Every writer
+ * replaces it with a new file (rename), and one written in place
+ * changes its times: its identity, size and times tell.
+ */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 static int still_ours(const struct para_repo *repo, const char *path)
 {
-	struct para_strbuf now = PARA_STRBUF_INIT;
-	int same;
+	struct stat now;
 
 	if (repo != deferred || !written_valid)
 		return 0;
-	same = para_strbuf_read_file(&now, path) == 0 &&
-	       now.len == written.len &&
-	       !memcmp(now.buf, written.buf, now.len);
-	para_strbuf_dispose(&now);
-	return same;
+	return !stat(path, &now) && same_file(&now, &written);
 }
 
 static void sections_replace(struct section *list, size_t nr)
@@ -390,9 +399,7 @@ int para_context_refresh(const struct para_repo *repo)
 			sections_replace(list, nr);
 			list = NULL;
 		}
-		para_strbuf_reset(&written);
-		para_strbuf_add(&written, data.buf, data.len);
-		written_valid = !error;
+		written_valid = !error && !stat(path, &written);
 	}
 out:
 	para_lock_release(&lock);

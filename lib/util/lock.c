@@ -39,6 +39,14 @@ static int still_at_path(int fd, const char *path)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* 1 when the file open at `fd` still has a name. */
+static int still_linked(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && st.st_nlink > 0;
+}
+
 /* flock(), retried on EINTR: 0, or the errno it failed with. */
 static int lock_fd(int fd, int op)
 {
@@ -62,8 +70,12 @@ int para_lock_take(struct para_lock *lock, const char *path, int flags)
 						"cannot open lock '%s'", path);
 		if ((err = lock_fd(fd, op)) != 0)
 			break;
-		/* the holder removed the file: lock the one at the path now */
-		if (still_at_path(fd, path)) {
+		/*
+		 * The holder removed the file: lock the one at the path now.
+		 * A lock file is only ever created and unlinked, never renamed
+		 * or linked, so that one that still has a name has this one.
+		 */
+		if (still_linked(fd)) {
 			lock->fd = fd;
 			return 0;
 		}
