@@ -11,6 +11,7 @@
 #include "clean-check.h"
 #include "clean-index.h"
 #include "clean-racy.h"
+#include "fs.h"
 #include "strbuf.h"
 
 /*
@@ -170,54 +171,55 @@ static int is_directory(int worktree_fd, const char *path, unsigned char type)
 	       S_ISDIR(st.st_mode);
 }
 
+static int nothing_untracked(const struct para_index *ix, int worktree_fd,
+			     struct para_strbuf *path);
+
+struct below {
+	const struct para_index *ix;
+	int worktree_fd;
+	struct para_strbuf *path;	/* of the directory, "" or ending '/' */
+	size_t base;
+};
+
+/* An entry of the directory: 0 when tracked, or all tracked below it. */
+static int untracked_entry(int dir_fd, const struct dirent64 *de, void *data)
+{
+	struct below *b = data;
+
+	(void)dir_fd;
+	if (!b->base && !strcmp(de->d_name, ".git"))
+		return 0;
+	para_strbuf_setlen(b->path, b->base);
+	para_strbuf_addstr(b->path, de->d_name);
+	if (is_tracked(b->ix, b->path->buf))
+		return 0;
+	/* a symlink to a directory holding the tracked files is not
+	   their directory: git sees them deleted */
+	if (!is_directory(b->worktree_fd, b->path->buf, de->d_type))
+		return 1;
+	para_strbuf_addch(b->path, '/');
+	return !has_tracked_below(b->ix, b->path->buf) ||
+	       !nothing_untracked(b->ix, b->worktree_fd, b->path);
+}
+
 /*
  * Every directory entry below `path` (relative, "" or ending in '/') is
  * tracked or a directory of tracked files.  Directories only: tracked
- * files were looked at already.  getdents64() rather than readdir():
- * opendir() costs three more system calls a directory.
+ * files were looked at already.
  */
 static int nothing_untracked(const struct para_index *ix, int worktree_fd,
 			     struct para_strbuf *path)
 {
-	size_t base = path->len;
-	char buf[8192];
-	ssize_t n;
-	int fd, ok = 1;
+	struct below b = { ix, worktree_fd, path, path->len };
+	int fd, ok;
 
-	fd = openat(worktree_fd, base ? path->buf : ".",
+	fd = openat(worktree_fd, b.base ? path->buf : ".",
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
-	while (ok && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
-		ssize_t off = 0;
-
-		while (ok && off < n) {
-			struct dirent64 *de = (struct dirent64 *)(buf + off);
-			const char *name = de->d_name;
-
-			off += de->d_reclen;
-			if (!strcmp(name, ".") || !strcmp(name, "..") ||
-			    (!base && !strcmp(name, ".git")))
-				continue;
-			para_strbuf_setlen(path, base);
-			para_strbuf_addstr(path, name);
-			if (is_tracked(ix, path->buf))
-				continue;
-			/* a symlink to a directory holding the tracked files
-			   is not their directory: git sees them deleted */
-			if (!is_directory(worktree_fd, path->buf, de->d_type)) {
-				ok = 0;
-				break;
-			}
-			para_strbuf_addch(path, '/');
-			ok = has_tracked_below(ix, path->buf) &&
-			     nothing_untracked(ix, worktree_fd, path);
-		}
-	}
-	if (n < 0)
-		ok = 0;
+	ok = !para_dir_each(fd, untracked_entry, &b);
 	close(fd);
-	para_strbuf_setlen(path, base);
+	para_strbuf_setlen(path, b.base);
 	return ok;
 }
 

@@ -8,6 +8,7 @@
 
 #include "du.h"
 #include "error.h"
+#include "fs.h"
 
 /*
  * The walk: each directory opened relative to its parent and each entry
@@ -28,14 +29,18 @@ static void count(struct du *du, const struct stat *st)
 
 static int walk(struct du *du, int dir_fd);
 
-/* An entry of the directory `dir_fd`: counted, and walked if a directory. */
-static int one(struct du *du, int dir_fd, const char *name)
+/*
+ * An entry of the directory `dir_fd`: counted, and walked if a
+ * directory.  Nonzero (1) stops the walk: out of descriptors.
+ */
+static int one(int dir_fd, const struct dirent64 *de, void *data)
 {
+	struct du *du = data;
 	struct stat st;
 	int fd;
 
 	/* one that went meanwhile, or cannot be looked at, counts nothing */
-	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(dir_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (!S_ISDIR(st.st_mode)) {
 		count(du, &st);
@@ -44,33 +49,23 @@ static int one(struct du *du, int dir_fd, const char *name)
 	if (st.st_dev != du->dev)
 		return 0;	/* another filesystem: not ours to count */
 	count(du, &st);
-	fd = openat(dir_fd, name,
+	fd = openat(dir_fd, de->d_name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno == EMFILE || errno == ENFILE ? -1 : 0;
-	return walk(du, fd);
+		return errno == EMFILE || errno == ENFILE;
+	return walk(du, fd) < 0;
 }
 
-/* Counts what is below the directory `fd`, and closes it. */
+/*
+ * Counts what is below the directory `fd`, and closes it.  A directory
+ * that cannot be read further counts what was read of it.
+ */
 static int walk(struct du *du, int fd)
 {
-	char buf[16384];
-	ssize_t n;
-	int error = 0;
+	int stopped = para_dir_each(fd, one, du) > 0;
 
-	while (!error && (n = getdents64(fd, buf, sizeof(buf))) > 0) {
-		ssize_t off = 0;
-
-		while (!error && off < n) {
-			struct dirent64 *de = (struct dirent64 *)(buf + off);
-
-			off += de->d_reclen;
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				error = one(du, fd, de->d_name);
-		}
-	}
 	close(fd);
-	return error;
+	return stopped ? -1 : 0;
 }
 
 int para_disk_usage(unsigned long long *out, const char *path)

@@ -366,3 +366,28 @@ int para_read_small(struct para_strbuf *sb, const char *path)
 	para_strbuf_rtrim(sb);
 	return 0;
 }
+
+int para_dir_each(int dir_fd,
+		  int (*fn)(int dir_fd, const struct dirent64 *de, void *data),
+		  void *data)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = getdents64(dir_fd, buf, sizeof(buf))) > 0) {
+		ssize_t off = 0;
+
+		while (off < n) {
+			const struct dirent64 *de =
+				(const struct dirent64 *)(buf + off);
+			int ret;
+
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if ((ret = fn(dir_fd, de, data)) != 0)
+				return ret;
+		}
+	}
+	return n < 0 ? -1 : 0;
+}

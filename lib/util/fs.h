@@ -74,4 +74,18 @@ int para_write_full(int fd, const void *buf, size_t len);
 struct para_strbuf;
 int para_read_small(struct para_strbuf *sb, const char *path);
 
+struct dirent64;
+
+/*
+ * Calls `fn` for each entry of the directory open at `dir_fd` but "."
+ * and "..", with `dir_fd` and `data`, as getdents64() gives them: no
+ * allocation and one system call for many entries (readdir() costs an
+ * open, a stat and a close more a directory).  Stops at the first
+ * nonzero `fn` returns, and returns it; -1 when reading the directory
+ * fails (errno says why); 0 after the last entry.  `dir_fd` stays open.
+ */
+int para_dir_each(int dir_fd,
+		  int (*fn)(int dir_fd, const struct dirent64 *de, void *data),
+		  void *data);
+
 #endif
