@@ -71,7 +71,7 @@ void para_racy_cache_load(struct para_racy_cache *c, const char *path)
 	const char *p, *end;
 	size_t alloc = 0;
 
-	if (!path || para_strbuf_read_file(&c->loaded, path) < 0)
+	if (!path || para_strbuf_read_whole(&c->loaded, path) < 0)
 		return;
 	for (p = c->loaded.buf, end = p + c->loaded.len; p < end;
 	     p += strlen(p) + 1) {

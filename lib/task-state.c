@@ -529,7 +529,7 @@ static int parse_fast(struct para_task *out, int *version, int *complete,
 	const char *p, *eol;
 	int error = 0;
 
-	if (para_strbuf_read_file(&data, path) < 0) {
+	if (para_strbuf_read_whole(&data, path) < 0) {
 		error = errno == ENOENT ?
 			para_error_set(PARA_ENOTFOUND, "no state file '%s'",
 				       path) :

@@ -629,7 +629,7 @@ int para_runner_children(pid_t **out, size_t *nr)
 	*nr = 0;
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
 		 (long)getpid());
-	if (para_strbuf_read_file(&sb, path) < 0)
+	if (para_strbuf_read_whole(&sb, path) < 0)
 		return para_error_errno(PARA_ERROR, "cannot read '%s'", path);
 	for (p = sb.buf; *p; p = end) {
 		long pid = strtol(p, &end, 10);

@@ -44,7 +44,7 @@ static int start_time(unsigned long long *out, pid_t pid)
 	const char *p;
 	int field, error = -1;
 
-	if (para_strbuf_read_file(&sb, path) < 0)
+	if (para_strbuf_read_whole(&sb, path) < 0)
 		goto out;
 	p = strrchr(sb.buf, ')');
 	if (p && (!strncmp(p, ") Z", 3) || !strncmp(p, ") X", 3)))
@@ -140,7 +140,7 @@ static int member_of(const char *name, pid_t id, unsigned long long start)
 	char state;
 	int found = 0;
 
-	if (para_strbuf_read_file(&sb, path) < 0 ||
+	if (para_strbuf_read_whole(&sb, path) < 0 ||
 	    !(p = strrchr(sb.buf, ')')) ||
 	    sscanf(p + 1, " %c %*d %ld %ld", &state, &pgrp, &session) != 3 ||
 	    state == 'Z' || state == 'X' || (pgrp != id && session != id))

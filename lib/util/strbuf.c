@@ -174,7 +174,7 @@ void para_strbuf_dispose(struct para_strbuf *sb)
 	sb->len = sb->alloc = 0;
 }
 
-int para_strbuf_read_file(struct para_strbuf *sb, const char *path)
+static int read_path(struct para_strbuf *sb, const char *path, int whole)
 {
 	char chunk[65536];
 	ssize_t n;
@@ -190,7 +190,19 @@ int para_strbuf_read_file(struct para_strbuf *sb, const char *path)
 			return -1;
 		}
 		para_strbuf_add(sb, chunk, (size_t)n);
+		if (whole && (size_t)n < sizeof(chunk))
+			break;
 	}
 	close(fd);
 	return 0;
+}
+
+int para_strbuf_read_file(struct para_strbuf *sb, const char *path)
+{
+	return read_path(sb, path, 0);
+}
+
+int para_strbuf_read_whole(struct para_strbuf *sb, const char *path)
+{
+	return read_path(sb, path, 1);
 }

@@ -38,6 +38,13 @@ void para_strbuf_dispose(struct para_strbuf *sb);
 /* Reads a whole file; returns 0, or -1 with errno set. */
 int para_strbuf_read_file(struct para_strbuf *sb, const char *path);
 
+/*
+ * The same for a regular file or one of the kernel's (/proc), which give
+ * all they have to each read: one that gives less than asked for is at
+ * the end, and no read more is made to see it.  Not for pipes.
+ */
+int para_strbuf_read_whole(struct para_strbuf *sb, const char *path);
+
 /* Allocation helpers that abort on failure. */
 void *para_malloc(size_t n);
 void *para_calloc(size_t n, size_t size);
