@@ -14,9 +14,9 @@
 # Both record the results; every tenth task runs after the one before
 # it, so PARA_INPUTS is written too.  B - A is the scheduler's own
 # cost, with a target of at most 0.2 ms per task; C - B is what the
-# kernel takes to make a cgroup and move a process into it (on a
-# machine whose memory controller is cgroup v1, that move waits for an
-# RCU grace period), quoted with no target.
+# kernel takes to make, limit and remove a cgroup on each hierarchy the
+# machine has (unified, and v1 memory and cpu where they are apart) and
+# to start a process in it, quoted with no target.
 
 TASKS=${TASKS:-200}
 PERF_ROUNDS=${ROUNDS:-7}
