@@ -63,7 +63,8 @@ static int same_type(uint32_t mode, const struct stat *st)
  */
 #define RACY_MAX_SIZE (1 << 20)
 
-static int same_content(const struct para_index_entry *e, int dirfd)
+static int same_content(const struct para_index_entry *e, int dirfd,
+			const char *name)
 {
 	struct para_strbuf buf = PARA_STRBUF_INIT;
 	git_oid oid;
@@ -72,7 +73,7 @@ static int same_content(const struct para_index_entry *e, int dirfd)
 
 	if ((e->mode & 0170000) != 0100000 || e->size > RACY_MAX_SIZE)
 		return 0;
-	fd = openat(dirfd, e->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	/* one byte more than expected: a short read means the end */
@@ -98,7 +99,7 @@ static int before(const struct timespec *a, const struct timespec *b)
 
 /* A racily clean file: remembered, or hashed (and then remembered). */
 static int racy_unchanged(struct check *c, const struct para_index_entry *e,
-			  const struct stat *st)
+			  int dirfd, const char *name, const struct stat *st)
 {
 	const struct para_racy_record *r;
 
@@ -111,7 +112,7 @@ static int racy_unchanged(struct check *c, const struct para_index_entry *e,
 		para_racy_cache_keep(&c->racy, r);
 		return 1;
 	}
-	if (!same_content(e, c->dirfd))
+	if (!same_content(e, dirfd, name))
 		return 0;
 	/* too fresh to remember: a change in this very tick would keep
 	   the stat data */
@@ -125,11 +126,12 @@ static int racy_unchanged(struct check *c, const struct para_index_entry *e,
  * instant the index was written (racily clean, as git calls it), the
  * stat data cannot tell: its contents must be compared, when allowed.
  */
-static int entry_unchanged(struct check *c, const struct para_index_entry *e)
+static int entry_unchanged(struct check *c, const struct para_index_entry *e,
+			   int dirfd, const char *name)
 {
 	struct stat st;
 
-	if (fstatat(c->dirfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (!same_type(e->mode, &st) ||
 	    e->mtime_s != (uint32_t)st.st_mtim.tv_sec ||
@@ -143,7 +145,7 @@ static int entry_unchanged(struct check *c, const struct para_index_entry *e)
 	    (e->mtime_s == (uint32_t)c->index_mtime.tv_sec &&
 	     e->mtime_ns < (uint32_t)c->index_mtime.tv_nsec))
 		return 1;
-	return racy_unchanged(c, e, &st);
+	return racy_unchanged(c, e, dirfd, name, &st);
 }
 
 static int is_tracked(const struct para_index *ix, const char *path)
@@ -161,66 +163,132 @@ static int has_tracked_below(const struct para_index *ix, const char *dir)
 	return i < ix->nr && !strncmp(ix->entries[i].path, dir, len);
 }
 
-static int is_directory(int worktree_fd, const char *path, unsigned char type)
+static int is_directory(int dir_fd, const char *name, unsigned char type)
 {
 	struct stat st;
 
 	if (type != DT_UNKNOWN)
 		return type == DT_DIR;
-	return !fstatat(worktree_fd, path, &st, AT_SYMLINK_NOFOLLOW) &&
+	return !fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) &&
 	       S_ISDIR(st.st_mode);
 }
 
-static int nothing_untracked(const struct para_index *ix, int worktree_fd,
-			     struct para_strbuf *path);
-
-struct below {
+/*
+ * The directories from the worktree down to the one of the entry being
+ * looked at, each open: a file is looked at by its name in its own
+ * directory, and each directory is read once, when it is entered.
+ */
+struct walk {
 	const struct para_index *ix;
-	int worktree_fd;
-	struct para_strbuf *path;	/* of the directory, "" or ending '/' */
-	size_t base;
+	int *fd;		/* fd[0] is the worktree's */
+	size_t depth, alloc;
+	struct para_strbuf dir;	/* "" or the path of fd[depth], and '/' */
+	size_t *len;		/* of dir at each depth */
+	struct para_strbuf name;	/* scratch, for entries of dir */
 };
 
-/* An entry of the directory: 0 when tracked, or all tracked below it. */
+/* An entry of the directory: 0 when tracked, or a directory of tracked. */
 static int untracked_entry(int dir_fd, const struct dirent64 *de, void *data)
 {
-	struct below *b = data;
+	struct walk *w = data;
 
-	(void)dir_fd;
-	if (!b->base && !strcmp(de->d_name, ".git"))
+	if (!w->depth && !strcmp(de->d_name, ".git"))
 		return 0;
-	para_strbuf_setlen(b->path, b->base);
-	para_strbuf_addstr(b->path, de->d_name);
-	if (is_tracked(b->ix, b->path->buf))
+	para_strbuf_reset(&w->name);
+	para_strbuf_add(&w->name, w->dir.buf, w->dir.len);
+	para_strbuf_addstr(&w->name, de->d_name);
+	if (is_tracked(w->ix, w->name.buf))
 		return 0;
 	/* a symlink to a directory holding the tracked files is not
-	   their directory: git sees them deleted */
-	if (!is_directory(b->worktree_fd, b->path->buf, de->d_type))
+	   their directory: git sees them deleted.  A directory of tracked
+	   files is read in its turn, when the walk enters it. */
+	if (!is_directory(dir_fd, de->d_name, de->d_type))
 		return 1;
-	para_strbuf_addch(b->path, '/');
-	return !has_tracked_below(b->ix, b->path->buf) ||
-	       !nothing_untracked(b->ix, b->worktree_fd, b->path);
+	para_strbuf_addch(&w->name, '/');
+	return !has_tracked_below(w->ix, w->name.buf);
+}
+
+/* Enters the directory `name` of the current one: 0, or -1. */
+static int enter(struct walk *w, const char *name, size_t len)
+{
+	char *sub = para_strndup(name, len);
+	int fd = openat(w->fd[w->depth], sub,
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	free(sub);
+	if (fd < 0)
+		return -1;
+	if (w->depth + 1 >= w->alloc) {
+		w->alloc = 2 * w->alloc;
+		w->fd = para_realloc(w->fd, w->alloc * sizeof(*w->fd));
+		w->len = para_realloc(w->len, w->alloc * sizeof(*w->len));
+	}
+	w->fd[++w->depth] = fd;
+	para_strbuf_add(&w->dir, name, len);
+	para_strbuf_addch(&w->dir, '/');
+	w->len[w->depth] = w->dir.len;
+	return para_dir_each(fd, untracked_entry, w) ? -1 : 0;
+}
+
+static void leave(struct walk *w)
+{
+	close(w->fd[w->depth--]);
+	para_strbuf_setlen(&w->dir, w->len[w->depth]);
 }
 
 /*
- * Every directory entry below `path` (relative, "" or ending in '/') is
- * tracked or a directory of tracked files.  Directories only: tracked
- * files were looked at already.
+ * Makes the directory of `path` the current one; the name of its file
+ * in it, or NULL when a directory on the way is not one, or holds
+ * anything untracked.
  */
-static int nothing_untracked(const struct para_index *ix, int worktree_fd,
-			     struct para_strbuf *path)
+static const char *walk_to(struct walk *w, const char *path)
 {
-	struct below b = { ix, worktree_fd, path, path->len };
-	int fd, ok;
+	const char *p, *slash;
 
-	fd = openat(worktree_fd, b.base ? path->buf : ".",
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return 0;
-	ok = !para_dir_each(fd, untracked_entry, &b);
-	close(fd);
-	para_strbuf_setlen(path, b.base);
-	return ok;
+	while (w->depth && strncmp(path, w->dir.buf, w->dir.len))
+		leave(w);
+	for (p = path + w->dir.len; (slash = strchr(p, '/')); p = slash + 1)
+		if (enter(w, p, (size_t)(slash - p)) < 0)
+			return NULL;
+	return p;
+}
+
+/*
+ * Every entry unchanged, and every directory entry of the worktree a
+ * tracked file or a directory holding tracked files (nothing untracked,
+ * nor ignored).  The index is sorted by path, so the files of one
+ * directory come together and each directory is entered once.
+ */
+static int walk_clean(struct check *c, const struct para_index *ix)
+{
+	struct walk w = { ix, NULL, 0, 8, PARA_STRBUF_INIT, NULL,
+			  PARA_STRBUF_INIT };
+	int clean = 0;
+	size_t i;
+
+	w.fd = para_malloc(w.alloc * sizeof(*w.fd));
+	w.len = para_malloc(w.alloc * sizeof(*w.len));
+	w.fd[0] = c->dirfd;
+	w.len[0] = 0;
+	para_strbuf_addstr(&w.dir, "");
+	if (para_dir_each(c->dirfd, untracked_entry, &w))
+		goto out;
+	for (i = 0; i < ix->nr; i++) {
+		const char *name = walk_to(&w, ix->entries[i].path);
+
+		if (!name ||
+		    !entry_unchanged(c, &ix->entries[i], w.fd[w.depth], name))
+			goto out;
+	}
+	clean = 1;
+out:
+	while (w.depth)
+		leave(&w);
+	free(w.fd);
+	free(w.len);
+	para_strbuf_dispose(&w.dir);
+	para_strbuf_dispose(&w.name);
+	return clean;
 }
 
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
@@ -228,11 +296,9 @@ int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       long max_entries, int hash_racy,
 			       const char *racy_cache)
 {
-	struct para_strbuf path = PARA_STRBUF_INIT;
 	struct para_index ix = PARA_INDEX_INIT;
 	struct check c = { -1, { 0, 0 }, 0, { 0, 0 }, PARA_RACY_CACHE_INIT };
 	int clean = 0;
-	size_t i;
 
 	clock_gettime(CLOCK_REALTIME_COARSE, &c.start);
 	if (para_index_read(&ix, &c.index_mtime, index_path, max_entries) < 0 ||
@@ -243,16 +309,14 @@ int para_worktree_proven_clean(const char *worktree, const char *index_path,
 		goto out;
 	c.hash_racy = hash_racy && !has_attributes(&ix);
 	para_racy_cache_load(&c.racy, racy_cache);
-	for (i = 0; i < ix.nr; i++)
-		if (!entry_unchanged(&c, &ix.entries[i]))
-			goto out;
+	if (!walk_clean(&c, &ix))
+		goto out;
 	para_racy_cache_save(&c.racy, racy_cache);
-	clean = nothing_untracked(&ix, c.dirfd, &path);
+	clean = 1;
 out:
 	if (c.dirfd >= 0)
 		close(c.dirfd);
 	para_racy_cache_dispose(&c.racy);
 	para_index_dispose(&ix);
-	para_strbuf_dispose(&path);
 	return clean;
 }

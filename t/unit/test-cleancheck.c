@@ -245,6 +245,68 @@ static void test_symlinked_dir(void **state)
 	free(to);
 }
 
+/*
+ * The files of a directory need not come together in the index: "a/b-x/f"
+ * sorts before "a/b/c", and "a/b0" after it.  Deep directories too.
+ */
+static const char *tree[] = {
+	"a.c", "a\n",
+	"d/b-x/f", "f\n",
+	"d/b/c", "c\n",
+	"d/b0", "0\n",
+	"d/e/1/2/3/4/5/6/7/8/9/10/deep", "deep\n",
+	"d/z", "z\n",
+	"sub/b.c", "b\n",
+};
+
+static void make_tree(struct fixture *fx)
+{
+	const char *dirs[] = { "d", "d/b-x", "d/b", "d/e", "d/e/1", "d/e/1/2",
+			       "d/e/1/2/3", "d/e/1/2/3/4", "d/e/1/2/3/4/5",
+			       "d/e/1/2/3/4/5/6", "d/e/1/2/3/4/5/6/7",
+			       "d/e/1/2/3/4/5/6/7/8", "d/e/1/2/3/4/5/6/7/8/9",
+			       "d/e/1/2/3/4/5/6/7/8/9/10" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		make_dir(fx, dirs[i]);
+	for (i = 0; i < sizeof(tree) / sizeof(*tree); i += 2)
+		write_file(fx, tree[i], tree[i + 1]);
+	write_index(fx, tree, sizeof(tree) / sizeof(*tree) / 2, 0);
+}
+
+static void test_walk_order(void **state)
+{
+	struct fixture *fx = *state;
+	const char *untracked[] = { "d/new", "d/b/new", "d/b-x/new",
+				    "d/e/1/2/3/4/5/6/7/8/9/10/new",
+				    "d/e/1/2/3/new", "new" };
+	size_t i;
+
+	make_tree(fx);
+	assert_int_equal(check(fx, 1), 1);
+	for (i = 0; i < sizeof(untracked) / sizeof(*untracked); i++) {
+		char *path = para_xstrfmt("%s/%s", fx->dir, untracked[i]);
+
+		write_file(fx, untracked[i], "new\n");
+		assert_int_equal(check(fx, 1), 0);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(check(fx, 1), 1);
+		free(path);
+	}
+	/* an empty directory beside the deep one; a tracked one replaced */
+	make_dir(fx, "d/e/1/2/empty");
+	assert_int_equal(check(fx, 1), 0);
+	{
+		char *path = para_xstrfmt("%s/d/e/1/2/empty", fx->dir);
+
+		assert_int_equal(rmdir(path), 0);
+		free(path);
+	}
+	write_file(fx, "d/z", "changed\n");
+	assert_int_equal(check(fx, 1), 0);
+}
+
 static void test_racy_same_bytes(void **state)
 {
 	struct fixture *fx = *state;
@@ -404,6 +466,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_untracked_dir, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_symlinked_dir, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_walk_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_racy_same_bytes, setup,
 						teardown),
