@@ -15,10 +15,10 @@
 #include "strbuf.h"
 
 /*
- * The check itself: the stat data of every entry of the index
- * (index-file.c reads it) against lstat() of its file, racily clean
- * files hashed or found remembered (racy-cache.c), then a walk of the
- * worktree for anything untracked.
+ * The check itself, one walk of the index (clean-index.c reads it): the
+ * stat data of every entry against its file's, racily clean files hashed
+ * or found remembered (clean-racy.c), and each directory on the way read
+ * for anything untracked.
  */
 struct check {
 	int dirfd;
@@ -178,12 +178,16 @@ static int is_directory(int dir_fd, const char *name, unsigned char type)
  * looked at, each open: a file is looked at by its name in its own
  * directory, and each directory is read once, when it is entered.
  */
+struct level {
+	int fd;
+	size_t len;		/* of the walk's dir, down to this one */
+};
+
 struct walk {
 	const struct para_index *ix;
-	int *fd;		/* fd[0] is the worktree's */
+	struct level *at;	/* at[0] is the worktree */
 	size_t depth, alloc;
-	struct para_strbuf dir;	/* "" or the path of fd[depth], and '/' */
-	size_t *len;		/* of dir at each depth */
+	struct para_strbuf dir;	/* "" or the path of at[depth], and '/' */
 	struct para_strbuf name;	/* scratch, for entries of dir */
 };
 
@@ -211,29 +215,31 @@ static int untracked_entry(int dir_fd, const struct dirent64 *de, void *data)
 /* Enters the directory `name` of the current one: 0, or -1. */
 static int enter(struct walk *w, const char *name, size_t len)
 {
-	char *sub = para_strndup(name, len);
-	int fd = openat(w->fd[w->depth], sub,
-			O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	size_t parent = w->dir.len;
+	int fd;
 
-	free(sub);
-	if (fd < 0)
-		return -1;
-	if (w->depth + 1 >= w->alloc) {
-		w->alloc = 2 * w->alloc;
-		w->fd = para_realloc(w->fd, w->alloc * sizeof(*w->fd));
-		w->len = para_realloc(w->len, w->alloc * sizeof(*w->len));
-	}
-	w->fd[++w->depth] = fd;
 	para_strbuf_add(&w->dir, name, len);
+	fd = openat(w->at[w->depth].fd, w->dir.buf + parent,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		para_strbuf_setlen(&w->dir, parent);
+		return -1;
+	}
 	para_strbuf_addch(&w->dir, '/');
-	w->len[w->depth] = w->dir.len;
+	if (w->depth + 1 >= w->alloc) {
+		w->alloc *= 2;
+		w->at = para_realloc(w->at, w->alloc * sizeof(*w->at));
+	}
+	w->depth++;
+	w->at[w->depth].fd = fd;
+	w->at[w->depth].len = w->dir.len;
 	return para_dir_each(fd, untracked_entry, w) ? -1 : 0;
 }
 
 static void leave(struct walk *w)
 {
-	close(w->fd[w->depth--]);
-	para_strbuf_setlen(&w->dir, w->len[w->depth]);
+	close(w->at[w->depth--].fd);
+	para_strbuf_setlen(&w->dir, w->at[w->depth].len);
 }
 
 /*
@@ -256,36 +262,33 @@ static const char *walk_to(struct walk *w, const char *path)
 /*
  * Every entry unchanged, and every directory entry of the worktree a
  * tracked file or a directory holding tracked files (nothing untracked,
- * nor ignored).  The index is sorted by path, so the files of one
- * directory come together and each directory is entered once.
+ * nor ignored).  The index is sorted by path, so all entries below a
+ * directory come together and each directory is entered once (its own
+ * files need not: "a/b-x/f" sorts before "a/b/c").
  */
 static int walk_clean(struct check *c, const struct para_index *ix)
 {
-	struct walk w = { ix, NULL, 0, 8, PARA_STRBUF_INIT, NULL,
-			  PARA_STRBUF_INIT };
+	struct walk w = { ix, NULL, 0, 8, PARA_STRBUF_INIT, PARA_STRBUF_INIT };
 	int clean = 0;
 	size_t i;
 
-	w.fd = para_malloc(w.alloc * sizeof(*w.fd));
-	w.len = para_malloc(w.alloc * sizeof(*w.len));
-	w.fd[0] = c->dirfd;
-	w.len[0] = 0;
-	para_strbuf_addstr(&w.dir, "");
+	w.at = para_malloc(w.alloc * sizeof(*w.at));
+	w.at[0].fd = c->dirfd;
+	w.at[0].len = 0;
 	if (para_dir_each(c->dirfd, untracked_entry, &w))
 		goto out;
 	for (i = 0; i < ix->nr; i++) {
 		const char *name = walk_to(&w, ix->entries[i].path);
 
 		if (!name ||
-		    !entry_unchanged(c, &ix->entries[i], w.fd[w.depth], name))
+		    !entry_unchanged(c, &ix->entries[i], w.at[w.depth].fd, name))
 			goto out;
 	}
 	clean = 1;
 out:
 	while (w.depth)
 		leave(&w);
-	free(w.fd);
-	free(w.len);
+	free(w.at);
 	para_strbuf_dispose(&w.dir);
 	para_strbuf_dispose(&w.name);
 	return clean;
