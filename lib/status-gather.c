@@ -459,8 +459,9 @@ static int head_tree(git_tree **out, const struct para_facts *f,
 }
 
 /*
- * The status of a worktree in process (worktree-status.h); 0, or -1 to
- * leave it to git.  Opening a repository per worktree costs more than
+ * The status of a worktree in process (worktree-status.h); 0, -1 to
+ * leave it to git, or 1 for a large worktree, whose clean proof `large`
+ * is made ready for.  Opening a repository per worktree costs more than
  * the status itself, so one shared repository object is pointed at each
  * worktree in turn.
  */
@@ -468,7 +469,8 @@ static int status_in_process(struct para_facts *f,
 			     const struct para_worktree_proof *proof,
 			     const struct para_repo *repo,
 			     const struct para_status_options *opts,
-			     const char *cache_dir)
+			     const char *cache_dir,
+			     struct para_worktree_large *large)
 {
 	struct para_worktree_counts counts = PARA_WORKTREE_COUNTS_UNKNOWN;
 	struct para_worktree_look look;
@@ -494,6 +496,15 @@ static int status_in_process(struct para_facts *f,
 	look.retarget = 1;
 	look.paths = &f->dirty_files;
 	error = para_worktree_count(&counts, shared, &look);
+	if (error > 0) {
+		large->worktree = f->task.worktree;
+		large->index_path = path;
+		large->racy_cache = racy;
+		memcpy(large->tree, git_tree_id(tree)->id, sizeof(large->tree));
+		large->hash_racy = proof->hash_racy;
+		large->clean = 0;
+		path = racy = NULL;
+	}
 out:
 	set_counts(f, &counts);
 	git_error_clear();
@@ -518,13 +529,18 @@ static void run_git(struct para_facts *facts, size_t nr,
 		    const struct para_repo *repo,
 		    const struct para_status_options *opts)
 {
+	const struct para_worktree_counts zero = { 0, 0, 0, 0, 0 };
 	struct para_batch_job init = PARA_BATCH_JOB_INIT;
 	struct para_batch_job *jobs = para_calloc(2 * nr + 1, sizeof(*jobs));
 	struct para_facts **owner = para_calloc(2 * nr + 1, sizeof(*owner));
 	int *is_status = para_calloc(2 * nr + 1, sizeof(*is_status));
+	struct para_worktree_large *large = para_calloc(nr + 1, sizeof(*large));
+	struct para_facts **large_owner = para_calloc(nr + 1,
+						      sizeof(*large_owner));
 	struct para_worktree_proof proof;
-	size_t n = 0, i, statuses = 0;
+	size_t n = 0, i, statuses = 0, nr_large = 0;
 	char *cache_dir = para_state_status_cache_path(repo, NULL, NULL);
+	int in_process;
 
 	for (i = 0; i < 2 * nr + 1; i++)
 		jobs[i] = init;
@@ -539,8 +555,12 @@ static void run_git(struct para_facts *facts, size_t nr,
 
 		if (f->damaged)
 			continue;
-		if (f->worktree_exists &&
-		    status_in_process(f, &proof, repo, opts, cache_dir) < 0) {
+		in_process = f->worktree_exists ?
+			status_in_process(f, &proof, repo, opts, cache_dir,
+					  &large[nr_large]) : 0;
+		if (in_process > 0) {
+			large_owner[nr_large++] = f;
+		} else if (in_process < 0) {
 			owner[n] = f;
 			is_status[n++] = 1;	/* its job is made below */
 			statuses++;
@@ -553,6 +573,19 @@ static void run_git(struct para_facts *facts, size_t nr,
 	para_worktree_proof_dispose(&proof);
 	git_error_clear();
 	free(cache_dir);
+	para_worktree_prove_large(large, nr_large, (unsigned)max_jobs(opts));
+	for (i = 0; i < nr_large; i++) {
+		if (large[i].clean) {
+			set_counts(large_owner[i], &zero);
+		} else {
+			owner[n] = large_owner[i];
+			is_status[n++] = 1;
+			statuses++;
+		}
+		para_worktree_large_dispose(&large[i]);
+	}
+	free(large);
+	free(large_owner);
 	for (i = 0; i < n; i++)
 		if (is_status[i])
 			status_job(&jobs[i], owner[i], repo,

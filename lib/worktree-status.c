@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "command.h"
 #include "error.h"
 #include "fs.h"
+#include "parallel.h"
 #include "strbuf.h"
 #include "worktree-status.h"
 #include <git2/sys/repository.h>
@@ -91,7 +93,10 @@ static int retarget(git_repository *repo, const char *worktree)
 	return same ? 0 : git_repository_set_workdir(repo, worktree, 0);
 }
 
-/* Way 2: libgit2's status of a small worktree, its index read only. */
+/*
+ * Way 2: libgit2's status of a small worktree, its index read only;
+ * 1 for a large one.
+ */
 static int count_libgit2(struct para_worktree_counts *out,
 			 git_repository *repo,
 			 const struct para_worktree_look *look)
@@ -103,8 +108,9 @@ static int count_libgit2(struct para_worktree_counts *out,
 	long entries = para_index_entry_count(look->index_path);
 	int error = -1;
 
-	if (entries < 0 || entries > PARA_WORKTREE_SMALL_ENTRIES ||
-	    git_index_open(&index, look->index_path) < 0 ||
+	if (entries > PARA_WORKTREE_SMALL_ENTRIES)
+		return 1;
+	if (entries < 0 || git_index_open(&index, look->index_path) < 0 ||
 	    (look->retarget && retarget(repo, look->worktree) < 0) ||
 	    git_repository_set_index(repo, index) < 0)
 		goto out;
@@ -152,11 +158,36 @@ int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
 		goto out;
 	}
 	error = count_libgit2(out, repo, look);
+	if (error > 0 && look->via != PARA_WORKTREE_VIA_AUTO)
+		error = -1;
 out:
-	if (error < 0)
+	if (error)
 		*out = unknown;
 	git_error_clear();
 	return error;
+}
+
+static void prove_large(size_t i, void *data)
+{
+	struct para_worktree_large *l = (struct para_worktree_large *)data + i;
+
+	l->clean = para_worktree_proven_clean(l->worktree, l->index_path,
+					      l->tree, INT32_MAX,
+					      l->hash_racy, l->racy_cache);
+	para_error_clear();
+}
+
+void para_worktree_prove_large(struct para_worktree_large *v, size_t nr,
+			       unsigned threads)
+{
+	para_parallel_each(nr, threads, prove_large, v);
+}
+
+void para_worktree_large_dispose(struct para_worktree_large *l)
+{
+	free(l->index_path);
+	free(l->racy_cache);
+	l->index_path = l->racy_cache = NULL;
 }
 
 char *para_worktree_gitdir(const char *worktree)

@@ -53,11 +53,36 @@ struct para_worktree_look {
  * Counts the worktree's files in process (ways 1 and 2) with `repo`,
  * the worktree's repository or, with `retarget`, one shared by many
  * worktrees that is pointed at this one (opening a repository costs
- * more than a small status).  0, or -1 (no error set) to leave it to
- * `git status`: too large, or not to be looked at this way.
+ * more than a small status).  0; 1 (no error set) when it is too large
+ * for that and may be given to para_worktree_prove_large(); -1 (no
+ * error set) to leave it to `git status`: not to be looked at this way.
  */
 int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
 			const struct para_worktree_look *look);
+
+/*
+ * A worktree too large for para_worktree_count(), to be proven clean
+ * beside others: the clean proof of a large worktree costs about what
+ * `git status` does, but runs in process, on all CPUs at once, and
+ * stops at the first file that differs.  What it cannot prove clean
+ * is for `git status` to count.
+ */
+struct para_worktree_large {
+	const char *worktree;
+	char *index_path;		/* malloc'd: its index file */
+	char *racy_cache;		/* malloc'd, may be NULL */
+	unsigned char tree[GIT_OID_RAWSZ];	/* of its HEAD commit */
+	int hash_racy;
+	int clean;			/* set: proven clean */
+};
+
+/*
+ * Proves each of the `nr` worktrees of `v` clean, or not, on up to
+ * `threads` threads (0: one for each CPU), setting their `clean`.
+ */
+void para_worktree_prove_large(struct para_worktree_large *v, size_t nr,
+			       unsigned threads);
+void para_worktree_large_dispose(struct para_worktree_large *l);
 
 /*
  * What spares the clean proof of one worktree a full status when its
