@@ -134,7 +134,7 @@ static int default_jobs(struct para_config *config)
 	/* 0, as for --jobs, is the number of online CPUs */
 	error = para_config_get_int(&n, config, "para.jobs", 0, 100000);
 	if (error == PARA_ENOTFOUND || (!error && !n))
-		n = sysconf(_SC_NPROCESSORS_ONLN);
+		n = para_sysinfo_cpus();
 	else if (error < 0)
 		die_lib();
 	return n > 0 ? (int)n : 1;
@@ -249,7 +249,7 @@ static void load_settings(struct para_run_options *opts,
 	if (opts->jobs < 0)
 		opts->jobs = default_jobs(config);
 	else if (!opts->jobs)
-		opts->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		opts->jobs = para_sysinfo_cpus();
 	if (timeout) {
 		if (para_duration_parse(&opts->timeout, timeout) < 0)
 			die("invalid duration '%s' for '--timeout': expected e.g. 90s, 30m or 2h",

@@ -16,6 +16,7 @@
 #include "run-slurm-query.h"
 #include "task-state.h"
 #include "strbuf.h"
+#include "sysinfo.h"
 #include "worktree-status.h"
 
 static void facts_init(struct para_facts *f, const char *name)
@@ -514,14 +515,18 @@ out:
 	return error;
 }
 
-static int max_jobs(const struct para_status_options *opts)
+static unsigned max_jobs(const struct para_status_options *opts)
 {
-	long cpus;
+	return (unsigned)(opts->jobs > 0 ? opts->jobs : para_sysinfo_cpus());
+}
 
-	if (opts->jobs > 0)
-		return opts->jobs;
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cpus > 0 ? (int)cpus : 1;
+/* Queues `f` for `git status`: its job is made once all are known. */
+static size_t want_status(struct para_facts **owner, int *is_status,
+			  size_t n, struct para_facts *f)
+{
+	owner[n] = f;
+	is_status[n] = 1;
+	return n + 1;
 }
 
 /* Runs the git commands every task needs, all at once. */
@@ -540,6 +545,7 @@ static void run_git(struct para_facts *facts, size_t nr,
 	struct para_worktree_proof proof;
 	size_t n = 0, i, statuses = 0, nr_large = 0;
 	char *cache_dir = para_state_status_cache_path(repo, NULL, NULL);
+	unsigned jobs_max = max_jobs(opts);
 	int in_process;
 
 	for (i = 0; i < 2 * nr + 1; i++)
@@ -558,13 +564,10 @@ static void run_git(struct para_facts *facts, size_t nr,
 		in_process = f->worktree_exists ?
 			status_in_process(f, &proof, repo, opts, cache_dir,
 					  &large[nr_large]) : 0;
-		if (in_process > 0) {
+		if (in_process > 0)
 			large_owner[nr_large++] = f;
-		} else if (in_process < 0) {
-			owner[n] = f;
-			is_status[n++] = 1;	/* its job is made below */
-			statuses++;
-		}
+		else if (in_process < 0)
+			n = want_status(owner, is_status, n, f);
 		if (f->merge_base && f->changed < 0) {
 			owner[n] = f;
 			diff_job(&jobs[n++], f, repo);
@@ -573,25 +576,23 @@ static void run_git(struct para_facts *facts, size_t nr,
 	para_worktree_proof_dispose(&proof);
 	git_error_clear();
 	free(cache_dir);
-	para_worktree_prove_large(large, nr_large, (unsigned)max_jobs(opts));
+	para_worktree_prove_large(large, nr_large, jobs_max);
 	for (i = 0; i < nr_large; i++) {
-		if (large[i].clean) {
+		if (large[i].clean)
 			set_counts(large_owner[i], &zero);
-		} else {
-			owner[n] = large_owner[i];
-			is_status[n++] = 1;
-			statuses++;
-		}
+		else
+			n = want_status(owner, is_status, n, large_owner[i]);
 		para_worktree_large_dispose(&large[i]);
 	}
 	free(large);
 	free(large_owner);
 	for (i = 0; i < n; i++)
+		statuses += (size_t)is_status[i];
+	for (i = 0; i < n; i++)
 		if (is_status[i])
 			status_job(&jobs[i], owner[i], repo,
-				   statuses >= (size_t)max_jobs(opts));
-	if (para_batch_run(jobs, n, opts->jobs > 0 ? (unsigned)opts->jobs
-						   : 0) < 0)
+				   statuses >= jobs_max);
+	if (para_batch_run(jobs, n, jobs_max) < 0)
 		para_error_clear();	/* those not run are left out */
 	for (i = 0; i < n; i++) {
 		if (jobs[i].status == 0) {

@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "command.h"
 #include "error.h"
+#include "sysinfo.h"
 
 /* One running job: its process and the read ends of its two pipes. */
 struct slot {
@@ -119,11 +120,8 @@ int para_batch_run(struct para_batch_job *jobs, size_t nr, unsigned max)
 	unsigned i, running = 0;
 	int error = 0;
 
-	if (!max) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		max = cpus > 0 ? (unsigned)cpus : 1;
-	}
+	if (!max)
+		max = (unsigned)para_sysinfo_cpus();
 	if (max > nr)
 		max = nr ? (unsigned)nr : 1;
 	slots = para_calloc(max, sizeof(*slots));

@@ -1,9 +1,9 @@
 #include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "parallel.h"
 #include "strbuf.h"
+#include "sysinfo.h"
 
 struct pool {
 	size_t next, nr;
@@ -28,11 +28,8 @@ void para_parallel_each(size_t nr, unsigned max,
 	pthread_t *threads;
 	size_t started = 0, want, i;
 
-	if (!max) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		max = cpus > 0 ? (unsigned)cpus : 1;
-	}
+	if (!max)
+		max = (unsigned)para_sysinfo_cpus();
 	want = nr < max ? nr : max;
 	threads = want > 1 ? para_calloc(want - 1, sizeof(*threads)) : NULL;
 	while (started + 1 < want &&
