@@ -11,6 +11,7 @@
 #include "clean-check.h"
 #include "clean-index.h"
 #include "clean-racy.h"
+#include "du.h"
 #include "fs.h"
 #include "strbuf.h"
 
@@ -26,7 +27,39 @@ struct check {
 	int hash_racy;
 	struct timespec start;	/* CLOCK_REALTIME_COARSE, at the start */
 	struct para_racy_cache racy;
+	int usage_ok;		/* usage is what the walk looked at */
+	dev_t dev;		/* of the worktree */
+	unsigned long long usage;
 };
+
+/*
+ * A worktree proven clean holds its tracked files, the directories they
+ * are in and .git, and the walk looked at each of them: what they take
+ * on disk is counted on the way, as para_disk_usage() counts it.  What
+ * it would count otherwise (another filesystem below, a .git
+ * directory) is left to it.
+ */
+static void count_usage(struct check *c, const struct stat *st)
+{
+	if (!c->usage_ok)
+		return;
+	if (S_ISDIR(st->st_mode) && st->st_dev != c->dev)
+		c->usage_ok = 0;
+	else
+		c->usage += para_disk_usage_of(st);
+}
+
+static void count_dir_usage(struct check *c, int fd)
+{
+	struct stat st;
+
+	if (!c->usage_ok)
+		return;
+	if (fstat(fd, &st) < 0)
+		c->usage_ok = 0;
+	else
+		count_usage(c, &st);
+}
 
 /* A tracked .gitattributes anywhere may convert what git hashes. */
 static int has_attributes(const struct para_index *ix)
@@ -133,6 +166,7 @@ static int entry_unchanged(struct check *c, const struct para_index_entry *e,
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
+	count_usage(c, &st);
 	if (!same_type(e->mode, &st) ||
 	    e->mtime_s != (uint32_t)st.st_mtim.tv_sec ||
 	    e->mtime_ns != (uint32_t)st.st_mtim.tv_nsec ||
@@ -184,6 +218,7 @@ struct level {
 };
 
 struct walk {
+	struct check *c;
 	const struct para_index *ix;
 	struct level *at;	/* at[0] is the worktree */
 	size_t depth, alloc;
@@ -232,6 +267,7 @@ static int enter(struct walk *w, const char *name, size_t len)
 	}
 	w->depth++;
 	w->at[w->depth].fd = fd;
+	count_dir_usage(w->c, fd);
 	w->at[w->depth].len = w->dir.len;
 	return para_dir_each(fd, untracked_entry, w) ? -1 : 0;
 }
@@ -268,7 +304,8 @@ static const char *walk_to(struct walk *w, const char *path)
  */
 static int walk_clean(struct check *c, const struct para_index *ix)
 {
-	struct walk w = { ix, NULL, 0, 8, PARA_STRBUF_INIT, PARA_STRBUF_INIT };
+	struct walk w = { c, ix, NULL, 0, 8, PARA_STRBUF_INIT,
+			  PARA_STRBUF_INIT };
 	int clean = 0;
 	size_t i;
 
@@ -297,12 +334,16 @@ out:
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       const unsigned char *head_tree,
 			       long max_entries, int hash_racy,
-			       const char *racy_cache)
+			       const char *racy_cache, long long *usage)
 {
 	struct para_index ix = PARA_INDEX_INIT;
-	struct check c = { -1, { 0, 0 }, 0, { 0, 0 }, PARA_RACY_CACHE_INIT };
+	struct check c = { -1, { 0, 0 }, 0, { 0, 0 }, PARA_RACY_CACHE_INIT,
+			   0, 0, 0 };
+	struct stat st;
 	int clean = 0;
 
+	if (usage)
+		*usage = -1;
 	clock_gettime(CLOCK_REALTIME_COARSE, &c.start);
 	if (para_index_read(&ix, &c.index_mtime, index_path, max_entries) < 0 ||
 	    !ix.tree_valid || memcmp(ix.tree, head_tree, PARA_OID_RAW))
@@ -310,12 +351,24 @@ int para_worktree_proven_clean(const char *worktree, const char *index_path,
 	c.dirfd = open(worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.dirfd < 0)
 		goto out;
+	if (usage && !fstat(c.dirfd, &st)) {
+		c.usage_ok = 1;
+		c.dev = st.st_dev;
+		count_usage(&c, &st);
+	}
 	c.hash_racy = hash_racy && !has_attributes(&ix);
 	para_racy_cache_load(&c.racy, racy_cache);
 	if (!walk_clean(&c, &ix))
 		goto out;
 	para_racy_cache_save(&c.racy, racy_cache);
 	clean = 1;
+	/* .git: the file of a linked worktree, or what du would walk */
+	if (c.usage_ok && !fstatat(c.dirfd, ".git", &st, AT_SYMLINK_NOFOLLOW) &&
+	    !S_ISDIR(st.st_mode)) {
+		count_usage(&c, &st);
+		if (c.usage_ok)
+			*usage = (long long)c.usage;
+	}
 out:
 	if (c.dirfd >= 0)
 		close(c.dirfd);

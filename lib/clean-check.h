@@ -32,10 +32,12 @@
  * bounds the work: bigger indexes are not looked at (0).  `racy_cache`,
  * unless NULL, is a file of the worktree's own where racily clean files
  * proven unchanged are remembered (clean-racy.h says why that is safe).
+ * `usage`, unless NULL, gets what a worktree proven clean takes on disk
+ * as para_disk_usage() counts it, found on the way; else -1.
  */
 int para_worktree_proven_clean(const char *worktree, const char *index_path,
 			       const unsigned char *head_tree,
 			       long max_entries, int hash_racy,
-			       const char *racy_cache);
+			       const char *racy_cache, long long *usage);
 
 #endif

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,14 +14,21 @@
 #define AGENT_MESSAGE_MAX 300
 
 void para_run_agent_prepare(struct para_strvec *env, struct para_run *run,
-			    const struct para_run_job *job)
+			    struct para_run_job *job)
 {
 	char *dir = NULL, *path = para_state_agent_path(run->repo,
 							job->task.name);
 
-	/* what an earlier attempt said is not this one's */
-	if (para_repo_state_path(&dir, run->repo, PARA_STATE_AGENT) == 0)
-		unlink(path);
+	/*
+	 * What an earlier attempt said is not this one's.  Once the file is
+	 * known to be gone, the first poll has nothing to take (the running
+	 * state this attempt writes has no report); otherwise it looks.
+	 */
+	job->agent_mtime = 0;
+	job->agent_size = -2;
+	if (para_repo_state_path(&dir, run->repo, PARA_STATE_AGENT) == 0 &&
+	    (!unlink(path) || errno == ENOENT))
+		job->agent_size = -1;
 	para_strvec_pushf(env, "PARA_STATUS_FILE=%s", path);
 	free(dir);
 	free(path);

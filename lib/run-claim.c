@@ -92,11 +92,21 @@ void para_run_set_running(struct para_task *task, const struct para_run *run,
 	set_string(&task->tmux_pane, job->task.tmux_pane);
 }
 
-void para_run_measure_disk(struct para_run_job *job)
+void para_run_measure_disk(const struct para_run *run,
+			   struct para_run_job *job)
 {
 	unsigned long long bytes;
 
 	job->disk_use = -1;
+	/* kept only in the task's state, which exec mode does not write */
+	if (run->opts.exec_argv)
+		return;
+	/* the clean proof looked at every file: no second walk */
+	if (job->proven_clean && job->proven_use >= 0) {
+		job->disk_use = job->proven_use;
+		job->proven_use = -1;
+		return;
+	}
 	if (job->task.worktree && !para_disk_usage(&bytes, job->task.worktree))
 		job->disk_use = (long long)bytes;
 	para_error_clear();

@@ -294,7 +294,7 @@ static void conclude(struct para_run *run, struct para_run_job *job)
 		  job->tries - job->free_tries <= run->opts.retries)) &&
 		!run->interrupted && !job->note;
 	job->retrying = retry;
-	para_run_measure_disk(job);
+	para_run_measure_disk(run, job);
 	if (para_run_update_state(run, job, para_run_set_result) < 0) {
 		char *msg = para_xstrfmt("cannot record the result of task '%s': %s",
 					 job->task.name, para_error_last());
@@ -402,6 +402,8 @@ static int start_verify(struct para_run *run, struct para_run_job *job,
 
 	para_runlog_verify_header(job->log, job->task.name, job->attempt,
 				  verify);
+	/* what the proof measured is not what verify leaves */
+	job->proven_use = -1;
 	/* here, whatever ran the command: its output is read back */
 	job->backend = run->backend->queues ? &para_run_local : run->backend;
 	if ((error = para_run_spawn(run, job, verify, -1, 1)) < 0)
@@ -486,7 +488,7 @@ static void end_verify(struct para_run *run, struct para_run_job *job)
  * command that changed nothing costs no full status.  With `in_process`,
  * 0 also when it cannot be proven without `git status`.
  */
-static int job_clean(struct para_run *run, const struct para_run_job *job,
+static int job_clean(struct para_run *run, struct para_run_job *job,
 		     int in_process)
 {
 	struct para_worktree_proof proof;
@@ -513,7 +515,8 @@ static int job_clean(struct para_run *run, const struct para_run_job *job,
 		proof.racy_cache = cache = para_state_status_cache_path(
 			run->repo, job->task.name, "racy");
 	clean = in_process ?
-		para_worktree_clean_in_process(job->task.worktree, &proof) :
+		para_worktree_clean_in_process(job->task.worktree, &proof,
+					       &job->proven_use) :
 		!para_worktree_is_dirty(job->task.worktree, &proof);
 	free(cache);
 	return clean;
@@ -523,7 +526,7 @@ static int job_clean(struct para_run *run, const struct para_run_job *job,
  * A branch with nothing of its own, committed or not, is an `empty`
  * success (changes.h says what is the task's own).
  */
-static int is_empty(struct para_run *run, const struct para_run_job *job)
+static int is_empty(struct para_run *run, struct para_run_job *job)
 {
 	int own = 1;
 
@@ -588,6 +591,7 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	}
 	para_test_crash("run-before-end");
 	job->proven_clean = 0;
+	job->proven_use = -1;
 	reap(run, job);
 	a->state = outcome(job);
 	if (a->state == PARA_STATE_STALLED)

@@ -40,6 +40,9 @@ struct para_run_job {
 					   it and nothing committed since */
 	long long disk_use;		/* what its worktree takes, -1 when
 					   unknown (para_run_measure_disk) */
+	long long proven_use;		/* what it took when proven clean,
+					   found by the proof; -1: not known
+					   or something ran in it since */
 	struct para_strbuf check;	/* its output */
 	int verifying;			/* child is the verify command */
 	struct para_strbuf verify_out;	/* its output */
@@ -178,7 +181,8 @@ void para_run_copy_cgroups(struct para_task *task,
  * What the job's worktree takes, for its result to record: measured
  * before the task's lock is taken, since a big worktree takes a while.
  */
-void para_run_measure_disk(struct para_run_job *job);
+void para_run_measure_disk(const struct para_run *run,
+			   struct para_run_job *job);
 void para_run_set_result(struct para_task *task, const struct para_run *run,
 			 const struct para_run_job *job);
 
@@ -268,7 +272,7 @@ int para_run_admit_holding(const struct para_run *run);
  * changes.  prepare() empties it for an attempt and adds the variable.
  */
 void para_run_agent_prepare(struct para_strvec *env, struct para_run *run,
-			    const struct para_run_job *job);
+			    struct para_run_job *job);
 void para_run_agent_poll(struct para_run *run);
 
 /*

@@ -300,6 +300,7 @@ static int take(struct para_run *run, struct para_run_job *job)
 		para_run_say(run, job, 0,
 			     "succeeded in another 'git para run'");
 		para_sched_start(&run->sched, job->index);
+	job->proven_use = -1;
 		para_run_finish_job(run, job, 1);
 		return -1;
 	case PARA_RUN_CLAIM_BUSY:
@@ -337,7 +338,7 @@ static void start_job(struct para_run *run, struct para_run_job *job)
 				    : start_attempt(run, job);
 	if (error < 0) {
 		para_runlog_result(job->log, &job->last);
-		para_run_measure_disk(job);
+		para_run_measure_disk(run, job);
 		para_run_update_state(run, job, para_run_set_result);
 		para_run_report_attempt(run, job, NULL);
 		para_run_notify_end(run, job);

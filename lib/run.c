@@ -145,6 +145,7 @@ void para_run_add(struct para_run *run, struct para_task *task)
 	job->verify_out = (struct para_strbuf)PARA_STRBUF_INIT;
 	job->running.fd = -1;
 	job->disk_use = -1;
+	job->proven_use = -1;
 	job->log = -1;
 	job->backend = run->backend;
 	job->child.pidfd = job->child.out = job->child.gate = -1;

@@ -153,7 +153,8 @@ int para_worktree_count(struct para_worktree_counts *out, git_repository *repo,
 	    para_worktree_proven_clean(look->worktree, look->index_path,
 				       git_tree_id(look->head)->id,
 				       PARA_WORKTREE_SMALL_ENTRIES,
-				       look->hash_racy, look->racy_cache)) {
+				       look->hash_racy, look->racy_cache,
+				       look->usage)) {
 		error = 0;
 		goto out;
 	}
@@ -173,7 +174,8 @@ static void prove_large(size_t i, void *data)
 
 	l->clean = para_worktree_proven_clean(l->worktree, l->index_path,
 					      l->tree, INT32_MAX,
-					      l->hash_racy, l->racy_cache);
+					      l->hash_racy, l->racy_cache,
+					      NULL);
 	para_error_clear();
 }
 
@@ -293,7 +295,8 @@ out:
 }
 
 int para_worktree_clean_in_process(const char *worktree,
-				   const struct para_worktree_proof *proof)
+				   const struct para_worktree_proof *proof,
+				   long long *usage)
 {
 	struct para_worktree_counts counts;
 	struct para_worktree_look look;
@@ -303,6 +306,9 @@ int para_worktree_clean_in_process(const char *worktree,
 	int clean = 0;
 
 	memset(&look, 0, sizeof(look));
+	look.usage = usage;
+	if (usage)
+		*usage = -1;
 	if (shared && !look_through((git_tree **)&tree, &index_path, shared,
 				    worktree)) {
 		look.retarget = 1;
@@ -350,7 +356,7 @@ int para_worktree_is_dirty(const char *worktree,
 	struct para_strbuf out = PARA_STRBUF_INIT;
 	int status, dirty;
 
-	if (para_worktree_clean_in_process(worktree, proof))
+	if (para_worktree_clean_in_process(worktree, proof, NULL))
 		return 0;
 	cmd.git = 1;
 	cmd.stdin_null = 1;

@@ -47,6 +47,9 @@ struct para_worktree_look {
 	const char *racy_cache;		/* may be NULL */
 	int retarget;	/* `repo` is shared: point it at this worktree */
 	struct para_strvec *paths;	/* if set, gets the dirty paths */
+	long long *usage;	/* if set, what the worktree takes on disk
+				   when proven clean, else -1 (see
+				   para_worktree_proven_clean()) */
 };
 
 /*
@@ -114,10 +117,12 @@ int para_worktree_head_tree(git_tree **out, git_repository *shared,
 /*
  * 1 when `worktree` is certainly clean, found in process; 0 when it may
  * not be, or is too large to judge here: ask `git status` then (run
- * does, as a child of its own).  `proof` may be NULL.
+ * does, as a child of its own).  `proof` may be NULL.  `usage`, unless
+ * NULL, gets what a worktree proven clean takes on disk, else -1.
  */
 int para_worktree_clean_in_process(const char *worktree,
-				   const struct para_worktree_proof *proof);
+				   const struct para_worktree_proof *proof,
+				   long long *usage);
 
 /*
  * 1 when `worktree` has uncommitted or untracked files, or its status

@@ -390,6 +390,27 @@ test_expect_success 'the end of an attempt records what its worktree takes' '
 	test_cmp expect disk
 '
 
+test_expect_success 'the disk use of a worktree left clean is what du counts' '
+	(
+		cd repo &&
+		test_task tidy -c "head -c 200000 /dev/zero >tidy.bin &&
+			git add tidy.bin && git commit -q -m tidy" &&
+		test_task idle -c true &&
+		git para run tidy idle >../out &&
+		git -C ../repo-worktrees/tidy status --porcelain >../dirty &&
+		test_state tidy task.diskUse >../disk-tidy &&
+		test_state idle task.diskUse >../disk-idle
+	) &&
+	test_must_be_empty dirty &&
+	grep "^tidy: succeeded" out &&
+	grep "^idle: empty" out &&
+	test "$(cat disk-tidy)" -ge 200000 &&
+	du -sB1 -x repo-worktrees/tidy | cut -f1 >expect &&
+	test_cmp expect disk-tidy &&
+	du -sB1 -x repo-worktrees/idle | cut -f1 >expect &&
+	test_cmp expect disk-idle
+'
+
 test_expect_success 'a damaged state file is reported, the other tasks run' '
 	(
 		cd repo &&

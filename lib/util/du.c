@@ -21,10 +21,16 @@ struct du {
 	unsigned long long total;
 };
 
-static void count(struct du *du, const struct stat *st)
+unsigned long long para_disk_usage_of(const struct stat *st)
 {
 	if (S_ISDIR(st->st_mode) || st->st_nlink <= 1)
-		du->total += (unsigned long long)st->st_blocks * 512;
+		return (unsigned long long)st->st_blocks * 512;
+	return 0;
+}
+
+static void count(struct du *du, const struct stat *st)
+{
+	du->total += para_disk_usage_of(st);
 }
 
 static int walk(struct du *du, int dir_fd);

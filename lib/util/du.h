@@ -1,6 +1,8 @@
 #ifndef PARA_DU_H
 #define PARA_DU_H
 
+#include <sys/stat.h>
+
 #include "strbuf.h"
 
 /*
@@ -11,6 +13,12 @@
  * it).  A missing tree takes 0 bytes.
  */
 int para_disk_usage(unsigned long long *out, const char *path);
+
+/*
+ * What one entry looked at with lstat() adds to that count: its blocks,
+ * or 0 for a file with more than one link.
+ */
+unsigned long long para_disk_usage_of(const struct stat *st);
 
 /* "512 bytes", "1.50 KiB", "12.00 MiB", "3.25 GiB" */
 void para_strbuf_add_size(struct para_strbuf *sb, unsigned long long bytes);

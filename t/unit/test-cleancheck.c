@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "clean-check.h"
+#include "du.h"
 #include "clean-index.h"
 #include "strbuf.h"
 
@@ -156,7 +157,7 @@ static int teardown(void **state)
 static int check(struct fixture *fx, int hash_racy)
 {
 	return para_worktree_proven_clean(fx->dir, fx->index, fx->tree, 1000,
-					  hash_racy, NULL);
+					  hash_racy, NULL, NULL);
 }
 
 static const char *both[] = { "a.c", "a\n", "sub/b.c", "b\n" };
@@ -177,7 +178,7 @@ static void test_other_head(void **state)
 	write_index(fx, both, 2, 0);
 	memset(other, 0xcd, sizeof(other));
 	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index, other,
-						    1000, 1, NULL), 0);
+						    1000, 1, NULL, NULL), 0);
 }
 
 static void test_too_big(void **state)
@@ -186,7 +187,8 @@ static void test_too_big(void **state)
 
 	write_index(fx, both, 2, 0);
 	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
-						    fx->tree, 1, 1, NULL), 0);
+						    fx->tree, 1, 1, NULL, NULL),
+			 0);
 }
 
 static void test_modified(void **state)
@@ -340,10 +342,66 @@ static void test_racy_attributes(void **state)
 	assert_int_equal(check(fx, 1), 0);
 }
 
+/*
+ * What a worktree proven clean takes on disk, found on the way, is what
+ * the disk usage walk counts; -1 when not proven, or when .git is a
+ * directory (the walk would count what is in it).
+ */
+static void test_usage(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned long long walked;
+	long long usage = 0;
+	char *a = para_xstrfmt("%s/a.c", fx->dir);
+	char *twin = para_xstrfmt("%s.twin", fx->dir);
+	char *git = para_xstrfmt("%s/.git", fx->dir);
+
+	write_index(fx, both, 2, 0);
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
+						    fx->tree, 1000, 0, NULL,
+						    &usage), 1);
+	assert_int_equal(para_disk_usage(&walked, fx->dir), 0);
+	assert_true(usage > 0);
+	assert_int_equal(usage, (long long)walked);
+
+	/* a file with a second link elsewhere counts for neither */
+	assert_int_equal(link(a, twin), 0);
+	write_index(fx, both, 2, 0);
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
+						    fx->tree, 1000, 0, NULL,
+						    &usage), 1);
+	assert_int_equal(para_disk_usage(&walked, fx->dir), 0);
+	assert_int_equal(usage, (long long)walked);
+	assert_int_equal(unlink(twin), 0);
+
+	/* not proven: not known */
+	write_file(fx, "stray", "x\n");
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
+						    fx->tree, 1000, 0, NULL,
+						    &usage), 0);
+	assert_int_equal(usage, -1);
+	assert_int_equal(unlink(git), 0);
+	free(git);
+	git = para_xstrfmt("%s/stray", fx->dir);
+	assert_int_equal(unlink(git), 0);
+	free(git);
+
+	/* a .git directory: proven clean, its size left to the walk */
+	make_dir(fx, ".git");
+	write_file(fx, ".git/HEAD", "ref: refs/heads/main\n");
+	write_index(fx, both, 2, 0);
+	assert_int_equal(para_worktree_proven_clean(fx->dir, fx->index,
+						    fx->tree, 1000, 0, NULL,
+						    &usage), 1);
+	assert_int_equal(usage, -1);
+	free(a);
+	free(twin);
+}
+
 static int check_cached(struct fixture *fx, const char *cache, int hash_racy)
 {
 	return para_worktree_proven_clean(fx->dir, fx->index, fx->tree, 1000,
-					  hash_racy, cache);
+					  hash_racy, cache, NULL);
 }
 
 /* A record for `path` as it is now, claiming the blob of `blob`. */
@@ -461,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modified, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untracked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untracked_dir, setup,

@@ -70,37 +70,37 @@ static void test_clean_through_a_shared_repository(void **state)
 				GIT_REPOSITORY_OPEN_NO_SEARCH |
 				GIT_REPOSITORY_OPEN_BARE, NULL), 0);
 	/* as right after git worktree add: racily clean, hashed */
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	/* the same size, other bytes */
 	assert_int_equal(sh("echo b >$R/wt/a"), 0);
-	assert_false(para_worktree_clean_in_process(wt, &proof));
+	assert_false(para_worktree_clean_in_process(wt, &proof, NULL));
 	assert_int_equal(sh("cd $R/wt && git checkout -q a"), 0);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	/* untracked */
 	assert_int_equal(sh("touch $R/wt/new"), 0);
-	assert_false(para_worktree_clean_in_process(wt, &proof));
+	assert_false(para_worktree_clean_in_process(wt, &proof, NULL));
 	assert_int_equal(sh("rm $R/wt/new"), 0);
 	/* a detached HEAD is read as a commit, a moved branch by its ref */
 	assert_int_equal(sh("cd $R/wt && git checkout -q --detach"), 0);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	assert_int_equal(sh("cd $R/wt && git checkout -q b && echo c >c && "
 			    "git add c && git commit -q -m c"), 0);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	/* a packed branch is found too; a loose one is newer than packed */
 	assert_int_equal(sh("cd $R/wt && git pack-refs --all && "
 			    "test ! -e $R/repo/.git/refs/heads/b"), 0);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	assert_int_equal(sh("cd $R/wt && echo e >e && git add e && "
 			    "git commit -q -m e && "
 			    "test -e $R/repo/.git/refs/heads/b"), 0);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	/* staged, not committed */
 	assert_int_equal(sh("cd $R/wt && echo d >c && git add c"), 0);
-	assert_false(para_worktree_clean_in_process(wt, &proof));
+	assert_false(para_worktree_clean_in_process(wt, &proof, NULL));
 	/* the main worktree (a .git directory) is opened as itself */
 	free(wt);
 	wt = para_xstrfmt("%s/repo", root);
-	assert_true(para_worktree_clean_in_process(wt, &proof));
+	assert_true(para_worktree_clean_in_process(wt, &proof, NULL));
 	git_repository_free(proof.shared);
 	free(wt);
 	free(common);
