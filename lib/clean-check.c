@@ -267,8 +267,8 @@ static int enter(struct walk *w, const char *name, size_t len)
 	}
 	w->depth++;
 	w->at[w->depth].fd = fd;
-	count_dir_usage(w->c, fd);
 	w->at[w->depth].len = w->dir.len;
+	count_dir_usage(w->c, fd);
 	return para_dir_each(fd, untracked_entry, w) ? -1 : 0;
 }
 

@@ -102,7 +102,7 @@ void para_run_measure_disk(const struct para_run *run,
 	if (run->opts.exec_argv)
 		return;
 	/* the clean proof looked at every file: no second walk */
-	if (job->proven_clean && job->proven_use >= 0) {
+	if (job->proven_use >= 0) {
 		job->disk_use = job->proven_use;
 		job->proven_use = -1;
 		return;

@@ -610,6 +610,7 @@ void para_run_end_attempt(struct para_run *run, struct para_run_job *job)
 	    (!(job->proven_clean = job_clean(run, job, 1)) ||
 	     resolved_as_it_was(job))) {
 		job->proven_clean = 0;
+		job->proven_use = -1;
 		if (start_check(run, job) == 0)
 			return;
 		fail_commit(job, para_error_last());

@@ -41,8 +41,9 @@ struct para_run_job {
 	long long disk_use;		/* what its worktree takes, -1 when
 					   unknown (para_run_measure_disk) */
 	long long proven_use;		/* what it took when proven clean,
-					   found by the proof; -1: not known
-					   or something ran in it since */
+					   found by the proof; -1: not
+					   proven clean, not known, or
+					   something ran in it since */
 	struct para_strbuf check;	/* its output */
 	int verifying;			/* child is the verify command */
 	struct para_strbuf verify_out;	/* its output */
@@ -73,7 +74,7 @@ struct para_run_job {
 	int reported;
 	int queued;			/* recorded as queued by this run */
 	long long agent_mtime;		/* PARA_STATUS_FILE as last read, ns */
-	long long agent_size;
+	long long agent_size;		/* -1: absent; -2: not looked at */
 	const struct para_run_backend *backend;	/* where it runs */
 	struct para_run_remote remote;	/* its batch job, if any */
 	char *result_path;		/* PARA_RESULT of the attempt */

@@ -300,7 +300,6 @@ static int take(struct para_run *run, struct para_run_job *job)
 		para_run_say(run, job, 0,
 			     "succeeded in another 'git para run'");
 		para_sched_start(&run->sched, job->index);
-	job->proven_use = -1;
 		para_run_finish_job(run, job, 1);
 		return -1;
 	case PARA_RUN_CLAIM_BUSY:
